@@ -1,0 +1,51 @@
+/**
+ * What the user asked a diagnosis to do, after the CLI (or a caller) has
+ * parsed flags and resolved the secret. The mode follows from it before any
+ * network I/O: credentials make an auth probe, none a connectivity probe.
+ */
+
+/** How TLS is reached: detected, STARTTLS, implicit (port 465 style) or not at all. */
+export type TlsMode = "auto" | "starttls" | "implicit" | "none";
+
+/** The mode of a diagnosis, first line of every report. */
+export type ProbeMode = "connectivity-probe" | "auth-probe";
+
+/** Credentials of an auth probe. The secret stays in memory only and is redacted from all output. */
+export interface AuthOptions {
+  user: string;
+  /** The resolved secret, or undefined when the reference pointed at nothing (→ auth.no-secret). */
+  secret: string | undefined;
+  /** Where the secret came from, e.g. `env:SMTP_PASSWORD`, for the report. */
+  secretRef: string;
+  /** Forced SASL mechanism (PLAIN, LOGIN, CRAM-MD5, XOAUTH2, OAUTHBEARER). */
+  mechanism?: string;
+}
+
+/** A full diagnosis request. */
+export interface DiagnoseOptions {
+  host: string;
+  port: number;
+  tls: TlsMode;
+  /** Name the certificate must match and SNI; defaults to `host`. */
+  servername?: string;
+  /** Trusted private CA certificates (PEM contents of `--ca`). */
+  ca?: string;
+  ehloName?: string;
+  auth?: AuthOptions;
+  from?: string;
+  to: string[];
+  /** Per-step timeout in milliseconds. */
+  timeoutMs: number;
+  /** Message size declared with MAIL FROM SIZE= when the server offers SIZE. */
+  declaredSize: number;
+}
+
+/** Default per-step timeout: long enough for a slow greylisting server, short for a human. */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+/** Default declared message size: a typical text message with a small attachment. */
+export const DEFAULT_DECLARED_SIZE = 10_240;
+
+/** The mode a request implies. */
+export function probeMode(options: DiagnoseOptions): ProbeMode {
+  return options.auth ? "auth-probe" : "connectivity-probe";
+}

@@ -1,0 +1,88 @@
+/**
+ * Layer dns: the host resolves to at least one address. Shows the CNAME chain
+ * when there is one; an IP literal passes as it is.
+ */
+import { isIP } from "node:net";
+import { failed, type LayerResult, passed } from "../layer.ts";
+import type { HostAddress } from "../io.ts";
+import { type LayerContext, since } from "./context.ts";
+
+const _MAX_CNAME_HOPS = 8;
+
+/** Runs the dns layer and records the addresses in the session state. */
+export async function runDns(ctx: LayerContext): Promise<LayerResult> {
+  const start = ctx.io.clock.now();
+  const host = ctx.options.host;
+  const family = isIP(host);
+  if (family !== 0) {
+    ctx.state.addresses = [{ address: host, family: family === 6 ? 6 : 4 }];
+    return passed("dns", since(ctx, start), { host, literal: true, addresses: [host], summary: `${host} (IP literal)` });
+  }
+  const chain = _cnameChain(ctx, host);
+  let addresses: HostAddress[];
+  try {
+    addresses = await _within(ctx.io.resolver.lookup(host), ctx.options.timeoutMs);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? "EUNKNOWN";
+    return failed("dns", since(ctx, start), { host, error: code }, _diagnosis(host, code, ctx.options.timeoutMs));
+  }
+  const cnames = await chain;
+  ctx.state.addresses = addresses;
+  const list = addresses.map((a) => a.address);
+  return passed("dns", since(ctx, start), {
+    host,
+    addresses: list,
+    cnameChain: cnames,
+    summary: `${[host, ...cnames].join(" → ")} → ${list.join(", ")}`,
+  });
+}
+
+function _diagnosis(host: string, code: string, timeoutMs: number) {
+  if (code === "ENOTFOUND" || code === "NXDOMAIN") {
+    return {
+      code: "dns.nxdomain",
+      summary: `${host} does not exist in DNS (NXDOMAIN)`,
+      cause: `No DNS record exists for ${host}: the name is misspelled or its zone is not published.`,
+      next: "Check the spelling of --host against your provider's documentation.",
+    };
+  }
+  if (code === "ENODATA" || code === "NODATA") {
+    return {
+      code: "dns.no-address",
+      summary: `${host} exists but has no A or AAAA record`,
+      cause: `The name ${host} exists, but publishes no address to connect to (maybe only MX or TXT records).`,
+      next: "Use the submission host name your provider documents, not the bare domain or an MX-only name.",
+    };
+  }
+  return {
+    code: "dns.resolver-failed",
+    summary: `The resolver could not answer for ${host} (${code === "ETIMEDOUT" ? `no answer in ${timeoutMs} ms` : code})`,
+    cause: "The DNS resolver failed (unreachable, refused, SERVFAIL or timed out), so nothing is known about the name yet.",
+    next: "Check the machine's resolver (/etc/resolv.conf) or try another one with --resolver IP.",
+  };
+}
+
+/** Follows CNAMEs best-effort: a failure here never fails the layer. */
+async function _cnameChain(ctx: LayerContext, host: string): Promise<string[]> {
+  const chain: string[] = [];
+  let name = host;
+  try {
+    for (let hop = 0; hop < _MAX_CNAME_HOPS; hop++) {
+      const [next] = await _within(ctx.io.resolver.resolveCname(name), Math.min(2000, ctx.options.timeoutMs));
+      if (!next || chain.includes(next)) break;
+      chain.push(next);
+      name = next;
+    }
+  } catch {
+    // NODATA (no CNAME) ends the chain; any other error only loses the chain.
+  }
+  return chain;
+}
+
+function _within<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error("DNS timed out"), { code: "ETIMEDOUT" })), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}

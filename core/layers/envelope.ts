@@ -1,0 +1,59 @@
+/**
+ * Layer envelope: MAIL FROM and RCPT TO are accepted, then RSET. No DATA ever:
+ * a diagnosis never sends mail, and a 250 here means "the server would accept
+ * this envelope", not delivery.
+ */
+import { interpretReply } from "../knowledge/interpret-reply.ts";
+import type { ReplyStage } from "../knowledge/reply-rule.ts";
+import { failed, type LayerResult, passed } from "../layer.ts";
+import { hasCapability } from "../smtp/capabilities.ts";
+import { SmtpReadError } from "../smtp/connection.ts";
+import { replyLine } from "../smtp/reply.ts";
+import { currentCapabilities, type LayerContext, since } from "./context.ts";
+import { readFailureDiagnosis, readFailureFacts } from "./_failure.ts";
+
+/** Runs the envelope layer; requires --from and at least one --to. */
+export async function runEnvelope(ctx: LayerContext, start: number): Promise<LayerResult> {
+  const conn = ctx.state.conn;
+  const caps = currentCapabilities(ctx);
+  const { from = "", to, declaredSize } = ctx.options;
+  if (!conn || !caps) throw new Error("Envelope layer without a session");
+  const params: string[] = [];
+  if (caps.size !== undefined) params.push(`SIZE=${declaredSize}`);
+  if (hasCapability(caps, "8BITMIME")) params.push("BODY=8BITMIME");
+  const facts: Record<string, unknown> = { from, to, parameters: params };
+  const steps: { stage: ReplyStage; line: string }[] = [
+    { stage: "mail", line: `MAIL FROM:<${from}>${params.length ? ` ${params.join(" ")}` : ""}` },
+    ...to.map((rcpt) => ({ stage: "rcpt" as const, line: `RCPT TO:<${rcpt}>` })),
+  ];
+  const replies: string[] = [];
+  for (const step of steps) {
+    try {
+      const reply = await conn.command(step.line, ctx.options.timeoutMs);
+      replies.push(replyLine(reply));
+      if (reply.code !== 250 && reply.code !== 251) {
+        const diagnosis = interpretReply(step.stage, reply, ctx.rules);
+        await _reset(ctx);
+        return failed("envelope", since(ctx, start), { ...facts, replies, failedAt: step.line }, diagnosis);
+      }
+    } catch (err) {
+      if (!(err instanceof SmtpReadError)) throw err;
+      return failed("envelope", since(ctx, start), { ...facts, replies, failedAt: step.line, ...readFailureFacts(err.failure) }, readFailureDiagnosis("envelope", err.failure, step.line.split(":")[0] ?? step.line));
+    }
+  }
+  await _reset(ctx);
+  return passed("envelope", since(ctx, start), {
+    ...facts,
+    replies,
+    summary: `envelope accepted for ${to.length} recipient(s); no DATA sent, nothing delivered`,
+  });
+}
+
+/** RSET so the server drops the transaction; its answer does not change the verdict. */
+async function _reset(ctx: LayerContext): Promise<void> {
+  try {
+    await ctx.state.conn?.command("RSET", Math.min(ctx.options.timeoutMs, 3000));
+  } catch {
+    // The verdict is already known; a missing RSET reply changes nothing.
+  }
+}

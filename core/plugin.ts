@@ -1,0 +1,76 @@
+/**
+ * Plugins: plain objects (`definePlugin({ name, version, setup(api) })`) that
+ * register capabilities through a narrow API. The core never imports a
+ * plugin; the CLI hands the built-in list (plugins/index.ts) and any user
+ * plugins to `loadPlugins`, which isolates each plugin's failure.
+ */
+import type { ReplyRule } from "./knowledge/reply-rule.ts";
+import type { Reporter } from "./reporter.ts";
+
+/** What a plugin may register. Grows with the roadmap (presets, probe backends, commands). */
+export interface PluginApi {
+  /** Adds a reporter selectable by name (`--json` selects "json"). */
+  addReporter(reporter: Reporter): void;
+  /** Adds reply knowledge consulted before the core table. */
+  addReplyRules(rules: readonly ReplyRule[]): void;
+}
+
+/** A plugin object. */
+export interface Plugin {
+  name: string;
+  version: string;
+  setup(api: PluginApi): void | Promise<void>;
+}
+
+/** Identity function that type-checks a plugin object. */
+export function definePlugin(plugin: Plugin): Plugin {
+  return plugin;
+}
+
+/** A plugin that failed to load or set up; the rest keep working. */
+export interface PluginFailure {
+  plugin: string;
+  code: "E_PLUGIN_INVALID" | "E_PLUGIN_SETUP";
+  message: string;
+}
+
+/** Everything the loaded plugins registered. */
+export class Registry {
+  readonly reporters = new Map<string, Reporter>();
+  readonly replyRules: ReplyRule[] = [];
+  readonly loaded: { name: string; version: string }[] = [];
+  readonly failures: PluginFailure[] = [];
+
+  /** The reporter registered under `name`, if any. */
+  reporter(name: string): Reporter | undefined {
+    return this.reporters.get(name);
+  }
+}
+
+/** Sets up each plugin in order; a plugin that throws or is malformed is recorded, not fatal. */
+export async function loadPlugins(plugins: readonly unknown[], registry = new Registry()): Promise<Registry> {
+  for (const candidate of plugins) {
+    const p = candidate as Partial<Plugin> | undefined;
+    const name = typeof p?.name === "string" ? p.name : "(unnamed)";
+    if (!p || typeof p.name !== "string" || typeof p.setup !== "function") {
+      registry.failures.push({ plugin: name, code: "E_PLUGIN_INVALID", message: "Plugin must be an object with name, version and setup(api)" });
+      continue;
+    }
+    const staged = new Registry();
+    const api: PluginApi = {
+      addReporter: (r) => void staged.reporters.set(r.name, r),
+      addReplyRules: (rules) => void staged.replyRules.push(...rules),
+    };
+    try {
+      await p.setup(api);
+    } catch (err) {
+      registry.failures.push({ plugin: name, code: "E_PLUGIN_SETUP", message: `Setting up plugin ${name} failed: ${(err as Error).message}` });
+      continue;
+    }
+    // Commit only after setup succeeded, so a half-registered plugin leaves no trace.
+    for (const [k, r] of staged.reporters) registry.reporters.set(k, r);
+    registry.replyRules.unshift(...staged.replyRules);
+    registry.loaded.push({ name, version: String(p.version ?? "0.0.0") });
+  }
+  return registry;
+}

@@ -1,0 +1,40 @@
+/**
+ * Removes a secret from any text before it leaves the process: the raw value,
+ * its URL-encoded form and its base64 forms. Base64 of a secret embedded in a
+ * larger payload (AUTH PLAIN, XOAUTH2) depends on the byte offset modulo 3, so
+ * the stable middle of each of the three alignments is searched for too.
+ */
+
+/** Replacement text for a removed secret. */
+export const REDACTION = "<redacted>";
+
+/** Shorter fragments would match innocent text; secrets that short are refused as weak anyway. */
+const _MIN_FRAGMENT = 4;
+
+/** Every form of `secret` that could appear in output. */
+export function secretForms(secret: string): string[] {
+  if (secret.length === 0) return [];
+  const bytes = Buffer.from(secret, "utf8");
+  const forms = new Set<string>([secret, encodeURIComponent(secret), bytes.toString("base64")]);
+  for (let align = 0; align < 3; align++) {
+    const padded = Buffer.concat([Buffer.alloc(align), bytes]);
+    const b64 = padded.toString("base64").replace(/=+$/, "");
+    // Drop characters that mix in bytes before the secret (prefix) or after it (last partial group).
+    const head = Math.ceil((align * 8) / 6);
+    const fullBits = Math.floor((padded.length * 8) / 6);
+    const middle = b64.slice(head, fullBits);
+    if (middle.length >= _MIN_FRAGMENT) forms.add(middle);
+  }
+  return [...forms].filter((f) => f.length >= Math.min(_MIN_FRAGMENT, secret.length)).sort((a, b) => b.length - a.length);
+}
+
+/** A function that redacts every form of every given secret from a string. */
+export function makeRedactor(secrets: readonly (string | undefined)[]): (text: string) => string {
+  const forms = secrets.flatMap((s) => (s ? secretForms(s) : []));
+  if (forms.length === 0) return (text) => text;
+  return (text) => {
+    let out = text;
+    for (const f of forms) out = out.split(f).join(REDACTION);
+    return out;
+  };
+}

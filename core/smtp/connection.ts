@@ -1,0 +1,185 @@
+/**
+ * One SMTP conversation over a socket that may be upgraded to TLS midway.
+ * It reads replies with a deadline, writes commands, and turns every way a
+ * server can misbehave (silence, a close, bytes that are not SMTP) into a
+ * typed `SmtpFailure` the layers translate into diagnosis codes.
+ */
+import type net from "node:net";
+import { type ProtocolViolation, ReplyParser } from "./reply-parser.ts";
+import type { SmtpReply } from "./reply.ts";
+import type { Transcript } from "./transcript.ts";
+
+/** How reading a reply can fail. */
+export type SmtpFailure =
+  | { kind: "timeout"; waitedMs: number; partial: string }
+  | { kind: "closed"; midReply: boolean; partial: string }
+  | { kind: "protocol"; violation: ProtocolViolation }
+  | { kind: "socket"; code: string; message: string };
+
+/** Rejection value of `readReply`: carries the failure, never a raw socket error. */
+export class SmtpReadError extends Error {
+  readonly failure: SmtpFailure;
+  constructor(failure: SmtpFailure) {
+    super(`SMTP read failed: ${failure.kind}`);
+    this.failure = failure;
+  }
+}
+
+/** The SMTP client's connection: replies in, commands out, transcript kept. */
+export class SmtpConnection {
+  #socket: net.Socket;
+  #parser = new ReplyParser();
+  #queue: SmtpReply[] = [];
+  #waiter: (() => void) | undefined;
+  #closed = false;
+  #socketError: { code: string; message: string } | undefined;
+  #gotBytes = false;
+  #activity: Promise<"bytes" | "closed">;
+  #markActivity!: (what: "bytes" | "closed") => void;
+  readonly transcript: Transcript;
+
+  constructor(socket: net.Socket, transcript: Transcript) {
+    this.transcript = transcript;
+    this.#activity = new Promise((resolve) => (this.#markActivity = resolve));
+    this.#socket = socket;
+    this.#attach(socket);
+  }
+
+  /** The socket in use (a TLSSocket after an upgrade). */
+  get socket(): net.Socket {
+    return this.#socket;
+  }
+
+  /** True once the server closed or the socket failed. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Resolves with "bytes" when the server sends its first byte, or "closed"
+   * when it closes first: tells a speak-first SMTP server from a silent port.
+   */
+  get activity(): Promise<"bytes" | "closed"> {
+    return this.#activity;
+  }
+
+  /** True once any byte arrived. */
+  get gotBytes(): boolean {
+    return this.#gotBytes;
+  }
+
+  /** Bytes received that do not form a line yet, printable (for sniffing a non-SMTP peer). */
+  get pendingText(): string {
+    return this.#parser.pendingText;
+  }
+
+  /**
+   * Stops reading from the current socket and hands it out (for a TLS
+   * upgrade). Buffered, unread replies at this point would be a STARTTLS
+   * injection attempt, so they are discarded by the caller's choice of time.
+   */
+  detach(): net.Socket {
+    this.#socket.removeAllListeners("data");
+    this.#socket.removeAllListeners("close");
+    this.#socket.removeAllListeners("error");
+    // Keep a no-op listener: an error after detach must not crash the process.
+    this.#socket.on("error", () => {});
+    return this.#socket;
+  }
+
+  /** Continues the conversation on an upgraded socket with a fresh parser. */
+  attach(socket: net.Socket): void {
+    this.#socket = socket;
+    this.#parser = new ReplyParser();
+    this.#queue = [];
+    this.#closed = false;
+    this.#attach(socket);
+  }
+
+  /** Writes one command line; `shown` is what the transcript records instead (redaction). */
+  send(line: string, shown: string = line): void {
+    this.transcript.add("C", shown);
+    if (!this.#closed) this.#socket.write(`${line}\r\n`);
+  }
+
+  /** Reads the next complete reply, failing after `timeoutMs` without one. */
+  async readReply(timeoutMs: number): Promise<SmtpReply> {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const reply = this.#queue.shift();
+      if (reply) return reply;
+      const v = this.#parser.violation;
+      if (v) throw new SmtpReadError({ kind: "protocol", violation: v });
+      if (this.#socketError) throw new SmtpReadError({ kind: "socket", ...this.#socketError });
+      if (this.#closed) {
+        throw new SmtpReadError({ kind: "closed", midReply: this.#parser.midReply, partial: this.#parser.pendingText });
+      }
+      const left = deadline - performance.now();
+      if (left <= 0) {
+        throw new SmtpReadError({ kind: "timeout", waitedMs: Math.round(timeoutMs), partial: this.#parser.pendingText });
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.#waiter = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.#waiter = undefined;
+    }
+  }
+
+  /** Sends a command and reads its reply. */
+  async command(line: string, timeoutMs: number, shown?: string): Promise<SmtpReply> {
+    this.send(line, shown);
+    return await this.readReply(timeoutMs);
+  }
+
+  /** Says QUIT politely if possible and closes the socket without waiting long. */
+  async quit(timeoutMs = 1000): Promise<void> {
+    if (!this.#closed) {
+      try {
+        await this.command("QUIT", timeoutMs);
+      } catch {
+        // A server that does not answer QUIT changes nothing in the verdict.
+      }
+    }
+    this.destroy();
+  }
+
+  /** Closes the socket now. */
+  destroy(): void {
+    this.#closed = true;
+    this.#socket.destroy();
+  }
+
+  #attach(socket: net.Socket): void {
+    socket.on("data", (chunk: Buffer) => {
+      if (!this.#gotBytes) {
+        this.#gotBytes = true;
+        this.#markActivity("bytes");
+      }
+      for (const reply of this.#parser.push(chunk)) {
+        for (const raw of reply.raw) this.transcript.add("S", raw);
+        this.#queue.push(reply);
+      }
+      // A violating or endless peer gets no more of our memory: stop reading.
+      if (this.#parser.violation) socket.destroy();
+      this.#wake();
+    });
+    socket.on("error", (err: NodeJS.ErrnoException) => {
+      this.#socketError = { code: err.code ?? "EUNKNOWN", message: err.message };
+      this.#wake();
+    });
+    socket.on("close", () => {
+      if (!this.#closed) this.transcript.add("*", "connection closed");
+      this.#closed = true;
+      this.#markActivity("closed");
+      this.#wake();
+    });
+  }
+
+  #wake(): void {
+    this.#waiter?.();
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * Incremental, bounded parser for SMTP replies. A server is untrusted input:
+ * every buffer here has a ceiling, and anything that is not a well-formed
+ * reply becomes a `ProtocolViolation` instead of an exception or a hang.
+ */
+import { type SmtpReply, toReply } from "./reply.ts";
+
+/** RFC 5321 allows 512 octets per reply line; real servers stay well below this ceiling. */
+export const MAX_LINE_BYTES = 2048;
+/** EHLO replies have ~20 lines; more than this is a server that never ends its reply. */
+export const MAX_REPLY_LINES = 128;
+
+/** Why the byte stream stopped being SMTP. */
+export type ViolationKind = "line-too-long" | "too-many-lines" | "not-a-reply" | "inconsistent-code";
+
+/** A protocol violation, with the offending line (truncated) for the report. */
+export interface ProtocolViolation {
+  kind: ViolationKind;
+  line: string;
+  /** True when the offending line is the very first the server sent. */
+  first: boolean;
+}
+
+const _REPLY_LINE = /^(\d{3})(?:([ -])(.*))?$/s;
+
+/** Shortens untrusted text for facts and transcripts, replacing control bytes. */
+export function printable(text: string, max = 200): string {
+  // deno-lint-ignore no-control-regex
+  const clean = text.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "·");
+  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
+}
+
+/**
+ * Feeds chunks in, emits complete replies out. After a violation it stays
+ * failed: callers report it and close the connection.
+ */
+export class ReplyParser {
+  #pending: Buffer = Buffer.alloc(0);
+  #lines: string[] = [];
+  #code = -1;
+  #sawAnyLine = false;
+  #violation: ProtocolViolation | undefined;
+
+  /** The violation that stopped the parser, if any. */
+  get violation(): ProtocolViolation | undefined {
+    return this.#violation;
+  }
+
+  /** True while a reply has been started but not finished (or bytes wait for CRLF). */
+  get midReply(): boolean {
+    return this.#lines.length > 0 || this.#pending.length > 0;
+  }
+
+  /** The first bytes seen so far that did not form a line yet (for protocol sniffing). */
+  get pendingText(): string {
+    return printable(this.#pending.toString("latin1"));
+  }
+
+  /** How many bytes wait for a line end (never more than MAX_LINE_BYTES). */
+  get pendingBytes(): number {
+    return this.#pending.length;
+  }
+
+  /** Adds bytes; returns every reply they complete. */
+  push(chunk: Buffer): SmtpReply[] {
+    if (this.#violation) return [];
+    const out: SmtpReply[] = [];
+    let buf = this.#pending.length > 0 ? Buffer.concat([this.#pending, chunk]) : chunk;
+    for (;;) {
+      const nl = buf.indexOf(0x0a);
+      if (nl < 0) break;
+      const end = nl > 0 && buf[nl - 1] === 0x0d ? nl - 1 : nl;
+      if (end > MAX_LINE_BYTES) return this.#fail("line-too-long", buf.subarray(0, 200), out);
+      const line = buf.subarray(0, end).toString("utf8");
+      buf = buf.subarray(nl + 1);
+      const reply = this.#line(line);
+      if (this.#violation) return out;
+      if (reply) out.push(reply);
+    }
+    if (buf.length > MAX_LINE_BYTES) return this.#fail("line-too-long", buf.subarray(0, 200), out);
+    // Copy so a retained slice does not pin the (possibly large) original chunk.
+    this.#pending = Buffer.from(buf);
+    return out;
+  }
+
+  #line(line: string): SmtpReply | undefined {
+    const first = !this.#sawAnyLine;
+    this.#sawAnyLine = true;
+    const m = _REPLY_LINE.exec(line);
+    if (!m) {
+      this.#violation = { kind: "not-a-reply", line: printable(line), first };
+      return undefined;
+    }
+    const code = Number(m[1]);
+    if (this.#lines.length > 0 && code !== this.#code) {
+      this.#violation = { kind: "inconsistent-code", line: printable(line), first };
+      return undefined;
+    }
+    this.#code = code;
+    this.#lines.push(line);
+    if (m[2] === "-") {
+      if (this.#lines.length >= MAX_REPLY_LINES) {
+        this.#violation = { kind: "too-many-lines", line: printable(line), first };
+      }
+      return undefined;
+    }
+    const reply = toReply(code, this.#lines.map((l) => (l.length === 3 ? `${l} ` : l)));
+    this.#lines = [];
+    return reply;
+  }
+
+  #fail(kind: ViolationKind, sample: Buffer, out: SmtpReply[]): SmtpReply[] {
+    this.#violation = { kind, line: printable(sample.toString("latin1")), first: !this.#sawAnyLine };
+    this.#pending = Buffer.alloc(0);
+    return out;
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The session as it crossed the wire, for the report: who said what and when.
+ * Client lines carrying credentials are recorded in their redacted form by the
+ * caller; server lines are shortened and bounded so an endless server cannot
+ * grow the report.
+ */
+import { printable } from "./reply-parser.ts";
+
+/** `C` client → server, `S` server → client, `*` an event (TLS started, closed…). */
+export type TranscriptDirection = "C" | "S" | "*";
+
+/** One line of the transcript, `t` in milliseconds since the session started. */
+export interface TranscriptEntry {
+  t: number;
+  dir: TranscriptDirection;
+  text: string;
+}
+
+/** Upper bound on recorded entries; beyond it one marker line says what was dropped. */
+export const MAX_TRANSCRIPT_ENTRIES = 400;
+
+/** An append-only, bounded transcript. */
+export class Transcript {
+  readonly entries: TranscriptEntry[] = [];
+  #dropped = 0;
+  readonly #now: () => number;
+  readonly #start: number;
+
+  constructor(now: () => number) {
+    this.#now = now;
+    this.#start = now();
+  }
+
+  /** Records one line; `text` must already be redacted when it carries a secret. */
+  add(dir: TranscriptDirection, text: string): void {
+    if (this.entries.length >= MAX_TRANSCRIPT_ENTRIES) {
+      this.#dropped++;
+      return;
+    }
+    this.entries.push({ t: Math.round(this.#now() - this.#start), dir, text: printable(text, 300) });
+  }
+
+  /** The entries, with a closing marker when some were dropped. */
+  toJSON(): TranscriptEntry[] {
+    if (this.#dropped === 0) return this.entries;
+    return [...this.entries, { t: Math.round(this.#now() - this.#start), dir: "*", text: `${this.#dropped} more lines not recorded` }];
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * Small timing helpers that never keep the process alive after the answer is
+ * known: every timer they start is cleared when the race is decided.
+ */
+
+/** Marker returned by `within` when the time ran out first. */
+export const TIMED_OUT: unique symbol = Symbol("timed out");
+
+/** Resolves with the promise's value, or TIMED_OUT after `ms`. Rejections pass through. */
+export function within<T>(p: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMED_OUT), Math.max(0, ms));
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}

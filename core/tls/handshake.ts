@@ -1,0 +1,74 @@
+/**
+ * The one place smtpilot starts TLS. Verification is always on: the socket is
+ * opened with `rejectUnauthorized: false` only so the certificate can still be
+ * read and classified when verification fails — the gate below destroys such a
+ * socket before a single application byte is written, and callers only ever
+ * receive a socket whose `authorized` is true. Node and Deno both fill
+ * `authorized`/`authorizationError` this way (RUNTIME-NOTES.md).
+ */
+import net from "node:net";
+import tls from "node:tls";
+import type { X509Certificate } from "node:crypto";
+
+/** Options of a verified handshake. */
+export interface HandshakeOptions {
+  /** Name the certificate must match (host name or IP); also sent as SNI when it is a name. */
+  name: string;
+  /** Extra trusted CA certificates (PEM), from `--ca`. When given, only they are trusted. */
+  ca?: string;
+  timeoutMs: number;
+}
+
+/** Protocol facts of an established session. */
+export interface SessionFacts {
+  protocol: string;
+  cipher: string;
+}
+
+/** Outcome of a handshake: a verified socket, or why there is none. */
+export type HandshakeResult =
+  | { ok: true; socket: tls.TLSSocket; session: SessionFacts; certificate: X509Certificate | undefined }
+  | { ok: false; reason: "certificate"; stackError: string; certificate: X509Certificate | undefined; session: SessionFacts }
+  | { ok: false; reason: "handshake"; code: string; message: string }
+  | { ok: false; reason: "timeout" };
+
+/** Upgrades an open TCP socket to verified TLS (implicit TLS or after STARTTLS). */
+export function verifiedHandshake(socket: net.Socket, options: HandshakeOptions): Promise<HandshakeResult> {
+  return new Promise((resolve) => {
+    const secure = tls.connect({
+      socket,
+      host: options.name,
+      servername: net.isIP(options.name) ? undefined : options.name,
+      ...(options.ca === undefined ? {} : { ca: options.ca }),
+      rejectUnauthorized: false, // see the module comment: verification is enforced below
+    });
+    let settled = false;
+    const settle = (result: HandshakeResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      secure.removeAllListeners("secureConnect");
+      resolve(result);
+    };
+    const timer = setTimeout(() => {
+      secure.destroy();
+      settle({ ok: false, reason: "timeout" });
+    }, options.timeoutMs);
+    secure.once("error", (err: NodeJS.ErrnoException) => {
+      secure.destroy();
+      settle({ ok: false, reason: "handshake", code: err.code ?? "EUNKNOWN", message: err.message });
+    });
+    secure.once("secureConnect", () => {
+      const session = { protocol: secure.getProtocol() ?? "unknown", cipher: secure.getCipher()?.name ?? "unknown" };
+      const certificate = secure.getPeerX509Certificate();
+      if (!secure.authorized) {
+        const stackError = String(secure.authorizationError ?? "UNKNOWN");
+        secure.destroy();
+        settle({ ok: false, reason: "certificate", stackError, certificate, session });
+        return;
+      }
+      secure.removeAllListeners("error");
+      settle({ ok: true, socket: secure, session, certificate });
+    });
+  });
+}

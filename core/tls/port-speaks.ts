@@ -1,0 +1,70 @@
+/**
+ * Finds out what a port actually speaks, on side connections that never carry
+ * credentials: used when the server stays silent (it may be waiting for a TLS
+ * ClientHello) or when a TLS handshake fails (it may be plaintext SMTP).
+ */
+import { type Connector, connectWithin } from "../io.ts";
+import { verifiedHandshake } from "./handshake.ts";
+
+/** What the bytes on a port look like. */
+export type PortProtocol = "tls" | "smtp" | "http" | "ssh" | "pop3" | "imap" | "other" | "silent" | "closed";
+
+/** Classifies the first bytes a peer sent. */
+export function protocolOf(first: Buffer): PortProtocol {
+  if (first.length >= 2 && (first[0] === 0x16 || first[0] === 0x15) && first[1] === 0x03) return "tls";
+  const text = first.subarray(0, 16).toString("latin1");
+  if (/^\d{3}(?:[ -]|\r?\n|$)/.test(text)) return "smtp";
+  if (text.startsWith("HTTP/")) return "http";
+  if (text.startsWith("SSH-")) return "ssh";
+  if (text.startsWith("+OK") || text.startsWith("-ERR")) return "pop3";
+  if (text.startsWith("* OK") || text.startsWith("* BYE")) return "imap";
+  return "other";
+}
+
+/** True when a TLS handshake on a fresh connection gets a certificate back (verified or not). */
+export async function speaksTls(
+  connect: Connector,
+  address: string,
+  port: number,
+  name: string,
+  ca: string | undefined,
+  timeoutMs: number,
+): Promise<boolean> {
+  let socket;
+  try {
+    socket = await connectWithin(connect, address, port, timeoutMs);
+  } catch {
+    return false;
+  }
+  const result = await verifiedHandshake(socket, { name, ca, timeoutMs });
+  if (result.ok) result.socket.destroy();
+  socket.destroy();
+  return result.ok || result.reason === "certificate";
+}
+
+/**
+ * Opens a plain connection and reads what the peer says first; if it says
+ * nothing for a moment, sends `QUIT` (harmless to SMTP) so that a server
+ * which only answers requests (HTTP) shows itself.
+ */
+export async function plainSpeaks(connect: Connector, address: string, port: number, timeoutMs: number): Promise<PortProtocol> {
+  let socket;
+  try {
+    socket = await connectWithin(connect, address, port, timeoutMs);
+  } catch {
+    return "closed";
+  }
+  return await new Promise<PortProtocol>((resolve) => {
+    const done = (p: PortProtocol) => {
+      clearTimeout(nudge);
+      clearTimeout(limit);
+      socket.destroy();
+      resolve(p);
+    };
+    const nudge = setTimeout(() => socket.write("QUIT\r\n"), Math.min(500, timeoutMs / 3));
+    const limit = setTimeout(() => done("silent"), timeoutMs);
+    socket.once("data", (chunk: Buffer) => done(protocolOf(chunk)));
+    socket.once("error", () => done("closed"));
+    socket.once("close", () => done("closed"));
+  });
+}
