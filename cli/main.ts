@@ -22,14 +22,26 @@ export function buildProgram(): Command {
     .command("diagnose")
     .description("Walk one SMTP submission path layer by layer and name the first broken layer")
     .option("--host <host>", "SMTP server host name or IP")
-    .option("--port <port>", "port (default: 587; 465 with --tls implicit; 25 with --tls none)", intOption("--port", 1, 65535))
-    .addOption(new Option("--tls <mode>", "TLS mode: auto|starttls|implicit|none").argParser(choiceOption("--tls", _TLS_MODES)).default("auto" as const))
+    .option(
+      "--port <port>",
+      "port (default: 587; 465 with --tls implicit; 25 with --tls none)",
+      intOption("--port", 1, 65535),
+    )
+    .addOption(
+      new Option("--tls <mode>", "TLS mode: auto|starttls|implicit|none").argParser(choiceOption("--tls", _TLS_MODES))
+        .default("auto" as const),
+    )
     .option("--servername <name>", "name the certificate must match, and SNI (default: --host)")
     .option("--ca <file>", "trust this private CA (PEM file) for the server certificate")
     .option("--ehlo-name <name>", "name to send in EHLO (default: this host's FQDN or its address literal)")
     .option("--user <user>", "user name: makes this an auth probe")
     .option("--secret <ref>", "where the secret comes from: env:NAME")
-    .addOption(new Option("--auth-mech <mech>", "SASL mechanism: PLAIN|LOGIN|CRAM-MD5|XOAUTH2|OAUTHBEARER (default: strongest offered)").argParser(choiceOption("--auth-mech", _MECHS)))
+    .addOption(
+      new Option(
+        "--auth-mech <mech>",
+        "SASL mechanism: PLAIN|LOGIN|CRAM-MD5|XOAUTH2|OAUTHBEARER (default: strongest offered)",
+      ).argParser(choiceOption("--auth-mech", _MECHS)),
+    )
     .option("--from <address>", "envelope sender to test with MAIL FROM (needs --to)")
     .option("--to <address>", "envelope recipient to test with RCPT TO (repeatable)", collect)
     .option("--size <bytes>", "message size to declare with MAIL FROM SIZE=", intOption("--size", 0, 2 ** 31 - 1))
@@ -39,7 +51,9 @@ export function buildProgram(): Command {
     .option("--fixture <scenario>", "run against the built-in fixture server (see `smtpilot fixture --list`)")
     .option("--transcript", "show the SMTP transcript (credentials redacted)")
     .option("--json", "print the smtpilot.diagnose/1 JSON document only")
-    .addHelpText("after", `
+    .addHelpText(
+      "after",
+      `
 Examples:
   smtpilot diagnose --host smtp.example.com --port 587
   SMTP_PASSWORD=… smtpilot diagnose --host smtp.example.com --user me@example.com --secret env:SMTP_PASSWORD
@@ -47,7 +61,8 @@ Examples:
   smtpilot diagnose --host smtp.example.com --from me@example.com --to you@example.net
   smtpilot diagnose --fixture cert-expired
 
-Exit codes: 0 pass, 10 dns, 11 tcp, 12 greeting, 13 tls, 14 ehlo, 15 auth, 16 envelope, 2 usage error.`)
+Exit codes: 0 pass, 10 dns, 11 tcp, 12 greeting, 13 tls, 14 ehlo, 15 auth, 16 envelope, 2 usage error.`,
+    )
     .action(async (opts) => {
       const { runDiagnose } = await import("./commands/diagnose.ts");
       process.exitCode = await runDiagnose(opts);
@@ -57,14 +72,21 @@ Exit codes: 0 pass, 10 dns, 11 tcp, 12 greeting, 13 tls, 14 ehlo, 15 auth, 16 en
     .command("fixture")
     .description("Serve the local SMTP fixture (healthy and broken servers) on loopback for offline tests")
     .option("--scenario <name>", "serve only this scenario (repeatable; default: all)", collect)
-    .option("--port-base <port>", "listen on consecutive ports from here (default: random ports)", intOption("--port-base", 1, 65000))
+    .option(
+      "--port-base <port>",
+      "listen on consecutive ports from here (default: random ports)",
+      intOption("--port-base", 1, 65000),
+    )
     .option("--list", "list the scenarios and exit")
     .option("--json", "print the ports, CA path and demo credentials as JSON")
-    .addHelpText("after", `
+    .addHelpText(
+      "after",
+      `
 Examples:
   smtpilot fixture --list
   smtpilot fixture --scenario healthy-starttls --scenario cert-expired
-  smtpilot fixture --port-base 2500 --json`)
+  smtpilot fixture --port-base 2500 --json`,
+    )
     .action(async (opts) => {
       const { runFixture } = await import("./commands/fixture.ts");
       process.exitCode = await runFixture(opts);

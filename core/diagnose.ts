@@ -39,7 +39,12 @@ export async function diagnose(
     io,
     transcript,
     rules: extensions.replyRules ?? [],
-    state: { addresses: [], tls: options.tls === "auto" ? "unknown" : options.tls, tlsVerified: false, usedHelo: false },
+    state: {
+      addresses: [],
+      tls: options.tls === "auto" ? "unknown" : options.tls,
+      tlsVerified: false,
+      usedHelo: false,
+    },
   };
   const layers: LayerResult[] = [];
   try {
@@ -77,7 +82,14 @@ async function _session(ctx: LayerContext, layers: LayerResult[]): Promise<void>
     const contact = await awaitFirstContact(ctx, state.conn);
     if (contact.kind === "tls") {
       if (options.tls !== "auto") {
-        layers.push(failed("tls", 0, { mode: options.tls, portSpeaks: "tls" }, modeMismatch(`--tls ${options.tls}`, "tls", options.port)));
+        layers.push(
+          failed(
+            "tls",
+            0,
+            { mode: options.tls, portSpeaks: "tls" },
+            modeMismatch(`--tls ${options.tls}`, "tls", options.port),
+          ),
+        );
         return;
       }
       // Nothing was sent on the silent connection yet, so it can still start TLS.

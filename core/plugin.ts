@@ -53,7 +53,11 @@ export async function loadPlugins(plugins: readonly unknown[], registry = new Re
     const p = candidate as Partial<Plugin> | undefined;
     const name = typeof p?.name === "string" ? p.name : "(unnamed)";
     if (!p || typeof p.name !== "string" || typeof p.setup !== "function") {
-      registry.failures.push({ plugin: name, code: "E_PLUGIN_INVALID", message: "Plugin must be an object with name, version and setup(api)" });
+      registry.failures.push({
+        plugin: name,
+        code: "E_PLUGIN_INVALID",
+        message: "Plugin must be an object with name, version and setup(api)",
+      });
       continue;
     }
     const staged = new Registry();
@@ -64,7 +68,11 @@ export async function loadPlugins(plugins: readonly unknown[], registry = new Re
     try {
       await p.setup(api);
     } catch (err) {
-      registry.failures.push({ plugin: name, code: "E_PLUGIN_SETUP", message: `Setting up plugin ${name} failed: ${(err as Error).message}` });
+      registry.failures.push({
+        plugin: name,
+        code: "E_PLUGIN_SETUP",
+        message: `Setting up plugin ${name} failed: ${(err as Error).message}`,
+      });
       continue;
     }
     // Commit only after setup succeeded, so a half-registered plugin leaves no trace.

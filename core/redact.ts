@@ -25,7 +25,9 @@ export function secretForms(secret: string): string[] {
     const middle = b64.slice(head, fullBits);
     if (middle.length >= _MIN_FRAGMENT) forms.add(middle);
   }
-  return [...forms].filter((f) => f.length >= Math.min(_MIN_FRAGMENT, secret.length)).sort((a, b) => b.length - a.length);
+  return [...forms].filter((f) => f.length >= Math.min(_MIN_FRAGMENT, secret.length)).sort((a, b) =>
+    b.length - a.length
+  );
 }
 
 /** A function that redacts every form of every given secret from a string. */

@@ -17,12 +17,17 @@ export function parseSecretRef(text: string): SecretRef {
   const m = /^env:([A-Za-z_][A-Za-z0-9_]*)$/.exec(text);
   if (m?.[1]) return { kind: "env", name: m[1] };
   throw new SecretRefError(
-    `Invalid secret reference "${text.includes(":") ? text.split(":")[0] + ":…" : "…"}": expected env:NAME (e.g. env:SMTP_PASSWORD)`,
+    `Invalid secret reference "${
+      text.includes(":") ? text.split(":")[0] + ":…" : "…"
+    }": expected env:NAME (e.g. env:SMTP_PASSWORD)`,
   );
 }
 
 /** Reads the secret now; undefined when the variable is unset or empty. */
-export function resolveSecret(ref: SecretRef, env: Record<string, string | undefined> = process.env): string | undefined {
+export function resolveSecret(
+  ref: SecretRef,
+  env: Record<string, string | undefined> = process.env,
+): string | undefined {
   const value = env[ref.name];
   return value === undefined || value === "" ? undefined : value;
 }

@@ -53,7 +53,9 @@ export async function runDiagnose(flags: DiagnoseFlags): Promise<number> {
   let resolver: string | undefined;
   if (flags.resolver !== undefined) resolver = _resolverAddress(flags.resolver);
   const registry = await loadPlugins(BUILTIN_PLUGINS);
-  for (const f of registry.failures) process.stderr.write(`smtpilot: plugin ${f.plugin} not loaded (${f.code}): ${f.message}\n`);
+  for (const f of registry.failures) {
+    process.stderr.write(`smtpilot: plugin ${f.plugin} not loaded (${f.code}): ${f.message}\n`);
+  }
   const reporter = flags.json ? registry.reporter("json") : textReporter;
   if (!reporter) throw new Error("The json-reporter plugin is not loaded");
 
@@ -82,7 +84,9 @@ export async function runDiagnose(flags: DiagnoseFlags): Promise<number> {
 /** Validates flags into options; throws UsageError naming the flag and value. */
 export function toOptions(flags: DiagnoseFlags): DiagnoseOptions {
   if (flags.profile !== undefined) {
-    throw new UsageError(`Profiles are not available yet (--profile "${flags.profile}"); pass --host/--port/--user/--secret instead`);
+    throw new UsageError(
+      `Profiles are not available yet (--profile "${flags.profile}"); pass --host/--port/--user/--secret instead`,
+    );
   }
   if (flags.fixture !== undefined && (flags.host !== undefined || flags.port !== undefined)) {
     throw new UsageError("--fixture chooses the host and port itself; drop --host/--port");
@@ -92,7 +96,9 @@ export function toOptions(flags: DiagnoseFlags): DiagnoseOptions {
   }
   const to = flags.to ?? [];
   if ((flags.from === undefined) !== (to.length === 0)) {
-    throw new UsageError(flags.from === undefined ? "--to needs --from (the envelope sender to test)" : "--from needs at least one --to");
+    throw new UsageError(
+      flags.from === undefined ? "--to needs --from (the envelope sender to test)" : "--from needs at least one --to",
+    );
   }
   for (const addr of [flags.from, ...to]) {
     if (addr !== undefined && (addr.length > 320 || /[\s<>]/.test(addr))) {
@@ -120,9 +126,13 @@ export function toOptions(flags: DiagnoseFlags): DiagnoseOptions {
     try {
       ca = fs.readFileSync(flags.ca, "utf8");
     } catch (err) {
-      throw new UsageError(`Cannot read --ca "${flags.ca}": ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new UsageError(
+        `Cannot read --ca "${flags.ca}": ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      );
     }
-    if (!ca.includes("-----BEGIN CERTIFICATE-----")) throw new UsageError(`--ca "${flags.ca}" holds no PEM certificate`);
+    if (!ca.includes("-----BEGIN CERTIFICATE-----")) {
+      throw new UsageError(`--ca "${flags.ca}" holds no PEM certificate`);
+    }
   }
   return {
     host: flags.host?.trim() ?? "127.0.0.1",

@@ -16,7 +16,9 @@ export interface FixtureTarget {
 /** Starts scenario `name`; an unknown name is a usage error listing the known ones. */
 export async function startFixtureTarget(name: string): Promise<FixtureTarget> {
   if (!FIXTURE_SCENARIOS.some((s) => s.name === name)) {
-    throw new UsageError(`Unknown --fixture "${name}": expected one of ${FIXTURE_SCENARIOS.map((s) => s.name).join(", ")}`);
+    throw new UsageError(
+      `Unknown --fixture "${name}": expected one of ${FIXTURE_SCENARIOS.map((s) => s.name).join(", ")}`,
+    );
   }
   const fixture = await startFixture({ scenarios: [name] });
   const port = fixture.ports[name];

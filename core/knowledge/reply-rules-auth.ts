@@ -25,7 +25,12 @@ const _BAD_CREDENTIALS_WORDING =
 
 const _SMTP_AUTH_OFF_WORDING =
   /smtpclientauthentication|basic auth(?:entication)? is (?:disabled|not supported|not allowed)|smtp auth(?:entication)? (?:is )?(?:disabled|not enabled)|security defaults|legacy auth(?:entication)? (?:is )?(?:disabled|blocked)/i;
-const _AUTH_RULES: readonly ReplyRule[] = [
+
+/**
+ * Rules for replies during the AUTH exchange, most specific first, ending in
+ * the 4xx (temporary) and 5xx (535 = credentials, other = rejected) fallbacks.
+ */
+export const AUTH_REPLY_RULES: readonly ReplyRule[] = [
   {
     id: "core.auth-app-password",
     stages: _AUTH,
@@ -154,6 +159,21 @@ const _AUTH_RULES: readonly ReplyRule[] = [
     },
   },
   {
+    // Dovecot-backed Postfix reports a dead auth backend with 535, which
+    // would otherwise read as a wrong password.
+    id: "core.auth-backend-down",
+    stages: _AUTH,
+    text:
+      /connection lost to authentication server|authentication (?:server|service|backend) (?:is )?(?:unavailable|not responding|down)|temporary (?:system )?problem/i,
+    diagnosis: {
+      code: "auth.temporary-failure",
+      title: "Authentication backend unavailable",
+      cause: "The server's own authentication backend failed, so it could not check the credentials at all.",
+      next:
+        "Retry in a few minutes; if it persists, tell the server's administrator that its SASL/auth service is down.",
+    },
+  },
+  {
     id: "core.auth-tls-required",
     stages: _AUTH,
     text: _TLS_REQUIRED_WORDING,
@@ -161,7 +181,7 @@ const _AUTH_RULES: readonly ReplyRule[] = [
       code: "auth.tls-required",
       title: "TLS required before AUTH",
       cause: "The server only accepts AUTH over an encrypted connection and this session was not encrypted.",
-      next: "Turn TLS on with --tls (STARTTLS on 587 or implicit TLS on 465) before authenticating.",
+      next: "Turn TLS on before authenticating: --tls starttls on port 587 or --tls implicit on port 465.",
     },
   },
   {
@@ -172,7 +192,7 @@ const _AUTH_RULES: readonly ReplyRule[] = [
       code: "auth.tls-required",
       title: "TLS required before AUTH",
       cause: "The server requires an encrypted connection for the chosen authentication mechanism.",
-      next: "Turn TLS on with --tls (STARTTLS on 587 or implicit TLS on 465) before authenticating.",
+      next: "Turn TLS on before authenticating: --tls starttls on port 587 or --tls implicit on port 465.",
     },
   },
   {
@@ -185,7 +205,8 @@ const _AUTH_RULES: readonly ReplyRule[] = [
       title: "AUTH not offered",
       cause:
         "The server does not offer AUTH on this connection; many only do after STARTTLS or on the submission port.",
-      next: "Connect to the submission port (587 or 465) with --tls; port 25 usually takes no AUTH.",
+      next:
+        "Use the submission port with TLS (--tls starttls --port 587 or --tls implicit --port 465); port 25 usually takes no AUTH.",
     },
   },
   {
@@ -198,7 +219,7 @@ const _AUTH_RULES: readonly ReplyRule[] = [
       cause:
         "The server does not accept the SASL mechanism the client used; Exchange also answers this way when AUTH comes before STARTTLS.",
       next:
-        "Choose a mechanism from the server's EHLO AUTH line with --auth-mech (PLAIN or LOGIN over TLS are the usual ones) and make sure --tls is on.",
+        "Choose a mechanism listed on the server's EHLO AUTH line with --auth-mech (usually PLAIN or LOGIN) and connect over TLS (--tls starttls or --tls implicit).",
     },
   },
   {
@@ -209,7 +230,8 @@ const _AUTH_RULES: readonly ReplyRule[] = [
       code: "auth.mechanism-unsupported",
       title: "Authentication mechanism not supported",
       cause: "The server rejected the SASL mechanism or its parameters.",
-      next: "Choose a mechanism from the server's EHLO AUTH line with --auth-mech and make sure --tls is on.",
+      next:
+        "Choose a mechanism listed on the server's EHLO AUTH line with --auth-mech and connect over TLS (--tls starttls or --tls implicit).",
     },
   },
   {
@@ -222,7 +244,8 @@ const _AUTH_RULES: readonly ReplyRule[] = [
       title: "Authentication mechanism too weak",
       cause:
         "The server considers the chosen authentication mechanism too weak for this connection (RFC 4954 534 5.7.9).",
-      next: "Turn TLS on with --tls or pick a stronger mechanism from the EHLO AUTH line with --auth-mech.",
+      next:
+        "Turn TLS on (--tls starttls or --tls implicit) or pick a stronger mechanism from the EHLO AUTH line with --auth-mech.",
     },
   },
   {
@@ -290,6 +313,3 @@ const _AUTH_RULES: readonly ReplyRule[] = [
     },
   },
 ];
-
-/** Rules for replies during the AUTH exchange, most specific first, ending in the 4xx/5xx fallbacks. */
-export const AUTH_REPLY_RULES: readonly ReplyRule[] = _AUTH_RULES;

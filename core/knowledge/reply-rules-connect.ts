@@ -186,7 +186,7 @@ const _STARTTLS_RULES: readonly ReplyRule[] = [
       code: "tls.starttls-failed",
       title: "TLS already active",
       cause: "The server says TLS is already active, so STARTTLS was sent inside an already encrypted session.",
-      next: "Use one TLS mode only: implicit TLS (port 465) or STARTTLS (port 587), as selected with --tls.",
+      next: "Pick one TLS mode, not both: --tls implicit (port 465) or --tls starttls (port 587).",
     },
   },
   {
@@ -197,7 +197,7 @@ const _STARTTLS_RULES: readonly ReplyRule[] = [
       code: "tls.starttls-failed",
       title: "STARTTLS not supported",
       cause: "The server does not implement STARTTLS on this port.",
-      next: "Use implicit TLS on port 465 (--tls) or the port where the provider offers STARTTLS (usually 587).",
+      next: "Use --tls implicit --port 465, or the port where the provider offers STARTTLS (usually 587).",
     },
   },
   {
@@ -212,7 +212,7 @@ const _STARTTLS_RULES: readonly ReplyRule[] = [
       cause:
         "The server advertises STARTTLS but cannot start TLS itself, typically because its certificate or key is missing or broken.",
       next:
-        "Report it to the server's administrator; meanwhile try implicit TLS on port 465 (--tls) if the provider offers it.",
+        "Report it to the server's administrator; meanwhile try --tls implicit --port 465 if the provider offers it.",
     },
   },
   {
@@ -223,7 +223,7 @@ const _STARTTLS_RULES: readonly ReplyRule[] = [
       code: "tls.starttls-failed",
       title: "STARTTLS temporarily refused",
       cause: "The server temporarily refused to start TLS.",
-      next: "Retry in a few minutes; if it persists, try implicit TLS on port 465 (--tls).",
+      next: "Retry in a few minutes; if it persists, try --tls implicit --port 465.",
     },
   },
   {
@@ -234,7 +234,7 @@ const _STARTTLS_RULES: readonly ReplyRule[] = [
       code: "tls.starttls-failed",
       title: "STARTTLS refused",
       cause: "The server refused the STARTTLS command.",
-      next: "Read the reply text in the transcript; if STARTTLS stays refused, use implicit TLS on port 465 (--tls).",
+      next: "Read the reply text in the transcript; if STARTTLS stays refused, use --tls implicit --port 465.",
     },
   },
 ];

@@ -53,7 +53,8 @@ const _ACCESS_RULES: readonly ReplyRule[] = [
       code: "envelope.tls-required",
       title: "TLS required",
       cause: "The server only accepts mail over an encrypted session and this one was not encrypted.",
-      next: "Turn TLS on with --tls (STARTTLS on 587 or implicit TLS on 465) and authenticate with --user/--secret.",
+      next:
+        "Turn TLS on (--tls starttls on port 587 or --tls implicit on port 465) and authenticate with --user/--secret.",
     },
   },
   {
@@ -183,7 +184,8 @@ const _ACCESS_RULES: readonly ReplyRule[] = [
       code: "envelope.auth-required",
       title: "Authentication required",
       cause: "The server only accepts mail from authenticated clients and this session did not authenticate.",
-      next: "Authenticate before MAIL FROM: pass --user and --secret env:NAME (with --tls on).",
+      next:
+        "Authenticate before MAIL FROM: pass --user and --secret env:NAME over TLS (--tls starttls or --tls implicit).",
     },
   },
   {
@@ -194,7 +196,8 @@ const _ACCESS_RULES: readonly ReplyRule[] = [
       code: "envelope.auth-required",
       title: "Authentication required",
       cause: "The server only accepts mail from authenticated clients and this session did not authenticate.",
-      next: "Authenticate before MAIL FROM: pass --user and --secret env:NAME (with --tls on).",
+      next:
+        "Authenticate before MAIL FROM: pass --user and --secret env:NAME over TLS (--tls starttls or --tls implicit).",
     },
   },
   {
@@ -205,7 +208,8 @@ const _ACCESS_RULES: readonly ReplyRule[] = [
       code: "envelope.auth-required",
       title: "Authentication required",
       cause: "The server answered 530: it wants the client to authenticate before it takes mail.",
-      next: "Authenticate before MAIL FROM: pass --user and --secret env:NAME (with --tls on).",
+      next:
+        "Authenticate before MAIL FROM: pass --user and --secret env:NAME over TLS (--tls starttls or --tls implicit).",
     },
   },
 ];

@@ -40,7 +40,7 @@ const _UNEXPECTED_RULES: readonly ReplyRule[] = [
       code: "tls.unexpected-reply",
       title: "Unexpected STARTTLS reply",
       cause: "The server answered STARTTLS with something other than 220 or an error.",
-      next: "Read the transcript; if it persists, use implicit TLS on port 465 (--tls) instead of STARTTLS.",
+      next: "Read the transcript; if it persists, use --tls implicit --port 465 instead of STARTTLS.",
     },
   },
   {

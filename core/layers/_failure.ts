@@ -13,7 +13,8 @@ export function readFailureDiagnosis(layer: LayerId, failure: SmtpFailure, what:
       return {
         code: `${layer}.timeout`,
         summary: `No reply to ${what} within ${failure.waitedMs} ms`,
-        cause: `The server stopped answering after ${what}; it is overloaded, or a firewall or proxy holds the connection open.`,
+        cause:
+          `The server stopped answering after ${what}; it is overloaded, or a firewall or proxy holds the connection open.`,
         next: "Retry with a longer --timeout; if it persists, check the server's logs or any proxy in between.",
       };
     case "protocol":
@@ -27,7 +28,9 @@ export function readFailureDiagnosis(layer: LayerId, failure: SmtpFailure, what:
     case "socket":
       return {
         code: failure.kind === "closed" && failure.midReply ? `${layer}.protocol-error` : `${layer}.connection-dropped`,
-        summary: `The server closed the connection during ${what}${failure.kind === "socket" ? ` (${failure.code})` : ""}`,
+        summary: `The server closed the connection during ${what}${
+          failure.kind === "socket" ? ` (${failure.code})` : ""
+        }`,
         cause:
           "The server dropped the session instead of replying, typically a policy (client blocked, pre-greet traffic, EHLO name) or a crash.",
         next: "Check the server's logs for this connection; try a different --ehlo-name or source network.",

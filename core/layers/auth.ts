@@ -22,8 +22,10 @@ export async function runAuth(ctx: LayerContext, start: number): Promise<LayerRe
     return failed("auth", since(ctx, start), facts, {
       code: "auth.tls-required",
       summary: "Credentials withheld: the connection is not encrypted with a verified certificate",
-      cause: "smtpilot never sends credentials over an unencrypted or unverified channel, and this session has no verified TLS.",
-      next: "Use the server's TLS port and mode (--tls starttls on 587, --tls implicit on 465); for a private CA pass --ca FILE.",
+      cause:
+        "smtpilot never sends credentials over an unencrypted or unverified channel, and this session has no verified TLS.",
+      next:
+        "Use the server's TLS port and mode (--tls starttls on 587, --tls implicit on 465); for a private CA pass --ca FILE.",
     });
   }
   if (auth.secret === undefined || auth.secret === "") {
@@ -31,15 +33,19 @@ export async function runAuth(ctx: LayerContext, start: number): Promise<LayerRe
       code: "auth.no-secret",
       summary: `The secret ${auth.secretRef} is empty or not set`,
       cause: `The secret reference ${auth.secretRef} resolved to nothing, so there is no password or token to try.`,
-      next: `Set it for this run (e.g. export ${auth.secretRef.replace(/^env:/, "")}=… in your shell or your secret manager) and re-run.`,
+      next: `Set it for this run (e.g. export ${
+        auth.secretRef.replace(/^env:/, "")
+      }=… in your shell or your secret manager) and re-run.`,
     });
   }
   if (caps.auth.length === 0) {
     return failed("auth", since(ctx, start), facts, {
       code: "auth.not-offered",
       summary: "The server offers no AUTH on this connection",
-      cause: "This server or port does not accept authentication (a relay that authorises by IP, or AUTH is enabled only on another port).",
-      next: "Use the provider's submission port (587 or 465); if this relay authorises by IP, run a connectivity probe with --from/--to instead.",
+      cause:
+        "This server or port does not accept authentication (a relay that authorises by IP, or AUTH is enabled only on another port).",
+      next:
+        "Use the provider's submission port (587 or 465); if this relay authorises by IP, run a connectivity probe with --from/--to instead.",
     });
   }
   const mechanism = chooseMechanism(caps.auth, auth.mechanism);
@@ -47,7 +53,9 @@ export async function runAuth(ctx: LayerContext, start: number): Promise<LayerRe
     const tokenOnly = caps.auth.every((m) => (TOKEN_MECHANISMS as readonly string[]).includes(m));
     return failed("auth", since(ctx, start), { ...facts, requested: auth.mechanism ?? "auto" }, {
       code: "auth.mechanism-unsupported",
-      summary: `No usable mechanism: the server offers ${caps.auth.join(" ")}${auth.mechanism ? `, not ${auth.mechanism}` : ""}`,
+      summary: `No usable mechanism: the server offers ${caps.auth.join(" ")}${
+        auth.mechanism ? `, not ${auth.mechanism}` : ""
+      }`,
       cause: tokenOnly
         ? "The server accepts only OAuth 2 tokens (password authentication is disabled for this account or tenant)."
         : "None of the mechanisms the server offers is one smtpilot can use with this secret.",
@@ -64,10 +72,17 @@ export async function runAuth(ctx: LayerContext, start: number): Promise<LayerRe
       port: ctx.options.port,
     }, ctx.options.timeoutMs);
     const done = { ...facts, mechanism, reply: replyLine(reply) };
-    if (reply.code === 235) return passed("auth", since(ctx, start), { ...done, summary: `authenticated as ${auth.user} with ${mechanism}` });
+    if (reply.code === 235) {
+      return passed("auth", since(ctx, start), { ...done, summary: `authenticated as ${auth.user} with ${mechanism}` });
+    }
     return failed("auth", since(ctx, start), done, interpretReply("auth", reply, ctx.rules));
   } catch (err) {
     if (!(err instanceof SmtpReadError)) throw err;
-    return failed("auth", since(ctx, start), { ...facts, mechanism, ...readFailureFacts(err.failure) }, readFailureDiagnosis("auth", err.failure, `AUTH ${mechanism}`));
+    return failed(
+      "auth",
+      since(ctx, start),
+      { ...facts, mechanism, ...readFailureFacts(err.failure) },
+      readFailureDiagnosis("auth", err.failure, `AUTH ${mechanism}`),
+    );
   }
 }

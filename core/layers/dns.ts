@@ -16,7 +16,12 @@ export async function runDns(ctx: LayerContext): Promise<LayerResult> {
   const family = isIP(host);
   if (family !== 0) {
     ctx.state.addresses = [{ address: host, family: family === 6 ? 6 : 4 }];
-    return passed("dns", since(ctx, start), { host, literal: true, addresses: [host], summary: `${host} (IP literal)` });
+    return passed("dns", since(ctx, start), {
+      host,
+      literal: true,
+      addresses: [host],
+      summary: `${host} (IP literal)`,
+    });
   }
   const chain = _cnameChain(ctx, host);
   let addresses: HostAddress[];
@@ -56,8 +61,11 @@ function _diagnosis(host: string, code: string, timeoutMs: number) {
   }
   return {
     code: "dns.resolver-failed",
-    summary: `The resolver could not answer for ${host} (${code === "ETIMEDOUT" ? `no answer in ${timeoutMs} ms` : code})`,
-    cause: "The DNS resolver failed (unreachable, refused, SERVFAIL or timed out), so nothing is known about the name yet.",
+    summary: `The resolver could not answer for ${host} (${
+      code === "ETIMEDOUT" ? `no answer in ${timeoutMs} ms` : code
+    })`,
+    cause:
+      "The DNS resolver failed (unreachable, refused, SERVFAIL or timed out), so nothing is known about the name yet.",
     next: "Check the machine's resolver (/etc/resolv.conf) or try another one with --resolver IP.",
   };
 }

@@ -4,13 +4,8 @@
  */
 import os from "node:os";
 import { interpretReply } from "../knowledge/interpret-reply.ts";
-import { type Diagnosis, failed, type Facts, type LayerResult, passed, type Warning } from "../layer.ts";
-import {
-  type Capabilities,
-  compareCapabilities,
-  notableExtensions,
-  parseCapabilities,
-} from "../smtp/capabilities.ts";
+import { type Diagnosis, type Facts, failed, type LayerResult, passed, type Warning } from "../layer.ts";
+import { type Capabilities, compareCapabilities, notableExtensions, parseCapabilities } from "../smtp/capabilities.ts";
 import { SmtpReadError } from "../smtp/connection.ts";
 import { replyLine } from "../smtp/reply.ts";
 import { type LayerContext, since } from "./context.ts";
@@ -44,18 +39,34 @@ export async function ehloExchange(ctx: LayerContext): Promise<EhloOutcome> {
     if (reply.code === 250) return { ok: true, caps: parseCapabilities(reply), helo: false };
     const facts = { ehloName: name, reply: replyLine(reply) };
     // 500/502: an old server without ESMTP; HELO still gets us a plain SMTP session.
-    if (reply.code !== 500 && reply.code !== 502) return { ok: false, facts, diagnosis: interpretReply("ehlo", reply, ctx.rules) };
+    if (reply.code !== 500 && reply.code !== 502) {
+      return { ok: false, facts, diagnosis: interpretReply("ehlo", reply, ctx.rules) };
+    }
     const helo = await conn.command(`HELO ${name}`, ctx.options.timeoutMs);
-    if (helo.code === 250) return { ok: true, caps: parseCapabilities({ ...helo, lines: [helo.lines[0] ?? ""] }), helo: true };
-    return { ok: false, facts: { ...facts, heloReply: replyLine(helo) }, diagnosis: interpretReply("helo", helo, ctx.rules) };
+    if (helo.code === 250) {
+      return { ok: true, caps: parseCapabilities({ ...helo, lines: [helo.lines[0] ?? ""] }), helo: true };
+    }
+    return {
+      ok: false,
+      facts: { ...facts, heloReply: replyLine(helo) },
+      diagnosis: interpretReply("helo", helo, ctx.rules),
+    };
   } catch (err) {
     if (!(err instanceof SmtpReadError)) throw err;
-    return { ok: false, facts: { ehloName: name, ...readFailureFacts(err.failure) }, diagnosis: readFailureDiagnosis("ehlo", err.failure, "EHLO") };
+    return {
+      ok: false,
+      facts: { ehloName: name, ...readFailureFacts(err.failure) },
+      diagnosis: readFailureDiagnosis("ehlo", err.failure, "EHLO"),
+    };
   }
 }
 
 /** The failed ehlo layer for an outcome that failed. */
-export function ehloFailed(ctx: LayerContext, start: number, outcome: Extract<EhloOutcome, { ok: false }>): LayerResult {
+export function ehloFailed(
+  ctx: LayerContext,
+  start: number,
+  outcome: Extract<EhloOutcome, { ok: false }>,
+): LayerResult {
   return failed("ehlo", since(ctx, start), outcome.facts, outcome.diagnosis);
 }
 
@@ -80,10 +91,17 @@ export async function runEhlo(ctx: LayerContext, start: number): Promise<LayerRe
   if (state.capsBefore && state.capsBefore.auth.length > 0) {
     warnings.push({
       code: "ehlo.auth-offered-in-clear",
-      summary: `The server offers AUTH (${state.capsBefore.auth.join(" ")}) before encryption; clients that use it send passwords in clear`,
+      summary: `The server offers AUTH (${
+        state.capsBefore.auth.join(" ")
+      }) before encryption; clients that use it send passwords in clear`,
     });
   }
-  if (helo) warnings.push({ code: "ehlo.helo-fallback", summary: "EHLO was refused and HELO used: no extensions (no STARTTLS, AUTH, SIZE, PIPELINING)" });
+  if (helo) {
+    warnings.push({
+      code: "ehlo.helo-fallback",
+      summary: "EHLO was refused and HELO used: no extensions (no STARTTLS, AUTH, SIZE, PIPELINING)",
+    });
+  }
   const facts: Facts = {
     ehloName: state.ehloName,
     domain: caps.domain,

@@ -38,7 +38,12 @@ export async function runEnvelope(ctx: LayerContext, start: number): Promise<Lay
       }
     } catch (err) {
       if (!(err instanceof SmtpReadError)) throw err;
-      return failed("envelope", since(ctx, start), { ...facts, replies, failedAt: step.line, ...readFailureFacts(err.failure) }, readFailureDiagnosis("envelope", err.failure, step.line.split(":")[0] ?? step.line));
+      return failed("envelope", since(ctx, start), {
+        ...facts,
+        replies,
+        failedAt: step.line,
+        ...readFailureFacts(err.failure),
+      }, readFailureDiagnosis("envelope", err.failure, step.line.split(":")[0] ?? step.line));
     }
   }
   await _reset(ctx);

@@ -26,8 +26,10 @@ export async function runGreeting(ctx: LayerContext, start: number, contact: Fir
     return failed("greeting", since(ctx, start), { waitedMs: since(ctx, start), portSpeaks: contact.probed }, {
       code: "greeting.timeout",
       summary: `No greeting within ${ctx.options.timeoutMs} ms`,
-      cause: "The port accepted the connection but the server never sent its 220 banner (and does not answer TLS either).",
-      next: "Check that this port runs an SMTP server; a proxy or load balancer with no healthy backend behaves like this.",
+      cause:
+        "The port accepted the connection but the server never sent its 220 banner (and does not answer TLS either).",
+      next:
+        "Check that this port runs an SMTP server; a proxy or load balancer with no healthy backend behaves like this.",
     });
   }
   let reply;
@@ -39,13 +41,16 @@ export async function runGreeting(ctx: LayerContext, start: number, contact: Fir
     const facts = readFailureFacts(f);
     if (f.kind === "protocol" && f.violation.first && f.violation.kind === "not-a-reply") {
       const speaks = protocolOf(Buffer.from(f.violation.line, "latin1"));
-      if (speaks !== "other" && speaks !== "smtp") return failed("greeting", since(ctx, start), { ...facts, portSpeaks: speaks }, _notSmtp(speaks));
+      if (speaks !== "other" && speaks !== "smtp") {
+        return failed("greeting", since(ctx, start), { ...facts, portSpeaks: speaks }, _notSmtp(speaks));
+      }
     }
     if (f.kind === "closed" && !f.midReply) {
       return failed("greeting", since(ctx, start), facts, {
         code: "greeting.connection-closed",
         summary: "The server closed the connection before sending a greeting",
-        cause: "The server accepted the TCP connection and hung up at once: a connection limit, an access rule or a blocklist on your IP.",
+        cause:
+          "The server accepted the TCP connection and hung up at once: a connection limit, an access rule or a blocklist on your IP.",
         next: "Check the server's logs for your IP; try from another network to rule out an IP block.",
       });
     }
@@ -55,7 +60,10 @@ export async function runGreeting(ctx: LayerContext, start: number, contact: Fir
   const facts = { banner: replyLine(reply), latencyMs: ms, summary: replyLine(reply) };
   if (reply.code === 220) {
     const warnings: Warning[] = ms > SLOW_GREETING_MS
-      ? [{ code: "greeting.slow", summary: `The greeting took ${ms} ms; impatient clients give up or are flagged as pre-greet talkers` }]
+      ? [{
+        code: "greeting.slow",
+        summary: `The greeting took ${ms} ms; impatient clients give up or are flagged as pre-greet talkers`,
+      }]
       : [];
     return passed("greeting", ms, facts, warnings);
   }
@@ -69,7 +77,11 @@ export async function runGreeting(ctx: LayerContext, start: number, contact: Fir
 }
 
 function _notSmtp(speaks: string) {
-  const what = speaks === "http" ? "an HTTP server" : speaks === "other" ? "an unknown protocol" : `${speaks.toUpperCase()}`;
+  const what = speaks === "http"
+    ? "an HTTP server"
+    : speaks === "other"
+    ? "an unknown protocol"
+    : `${speaks.toUpperCase()}`;
   return {
     code: "greeting.not-smtp",
     summary: `The port speaks ${what}, not SMTP`,

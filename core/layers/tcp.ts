@@ -40,7 +40,13 @@ export async function runTcp(ctx: LayerContext): Promise<LayerResult> {
       });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? "EUNKNOWN";
-      attempts.push({ address: addr.address, family: _family(addr), result: _result(code), error: code, ms: since(ctx, t0) });
+      attempts.push({
+        address: addr.address,
+        family: _family(addr),
+        result: _result(code),
+        error: code,
+        ms: since(ctx, t0),
+      });
     }
   }
   return failed("tcp", since(ctx, start), { port, attempts }, _diagnosis(attempts, port, timeoutMs));
@@ -65,9 +71,7 @@ function _diagnosis(attempts: _Attempt[], port: number, timeoutMs: number): Diag
     };
   }
   if (attempts.length > 0 && attempts.every((a) => a.result === "timeout")) {
-    const port25 = port === 25
-      ? " Many ISPs, cloud providers and office networks block outbound port 25."
-      : "";
+    const port25 = port === 25 ? " Many ISPs, cloud providers and office networks block outbound port 25." : "";
     return {
       code: "tcp.timeout",
       summary: `No answer to the connection on port ${port} within ${timeoutMs} ms (${where})`,
@@ -80,7 +84,8 @@ function _diagnosis(attempts: _Attempt[], port: number, timeoutMs: number): Diag
   return {
     code: "tcp.unreachable",
     summary: `No route to ${where} port ${port} (${attempts.map((a) => a.error).join(", ")})`,
-    cause: "The network reports the host unreachable: no route, the interface is down, or the address family is not available here.",
+    cause:
+      "The network reports the host unreachable: no route, the interface is down, or the address family is not available here.",
     next: "Check this machine's network and routing (an IPv6-only address without IPv6 connectivity is common).",
   };
 }

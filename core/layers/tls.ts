@@ -4,7 +4,7 @@
  * certificate itself, and a port that speaks another TLS mode as a mismatch.
  */
 import { interpretReply } from "../knowledge/interpret-reply.ts";
-import { type Diagnosis, failed, type Facts, type LayerResult, passed } from "../layer.ts";
+import { type Diagnosis, type Facts, failed, type LayerResult, passed } from "../layer.ts";
 import { SmtpConnection, SmtpReadError } from "../smtp/connection.ts";
 import { hasCapability } from "../smtp/capabilities.ts";
 import { replyLine } from "../smtp/reply.ts";
@@ -28,8 +28,8 @@ export function modeMismatch(requested: string, speaks: PortProtocol, port: numb
       ? "The server waits for a TLS ClientHello and sends no banner until it gets one (port 465 style)."
       : "The server sent a plaintext SMTP banner where a TLS handshake was expected (port 587/25 style).",
     next: implicitPort
-      ? "Use --tls implicit (or --tls auto) for this port; in application settings: SSL/TLS, \"secure: true\"."
-      : "Use --tls starttls (or --tls auto) for this port; in application settings: STARTTLS, \"secure: false\".",
+      ? 'Use --tls implicit (or --tls auto) for this port; in application settings: SSL/TLS, "secure: true".'
+      : 'Use --tls starttls (or --tls auto) for this port; in application settings: STARTTLS, "secure: false".',
   };
 }
 
@@ -40,9 +40,16 @@ export async function runImplicitTls(ctx: LayerContext, start: number): Promise<
   const result = await _handshake(ctx, socket, start, { mode: "implicit" });
   if (result.status === "fail" && result.diagnosis?.code === "tls.handshake-failed") {
     // A plaintext banner breaks the handshake at once; confirm on a side connection what the port speaks.
-    const speaks = await plainSpeaks(ctx.io.connect, ctx.state.address?.address ?? ctx.options.host, ctx.options.port, PROBE_MS);
+    const speaks = await plainSpeaks(
+      ctx.io.connect,
+      ctx.state.address?.address ?? ctx.options.host,
+      ctx.options.port,
+      PROBE_MS,
+    );
     result.facts.portSpeaks = speaks;
-    if (speaks === "smtp") return failed("tls", since(ctx, start), result.facts, modeMismatch("implicit TLS", speaks, ctx.options.port));
+    if (speaks === "smtp") {
+      return failed("tls", since(ctx, start), result.facts, modeMismatch("implicit TLS", speaks, ctx.options.port));
+    }
   }
   return result;
 }
@@ -57,7 +64,8 @@ export async function runStartTls(ctx: LayerContext, start: number): Promise<Lay
     return failed("tls", since(ctx, start), { ...facts, offered: caps.keywords }, {
       code: "tls.starttls-not-offered",
       summary: "The server does not offer STARTTLS",
-      cause: "The EHLO reply lists no STARTTLS, so the session cannot be encrypted on this port (or something on the path strips it).",
+      cause:
+        "The EHLO reply lists no STARTTLS, so the session cannot be encrypted on this port (or something on the path strips it).",
       next: ctx.options.port === 587 || ctx.options.port === 25
         ? "Try port 465 with --tls implicit; if this is an internal plaintext relay, re-run with --tls none (credentials are never sent over it)."
         : "Check the port: use the provider's STARTTLS (587) or implicit TLS (465) port; use --tls none only for a plaintext relay.",
@@ -68,10 +76,20 @@ export async function runStartTls(ctx: LayerContext, start: number): Promise<Lay
     reply = await conn.command("STARTTLS", ctx.options.timeoutMs);
   } catch (err) {
     if (!(err instanceof SmtpReadError)) throw err;
-    return failed("tls", since(ctx, start), { ...facts, ...readFailureFacts(err.failure) }, readFailureDiagnosis("tls", err.failure, "STARTTLS"));
+    return failed(
+      "tls",
+      since(ctx, start),
+      { ...facts, ...readFailureFacts(err.failure) },
+      readFailureDiagnosis("tls", err.failure, "STARTTLS"),
+    );
   }
   if (reply.code !== 220) {
-    return failed("tls", since(ctx, start), { ...facts, reply: replyLine(reply) }, interpretReply("starttls", reply, ctx.rules));
+    return failed(
+      "tls",
+      since(ctx, start),
+      { ...facts, reply: replyLine(reply) },
+      interpretReply("starttls", reply, ctx.rules),
+    );
   }
   // Anything buffered after the 220 came in clear and is discarded with the old parser (STARTTLS injection).
   return await _handshake(ctx, conn.detach(), start, facts);
@@ -91,14 +109,24 @@ async function _handshake(ctx: LayerContext, socket: net.Socket, start: number, 
     ctx.state.tlsVerified = true;
     const summary = `${result.session.protocol} ${result.session.cipher}` +
       (cert ? `, ${cert.subject}, expires ${cert.notAfter.slice(0, 10)} (${cert.daysLeft} days)` : "");
-    return passed("tls", since(ctx, start), { ...facts, ...result.session, certificate: cert, summary }, cert ? certificateWarnings(cert) : []);
+    return passed(
+      "tls",
+      since(ctx, start),
+      { ...facts, ...result.session, certificate: cert, summary },
+      cert ? certificateWarnings(cert) : [],
+    );
   }
   ctx.state.conn?.destroy();
   if (result.reason === "certificate") {
     ctx.transcript.add("*", `TLS certificate refused: ${result.stackError}`);
     const cert = result.certificate ? certificateFacts(result.certificate, now) : undefined;
     const code = classifyCertificateFailure(result.certificate, name, now, result.stackError);
-    return failed("tls", since(ctx, start), { ...facts, ...result.session, certificate: cert, verifyError: result.stackError }, _certDiagnosis(code, name, cert?.sans ?? [], ctx.options.ca !== undefined));
+    return failed("tls", since(ctx, start), {
+      ...facts,
+      ...result.session,
+      certificate: cert,
+      verifyError: result.stackError,
+    }, _certDiagnosis(code, name, cert?.sans ?? [], ctx.options.ca !== undefined));
   }
   if (result.reason === "timeout") {
     return failed("tls", since(ctx, start), facts, {
@@ -115,19 +143,46 @@ async function _handshake(ctx: LayerContext, socket: net.Socket, start: number, 
     cause: /VERSION|PROTOCOL|CIPHER|HANDSHAKE_FAILURE/i.test(result.code)
       ? "Client and server share no TLS version or cipher suite (the server may only offer TLS 1.0/1.1)."
       : "The server broke off the TLS handshake or answered with something that is not TLS.",
-    next: "Check the server's TLS configuration (protocols, ciphers, certificate/key pair) and the --tls mode for this port.",
+    next:
+      "Check the server's TLS configuration (protocols, ciphers, certificate/key pair) and the --tls mode for this port.",
   });
 }
 
 function _certDiagnosis(code: string, name: string, sans: string[], privateCa: boolean): Diagnosis {
   switch (code) {
     case "tls.cert-expired":
-      return { code, summary: "The server's certificate has expired", cause: "The certificate's validity ended; clients that verify TLS refuse it.", next: "Renew the certificate on the server (or ask the provider to); check that the renewed one is actually deployed and the service reloaded." };
+      return {
+        code,
+        summary: "The server's certificate has expired",
+        cause: "The certificate's validity ended; clients that verify TLS refuse it.",
+        next:
+          "Renew the certificate on the server (or ask the provider to); check that the renewed one is actually deployed and the service reloaded.",
+      };
     case "tls.cert-not-yet-valid":
-      return { code, summary: "The server's certificate is not valid yet", cause: "The certificate's start date is in the future: a clock is wrong on the server or on this machine.", next: "Check the clocks (date, NTP) on both machines; reissue the certificate if its dates are wrong." };
+      return {
+        code,
+        summary: "The server's certificate is not valid yet",
+        cause: "The certificate's start date is in the future: a clock is wrong on the server or on this machine.",
+        next: "Check the clocks (date, NTP) on both machines; reissue the certificate if its dates are wrong.",
+      };
     case "tls.cert-hostname-mismatch":
-      return { code, summary: `The certificate does not cover ${name}`, cause: `The certificate is for ${sans.join(", ") || "other names"}, not the name you connected to.`, next: "Connect with a name the certificate covers (--host, or --servername to check another name), or reissue the certificate with this name." };
+      return {
+        code,
+        summary: `The certificate does not cover ${name}`,
+        cause: `The certificate is for ${sans.join(", ") || "other names"}, not the name you connected to.`,
+        next:
+          "Connect with a name the certificate covers (--host, or --servername to check another name), or reissue the certificate with this name.",
+      };
     default:
-      return { code, summary: "The server's certificate is not trusted", cause: privateCa ? "The certificate chain does not lead to the CA given with --ca." : "The certificate is self-signed or issued by a CA this machine does not trust (or the server omits its intermediate certificates).", next: privateCa ? "Pass the CA that issued the server's certificate with --ca FILE." : "Install a publicly trusted certificate with its full chain; for a private CA pass it with --ca FILE." };
+      return {
+        code,
+        summary: "The server's certificate is not trusted",
+        cause: privateCa
+          ? "The certificate chain does not lead to the CA given with --ca."
+          : "The certificate is self-signed or issued by a CA this machine does not trust (or the server omits its intermediate certificates).",
+        next: privateCa
+          ? "Pass the CA that issued the server's certificate with --ca FILE."
+          : "Install a publicly trusted certificate with its full chain; for a private CA pass it with --ca FILE.",
+      };
   }
 }

@@ -38,7 +38,9 @@ export function renderText(report: DiagnoseReport, options: RenderOptions): stri
   out.push(v.status === "pass" ? "Verdict: PASS" : `Verdict: FAIL at ${v.layer} (${v.code})`);
   if (options.transcript) {
     out.push("", "Transcript (credentials redacted):");
-    for (const e of report.transcript) out.push(`  ${String(e.t).padStart(6)} ms ${e.dir === "*" ? "*" : e.dir === "C" ? "C:" : "S:"} ${e.text}`);
+    for (const e of report.transcript) {
+      out.push(`  ${String(e.t).padStart(6)} ms ${e.dir === "*" ? "*" : e.dir === "C" ? "C:" : "S:"} ${e.text}`);
+    }
   }
   return `${out.join("\n")}\n`;
 }

@@ -116,7 +116,11 @@ export class SmtpConnection {
       }
       const left = deadline - performance.now();
       if (left <= 0) {
-        throw new SmtpReadError({ kind: "timeout", waitedMs: Math.round(timeoutMs), partial: this.#parser.pendingText });
+        throw new SmtpReadError({
+          kind: "timeout",
+          waitedMs: Math.round(timeoutMs),
+          partial: this.#parser.pendingText,
+        });
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);

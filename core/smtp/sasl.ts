@@ -40,7 +40,11 @@ export async function authenticate(
   const step = (line: string) => conn.command(line, timeoutMs, REDACTED);
   switch (mechanism) {
     case "PLAIN":
-      return await conn.command(`AUTH PLAIN ${_b64(`\0${cred.user}\0${cred.secret}`)}`, timeoutMs, `AUTH PLAIN ${REDACTED}`);
+      return await conn.command(
+        `AUTH PLAIN ${_b64(`\0${cred.user}\0${cred.secret}`)}`,
+        timeoutMs,
+        `AUTH PLAIN ${REDACTED}`,
+      );
     case "LOGIN": {
       let reply = await conn.command("AUTH LOGIN", timeoutMs);
       if (reply.code !== 334) return reply;
@@ -60,7 +64,11 @@ export async function authenticate(
       const payload = mechanism === "XOAUTH2"
         ? `user=${cred.user}\x01auth=Bearer ${cred.secret}\x01\x01`
         : `n,a=${cred.user},\x01host=${cred.host}\x01port=${cred.port}\x01auth=Bearer ${cred.secret}\x01\x01`;
-      const reply = await conn.command(`AUTH ${mechanism} ${_b64(payload)}`, timeoutMs, `AUTH ${mechanism} ${REDACTED}`);
+      const reply = await conn.command(
+        `AUTH ${mechanism} ${_b64(payload)}`,
+        timeoutMs,
+        `AUTH ${mechanism} ${REDACTED}`,
+      );
       // On failure the server sends a 334 with a JSON error and waits for an empty (XOAUTH2) or ^A (OAUTHBEARER) line.
       if (reply.code !== 334) return reply;
       const final = await conn.command(mechanism === "XOAUTH2" ? "" : "AQ==", timeoutMs);

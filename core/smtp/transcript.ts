@@ -43,6 +43,10 @@ export class Transcript {
   /** The entries, with a closing marker when some were dropped. */
   toJSON(): TranscriptEntry[] {
     if (this.#dropped === 0) return this.entries;
-    return [...this.entries, { t: Math.round(this.#now() - this.#start), dir: "*", text: `${this.#dropped} more lines not recorded` }];
+    return [...this.entries, {
+      t: Math.round(this.#now() - this.#start),
+      dir: "*",
+      text: `${this.#dropped} more lines not recorded`,
+    }];
   }
 }

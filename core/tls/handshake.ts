@@ -28,7 +28,13 @@ export interface SessionFacts {
 /** Outcome of a handshake: a verified socket, or why there is none. */
 export type HandshakeResult =
   | { ok: true; socket: tls.TLSSocket; session: SessionFacts; certificate: X509Certificate | undefined }
-  | { ok: false; reason: "certificate"; stackError: string; certificate: X509Certificate | undefined; session: SessionFacts }
+  | {
+    ok: false;
+    reason: "certificate";
+    stackError: string;
+    certificate: X509Certificate | undefined;
+    session: SessionFacts;
+  }
   | { ok: false; reason: "handshake"; code: string; message: string }
   | { ok: false; reason: "timeout" };
 

@@ -47,7 +47,12 @@ export async function speaksTls(
  * nothing for a moment, sends `QUIT` (harmless to SMTP) so that a server
  * which only answers requests (HTTP) shows itself.
  */
-export async function plainSpeaks(connect: Connector, address: string, port: number, timeoutMs: number): Promise<PortProtocol> {
+export async function plainSpeaks(
+  connect: Connector,
+  address: string,
+  port: number,
+  timeoutMs: number,
+): Promise<PortProtocol> {
   let socket;
   try {
     socket = await connectWithin(connect, address, port, timeoutMs);

@@ -50,12 +50,52 @@ function median(cmd, args, n) {
 }
 
 const smtp = (...args) => [bundle, "diagnose", "--host", "127.0.0.1", ...args];
-const swaks = (port, ...args) => ["--server", `127.0.0.1:${port}`, "--from", "a@smtpilot.test", "--to", "b@smtpilot.test", "--quit-after", "RCPT", ...args];
+const swaks = (
+  port,
+  ...args
+) => [
+  "--server",
+  `127.0.0.1:${port}`,
+  "--from",
+  "a@smtpilot.test",
+  "--to",
+  "b@smtpilot.test",
+  "--quit-after",
+  "RCPT",
+  ...args,
+];
 const cases = [
   {
     name: "full auth probe (STARTTLS+AUTH+RCPT)",
-    smtpilot: smtp("--port", ports["healthy-starttls"], "--tls", "starttls", "--ca", caPath, "--user", demo.user, "--secret", "env:BENCH_SECRET", "--from", "a@smtpilot.test", "--to", "b@smtpilot.test"),
-    swaks: swaks(ports["healthy-starttls"], "--tls", "--tls-verify", "--tls-ca-path", caPath, "--auth", "PLAIN", "--auth-user", demo.user, "--auth-password", demo.password),
+    smtpilot: smtp(
+      "--port",
+      ports["healthy-starttls"],
+      "--tls",
+      "starttls",
+      "--ca",
+      caPath,
+      "--user",
+      demo.user,
+      "--secret",
+      "env:BENCH_SECRET",
+      "--from",
+      "a@smtpilot.test",
+      "--to",
+      "b@smtpilot.test",
+    ),
+    swaks: swaks(
+      ports["healthy-starttls"],
+      "--tls",
+      "--tls-verify",
+      "--tls-ca-path",
+      caPath,
+      "--auth",
+      "PLAIN",
+      "--auth-user",
+      demo.user,
+      "--auth-password",
+      demo.password,
+    ),
     target: "<= 1.5x swaks",
     n: runs,
   },
@@ -81,7 +121,9 @@ for (const c of cases) {
   const theirs = hasSwaks ? median("swaks", c.swaks, c.n) : undefined;
   const ratio = theirs ? (ours.ms / theirs.ms).toFixed(2) : "-";
   console.log(
-    `${c.name.padEnd(44)} ${`${ours.ms.toFixed(0)} ms`.padStart(10)} ${theirs ? `${theirs.ms.toFixed(0)} ms`.padStart(10) : "-".padStart(10)} ${ratio.padStart(8)}  ${c.target}  (exit ${ours.status}${theirs ? ` / swaks ${theirs.status}` : ""})`,
+    `${c.name.padEnd(44)} ${`${ours.ms.toFixed(0)} ms`.padStart(10)} ${
+      theirs ? `${theirs.ms.toFixed(0)} ms`.padStart(10) : "-".padStart(10)
+    } ${ratio.padStart(8)}  ${c.target}  (exit ${ours.status}${theirs ? ` / swaks ${theirs.status}` : ""})`,
   );
 }
 const node0 = median(process.execPath, ["-e", "0"], runs);

@@ -13,10 +13,21 @@ const fx = () => {
   if (!shared.fixture) throw new Error("fixture not started");
   return shared.fixture;
 };
-const target = (scenario: string) => ["--host", "127.0.0.1", "--port", String(fx().ports[scenario]), "--ca", fx().caPath];
+const target = (
+  scenario: string,
+) => ["--host", "127.0.0.1", "--port", String(fx().ports[scenario]), "--ca", fx().caPath];
 
 test("--json prints one smtpilot.diagnose/1 document and nothing else", async () => {
-  const r = await runCli(["diagnose", "--fixture", "healthy-starttls", "--json", "--user", "demo", "--secret", "env:DEMO_PW"], { DEMO_PW: FIXTURE_DEMO_SECRET });
+  const r = await runCli([
+    "diagnose",
+    "--fixture",
+    "healthy-starttls",
+    "--json",
+    "--user",
+    "demo",
+    "--secret",
+    "env:DEMO_PW",
+  ], { DEMO_PW: FIXTURE_DEMO_SECRET });
   assert.equal(r.code, 0, r.stderr);
   const doc = JSON.parse(r.stdout);
   assert.equal(doc.schema, "smtpilot.diagnose/1");
@@ -46,7 +57,9 @@ const exits: { scenario: string; code: number; extra?: string[] }[] = [
 ];
 for (const e of exits) {
   test(`smtpilot diagnose exits ${e.code} for ${e.scenario}`, async () => {
-    const r = await runCli(["diagnose", ...target(e.scenario), "--json", ...(e.extra ?? [])], { DEMO_PW: FIXTURE_DEMO_SECRET });
+    const r = await runCli(["diagnose", ...target(e.scenario), "--json", ...(e.extra ?? [])], {
+      DEMO_PW: FIXTURE_DEMO_SECRET,
+    });
     assert.equal(r.code, e.code, r.stderr);
     assert.equal(JSON.parse(r.stdout).verdict.status, "fail");
   });
@@ -64,7 +77,17 @@ for (const mech of ["PLAIN", "LOGIN", "XOAUTH2"]) {
   for (const format of [["--json"], ["--transcript"]]) {
     test(`no form of the secret appears in stdout or stderr (${mech}, ${format[0]})`, async () => {
       const r = await runCli(
-        ["diagnose", ...target("healthy-starttls"), ...format, "--user", "demo", "--secret", "env:LEAK_PW", "--auth-mech", mech],
+        [
+          "diagnose",
+          ...target("healthy-starttls"),
+          ...format,
+          "--user",
+          "demo",
+          "--secret",
+          "env:LEAK_PW",
+          "--auth-mech",
+          mech,
+        ],
         { LEAK_PW: secret },
       );
       assert.equal(r.code, 15, r.stderr);
@@ -78,7 +101,18 @@ for (const mech of ["PLAIN", "LOGIN", "XOAUTH2"]) {
 }
 
 test("a successful auth probe keeps the real secret out of the output too", async () => {
-  const r = await runCli(["diagnose", ...target("healthy-starttls"), "--transcript", "--json", "--user", "demo", "--secret", "env:PW", "--auth-mech", "PLAIN"], { PW: FIXTURE_DEMO_SECRET });
+  const r = await runCli([
+    "diagnose",
+    ...target("healthy-starttls"),
+    "--transcript",
+    "--json",
+    "--user",
+    "demo",
+    "--secret",
+    "env:PW",
+    "--auth-mech",
+    "PLAIN",
+  ], { PW: FIXTURE_DEMO_SECRET });
   assert.equal(r.code, 0, r.stderr);
   for (const form of secretForms(FIXTURE_DEMO_SECRET)) assert.ok(!(r.stdout + r.stderr).includes(form));
 });
@@ -89,17 +123,45 @@ test("--resolver asks the given DNS server", async () => {
     const q = dnsPacket.decode(msg);
     const question = q.questions?.[0];
     const known = question?.name === "smtp.fixture.test";
-    const answers = known && question?.type === "A" ? [{ type: "A" as const, name: question.name, ttl: 60, data: "127.0.0.1" }] : [];
-    const reply = dnsPacket.encode({ id: q.id, type: "response", flags: known ? 0x8180 : 0x8183, questions: q.questions, answers });
+    const answers = known && question?.type === "A"
+      ? [{ type: "A" as const, name: question.name, ttl: 60, data: "127.0.0.1" }]
+      : [];
+    const reply = dnsPacket.encode({
+      id: q.id,
+      type: "response",
+      flags: known ? 0x8180 : 0x8183,
+      questions: q.questions,
+      answers,
+    });
     server.send(reply, rinfo.port, rinfo.address);
   });
   await new Promise<void>((r) => server.bind(0, "127.0.0.1", () => r()));
   const dnsPort = server.address().port;
   try {
-    const ok = await runCli(["diagnose", "--host", "smtp.fixture.test", "--port", String(fx().ports["healthy-starttls"]), "--servername", "localhost", "--ca", fx().caPath, "--resolver", `127.0.0.1:${dnsPort}`, "--json"]);
+    const ok = await runCli([
+      "diagnose",
+      "--host",
+      "smtp.fixture.test",
+      "--port",
+      String(fx().ports["healthy-starttls"]),
+      "--servername",
+      "localhost",
+      "--ca",
+      fx().caPath,
+      "--resolver",
+      `127.0.0.1:${dnsPort}`,
+      "--json",
+    ]);
     assert.equal(ok.code, 0, ok.stdout);
     assert.deepEqual(JSON.parse(ok.stdout).layers[0].facts.addresses, ["127.0.0.1"]);
-    const missing = await runCli(["diagnose", "--host", "nope.fixture.test", "--resolver", `127.0.0.1:${dnsPort}`, "--json"]);
+    const missing = await runCli([
+      "diagnose",
+      "--host",
+      "nope.fixture.test",
+      "--resolver",
+      `127.0.0.1:${dnsPort}`,
+      "--json",
+    ]);
     assert.equal(missing.code, 10);
     assert.equal(JSON.parse(missing.stdout).verdict.code, "dns.nxdomain");
   } finally {
@@ -108,7 +170,16 @@ test("--resolver asks the given DNS server", async () => {
 });
 
 test("--resolver pointing at a dead server is dns.resolver-failed", async () => {
-  const r = await runCli(["diagnose", "--host", "smtp.fixture.test", "--resolver", "127.0.0.1:9", "--timeout", "3", "--json"]);
+  const r = await runCli([
+    "diagnose",
+    "--host",
+    "smtp.fixture.test",
+    "--resolver",
+    "127.0.0.1:9",
+    "--timeout",
+    "3",
+    "--json",
+  ]);
   assert.equal(r.code, 10);
   assert.equal(JSON.parse(r.stdout).verdict.code, "dns.resolver-failed");
 });

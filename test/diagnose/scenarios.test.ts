@@ -13,20 +13,71 @@ const authProbe: Partial<DiagnoseOptions> = { auth: DEMO_AUTH, ...envelope };
 const cases: { scenario: string; with?: Partial<DiagnoseOptions>; code: string; warning?: string; name?: string }[] = [
   { scenario: "healthy-starttls", with: authProbe, code: "pass" },
   { scenario: "healthy-starttls", name: "a connectivity probe", code: "pass" },
-  { scenario: "healthy-starttls", name: "explicit --tls starttls", with: { ...authProbe, tls: "starttls" }, code: "pass" },
+  {
+    scenario: "healthy-starttls",
+    name: "explicit --tls starttls",
+    with: { ...authProbe, tls: "starttls" },
+    code: "pass",
+  },
   { scenario: "healthy-starttls", name: "MAIL FROM without AUTH", with: envelope, code: "envelope.auth-required" },
-  { scenario: "healthy-starttls", name: "a wrong password", with: { auth: { ...DEMO_AUTH, secret: "wrong-password" } }, code: "auth.invalid-credentials" },
-  { scenario: "healthy-starttls", name: "an unset secret", with: { auth: { ...DEMO_AUTH, secret: undefined } }, code: "auth.no-secret" },
-  { scenario: "healthy-starttls", name: "implicit TLS on a STARTTLS port", with: { tls: "implicit" }, code: "tls.mode-mismatch" },
-  { scenario: "healthy-starttls", name: "a certificate for another name", with: { servername: "mail.example.org" }, code: "tls.cert-hostname-mismatch" },
+  {
+    scenario: "healthy-starttls",
+    name: "a wrong password",
+    with: { auth: { ...DEMO_AUTH, secret: "wrong-password" } },
+    code: "auth.invalid-credentials",
+  },
+  {
+    scenario: "healthy-starttls",
+    name: "an unset secret",
+    with: { auth: { ...DEMO_AUTH, secret: undefined } },
+    code: "auth.no-secret",
+  },
+  {
+    scenario: "healthy-starttls",
+    name: "implicit TLS on a STARTTLS port",
+    with: { tls: "implicit" },
+    code: "tls.mode-mismatch",
+  },
+  {
+    scenario: "healthy-starttls",
+    name: "a certificate for another name",
+    with: { servername: "mail.example.org" },
+    code: "tls.cert-hostname-mismatch",
+  },
   { scenario: "healthy-starttls", name: "no private CA given", with: { ca: undefined }, code: "tls.cert-untrusted" },
   { scenario: "healthy-implicit", with: authProbe, code: "pass" },
-  { scenario: "healthy-implicit", name: "explicit --tls implicit", with: { ...authProbe, tls: "implicit" }, code: "pass" },
-  { scenario: "healthy-implicit", name: "STARTTLS on an implicit-TLS port", with: { tls: "starttls" }, code: "tls.mode-mismatch" },
-  { scenario: "healthy-implicit", name: "plaintext on an implicit-TLS port", with: { tls: "none" }, code: "tls.mode-mismatch" },
+  {
+    scenario: "healthy-implicit",
+    name: "explicit --tls implicit",
+    with: { ...authProbe, tls: "implicit" },
+    code: "pass",
+  },
+  {
+    scenario: "healthy-implicit",
+    name: "STARTTLS on an implicit-TLS port",
+    with: { tls: "starttls" },
+    code: "tls.mode-mismatch",
+  },
+  {
+    scenario: "healthy-implicit",
+    name: "plaintext on an implicit-TLS port",
+    with: { tls: "none" },
+    code: "tls.mode-mismatch",
+  },
   { scenario: "no-starttls", code: "tls.starttls-not-offered" },
-  { scenario: "no-starttls", name: "--tls none", with: { tls: "none" }, code: "pass", warning: "ehlo.auth-offered-in-clear" },
-  { scenario: "no-starttls", name: "credentials without TLS", with: { tls: "none", auth: DEMO_AUTH }, code: "auth.tls-required" },
+  {
+    scenario: "no-starttls",
+    name: "--tls none",
+    with: { tls: "none" },
+    code: "pass",
+    warning: "ehlo.auth-offered-in-clear",
+  },
+  {
+    scenario: "no-starttls",
+    name: "credentials without TLS",
+    with: { tls: "none", auth: DEMO_AUTH },
+    code: "auth.tls-required",
+  },
   { scenario: "cert-expired", code: "tls.cert-expired" },
   { scenario: "cert-not-yet-valid", code: "tls.cert-not-yet-valid" },
   { scenario: "cert-wrong-host", code: "tls.cert-hostname-mismatch" },
@@ -36,7 +87,12 @@ const cases: { scenario: string; with?: Partial<DiagnoseOptions>; code: string; 
   { scenario: "auth-invalid", with: authProbe, code: "auth.invalid-credentials" },
   { scenario: "auth-app-password", with: authProbe, code: "auth.app-password-required" },
   { scenario: "auth-xoauth2-only", with: authProbe, code: "auth.mechanism-unsupported" },
-  { scenario: "auth-xoauth2-only", name: "an OAuth token", with: { auth: { ...DEMO_AUTH, secret: FIXTURE_DEMO_TOKEN, mechanism: "XOAUTH2" } }, code: "pass" },
+  {
+    scenario: "auth-xoauth2-only",
+    name: "an OAuth token",
+    with: { auth: { ...DEMO_AUTH, secret: FIXTURE_DEMO_TOKEN, mechanism: "XOAUTH2" } },
+    code: "pass",
+  },
   { scenario: "auth-not-offered", with: authProbe, code: "auth.not-offered" },
   { scenario: "auth-tempfail", with: authProbe, code: "auth.temporary-failure" },
   { scenario: "relay-denied", with: envelope, code: "envelope.relay-denied" },
@@ -45,7 +101,12 @@ const cases: { scenario: string; with?: Partial<DiagnoseOptions>; code: string; 
   { scenario: "greylisted", with: authProbe, code: "envelope.greylisted" },
   { scenario: "rate-limited", with: authProbe, code: "envelope.rate-limited" },
   { scenario: "size-limit", with: authProbe, code: "envelope.size-exceeded" },
-  { scenario: "size-limit", name: "a declared size under the limit", with: { ...authProbe, declaredSize: 500 }, code: "pass" },
+  {
+    scenario: "size-limit",
+    name: "a declared size under the limit",
+    with: { ...authProbe, declaredSize: 500 },
+    code: "pass",
+  },
   { scenario: "policy-rejected", with: envelope, code: "envelope.policy-rejected" },
   { scenario: "envelope-tempfail", with: authProbe, code: "envelope.temporary-failure" },
   { scenario: "banner-blocklisted", code: "greeting.rejected" },
@@ -69,14 +130,24 @@ for (const c of cases) {
     const report = await diagnoseScenario(c.scenario, c.with);
     const got = report.verdict.status === "pass" ? "pass" : report.verdict.code;
     assert.equal(got, c.code, JSON.stringify(report.layers.filter((l) => l.status === "fail"), null, 1));
-    if (c.warning) assert.ok(report.layers.some((l) => l.warnings.some((w) => w.code === c.warning)), `warning ${c.warning}`);
+    if (c.warning) {
+      assert.ok(report.layers.some((l) => l.warnings.some((w) => w.code === c.warning)), `warning ${c.warning}`);
+    }
     const failedAt = report.layers.findIndex((l) => l.status === "fail");
     if (failedAt >= 0) {
       // Principle 1: everything after the first failure is skipped, nothing else failed.
       assert.ok(report.layers.slice(failedAt + 1).every((l) => l.status === "skip"));
       assert.equal(report.layers.filter((l) => l.status === "fail").length, 1);
     }
-    assert.deepEqual([...report.layers.map((l) => l.id)].sort(), ["auth", "dns", "ehlo", "envelope", "greeting", "tcp", "tls"]);
+    assert.deepEqual([...report.layers.map((l) => l.id)].sort(), [
+      "auth",
+      "dns",
+      "ehlo",
+      "envelope",
+      "greeting",
+      "tcp",
+      "tls",
+    ]);
   });
 }
 
@@ -115,9 +186,13 @@ for (const mechanism of ["PLAIN", "LOGIN", "CRAM-MD5"]) {
 
 for (const mechanism of ["XOAUTH2", "OAUTHBEARER"]) {
   test(`an auth probe passes with ${mechanism} and reports a bad token`, async () => {
-    const good = await diagnoseScenario("healthy-starttls", { auth: { ...DEMO_AUTH, secret: FIXTURE_DEMO_TOKEN, mechanism } });
+    const good = await diagnoseScenario("healthy-starttls", {
+      auth: { ...DEMO_AUTH, secret: FIXTURE_DEMO_TOKEN, mechanism },
+    });
     assert.equal(good.verdict.status, "pass");
-    const bad = await diagnoseScenario("healthy-starttls", { auth: { ...DEMO_AUTH, secret: "expired-token", mechanism } });
+    const bad = await diagnoseScenario("healthy-starttls", {
+      auth: { ...DEMO_AUTH, secret: "expired-token", mechanism },
+    });
     assert.equal(bad.verdict.layer, "auth");
   });
 }
@@ -130,7 +205,9 @@ test("a forced mechanism the server does not offer is auth.mechanism-unsupported
 test("no diagnosis ever sent DATA, and nothing followed a refused certificate", () => {
   const events = shared.fixture?.events ?? [];
   assert.deepEqual(events.filter((e) => e.kind === "data-attempt"), []);
-  for (const scenario of ["cert-expired", "cert-not-yet-valid", "cert-wrong-host", "cert-self-signed", "cert-untrusted-ca"]) {
+  for (
+    const scenario of ["cert-expired", "cert-not-yet-valid", "cert-wrong-host", "cert-self-signed", "cert-untrusted-ca"]
+  ) {
     const mine = events.filter((e) => e.scenario === scenario);
     const tlsAt = mine.findIndex((e) => e.kind === "tls");
     assert.ok(tlsAt >= 0, `${scenario} saw a TLS handshake`);

@@ -23,7 +23,11 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
       ["--import", "tsx", path.join(_root, "cli/smtpilot.ts"), ...args],
       { cwd: _root, env: { ...process.env, ...env }, timeout: 60_000, maxBuffer: 8 * 1024 * 1024 },
       (err, stdout, stderr) => {
-        const code = err && typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : err ? 1 : 0;
+        const code = err && typeof (err as { code?: unknown }).code === "number"
+          ? (err as { code: number }).code
+          : err
+          ? 1
+          : 0;
         resolve({ code, stdout, stderr });
       },
     );

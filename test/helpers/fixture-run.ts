@@ -23,7 +23,11 @@ export function useFixture(options: { slowBannerMs?: number } = {}): void {
 }
 
 /** Demo credentials as an auth probe would carry them. */
-export const DEMO_AUTH = { user: FIXTURE_DEMO_USER, secret: FIXTURE_DEMO_SECRET, secretRef: "env:SMTPILOT_DEMO_SECRET" };
+export const DEMO_AUTH = {
+  user: FIXTURE_DEMO_USER,
+  secret: FIXTURE_DEMO_SECRET,
+  secretRef: "env:SMTPILOT_DEMO_SECRET",
+};
 
 /** Diagnoses scenario `name` of the shared fixture with extra options. */
 export async function diagnoseScenario(name: string, over: Partial<DiagnoseOptions> = {}): Promise<DiagnoseReport> {

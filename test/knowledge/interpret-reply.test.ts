@@ -346,6 +346,38 @@ const ROWS: Row[] = [
     raw: ["535 5.7.8 Error: authentication failed: Your account has been disabled"],
     code: "auth.account-disabled",
   },
+  {
+    from: "Postfix/Dovecot",
+    stage: "auth",
+    raw: ["535 5.7.8 Error: authentication failed: Connection lost to authentication server"],
+    code: "auth.temporary-failure",
+  },
+  {
+    from: "RFC 4954",
+    stage: "auth",
+    raw: ["432 4.7.12 A password transition is needed"],
+    code: "auth.web-login-required",
+  },
+  {
+    from: "RFC 4954",
+    stage: "auth",
+    raw: ["534 5.7.9 Authentication mechanism is too weak"],
+    code: "auth.mechanism-unsupported",
+  },
+  {
+    from: "Microsoft 365",
+    stage: "auth",
+    raw: [
+      "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox. Visit https://aka.ms/smtp_auth_disabled for more information.",
+    ],
+    code: "auth.smtp-auth-disabled",
+  },
+  {
+    from: "RFC 4954",
+    stage: "auth",
+    raw: ["535 5.7.8 Authentication credentials invalid"],
+    code: "auth.invalid-credentials",
+  },
   { from: "Postfix", stage: "auth", raw: ["503 5.5.1 Error: authentication not enabled"], code: "auth.not-offered" },
   { from: "Postfix", stage: "auth", raw: ["501 5.5.2 Cannot decode response"], code: "auth.rejected" },
   { from: "confused server", stage: "auth", raw: ["334 VXNlcm5hbWU6"], code: "auth.unexpected-reply" },
@@ -910,6 +942,31 @@ const ROWS: Row[] = [
     from: "Exchange",
     stage: "data",
     raw: ["550 5.7.350 Remote server returned message detected as spam"],
+    code: "envelope.policy-rejected",
+  },
+  { from: "Exim", stage: "rcpt", raw: ["550 Administrative prohibition"], code: "envelope.policy-rejected" },
+  {
+    from: "Gmail",
+    stage: "rcpt",
+    raw: [
+      "550-5.7.25 [203.0.113.5] The IP address sending this message does not have a",
+      "550-5.7.25 PTR record setup, or the corresponding forward DNS entry does not",
+      "550 5.7.25 point to the sending IP.",
+    ],
+    code: "envelope.policy-rejected",
+  },
+  {
+    from: "Amazon SES",
+    stage: "data",
+    raw: [
+      "554 Message rejected: Sending suspended for this account. For more information, please check the inbound message.",
+    ],
+    code: "envelope.policy-rejected",
+  },
+  {
+    from: "Microsoft 365",
+    stage: "mail",
+    raw: ["550 5.1.8 Access denied, bad outbound sender. AS(42004)"],
     code: "envelope.policy-rejected",
   },
   // --- temporary ------------------------------------------------------------------

@@ -24,7 +24,10 @@ const cases: { name: string; host: string; code: string | undefined; layer: stri
 
 for (const c of cases) {
   test(`diagnose() reports ${c.code} at ${c.layer} for ${c.name}`, async () => {
-    const report = await diagnose(options({ host: c.host, timeoutMs: 500 }), ioWith({ resolver: zone, connect: failingConnect("ECONNREFUSED") }));
+    const report = await diagnose(
+      options({ host: c.host, timeoutMs: 500 }),
+      ioWith({ resolver: zone, connect: failingConnect("ECONNREFUSED") }),
+    );
     assert.equal(report.verdict.layer, c.layer);
     assert.equal(report.verdict.code, c.code);
     assert.ok(report.layers.slice(1).every((l) => l.id === c.layer || l.status === "skip"));
@@ -32,7 +35,10 @@ for (const c of cases) {
 }
 
 test("dns layer shows the CNAME chain and the addresses", async () => {
-  const report = await diagnose(options({ host: "smtp.example.test" }), ioWith({ resolver: zone, connect: failingConnect("ECONNREFUSED") }));
+  const report = await diagnose(
+    options({ host: "smtp.example.test" }),
+    ioWith({ resolver: zone, connect: failingConnect("ECONNREFUSED") }),
+  );
   const dns = report.layers.find((l) => l.id === "dns");
   assert.equal(dns?.status, "pass");
   assert.deepEqual(dns?.facts.cnameChain, ["smtp.provider.test"]);
@@ -40,7 +46,10 @@ test("dns layer shows the CNAME chain and the addresses", async () => {
 });
 
 test("dns layer passes an IP literal without asking the resolver", async () => {
-  const report = await diagnose(options({ host: "127.0.0.1" }), ioWith({ resolver: fakeResolver({}), connect: failingConnect("ECONNREFUSED") }));
+  const report = await diagnose(
+    options({ host: "127.0.0.1" }),
+    ioWith({ resolver: fakeResolver({}), connect: failingConnect("ECONNREFUSED") }),
+  );
   assert.equal(report.layers[0]?.status, "pass");
   assert.equal(report.layers[0]?.facts.literal, true);
 });

@@ -38,7 +38,10 @@ test("tcp layer says which address family worked after another failed", async ()
     "dual.example.test": { addresses: [{ address: "::1", family: 6 }, { address: "127.0.0.1", family: 4 }] },
   });
   // ::1 refuses on this port (nothing listens there), 127.0.0.1 accepts.
-  const report = await diagnose(options({ host: "dual.example.test", port, tls: "none", timeoutMs: 1000 }), ioWith({ resolver }));
+  const report = await diagnose(
+    options({ host: "dual.example.test", port, tls: "none", timeoutMs: 1000 }),
+    ioWith({ resolver }),
+  );
   srv.close();
   const tcp = report.layers.find((l) => l.id === "tcp");
   assert.equal(tcp?.status, "pass");

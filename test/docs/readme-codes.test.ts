@@ -1,0 +1,40 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { EXIT_CODES } from "../../core/report.ts";
+
+function sources(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? sources(p) : p.endsWith(".ts") ? [p] : [];
+  });
+}
+
+const readme = fs.readFileSync("README.md", "utf8");
+
+test("every diagnosis and warning code in core/ is documented in the README", () => {
+  const found = new Set<string>();
+  for (const file of sources("core")) {
+    const text = fs.readFileSync(file, "utf8");
+    for (const m of text.matchAll(/["`](dns|tcp|greeting|tls|ehlo|auth|envelope)\.([a-z0-9-]+)["`]/g)) {
+      found.add(`${m[1]}.${m[2]}`);
+    }
+  }
+  // Read failures are named per layer by core/layers/_failure.ts.
+  for (const layer of ["greeting", "tls", "ehlo", "auth", "envelope"]) {
+    for (const kind of ["timeout", "protocol-error", "connection-dropped"]) {
+      if (layer !== "greeting" || kind !== "connection-dropped") found.add(`${layer}.${kind}`);
+    }
+  }
+  found.delete("dns.promises"); // the Node API, not a code
+  const missing = [...found].filter((code) => !readme.includes(`\`${code}\``));
+  assert.deepEqual(missing, []);
+  assert.ok(found.size > 50);
+});
+
+test("the README's exit code table matches the code", () => {
+  for (const [layer, code] of Object.entries(EXIT_CODES)) {
+    assert.match(readme, new RegExp(`\\| ${code} \\| failed at ${layer} \\|`));
+  }
+});
