@@ -15,6 +15,7 @@ export function buildProgram(): Command {
   const program = new Command("smtpilot")
     .description("Configure, probe, diagnose and carefully send outbound email over SMTP")
     .version(VERSION, "-V, --version")
+    .option("--plugin <path>", "load a plugin file (.mjs, .js, .cjs; .ts from source); repeatable", collect)
     .showSuggestionAfterError()
     .exitOverride();
 
@@ -51,6 +52,7 @@ export function buildProgram(): Command {
     .option("--fixture <scenario>", "run against the built-in fixture server (see `smtpilot fixture --list`)")
     .option("--transcript", "show the SMTP transcript (credentials redacted)")
     .option("--json", "print the smtpilot.diagnose/1 JSON document only")
+    .option("--reporter <name>", "render with this reporter: text (default), json, or one a plugin adds")
     .addHelpText(
       "after",
       `
@@ -60,12 +62,13 @@ Examples:
   smtpilot diagnose --host mail.internal --tls implicit --port 465 --ca ./private-ca.pem --json
   smtpilot diagnose --host smtp.example.com --from me@example.com --to you@example.net
   smtpilot diagnose --fixture cert-expired
+  smtpilot --plugin ./examples/plugins/oneline-reporter.mjs diagnose --fixture healthy-starttls --reporter oneline
 
 Exit codes: 0 pass, 10 dns, 11 tcp, 12 greeting, 13 tls, 14 ehlo, 15 auth, 16 envelope, 2 usage error.`,
     )
-    .action(async (opts) => {
+    .action(async (opts, cmd) => {
       const { runDiagnose } = await import("./commands/diagnose.ts");
-      process.exitCode = await runDiagnose(opts);
+      process.exitCode = await runDiagnose({ ...opts, plugin: cmd.optsWithGlobals().plugin });
     });
 
   program
@@ -90,6 +93,33 @@ Examples:
     .action(async (opts) => {
       const { runFixture } = await import("./commands/fixture.ts");
       process.exitCode = await runFixture(opts);
+    });
+  program
+    .command("completions")
+    .description("Print a shell completion script generated from the command tree")
+    .argument("<shell>", "bash, zsh or fish")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  smtpilot completions bash > /etc/bash_completion.d/smtpilot
+  smtpilot completions zsh > "\${fpath[1]}/_smtpilot"
+  smtpilot completions fish > ~/.config/fish/completions/smtpilot.fish`,
+    )
+    .action(async (shell) => {
+      const { renderCompletions, SHELLS } = await import("./completions.ts");
+      const { FIXTURE_SCENARIOS } = await import("../fixtures/scenarios.ts");
+      const known = SHELLS.find((s) => s === shell);
+      if (!known) throw new UsageError(`Unknown shell "${shell}": expected one of ${SHELLS.join(", ")}`);
+      const scenarios = FIXTURE_SCENARIOS.map((s) => s.name);
+      process.stdout.write(renderCompletions(known, program, {
+        "--tls": _TLS_MODES,
+        "--auth-mech": _MECHS,
+        "--fixture": scenarios,
+        "--scenario": scenarios,
+        "--ca": "file",
+        "--plugin": "file",
+      }));
     });
   return program;
 }

@@ -30,7 +30,7 @@ export function definePlugin(plugin: Plugin): Plugin {
 /** A plugin that failed to load or set up; the rest keep working. */
 export interface PluginFailure {
   plugin: string;
-  code: "E_PLUGIN_INVALID" | "E_PLUGIN_SETUP";
+  code: "E_PLUGIN_INVALID" | "E_PLUGIN_SETUP" | "E_PLUGIN_IMPORT";
   message: string;
 }
 
@@ -63,7 +63,7 @@ export async function loadPlugins(plugins: readonly unknown[], registry = new Re
     const staged = new Registry();
     const api: PluginApi = {
       addReporter: (r) => void staged.reporters.set(r.name, r),
-      addReplyRules: (rules) => void staged.replyRules.push(...rules),
+      addReplyRules: (rules) => void staged.replyRules.push(...rules.map(_checkRule)),
     };
     try {
       await p.setup(api);
@@ -81,4 +81,24 @@ export async function loadPlugins(plugins: readonly unknown[], registry = new Re
     registry.loaded.push({ name, version: String(p.version ?? "0.0.0") });
   }
   return registry;
+}
+
+const _LAYER_PREFIX = /^(greeting|ehlo|tls|auth|envelope)\.[a-z0-9-]+$/;
+
+/** Rejects a malformed rule at registration, so it can never break a diagnosis later. */
+function _checkRule(rule: ReplyRule): ReplyRule {
+  const r = rule as Partial<ReplyRule>;
+  const patterns = [r.code, r.enhanced, r.text].filter((x) => x !== undefined);
+  if (
+    typeof r.id !== "string" || !Array.isArray(r.stages) || r.stages.length === 0 ||
+    patterns.some((x) => !(x instanceof RegExp)) || patterns.length === 0 ||
+    typeof r.diagnosis?.code !== "string" || !_LAYER_PREFIX.test(r.diagnosis.code)
+  ) {
+    throw new Error(
+      `Invalid reply rule ${
+        JSON.stringify(r.id ?? "(no id)")
+      }: needs id, stages, at least one RegExp (code, enhanced, text) and a diagnosis code like envelope.rate-limited`,
+    );
+  }
+  return rule;
 }

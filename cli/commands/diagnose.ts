@@ -15,12 +15,11 @@ import {
   type TlsMode,
 } from "../../core/diagnose-options.ts";
 import { systemIo } from "../../core/io.ts";
-import { loadPlugins } from "../../core/plugin.ts";
 import { makeRedactor } from "../../core/redact.ts";
 import { exitCodeOf } from "../../core/report.ts";
 import { textReporter } from "../../core/reporters/text.ts";
 import { parseSecretRef, resolveSecret } from "../../core/secrets.ts";
-import { BUILTIN_PLUGINS } from "../../plugins/index.ts";
+import { loadAllPlugins, reportPluginFailures } from "../plugin-loader.ts";
 import { UsageError } from "../usage.ts";
 
 /** The parsed flags of `diagnose`. */
@@ -43,6 +42,9 @@ export interface DiagnoseFlags {
   fixture?: string;
   transcript?: true;
   json?: true;
+  reporter?: string;
+  /** User plugin files (global --plugin). */
+  plugin?: string[];
 }
 
 const _DEFAULT_PORT: Record<TlsMode, number> = { auto: 587, starttls: 587, implicit: 465, none: 25 };
@@ -52,12 +54,14 @@ export async function runDiagnose(flags: DiagnoseFlags): Promise<number> {
   const options = toOptions(flags);
   let resolver: string | undefined;
   if (flags.resolver !== undefined) resolver = _resolverAddress(flags.resolver);
-  const registry = await loadPlugins(BUILTIN_PLUGINS);
-  for (const f of registry.failures) {
-    process.stderr.write(`smtpilot: plugin ${f.plugin} not loaded (${f.code}): ${f.message}\n`);
+  const registry = await loadAllPlugins(flags.plugin);
+  reportPluginFailures(registry, (line) => process.stderr.write(line));
+  const wanted = flags.json ? "json" : flags.reporter ?? "text";
+  const reporter = wanted === "text" ? textReporter : registry.reporter(wanted);
+  if (!reporter) {
+    const known = ["text", ...registry.reporters.keys()].join(", ");
+    throw new UsageError(`Unknown --reporter "${wanted}": available are ${known}`);
   }
-  const reporter = flags.json ? registry.reporter("json") : textReporter;
-  if (!reporter) throw new Error("The json-reporter plugin is not loaded");
 
   let stopFixture: (() => Promise<void>) | undefined;
   if (flags.fixture !== undefined) {

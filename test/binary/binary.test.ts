@@ -1,0 +1,83 @@
+// Smoke suite for the single executable: builds dist/smtpilot-<os>-<arch> with the real build
+// script, then runs it from an empty folder with a PATH that has no node, as a user would.
+import { before, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile, execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { FIXTURE_DEMO_SECRET } from "../../fixtures/index.ts";
+
+const root = process.cwd();
+const binary = path.join(root, "dist", `smtpilot-${process.platform}-${process.arch}`);
+const empty = fs.mkdtempSync(path.join(os.tmpdir(), "smtpilot-bin-"));
+
+before(() => {
+  execFileSync(process.execPath, ["scripts/build/binary.mjs"], { stdio: "ignore" });
+});
+
+function run(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      binary,
+      args,
+      { cwd: empty, env: { PATH: "/usr/bin:/bin", ...env }, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
+test("the binary's checksum file matches it", () => {
+  const [sum] = fs.readFileSync(`${binary}.sha256`, "utf8").split(/\s+/);
+  assert.equal(sum, createHash("sha256").update(fs.readFileSync(binary)).digest("hex"));
+});
+
+test("the binary prints its version without node on PATH", async () => {
+  const r = await run(["--version"]);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^\d+\.\d+\.\d+\n$/);
+});
+
+test("the binary runs a healthy auth probe against its own fixture", async () => {
+  const r = await run(["diagnose", "--fixture", "healthy-starttls", "--user", "demo", "--secret", "env:PW", "--json"], {
+    PW: FIXTURE_DEMO_SECRET,
+  });
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.equal(doc.schema, "smtpilot.diagnose/1");
+  assert.equal(doc.layers.find((l: { id: string }) => l.id === "auth").status, "pass");
+});
+
+test("the binary exits with the failing layer's code", async () => {
+  const r = await run(["diagnose", "--fixture", "cert-expired"]);
+  assert.equal(r.code, 13);
+  assert.match(r.stdout, /tls\.cert-expired/);
+});
+
+test("the binary loads a user plugin", async () => {
+  const r = await run([
+    "--plugin",
+    path.join(root, "examples/plugins/oneline-reporter.mjs"),
+    "diagnose",
+    "--fixture",
+    "healthy-implicit",
+    "--reporter",
+    "oneline",
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /PASS/);
+});
+
+test("the binary reports a broken plugin and keeps working", async () => {
+  const bad = path.join(empty, "bad.mjs");
+  fs.writeFileSync(bad, "export default { name: 'bad', setup() { throw new Error('nope'); } };");
+  const r = await run(["--plugin", bad, "diagnose", "--fixture", "healthy-starttls"]);
+  assert.equal(r.code, 0);
+  assert.match(r.stderr, /bad.*E_PLUGIN_SETUP/);
+});

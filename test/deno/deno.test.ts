@@ -1,0 +1,71 @@
+// Deno smoke suite: the same sources run with `deno run` (Deno from the npm package), against
+// fixtures served by the Deno process itself. Deno reports an expired certificate with a
+// different error code than Node; the diagnosis must still say tls.cert-expired.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile, execFileSync } from "node:child_process";
+import path from "node:path";
+import { FIXTURE_DEMO_SECRET } from "../../fixtures/index.ts";
+
+const deno = path.join(process.cwd(), "node_modules/.bin/deno");
+
+function denoRun(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(deno, ["run", "-A", "cli/smtpilot.ts", ...args], {
+      env: { ...process.env, NO_COLOR: "1", ...env },
+      timeout: 90_000,
+    }, (err, stdout, stderr) => {
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+test("deno check passes on the entry point", () => {
+  execFileSync(deno, ["check", "cli/smtpilot.ts"], { stdio: "pipe" });
+});
+
+const cases: { name: string; args: string[]; code: number; verdict: string }[] = [
+  {
+    name: "an auth probe over STARTTLS",
+    args: [
+      "--fixture",
+      "healthy-starttls",
+      "--user",
+      "demo",
+      "--secret",
+      "env:PW",
+      "--from",
+      "a@smtpilot.test",
+      "--to",
+      "b@smtpilot.test",
+    ],
+    code: 0,
+    verdict: "pass",
+  },
+  { name: "implicit TLS detected by --tls auto", args: ["--fixture", "healthy-implicit"], code: 0, verdict: "pass" },
+  {
+    name: "a mode mismatch",
+    args: ["--fixture", "healthy-implicit", "--tls", "starttls"],
+    code: 13,
+    verdict: "tls.mode-mismatch",
+  },
+  { name: "an expired certificate", args: ["--fixture", "cert-expired"], code: 13, verdict: "tls.cert-expired" },
+  {
+    name: "a wrong password",
+    args: ["--fixture", "auth-invalid", "--user", "demo", "--secret", "env:PW"],
+    code: 15,
+    verdict: "auth.invalid-credentials",
+  },
+];
+
+for (const c of cases) {
+  test(`deno run: ${c.name} ends ${c.verdict}`, async () => {
+    const r = await denoRun(["diagnose", ...c.args, "--json"], { PW: FIXTURE_DEMO_SECRET });
+    assert.equal(r.code, c.code, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.equal(doc.verdict.status === "pass" ? "pass" : doc.verdict.code, c.verdict);
+  });
+}
