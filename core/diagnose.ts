@@ -25,6 +25,8 @@ import { modeMismatch, runImplicitTls, runStartTls } from "./layers/tls.ts";
 export interface DiagnoseExtensions {
   /** Reply knowledge consulted before the core table. */
   replyRules?: readonly ReplyRule[];
+  /** Called as each layer starts, for progress display on long waits. */
+  onProgress?: (layer: LayerId) => void;
 }
 
 /** Runs a diagnosis and returns its report; never throws for network findings. */
@@ -48,7 +50,7 @@ export async function diagnose(
   };
   const layers: LayerResult[] = [];
   try {
-    await _session(ctx, layers);
+    await _session(ctx, layers, extensions.onProgress ?? (() => {}));
   } finally {
     ctx.state.conn?.destroy();
     ctx.state.rawSocket?.destroy();
@@ -63,60 +65,59 @@ export async function diagnose(
   };
 }
 
-async function _session(ctx: LayerContext, layers: LayerResult[]): Promise<void> {
+async function _session(ctx: LayerContext, layers: LayerResult[], progress: (id: LayerId) => void): Promise<void> {
   const { options, state, io } = ctx;
   const ok = (r: LayerResult) => (layers.push(r), r.status !== "fail");
-  if (!ok(await runDns(ctx))) return;
-  if (!ok(await runTcp(ctx))) return;
+  const run = async (id: LayerId, layer: (start: number) => Promise<LayerResult>) => {
+    progress(id);
+    return ok(await layer(io.clock.now()));
+  };
+  // TLS first, then the banner: implicit TLS, requested or detected.
+  const implicitThenGreeting = async () =>
+    await run("tls", (t) => runImplicitTls(ctx, t)) &&
+    await run("greeting", (t) => runGreeting(ctx, t, { kind: "bytes" }));
+
+  if (!await run("dns", () => runDns(ctx))) return;
+  if (!await run("tcp", () => runTcp(ctx))) return;
   const raw = state.rawSocket;
   if (!raw) return;
   state.ehloName = options.ehloName ?? defaultEhloName(raw.localAddress);
 
-  let greetingStart = io.clock.now();
   if (options.tls === "implicit") {
-    if (!ok(await runImplicitTls(ctx, io.clock.now()))) return;
-    greetingStart = io.clock.now();
-    if (!ok(await runGreeting(ctx, greetingStart, { kind: "bytes" }))) return;
+    if (!await implicitThenGreeting()) return;
   } else {
+    progress("greeting");
     state.conn = new SmtpConnection(raw, ctx.transcript);
     const contact = await awaitFirstContact(ctx, state.conn);
+    if (contact.kind === "tls" && options.tls !== "auto") {
+      const waited = Math.round(io.clock.now() - (state.connectedAt ?? io.clock.now()));
+      const facts = { mode: options.tls, portSpeaks: "tls" };
+      return void layers.push(failed("tls", waited, facts, modeMismatch(`--tls ${options.tls}`, "tls", options.port)));
+    }
     if (contact.kind === "tls") {
-      if (options.tls !== "auto") {
-        layers.push(
-          failed(
-            "tls",
-            0,
-            { mode: options.tls, portSpeaks: "tls" },
-            modeMismatch(`--tls ${options.tls}`, "tls", options.port),
-          ),
-        );
-        return;
-      }
       // Nothing was sent on the silent connection yet, so it can still start TLS.
       state.conn.detach();
       state.conn = undefined;
       state.tls = "implicit";
       ctx.transcript.add("*", "port is silent and speaks TLS: using implicit TLS");
-      if (!ok(await runImplicitTls(ctx, io.clock.now()))) return;
-      greetingStart = io.clock.now();
-      if (!ok(await runGreeting(ctx, greetingStart, { kind: "bytes" }))) return;
+      if (!await implicitThenGreeting()) return;
     } else {
-      greetingStart = state.connectedAt ?? greetingStart;
-      if (!ok(await runGreeting(ctx, greetingStart, contact))) return;
+      if (!ok(await runGreeting(ctx, state.connectedAt ?? io.clock.now(), contact))) return;
       if (options.tls !== "none") {
+        progress("ehlo");
         const start = io.clock.now();
         const pre = await ehloExchange(ctx);
         if (!pre.ok) return void layers.push(ehloFailed(ctx, start, pre));
         state.capsBefore = pre.caps;
         state.usedHelo = pre.helo;
         state.tls = "starttls";
-        if (!ok(await runStartTls(ctx, io.clock.now()))) return;
+        if (!await run("tls", (t) => runStartTls(ctx, t))) return;
       }
     }
   }
-  if (!ok(await runEhlo(ctx, io.clock.now()))) return;
-  if (options.auth && !ok(await runAuth(ctx, io.clock.now()))) return;
-  if (options.from !== undefined && options.to.length > 0 && !ok(await runEnvelope(ctx, io.clock.now()))) return;
+  if (!await run("ehlo", (t) => runEhlo(ctx, t))) return;
+  if (options.auth && !await run("auth", (t) => runAuth(ctx, t))) return;
+  if (options.from !== undefined && options.to.length > 0 && !await run("envelope", (t) => runEnvelope(ctx, t))) return;
   await state.conn?.quit();
 }
 

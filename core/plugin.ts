@@ -5,6 +5,7 @@
  * plugins to `loadPlugins`, which isolates each plugin's failure.
  */
 import type { ReplyRule } from "./knowledge/reply-rule.ts";
+import { parseProfile, type ProviderProfile } from "./profile.ts";
 import type { Reporter } from "./reporter.ts";
 
 /** What a plugin may register. Grows with the roadmap (presets, probe backends, commands). */
@@ -13,6 +14,8 @@ export interface PluginApi {
   addReporter(reporter: Reporter): void;
   /** Adds reply knowledge consulted before the core table. */
   addReplyRules(rules: readonly ReplyRule[]): void;
+  /** Adds a provider preset (validated; an invalid one fails the plugin's setup). */
+  addProviderPreset(profile: ProviderProfile): void;
 }
 
 /** A plugin object. */
@@ -38,6 +41,7 @@ export interface PluginFailure {
 export class Registry {
   readonly reporters = new Map<string, Reporter>();
   readonly replyRules: ReplyRule[] = [];
+  readonly presets = new Map<string, ProviderProfile>();
   readonly loaded: { name: string; version: string }[] = [];
   readonly failures: PluginFailure[] = [];
 
@@ -64,6 +68,7 @@ export async function loadPlugins(plugins: readonly unknown[], registry = new Re
     const api: PluginApi = {
       addReporter: (r) => void staged.reporters.set(r.name, r),
       addReplyRules: (rules) => void staged.replyRules.push(...rules.map(_checkRule)),
+      addProviderPreset: (profile) => void staged.presets.set(profile.name, parseProfile(profile)),
     };
     try {
       await p.setup(api);
@@ -77,6 +82,7 @@ export async function loadPlugins(plugins: readonly unknown[], registry = new Re
     }
     // Commit only after setup succeeded, so a half-registered plugin leaves no trace.
     for (const [k, r] of staged.reporters) registry.reporters.set(k, r);
+    for (const [k, p] of staged.presets) registry.presets.set(k, p);
     registry.replyRules.unshift(...staged.replyRules);
     registry.loaded.push({ name, version: String(p.version ?? "0.0.0") });
   }

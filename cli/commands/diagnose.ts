@@ -75,7 +75,13 @@ export async function runDiagnose(flags: DiagnoseFlags): Promise<number> {
   };
   process.once("SIGINT", onSignal);
   try {
-    const report = await diagnose(options, systemIo(resolver), { replyRules: registry.replyRules });
+    // On a terminal, show which layer is being waited on; nothing of it reaches a pipe or a file.
+    const live = process.stderr.isTTY === true && !flags.json;
+    const onProgress = live
+      ? (layer: string) => process.stderr.write(`\r\x1b[2Ksmtpilot: checking ${layer}…`)
+      : undefined;
+    const report = await diagnose(options, systemIo(resolver), { replyRules: registry.replyRules, onProgress });
+    if (live) process.stderr.write("\r\x1b[2K");
     const redact = makeRedactor([options.auth?.secret]);
     process.stdout.write(redact(reporter.render(report, { transcript: flags.transcript === true })));
     return exitCodeOf(report);

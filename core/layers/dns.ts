@@ -5,7 +5,15 @@
 import { isIP } from "node:net";
 import { failed, type LayerResult, passed } from "../layer.ts";
 import type { HostAddress } from "../io.ts";
+import { TIMED_OUT, within } from "../timing.ts";
 import { type LayerContext, since } from "./context.ts";
+
+/** Resolves like `within`, but a timeout rejects with ETIMEDOUT (a resolver failure). */
+async function _within<T>(p: Promise<T>, ms: number): Promise<T> {
+  const r = await within(p, ms);
+  if (r === TIMED_OUT) throw Object.assign(new Error("DNS timed out"), { code: "ETIMEDOUT" });
+  return r;
+}
 
 const _MAX_CNAME_HOPS = 8;
 
@@ -85,12 +93,4 @@ async function _cnameChain(ctx: LayerContext, host: string): Promise<string[]> {
     // NODATA (no CNAME) ends the chain; any other error only loses the chain.
   }
   return chain;
-}
-
-function _within<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error("DNS timed out"), { code: "ETIMEDOUT" })), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
