@@ -168,9 +168,10 @@ export const AUTH_REPLY_RULES: readonly ReplyRule[] = [
     diagnosis: {
       code: "auth.temporary-failure",
       title: "Authentication backend unavailable",
-      cause: "The server's own authentication backend failed, so it could not check the credentials at all.",
+      cause:
+        "The server's authentication backend did not answer: it is down, or (Dovecot) it is holding back logins from this IP after repeated failed attempts.",
       next:
-        "Retry in a few minutes; if it persists, tell the server's administrator that its SASL/auth service is down.",
+        "Stop retrying for a few minutes, then run the auth probe once with the correct --secret; if it persists, tell the server's administrator that its SASL/auth service is down.",
     },
   },
   {

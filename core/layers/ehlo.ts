@@ -80,7 +80,7 @@ export async function runEhlo(ctx: LayerContext, start: number): Promise<LayerRe
   let helo = state.usedHelo;
   if (overTls || !state.capsBefore) {
     const outcome = await ehloExchange(ctx);
-    if (!outcome.ok) return ehloFailed(ctx, start, outcome);
+    if (!outcome.ok) return ehloFailed(ctx, start, state.capsBefore ? _afterStartTls(outcome) : outcome);
     helo = helo || outcome.helo;
     if (overTls) state.capsAfter = outcome.caps;
     else state.capsBefore = outcome.caps;
@@ -117,4 +117,24 @@ export async function runEhlo(ctx: LayerContext, start: number): Promise<LayerRe
     facts.changedByTls = compareCapabilities(state.capsBefore, state.capsAfter);
   }
   return passed("ehlo", since(ctx, start), facts, warnings);
+}
+
+/**
+ * A server that answered the first EHLO and STARTTLS but drops the session at
+ * the EHLO over TLS is broken on its side (Postfix does this when its SASL
+ * backend is unreachable: "fatal: no SASL authentication mechanisms").
+ */
+function _afterStartTls(outcome: Extract<EhloOutcome, { ok: false }>): Extract<EhloOutcome, { ok: false }> {
+  if (outcome.diagnosis.code !== "ehlo.connection-dropped") return outcome;
+  return {
+    ok: false,
+    facts: { ...outcome.facts, afterStartTls: true },
+    diagnosis: {
+      ...outcome.diagnosis,
+      cause:
+        "The server accepted EHLO and STARTTLS, then dropped the session at the EHLO over TLS: a fault on the server (often an unreachable SASL/auth backend), not on this client.",
+      next:
+        'Tell the server\'s administrator; its mail log shows the reason (Postfix: "fatal: no SASL authentication mechanisms").',
+    },
+  };
 }
