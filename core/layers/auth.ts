@@ -4,8 +4,8 @@
  * strongest offered one.
  */
 import { interpretReply } from "../knowledge/interpret-reply.ts";
-import { failed, type LayerResult, passed } from "../layer.ts";
-import { SmtpReadError } from "../smtp/connection.ts";
+import { type Diagnosis, failed, type LayerResult, passed } from "../layer.ts";
+import { type SmtpFailure, SmtpReadError } from "../smtp/connection.ts";
 import { replyLine } from "../smtp/reply.ts";
 import { authenticate, chooseMechanism, TOKEN_MECHANISMS } from "../smtp/sasl.ts";
 import { currentCapabilities, type LayerContext, since } from "./context.ts";
@@ -82,7 +82,19 @@ export async function runAuth(ctx: LayerContext, start: number): Promise<LayerRe
       "auth",
       since(ctx, start),
       { ...facts, mechanism, ...readFailureFacts(err.failure) },
-      readFailureDiagnosis("auth", err.failure, `AUTH ${mechanism}`),
+      _authReadFailure(err.failure, mechanism),
     );
   }
+}
+
+/** Auth servers deliberately answer late after failed logins (Dovecot: 2 s, up to 15 s): say so on a timeout. */
+function _authReadFailure(failure: SmtpFailure, mechanism: string): Diagnosis {
+  const d = readFailureDiagnosis("auth", failure, `AUTH ${mechanism}`);
+  if (failure.kind !== "timeout") return d;
+  return {
+    ...d,
+    cause:
+      "The server did not answer AUTH in time; many servers delay their answer on purpose after failed logins from this IP, or their auth backend hangs.",
+    next: "Wait a few minutes (no more attempts), then retry once with a longer --timeout (e.g. --timeout 30).",
+  };
 }

@@ -1,0 +1,49 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type net from "node:net";
+import tls from "node:tls";
+import { diagnose } from "../../core/diagnose.ts";
+import { systemIo } from "../../core/io.ts";
+import { createFixtureCa, issueCert } from "../../fixtures/index.ts";
+import { options } from "../helpers/fake-io.ts";
+
+/** An implicit-TLS server that greets and answers EHLO, then never answers AUTH (a hung auth backend). */
+async function silentAtAuth(): Promise<{ port: number; caPem: string; close(): void }> {
+  const ca = createFixtureCa();
+  const day = 86_400_000;
+  const leaf = issueCert(ca, {
+    commonName: "localhost",
+    sans: { dns: ["localhost"], ip: ["127.0.0.1"] },
+    notBefore: new Date(Date.now() - day),
+    notAfter: new Date(Date.now() + 30 * day),
+  });
+  const server = tls.createServer({ key: leaf.keyPem, cert: leaf.certPem }, (socket) => {
+    socket.on("error", () => {});
+    socket.write("220 mx.test ESMTP\r\n");
+    socket.on("data", (chunk) => {
+      if (/^EHLO/i.test(chunk.toString())) socket.write("250-mx.test\r\n250 AUTH PLAIN LOGIN\r\n");
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return { port: (server.address() as net.AddressInfo).port, caPem: ca.certPem, close: () => server.close() };
+}
+
+test("diagnose() reports auth.timeout when AUTH gets no answer", async () => {
+  const srv = await silentAtAuth();
+  try {
+    const report = await diagnose(
+      options({
+        port: srv.port,
+        tls: "implicit",
+        ca: srv.caPem,
+        timeoutMs: 800,
+        auth: { user: "u", secret: "s3cret-value", secretRef: "env:X" },
+      }),
+      systemIo(),
+    );
+    assert.equal(report.verdict.code, "auth.timeout");
+    assert.equal(report.layers.find((l) => l.id === "auth")?.facts.mechanism, "PLAIN");
+  } finally {
+    srv.close();
+  }
+});
