@@ -69,3 +69,10 @@ for (const c of cases) {
     assert.equal(doc.verdict.status === "pass" ? "pass" : doc.verdict.code, c.verdict);
   });
 }
+
+test("the core and knowledge unit suites pass under deno test", () => {
+  execFileSync(deno, ["test", "-A", "--quiet", "test/core/", "test/knowledge/"], {
+    stdio: "pipe",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
+});
