@@ -4,19 +4,12 @@ import type net from "node:net";
 import tls from "node:tls";
 import { diagnose } from "../../core/diagnose.ts";
 import { systemIo } from "../../core/io.ts";
-import { createFixtureCa, issueCert } from "../../fixtures/index.ts";
+import { loopbackCert } from "../helpers/loopback-cert.ts";
 import { options } from "../helpers/fake-io.ts";
 
 /** An implicit-TLS server that greets and answers EHLO, then never answers AUTH (a hung auth backend). */
 async function silentAtAuth(): Promise<{ port: number; caPem: string; close(): void }> {
-  const ca = createFixtureCa();
-  const day = 86_400_000;
-  const leaf = issueCert(ca, {
-    commonName: "localhost",
-    sans: { dns: ["localhost"], ip: ["127.0.0.1"] },
-    notBefore: new Date(Date.now() - day),
-    notAfter: new Date(Date.now() + 30 * day),
-  });
+  const { ca, leaf } = loopbackCert();
   const server = tls.createServer({ key: leaf.keyPem, cert: leaf.certPem }, (socket) => {
     socket.on("error", () => {});
     socket.write("220 mx.test ESMTP\r\n");

@@ -4,19 +4,12 @@ import net from "node:net";
 import tls from "node:tls";
 import { diagnose } from "../../core/diagnose.ts";
 import { systemIo } from "../../core/io.ts";
-import { createFixtureCa, issueCert } from "../../fixtures/index.ts";
+import { loopbackCert } from "../helpers/loopback-cert.ts";
 import { options } from "../helpers/fake-io.ts";
 
 /** A server that does EHLO and STARTTLS correctly, then hangs up at the EHLO over TLS (Postfix without its SASL backend). */
 async function dropsAfterStartTls(): Promise<{ port: number; caPem: string; close(): void }> {
-  const ca = createFixtureCa();
-  const day = 86_400_000;
-  const leaf = issueCert(ca, {
-    commonName: "localhost",
-    sans: { dns: ["localhost"], ip: ["127.0.0.1"] },
-    notBefore: new Date(Date.now() - day),
-    notAfter: new Date(Date.now() + 30 * day),
-  });
+  const { ca, leaf } = loopbackCert();
   const server = net.createServer((socket) => {
     socket.on("error", () => {});
     socket.write("220 mx.test ESMTP\r\n");
