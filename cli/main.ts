@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError, Option } from "@commander-js/extra-typings";
 import { EXIT_INTERNAL, EXIT_USAGE } from "../core/report.ts";
+import { writeErr } from "./output.ts";
 import { choiceOption, collect, intOption, secondsOption, UsageError } from "./usage.ts";
 import { VERSION } from "./version.ts";
 
@@ -17,6 +18,8 @@ export function buildProgram(): Command {
     .version(VERSION, "-V, --version")
     .option("--plugin <path>", "load a plugin file (.mjs, .js, .cjs; .ts from source); repeatable", collect)
     .showSuggestionAfterError()
+    // A stray argument may be a password typed in the wrong place: say how many, never echo it.
+    .configureOutput({ outputError: (text, write) => write(text.replace(/(got \d+):.*$/m, "$1 (not shown).")) })
     .exitOverride();
 
   program
@@ -133,10 +136,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_USAGE;
     if (err instanceof UsageError || (err as { code?: string }).code === "E_USAGE") {
-      process.stderr.write(`smtpilot: ${(err as Error).message}\n`);
+      writeErr(`smtpilot: ${(err as Error).message}\n`);
       return EXIT_USAGE;
     }
-    process.stderr.write(`smtpilot: internal error: ${(err as Error).stack ?? String(err)}\n`);
+    writeErr(`smtpilot: internal error: ${(err as Error).stack ?? String(err)}\n`);
     return EXIT_INTERNAL;
   }
 }

@@ -5,7 +5,8 @@
  * out which mode the port speaks instead of guessing from the port number.
  */
 import { type DiagnoseOptions, probeMode } from "./diagnose-options.ts";
-import { type DiagnoseIo, systemIo } from "./io.ts";
+import { connectWithin, type DiagnoseIo, systemIo } from "./io.ts";
+import { makeRedactor } from "./redact.ts";
 import type { ReplyRule } from "./knowledge/reply-rule.ts";
 import { failed, LAYER_IDS, type LayerId, type LayerResult, skipped } from "./layer.ts";
 import { DIAGNOSE_SCHEMA, type DiagnoseReport, verdictOf } from "./report.ts";
@@ -35,7 +36,8 @@ export async function diagnose(
   io: DiagnoseIo = systemIo(),
   extensions: DiagnoseExtensions = {},
 ): Promise<DiagnoseReport> {
-  const transcript = new Transcript(io.clock.now);
+  // Redaction happens where text enters, before anything is shortened or interpreted.
+  const transcript = new Transcript(io.clock.now, makeRedactor([options.auth?.secret]));
   const ctx: LayerContext = {
     options,
     io,
@@ -95,11 +97,13 @@ async function _session(ctx: LayerContext, layers: LayerResult[], progress: (id:
       return void layers.push(failed("tls", waited, facts, modeMismatch(`--tls ${options.tls}`, "tls", options.port)));
     }
     if (contact.kind === "tls") {
-      // Nothing was sent on the silent connection yet, so it can still start TLS.
+      // Nothing was sent on the silent connection yet, so it can still start TLS — unless the
+      // server closed it meanwhile (a short idle timeout), in which case a fresh one is needed.
       state.conn.detach();
       state.conn = undefined;
       state.tls = "implicit";
       ctx.transcript.add("*", "port is silent and speaks TLS: using implicit TLS");
+      if (contact.reconnect && !await _reconnect(ctx, layers)) return;
       if (!await implicitThenGreeting()) return;
     } else {
       if (!ok(await runGreeting(ctx, state.connectedAt ?? io.clock.now(), contact))) return;
@@ -119,6 +123,30 @@ async function _session(ctx: LayerContext, layers: LayerResult[], progress: (id:
   if (options.auth && !await run("auth", (t) => runAuth(ctx, t))) return;
   if (options.from !== undefined && options.to.length > 0 && !await run("envelope", (t) => runEnvelope(ctx, t))) return;
   await state.conn?.quit();
+}
+
+/** Opens a new TCP connection to the address that worked; on failure records the tls layer as failed. */
+async function _reconnect(ctx: LayerContext, layers: LayerResult[]): Promise<boolean> {
+  const { state, options, io } = ctx;
+  const start = io.clock.now();
+  try {
+    state.rawSocket = await connectWithin(
+      io.connect,
+      state.address?.address ?? options.host,
+      options.port,
+      options.timeoutMs,
+    );
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? "EUNKNOWN";
+    layers.push(failed("tls", Math.round(io.clock.now() - start), { mode: "implicit", reconnectError: code }, {
+      code: "tls.connection-dropped",
+      summary: `The port speaks TLS, but a new connection to it failed (${code})`,
+      cause: "The server closed the first, silent connection and refused or dropped the next one.",
+      next: "Retry with --tls implicit; if it persists, check the server's connection limits for your IP.",
+    }));
+    return false;
+  }
 }
 
 /** Adds a skipped entry for every layer that did not run, after those that did. */

@@ -4,6 +4,7 @@
  * plugin; the CLI hands the built-in list (plugins/index.ts) and any user
  * plugins to `loadPlugins`, which isolates each plugin's failure.
  */
+import { STAGE_LAYER } from "./knowledge/interpret-reply.ts";
 import type { ReplyRule } from "./knowledge/reply-rule.ts";
 import { parseProfile, type ProviderProfile } from "./profile.ts";
 import type { Reporter } from "./reporter.ts";
@@ -89,21 +90,24 @@ export async function loadPlugins(plugins: readonly unknown[], registry = new Re
   return registry;
 }
 
-const _LAYER_PREFIX = /^(greeting|ehlo|tls|auth|envelope)\.[a-z0-9-]+$/;
-
-/** Rejects a malformed rule at registration, so it can never break a diagnosis later. */
+/** Rejects a malformed rule at registration, so it can never break or garble a diagnosis later. */
 function _checkRule(rule: ReplyRule): ReplyRule {
   const r = rule as Partial<ReplyRule>;
   const patterns = [r.code, r.enhanced, r.text].filter((x) => x !== undefined);
-  if (
-    typeof r.id !== "string" || !Array.isArray(r.stages) || r.stages.length === 0 ||
-    patterns.some((x) => !(x instanceof RegExp)) || patterns.length === 0 ||
-    typeof r.diagnosis?.code !== "string" || !_LAYER_PREFIX.test(r.diagnosis.code)
-  ) {
+  const d = r.diagnosis;
+  const layers: (string | undefined)[] = Array.isArray(r.stages)
+    ? r.stages.map((stage) => (STAGE_LAYER as Record<string, string | undefined>)[String(stage)])
+    : [];
+  const prefix = typeof d?.code === "string" ? d.code.split(".")[0] : undefined;
+  const valid = typeof r.id === "string" && layers.length > 0 && layers.every((l) => l !== undefined) &&
+    patterns.length > 0 && patterns.every((x) => x instanceof RegExp) &&
+    typeof d?.code === "string" && /^[a-z]+\.[a-z0-9-]+$/.test(d.code) && layers.every((l) => l === prefix) &&
+    [d.title, d.cause, d.next].every((t) => typeof t === "string" && t.length > 0);
+  if (!valid) {
     throw new Error(
       `Invalid reply rule ${
         JSON.stringify(r.id ?? "(no id)")
-      }: needs id, stages, at least one RegExp (code, enhanced, text) and a diagnosis code like envelope.rate-limited`,
+      }: needs id, known stages of one layer, at least one RegExp (code, enhanced, text), and a diagnosis with a code of that layer (e.g. envelope.rate-limited), title, cause and next`,
     );
   }
   return rule;

@@ -15,7 +15,13 @@ const _MIN_FRAGMENT = 4;
 export function secretForms(secret: string): string[] {
   if (secret.length === 0) return [];
   const bytes = Buffer.from(secret, "utf8");
-  const forms = new Set<string>([secret, encodeURIComponent(secret), bytes.toString("base64")]);
+  // JSON.stringify escapes quotes and backslashes: a rendered document holds that form, not the raw one.
+  const forms = new Set<string>([
+    secret,
+    JSON.stringify(secret).slice(1, -1),
+    encodeURIComponent(secret),
+    bytes.toString("base64"),
+  ]);
   for (let align = 0; align < 3; align++) {
     const padded = Buffer.concat([Buffer.alloc(align), bytes]);
     const b64 = padded.toString("base64").replace(/=+$/, "");
@@ -39,4 +45,14 @@ export function makeRedactor(secrets: readonly (string | undefined)[]): (text: s
     for (const f of forms) out = out.split(f).join(REDACTION);
     return out;
   };
+}
+
+/** A copy of a JSON-like value with every string passed through `redact` (for reports before rendering). */
+export function redactDeep<T>(value: T, redact: (text: string) => string): T {
+  if (typeof value === "string") return redact(value) as T;
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, redact)) as T;
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, redact)])) as T;
+  }
+  return value;
 }

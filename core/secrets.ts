@@ -16,10 +16,12 @@ export class SecretRefError extends Error {
 export function parseSecretRef(text: string): SecretRef {
   const m = /^env:([A-Za-z_][A-Za-z0-9_]*)$/.exec(text);
   if (m?.[1]) return { kind: "env", name: m[1] };
+  // Never echo the value: it may be the password itself, typed where a reference belongs.
+  const scheme = /^([a-z]{2,10}):/.exec(text)?.[1];
   throw new SecretRefError(
-    `Invalid secret reference "${
-      text.includes(":") ? text.split(":")[0] + ":…" : "…"
-    }": expected env:NAME (e.g. env:SMTP_PASSWORD)`,
+    `Invalid secret reference${
+      scheme ? ` of kind "${scheme}:"` : ""
+    }: expected env:NAME (e.g. env:SMTP_PASSWORD); the value is not shown`,
   );
 }
 

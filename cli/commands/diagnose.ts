@@ -4,8 +4,6 @@
  * reporter, redacts the secret from everything printed, and returns the exit
  * code of the verdict.
  */
-import fs from "node:fs";
-import net from "node:net";
 import { diagnose } from "../../core/diagnose.ts";
 import {
   type AuthOptions,
@@ -15,12 +13,15 @@ import {
   type TlsMode,
 } from "../../core/diagnose-options.ts";
 import { systemIo } from "../../core/io.ts";
-import { makeRedactor } from "../../core/redact.ts";
-import { exitCodeOf } from "../../core/report.ts";
+import { redactDeep } from "../../core/redact.ts";
+import { type DiagnoseReport, exitCodeOf } from "../../core/report.ts";
+import type { Reporter } from "../../core/reporter.ts";
 import { textReporter } from "../../core/reporters/text.ts";
 import { parseSecretRef, resolveSecret } from "../../core/secrets.ts";
+import { protectSecrets, writeErr, writeOut } from "../output.ts";
 import { loadAllPlugins, reportPluginFailures } from "../plugin-loader.ts";
 import { UsageError } from "../usage.ts";
+import { ehloNameValue, hasControl, hostValue, readCaFile, resolverAddress } from "../validate.ts";
 
 /** The parsed flags of `diagnose`. */
 export interface DiagnoseFlags {
@@ -52,10 +53,11 @@ const _DEFAULT_PORT: Record<TlsMode, number> = { auto: 587, starttls: 587, impli
 /** Runs the command; resolves to the process exit code. */
 export async function runDiagnose(flags: DiagnoseFlags): Promise<number> {
   const options = toOptions(flags);
+  const redact = protectSecrets([options.auth?.secret]);
   let resolver: string | undefined;
-  if (flags.resolver !== undefined) resolver = _resolverAddress(flags.resolver);
+  if (flags.resolver !== undefined) resolver = resolverAddress(flags.resolver);
   const registry = await loadAllPlugins(flags.plugin);
-  reportPluginFailures(registry, (line) => process.stderr.write(line));
+  reportPluginFailures(registry, writeErr);
   const wanted = flags.json ? "json" : flags.reporter ?? "text";
   const reporter = wanted === "text" ? textReporter : registry.reporter(wanted);
   if (!reporter) {
@@ -70,25 +72,36 @@ export async function runDiagnose(flags: DiagnoseFlags): Promise<number> {
     Object.assign(options, { host: target.host, port: target.port, ca: options.ca ?? target.caPem });
     stopFixture = target.close;
   }
+  // Ctrl-C: stop the in-process fixture (if any), then exit 130 like a shell would.
   const onSignal = () => {
-    void stopFixture?.().finally(() => process.exit(130));
+    void (stopFixture?.() ?? Promise.resolve()).finally(() => process.exit(130));
   };
   process.once("SIGINT", onSignal);
   try {
     // On a terminal, show which layer is being waited on; nothing of it reaches a pipe or a file.
     const live = process.stderr.isTTY === true && !flags.json;
-    const onProgress = live
-      ? (layer: string) => process.stderr.write(`\r\x1b[2Ksmtpilot: checking ${layer}…`)
-      : undefined;
+    const onProgress = live ? (layer: string) => writeErr(`\r\x1b[2Ksmtpilot: checking ${layer}…`) : undefined;
     const report = await diagnose(options, systemIo(resolver), { replyRules: registry.replyRules, onProgress });
-    if (live) process.stderr.write("\r\x1b[2K");
-    const redact = makeRedactor([options.auth?.secret]);
-    process.stdout.write(redact(reporter.render(report, { transcript: flags.transcript === true })));
+    if (live) writeErr("\r\x1b[2K");
+    // Redact the data before any reporter escapes it (JSON, HTML…), and the rendered text again.
+    writeOut(_render(reporter, redactDeep(report, redact), flags.transcript === true));
     return exitCodeOf(report);
   } finally {
     process.off("SIGINT", onSignal);
     await stopFixture?.();
   }
+}
+
+/** Renders with a reporter; a plugin reporter that throws or returns no text falls back to the text one. */
+function _render(reporter: Reporter, report: DiagnoseReport, transcript: boolean): string {
+  try {
+    const text = reporter.render(report, { transcript });
+    if (typeof text === "string") return text;
+    writeErr(`smtpilot: reporter ${reporter.name} returned no text; using the text reporter\n`);
+  } catch (err) {
+    writeErr(`smtpilot: reporter ${reporter.name} failed (${(err as Error).message}); using the text reporter\n`);
+  }
+  return textReporter.render(report, { transcript });
 }
 
 /** Validates flags into options; throws UsageError naming the flag and value. */
@@ -118,9 +131,15 @@ export function toOptions(flags: DiagnoseFlags): DiagnoseOptions {
   if (flags.secret !== undefined && flags.user === undefined) {
     throw new UsageError("--secret needs --user (the account name to authenticate as)");
   }
+  if (flags.user !== undefined && flags.secret === undefined) {
+    throw new UsageError(`--user "${flags.user}" needs --secret REF (e.g. --secret env:SMTP_PASSWORD)`);
+  }
+  if (flags.user !== undefined && hasControl(flags.user)) {
+    throw new UsageError("Invalid --user: control characters are not allowed");
+  }
   let auth: AuthOptions | undefined;
   if (flags.user !== undefined) {
-    const secretRef = flags.secret ?? "(none given)";
+    const secretRef = flags.secret ?? "";
     let secret: string | undefined;
     if (flags.secret !== undefined) {
       try {
@@ -131,42 +150,18 @@ export function toOptions(flags: DiagnoseFlags): DiagnoseOptions {
     }
     auth = { user: flags.user, secret, secretRef, ...(flags.authMech ? { mechanism: flags.authMech } : {}) };
   }
-  let ca: string | undefined;
-  if (flags.ca !== undefined) {
-    try {
-      ca = fs.readFileSync(flags.ca, "utf8");
-    } catch (err) {
-      throw new UsageError(
-        `Cannot read --ca "${flags.ca}": ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-      );
-    }
-    if (!ca.includes("-----BEGIN CERTIFICATE-----")) {
-      throw new UsageError(`--ca "${flags.ca}" holds no PEM certificate`);
-    }
-  }
+  const ca = flags.ca === undefined ? undefined : readCaFile(flags.ca);
   return {
-    host: flags.host?.trim() ?? "127.0.0.1",
+    host: flags.host === undefined ? "127.0.0.1" : hostValue("--host", flags.host),
     port: flags.port ?? _DEFAULT_PORT[flags.tls],
     tls: flags.tls,
-    ...(flags.servername ? { servername: flags.servername } : {}),
+    ...(flags.servername ? { servername: hostValue("--servername", flags.servername) } : {}),
     ...(ca ? { ca } : {}),
-    ...(flags.ehloName ? { ehloName: flags.ehloName } : {}),
+    ...(flags.ehloName ? { ehloName: ehloNameValue(flags.ehloName) } : {}),
     ...(auth ? { auth } : {}),
     ...(flags.from !== undefined ? { from: flags.from } : {}),
     to,
     timeoutMs: flags.timeout ?? DEFAULT_TIMEOUT_MS,
     declaredSize: flags.size ?? DEFAULT_DECLARED_SIZE,
   };
-}
-
-/** Checks `IP[:PORT]` (IPv6 as `[::1]:5353`) and returns it in the form dns.setServers takes. */
-function _resolverAddress(value: string): string {
-  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+)|([0-9a-fA-F:]+))(?::(\d{1,5}))?$/.exec(value.trim());
-  const ip = m?.[1] ?? m?.[2] ?? m?.[3];
-  const port = m?.[4] === undefined ? undefined : Number(m[4]);
-  if (!ip || net.isIP(ip) === 0 || (port !== undefined && (port < 1 || port > 65535)) || (m?.[3] && m[4])) {
-    throw new UsageError(`Invalid --resolver "${value}": expected IP or IP:PORT, e.g. 1.1.1.1 or [2606:4700::1111]:53`);
-  }
-  if (port === undefined) return ip;
-  return net.isIP(ip) === 6 ? `[${ip}]:${port}` : `${ip}:${port}`;
 }

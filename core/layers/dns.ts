@@ -82,9 +82,11 @@ function _diagnosis(host: string, code: string, timeoutMs: number) {
 async function _cnameChain(ctx: LayerContext, host: string): Promise<string[]> {
   const chain: string[] = [];
   let name = host;
+  // One budget for the whole chain, so a slow resolver cannot stretch the layer past --timeout.
+  const deadline = ctx.io.clock.now() + Math.min(2000, ctx.options.timeoutMs);
   try {
     for (let hop = 0; hop < _MAX_CNAME_HOPS; hop++) {
-      const [next] = await _within(ctx.io.resolver.resolveCname(name), Math.min(2000, ctx.options.timeoutMs));
+      const [next] = await _within(ctx.io.resolver.resolveCname(name), deadline - ctx.io.clock.now());
       if (!next || chain.includes(next)) break;
       chain.push(next);
       name = next;

@@ -3,7 +3,8 @@
  * that stays silent is often an implicit-TLS port waiting for a ClientHello, or
  * not SMTP at all. Rather than wait out the whole timeout, a short silence
  * triggers side probes (a TLS handshake, a plain read) so a mode mismatch is
- * named within about three seconds.
+ * named within about three seconds. The probes are cancelled as soon as the
+ * main connection answers, and never carry credentials.
  */
 import { plainSpeaks, type PortProtocol, speaksTls } from "../tls/port-speaks.ts";
 import { TIMED_OUT, within } from "../timing.ts";
@@ -12,14 +13,15 @@ import type { LayerContext } from "./context.ts";
 
 /** Silence after which the side probes start. */
 export const SNIFF_MS = 1200;
-/** Budget of each side probe. */
+/** Budget of each side probe (never more than the user's --timeout). */
 export const PROBE_MS = 1500;
 
 /** What the first contact showed. */
 export type FirstContact =
   | { kind: "bytes" }
   | { kind: "closed" }
-  | { kind: "tls" }
+  /** The port speaks TLS; `reconnect` when the silent connection was closed meanwhile. */
+  | { kind: "tls"; reconnect: boolean }
   | { kind: "other"; speaks: PortProtocol }
   | { kind: "silent"; probed: PortProtocol };
 
@@ -29,18 +31,25 @@ export async function awaitFirstContact(ctx: LayerContext, conn: SmtpConnection)
   const deadline = (ctx.state.connectedAt ?? ctx.io.clock.now()) + timeoutMs;
   const left = () => deadline - ctx.io.clock.now();
   const early = await within(conn.activity, Math.min(SNIFF_MS, left()));
-  if (early !== TIMED_OUT) return { kind: early };
+  if (early === "bytes") return { kind: "bytes" };
 
   const address = ctx.state.address?.address ?? ctx.options.host;
   const name = ctx.options.servername ?? ctx.options.host;
+  const budget = Math.min(PROBE_MS, timeoutMs);
+  const abort = new AbortController();
   const probes = Promise.all([
-    speaksTls(ctx.io.connect, address, port, name, ctx.options.ca, PROBE_MS),
-    plainSpeaks(ctx.io.connect, address, port, PROBE_MS),
+    speaksTls(ctx.io.connect, address, port, name, ctx.options.ca, budget, abort.signal),
+    plainSpeaks(ctx.io.connect, address, port, budget, abort.signal),
   ]);
-  const raced = await Promise.race([conn.activity, probes]);
-  if (typeof raced === "string") return { kind: raced };
-  const [tls, plain] = raced;
-  if (tls || plain === "tls") return { kind: "tls" };
+  // A close without a byte may be an implicit-TLS server's idle timeout: let the probes decide.
+  const raced = early === "closed" ? await probes : await Promise.race([conn.activity, probes]);
+  if (raced === "bytes") {
+    abort.abort();
+    return { kind: "bytes" };
+  }
+  const [tls, plain] = raced === "closed" ? await probes : raced;
+  if (tls || plain === "tls") return { kind: "tls", reconnect: conn.closed };
+  if (conn.closed && !conn.gotBytes) return { kind: "closed" };
   if (plain !== "smtp" && plain !== "silent" && plain !== "closed") return { kind: "other", speaks: plain };
   // The side connection saw SMTP (a slow banner) or nothing: keep listening until the deadline.
   const late = await within(conn.activity, left());

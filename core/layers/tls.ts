@@ -16,6 +16,9 @@ import { readFailureDiagnosis, readFailureFacts } from "./_failure.ts";
 import { PROBE_MS } from "./first-contact.ts";
 import type net from "node:net";
 
+/** Handshake errors that mean "the peer answered with bytes that are not TLS" (OpenSSL 3 codes). */
+const _NON_TLS_ERRORS = /WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG|UNKNOWN_PROTOCOL|RECORD_LAYER_FAILURE/;
+
 /** The diagnosis for a port that speaks another TLS mode than the one used. */
 export function modeMismatch(requested: string, speaks: PortProtocol, port: number): Diagnosis {
   const implicitPort = speaks === "tls";
@@ -44,10 +47,12 @@ export async function runImplicitTls(ctx: LayerContext, start: number): Promise<
       ctx.io.connect,
       ctx.state.address?.address ?? ctx.options.host,
       ctx.options.port,
-      PROBE_MS,
+      Math.min(PROBE_MS, ctx.options.timeoutMs),
     );
-    result.facts.portSpeaks = speaks;
-    if (speaks === "smtp") {
+    // The TLS stack saw bytes that are not TLS: a plaintext server, even if its banner is too slow for the probe.
+    const nonTls = _NON_TLS_ERRORS.test(String(result.facts.error ?? ""));
+    result.facts.portSpeaks = speaks === "silent" && nonTls ? "not-tls" : speaks;
+    if (speaks === "smtp" || (nonTls && (speaks === "silent" || speaks === "closed"))) {
       return failed("tls", since(ctx, start), result.facts, modeMismatch("implicit TLS", speaks, ctx.options.port));
     }
   }
@@ -137,6 +142,15 @@ async function _handshake(ctx: LayerContext, socket: net.Socket, start: number, 
     });
   }
   ctx.transcript.add("*", `TLS handshake failed: ${result.code}`);
+  if (result.code === "ECONNRESET" || result.code === "EPIPE") {
+    return failed("tls", since(ctx, start), { ...facts, error: result.code }, {
+      code: "tls.connection-dropped",
+      summary: `The server closed the connection during the TLS handshake (${result.code})`,
+      cause:
+        "The server gave the go-ahead for TLS (or accepted the connection) and then hung up mid-handshake: a TLS fault on the server, such as a missing or unreadable certificate or key.",
+      next: "Check the server's TLS certificate/key configuration and its log for this connection.",
+    });
+  }
   return failed("tls", since(ctx, start), { ...facts, error: result.code, message: result.message }, {
     code: "tls.handshake-failed",
     summary: `The TLS handshake failed (${result.code})`,

@@ -9,6 +9,9 @@ import { type ProtocolViolation, ReplyParser } from "./reply-parser.ts";
 import type { SmtpReply } from "./reply.ts";
 import type { Transcript } from "./transcript.ts";
 
+/** More queued replies than any exchange of ours can produce. */
+const _MAX_QUEUED = 8;
+
 /** How reading a reply can fail. */
 export type SmtpFailure =
   | { kind: "timeout"; waitedMs: number; partial: string }
@@ -28,11 +31,12 @@ export class SmtpReadError extends Error {
 /** The SMTP client's connection: replies in, commands out, transcript kept. */
 export class SmtpConnection {
   #socket: net.Socket;
-  #parser = new ReplyParser();
+  #parser: ReplyParser;
   #queue: SmtpReply[] = [];
   #waiter: (() => void) | undefined;
   #closed = false;
   #socketError: { code: string; message: string } | undefined;
+  #unsolicited: ProtocolViolation | undefined;
   #gotBytes = false;
   #activity: Promise<"bytes" | "closed">;
   #markActivity!: (what: "bytes" | "closed") => void;
@@ -40,6 +44,7 @@ export class SmtpConnection {
 
   constructor(socket: net.Socket, transcript: Transcript) {
     this.transcript = transcript;
+    this.#parser = new ReplyParser(transcript.redact);
     this.#activity = new Promise((resolve) => (this.#markActivity = resolve));
     this.#socket = socket;
     this.#attach(socket);
@@ -90,14 +95,25 @@ export class SmtpConnection {
   /** Continues the conversation on an upgraded socket with a fresh parser. */
   attach(socket: net.Socket): void {
     this.#socket = socket;
-    this.#parser = new ReplyParser();
+    this.#parser = new ReplyParser(this.transcript.redact);
     this.#queue = [];
     this.#closed = false;
+    this.#unsolicited = undefined;
     this.#attach(socket);
   }
 
   /** Writes one command line; `shown` is what the transcript records instead (redaction). */
   send(line: string, shown: string = line): void {
+    // One command per line, always: a CR or LF here would smuggle extra commands (DATA…) onto the wire.
+    if (/[\r\n]/.test(line)) {
+      throw Object.assign(new Error("Refusing to send a command containing CR or LF"), { code: "E_SMTP_INJECTION" });
+    }
+    // This client never pipelines: a reply already waiting now answers nothing we asked.
+    // Taking it as the answer to this command would report a rejection (or a 250) that never happened.
+    const stale = this.#queue[0];
+    if (stale && !this.#unsolicited) {
+      this.#unsolicited = { kind: "unsolicited-reply", line: stale.raw[0] ?? "", first: false };
+    }
     this.transcript.add("C", shown);
     if (!this.#closed) this.#socket.write(`${line}\r\n`);
   }
@@ -105,7 +121,9 @@ export class SmtpConnection {
   /** Reads the next complete reply, failing after `timeoutMs` without one. */
   async readReply(timeoutMs: number): Promise<SmtpReply> {
     const deadline = performance.now() + timeoutMs;
+    if (this.#waiter) throw new Error("Concurrent readReply calls on one SMTP connection");
     for (;;) {
+      if (this.#unsolicited) throw new SmtpReadError({ kind: "protocol", violation: this.#unsolicited });
       const reply = this.#queue.shift();
       if (reply) return reply;
       const v = this.#parser.violation;
@@ -166,6 +184,12 @@ export class SmtpConnection {
       for (const reply of this.#parser.push(chunk)) {
         for (const raw of reply.raw) this.transcript.add("S", raw);
         this.#queue.push(reply);
+      }
+      // A flood of replies nobody asked for is a violation; stop buffering them.
+      if (this.#queue.length > _MAX_QUEUED && !this.#unsolicited) {
+        this.#unsolicited = { kind: "unsolicited-reply", line: this.#queue[0]?.raw[0] ?? "", first: false };
+        this.#queue.length = 0;
+        socket.destroy();
       }
       // A violating or endless peer gets no more of our memory: stop reading.
       if (this.#parser.violation) socket.destroy();

@@ -11,7 +11,12 @@ export const MAX_LINE_BYTES = 2048;
 export const MAX_REPLY_LINES = 128;
 
 /** Why the byte stream stopped being SMTP. */
-export type ViolationKind = "line-too-long" | "too-many-lines" | "not-a-reply" | "inconsistent-code";
+export type ViolationKind =
+  | "line-too-long"
+  | "too-many-lines"
+  | "not-a-reply"
+  | "inconsistent-code"
+  | "unsolicited-reply";
 
 /** A protocol violation, with the offending line (truncated) for the report. */
 export interface ProtocolViolation {
@@ -23,12 +28,23 @@ export interface ProtocolViolation {
 
 const _REPLY_LINE = /^(\d{3})(?:([ -])(.*))?$/s;
 
-/** Shortens untrusted text for facts and transcripts, replacing control bytes. */
-export function printable(text: string, max = 200): string {
+/**
+ * Replaces control characters (C0 but tab, DEL and C1, which hold terminal
+ * escape sequences) so untrusted text can be printed safely.
+ */
+export function sanitize(text: string): string {
   // deno-lint-ignore no-control-regex
-  const clean = text.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "·");
+  return text.replace(/[\x00-\x08\x0a-\x1f\x7f-\x9f]/g, "·");
+}
+
+/** Sanitizes and shortens untrusted text for facts and transcripts. */
+export function printable(text: string, max = 200): string {
+  const clean = sanitize(text);
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
+
+/** Removes secrets from text; applied before anything is shortened, so no prefix of a secret survives. */
+export type Redact = (text: string) => string;
 
 /**
  * Feeds chunks in, emits complete replies out. After a violation it stays
@@ -40,6 +56,12 @@ export class ReplyParser {
   #code = -1;
   #sawAnyLine = false;
   #violation: ProtocolViolation | undefined;
+  readonly #redact: Redact;
+
+  /** `redact` is applied to every line before it is kept, shortened or reported. */
+  constructor(redact: Redact = (t) => t) {
+    this.#redact = redact;
+  }
 
   /** The violation that stopped the parser, if any. */
   get violation(): ProtocolViolation | undefined {
@@ -53,7 +75,7 @@ export class ReplyParser {
 
   /** The first bytes seen so far that did not form a line yet (for protocol sniffing). */
   get pendingText(): string {
-    return printable(this.#pending.toString("latin1"));
+    return printable(this.#redact(this.#pending.toString("latin1")));
   }
 
   /** How many bytes wait for a line end (never more than MAX_LINE_BYTES). */
@@ -71,7 +93,7 @@ export class ReplyParser {
       if (nl < 0) break;
       const end = nl > 0 && buf[nl - 1] === 0x0d ? nl - 1 : nl;
       if (end > MAX_LINE_BYTES) return this.#fail("line-too-long", buf.subarray(0, 200), out);
-      const line = buf.subarray(0, end).toString("utf8");
+      const line = sanitize(this.#redact(buf.subarray(0, end).toString("utf8")));
       buf = buf.subarray(nl + 1);
       const reply = this.#line(line);
       if (this.#violation) return out;
@@ -110,7 +132,7 @@ export class ReplyParser {
   }
 
   #fail(kind: ViolationKind, sample: Buffer, out: SmtpReply[]): SmtpReply[] {
-    this.#violation = { kind, line: printable(sample.toString("latin1")), first: !this.#sawAnyLine };
+    this.#violation = { kind, line: printable(this.#redact(sample.toString("latin1"))), first: !this.#sawAnyLine };
     this.#pending = Buffer.alloc(0);
     return out;
   }

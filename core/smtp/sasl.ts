@@ -63,7 +63,7 @@ export async function authenticate(
     case "OAUTHBEARER": {
       const payload = mechanism === "XOAUTH2"
         ? `user=${cred.user}\x01auth=Bearer ${cred.secret}\x01\x01`
-        : `n,a=${cred.user},\x01host=${cred.host}\x01port=${cred.port}\x01auth=Bearer ${cred.secret}\x01\x01`;
+        : `n,a=${_gs2Name(cred.user)},\x01host=${cred.host}\x01port=${cred.port}\x01auth=Bearer ${cred.secret}\x01\x01`;
       const reply = await conn.command(
         `AUTH ${mechanism} ${_b64(payload)}`,
         timeoutMs,
@@ -94,4 +94,9 @@ function _withOauthError(final: SmtpReply, challenge: SmtpReply): SmtpReply {
     // Not JSON: nothing to add.
   }
   return final;
+}
+
+/** RFC 5801 saslname: "=" and "," in the authorization identity are escaped as =3D and =2C. */
+function _gs2Name(user: string): string {
+  return user.replace(/=/g, "=3D").replace(/,/g, "=2C");
 }

@@ -4,7 +4,7 @@
  * caller; server lines are shortened and bounded so an endless server cannot
  * grow the report.
  */
-import { printable } from "./reply-parser.ts";
+import { printable, type Redact } from "./reply-parser.ts";
 
 /** `C` client → server, `S` server → client, `*` an event (TLS started, closed…). */
 export type TranscriptDirection = "C" | "S" | "*";
@@ -25,19 +25,22 @@ export class Transcript {
   #dropped = 0;
   readonly #now: () => number;
   readonly #start: number;
+  /** Removes the session's secrets from any text; shared with the connection's reply parser. */
+  readonly redact: Redact;
 
-  constructor(now: () => number) {
+  constructor(now: () => number, redact: Redact = (t) => t) {
     this.#now = now;
     this.#start = now();
+    this.redact = redact;
   }
 
-  /** Records one line; `text` must already be redacted when it carries a secret. */
+  /** Records one line, redacted before it is shortened (callers also pass credential lines pre-masked). */
   add(dir: TranscriptDirection, text: string): void {
     if (this.entries.length >= MAX_TRANSCRIPT_ENTRIES) {
       this.#dropped++;
       return;
     }
-    this.entries.push({ t: Math.round(this.#now() - this.#start), dir, text: printable(text, 300) });
+    this.entries.push({ t: Math.round(this.#now() - this.#start), dir, text: printable(this.redact(text), 300) });
   }
 
   /** The entries, with a closing marker when some were dropped. */

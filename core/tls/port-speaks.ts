@@ -29,6 +29,7 @@ export async function speaksTls(
   name: string,
   ca: string | undefined,
   timeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<boolean> {
   let socket;
   try {
@@ -36,6 +37,12 @@ export async function speaksTls(
   } catch {
     return false;
   }
+  if (signal?.aborted) {
+    socket.destroy();
+    return false;
+  }
+  // Once the answer is no longer needed, close at once: a server with a greeting pause logs every probe.
+  signal?.addEventListener("abort", () => socket.destroy(), { once: true });
   const result = await verifiedHandshake(socket, { name, ca, timeoutMs });
   if (result.ok) result.socket.destroy();
   socket.destroy();
@@ -52,6 +59,7 @@ export async function plainSpeaks(
   address: string,
   port: number,
   timeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<PortProtocol> {
   let socket;
   try {
@@ -60,7 +68,10 @@ export async function plainSpeaks(
     return "closed";
   }
   return await new Promise<PortProtocol>((resolve) => {
+    let settled = false;
     const done = (p: PortProtocol) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(nudge);
       clearTimeout(limit);
       socket.destroy();
@@ -71,5 +82,7 @@ export async function plainSpeaks(
     socket.once("data", (chunk: Buffer) => done(protocolOf(chunk)));
     socket.once("error", () => done("closed"));
     socket.once("close", () => done("closed"));
+    if (signal?.aborted) done("silent");
+    signal?.addEventListener("abort", () => done("silent"), { once: true });
   });
 }

@@ -44,6 +44,17 @@ const usageErrors: { name: string; args: string[]; mentions: string }[] = [
   { name: "an unknown mechanism", args: ["diagnose", "--host", "h", "--auth-mech", "NTLM"], mentions: "NTLM" },
   { name: "a reserved --profile", args: ["diagnose", "--profile", "work"], mentions: "work" },
   { name: "an unknown option", args: ["diagnose", "--hots", "h"], mentions: "--hots" },
+  {
+    name: "a CR/LF in --ehlo-name",
+    args: ["diagnose", "--host", "h", "--ehlo-name", "x\r\nDATA"],
+    mentions: "--ehlo-name",
+  },
+  {
+    name: "--user without --secret",
+    args: ["diagnose", "--host", "h", "--user", "me@example.com"],
+    mentions: "--secret",
+  },
+  { name: "a host with a space", args: ["diagnose", "--host", "smtp example.com"], mentions: "smtp example.com" },
 ];
 
 for (const c of usageErrors) {
@@ -52,5 +63,25 @@ for (const c of usageErrors) {
     assert.equal(r.code, 2, r.stderr);
     assert.ok(r.stderr.includes(c.mentions), r.stderr);
     assert.equal(r.stdout, "");
+  });
+}
+
+// A password typed where it does not belong must not be printed back.
+const misplaced: { name: string; args: string[] }[] = [
+  { name: "a stray argument", args: ["diagnose", "--host", "h", "hunter2-typed-here"] },
+  {
+    name: "a literal password as --secret",
+    args: ["diagnose", "--host", "h", "--user", "u", "--secret", "hunter2-typed-here"],
+  },
+  {
+    name: "a password with a colon as --secret",
+    args: ["diagnose", "--host", "h", "--user", "u", "--secret", "hunter2:typed-here"],
+  },
+];
+for (const c of misplaced) {
+  test(`smtpilot does not echo ${c.name}`, async () => {
+    const r = await runCli(c.args);
+    assert.equal(r.code, 2);
+    assert.ok(!(r.stdout + r.stderr).includes("hunter2"), r.stderr);
   });
 }

@@ -1,0 +1,79 @@
+/**
+ * Validation of the values users type for hosts, names, files and servers:
+ * each either returns the normalised value or throws a UsageError that names
+ * the flag and the value. Nothing here touches the network.
+ */
+import { X509Certificate } from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import { sanitize } from "../core/smtp/reply-parser.ts";
+import { UsageError } from "./usage.ts";
+
+/** True when text holds control characters (CR, LF, NUL…), which no flag value needs. */
+export function hasControl(text: string): boolean {
+  return sanitize(text) !== text;
+}
+
+// Underscores are not valid in host names, but internal relays use them; accept them.
+const _LABEL = "[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?";
+const _DOMAIN = new RegExp(`^(?=.{1,253}$)${_LABEL}(?:\\.${_LABEL})*\\.?$`);
+
+/** A host name or IP; `[::1]` is accepted for an IPv6 literal and unwrapped. */
+export function hostValue(flag: string, value: string): string {
+  const v = value.trim();
+  const unwrapped = /^\[(.+)\]$/.exec(v)?.[1];
+  if (unwrapped !== undefined && net.isIPv6(unwrapped)) return unwrapped;
+  if (net.isIP(v) !== 0 || (_DOMAIN.test(v) && !/^[\d.]+$/.test(v))) return v;
+  throw new UsageError(`Invalid ${flag} "${value}": expected a host name or an IP address`);
+}
+
+/**
+ * An EHLO name: a domain or an address literal (`[192.0.2.1]`, `[IPv6:2001:db8::1]`).
+ * Anything else — spaces, CR/LF — could change the command on the wire.
+ */
+export function ehloNameValue(value: string): string {
+  const literal = /^\[(?:IPv6:)?([0-9A-Fa-f:.]+)\]$/.exec(value);
+  const ok = literal ? net.isIP(literal[1] ?? "") !== 0 : _DOMAIN.test(value);
+  if (!ok) {
+    throw new UsageError(
+      `Invalid --ehlo-name "${
+        sanitize(value)
+      }": expected a domain (mail.example.com) or an address literal ([192.0.2.1])`,
+    );
+  }
+  return value;
+}
+
+/** Reads a PEM file of CA certificates, checking that every block parses. */
+export function readCaFile(file: string): string {
+  let pem: string;
+  try {
+    pem = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    throw new UsageError(
+      `Cannot read --ca "${file}": ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
+  }
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) throw new UsageError(`--ca "${file}" holds no PEM certificate`);
+  blocks.forEach((block, i) => {
+    try {
+      new X509Certificate(block);
+    } catch (err) {
+      throw new UsageError(`--ca "${file}": certificate ${i + 1} does not parse (${(err as Error).message})`);
+    }
+  });
+  return pem;
+}
+
+/** Checks `IP[:PORT]` (IPv6 as `[::1]:5353`) and returns it in the form dns.setServers takes. */
+export function resolverAddress(value: string): string {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+)|([0-9a-fA-F:]+))(?::(\d{1,5}))?$/.exec(value.trim());
+  const ip = m?.[1] ?? m?.[2] ?? m?.[3];
+  const port = m?.[4] === undefined ? undefined : Number(m[4]);
+  if (!ip || net.isIP(ip) === 0 || (port !== undefined && (port < 1 || port > 65535)) || (m?.[3] && m[4])) {
+    throw new UsageError(`Invalid --resolver "${value}": expected IP or IP:PORT, e.g. 1.1.1.1 or [2606:4700::1111]:53`);
+  }
+  if (port === undefined) return ip;
+  return net.isIP(ip) === 6 ? `[${ip}]:${port}` : `${ip}:${port}`;
+}

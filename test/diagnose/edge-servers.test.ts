@@ -1,0 +1,109 @@
+// Servers that misbehave in ways the fixture does not play, each found in review.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import net from "node:net";
+import path from "node:path";
+import tls from "node:tls";
+import { diagnose } from "../../core/diagnose.ts";
+import { systemIo } from "../../core/io.ts";
+import { SmtpConnection } from "../../core/smtp/connection.ts";
+import { Transcript } from "../../core/smtp/transcript.ts";
+import { options } from "../helpers/fake-io.ts";
+import { loopbackCert } from "../helpers/loopback-cert.ts";
+import { startScriptServer } from "../helpers/script-server.ts";
+
+test("replies nobody asked for are a protocol error, never the answer to a later command", async () => {
+  const srv = await startScriptServer({
+    greeting: "220 mx.test\r\n",
+    onLine: (line) => (/^EHLO/i.test(line) ? "250-mx.test\r\n250 SIZE 100\r\n250 ok\r\n250 ok\r\n" : undefined),
+  });
+  try {
+    const report = await diagnose(
+      options({ port: srv.port, tls: "none", from: "a@b.test", to: ["c@d.test"], timeoutMs: 1000 }),
+      systemIo(),
+    );
+    assert.equal(report.verdict.status, "fail");
+    assert.equal(report.verdict.code, "envelope.protocol-error");
+    assert.equal(report.layers.find((l) => l.id === "envelope")?.facts.violation, "unsolicited-reply");
+  } finally {
+    await srv.close();
+  }
+});
+
+test("SmtpConnection refuses to send a command containing CR or LF", () => {
+  const socket = new net.Socket();
+  const conn = new SmtpConnection(socket, new Transcript(() => 0));
+  assert.throws(() => conn.send("EHLO x\r\nDATA"), (err: Error & { code?: string }) => err.code === "E_SMTP_INJECTION");
+  socket.destroy();
+});
+
+test("--tls auto finds an implicit-TLS port that closes silent connections early", async () => {
+  const { ca, leaf } = loopbackCert();
+  // Like a TLS terminator with a short handshake timeout: no ClientHello within 300 ms, goodbye.
+  const server = tls.createServer({ key: leaf.keyPem, cert: leaf.certPem, handshakeTimeout: 300 }, (secure) => {
+    secure.on("error", () => {});
+    secure.write("220 mx.test ESMTP\r\n");
+    secure.on("data", (d) => {
+      if (/^EHLO/i.test(d.toString())) secure.write("250-mx.test\r\n250 SIZE 1000\r\n");
+      if (/^QUIT/i.test(d.toString())) secure.end("221 bye\r\n");
+    });
+  });
+  server.on("tlsClientError", () => {});
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  try {
+    const port = (server.address() as net.AddressInfo).port;
+    const report = await diagnose(options({ port, ca: ca.certPem, timeoutMs: 4000 }), systemIo());
+    assert.equal(report.verdict.status, "pass", JSON.stringify(report.layers.filter((l) => l.status === "fail")));
+    assert.deepEqual(report.layers.slice(2, 4).map((l) => l.id), ["tls", "greeting"]);
+  } finally {
+    server.close();
+  }
+});
+
+test("--tls implicit against a plaintext server with a slow banner is a mode mismatch", async () => {
+  const server = net.createServer((socket) => {
+    socket.on("error", () => {});
+    setTimeout(() => socket.write("220 mx.test ESMTP\r\n"), 1000);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  try {
+    const port = (server.address() as net.AddressInfo).port;
+    const report = await diagnose(options({ port, tls: "implicit", timeoutMs: 4000 }), systemIo());
+    assert.equal(report.verdict.code, "tls.mode-mismatch");
+  } finally {
+    server.close();
+  }
+});
+
+test("a bracketed IPv6 literal is accepted as --host", async () => {
+  const { toOptions } = await import("../../cli/commands/diagnose.ts");
+  assert.equal(toOptions({ host: "[::1]", tls: "auto" }).host, "::1");
+});
+
+test("Ctrl-C ends a diagnosis that is waiting, with exit code 130", async () => {
+  const silent = net.createServer((s) => s.on("error", () => {}));
+  await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+  const port = (silent.address() as net.AddressInfo).port;
+  const child = spawn(process.execPath, [
+    "--import",
+    "tsx",
+    path.resolve("cli/smtpilot.ts"),
+    "diagnose",
+    "--host",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--tls",
+    "none",
+    "--timeout",
+    "30",
+  ], { stdio: "ignore" });
+  const started = Date.now();
+  await new Promise((r) => setTimeout(r, 2500));
+  const code = new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));
+  child.kill("SIGINT");
+  assert.equal(await code, 130);
+  assert.ok(Date.now() - started < 10_000);
+  silent.close();
+});
