@@ -81,3 +81,12 @@ test("the binary reports a broken plugin and keeps working", async () => {
   assert.equal(r.code, 0);
   assert.match(r.stderr, /bad.*E_PLUGIN_SETUP/);
 });
+
+test("the binary lists fixture scenarios and prints completions", async () => {
+  const list = await run(["fixture", "--list", "--json"]);
+  assert.equal(list.code, 0);
+  assert.ok(JSON.parse(list.stdout).some((s: { name: string }) => s.name === "healthy-starttls"));
+  const bash = await run(["completions", "bash"]);
+  assert.equal(bash.code, 0);
+  assert.match(bash.stdout, /complete -F _smtpilot smtpilot/);
+});
