@@ -11,6 +11,17 @@ import { VERSION } from "./version.ts";
 const _TLS_MODES = ["auto", "starttls", "implicit", "none"] as const;
 const _MECHS = ["PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2", "OAUTHBEARER"] as const;
 
+/** Commander echoes stray arguments and unknown options; show only what looks like an option name. */
+function _maskEcho(text: string): string {
+  return text
+    .replace(/(got \d+):.*$/m, "$1 (not shown).")
+    .replace(
+      /(unknown option) '([^']*)'/,
+      (_m, what: string, opt: string) =>
+        /^(--[a-z][a-z0-9-]*|-[a-zA-Z])$/.test(opt) && opt.length <= 30 ? `${what} '${opt}'` : `${what} (not shown)`,
+    );
+}
+
 /** Builds the command tree (also used to generate help and, later, completions). */
 export function buildProgram(): Command {
   const program = new Command("smtpilot")
@@ -19,7 +30,7 @@ export function buildProgram(): Command {
     .option("--plugin <path>", "load a plugin file (.mjs, .js, .cjs; .ts from source); repeatable", collect)
     .showSuggestionAfterError()
     // A stray argument may be a password typed in the wrong place: say how many, never echo it.
-    .configureOutput({ outputError: (text, write) => write(text.replace(/(got \d+):.*$/m, "$1 (not shown).")) })
+    .configureOutput({ outputError: (text, write) => write(_maskEcho(text)) })
     .exitOverride();
 
   program

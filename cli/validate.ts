@@ -6,42 +6,54 @@
 import { X509Certificate } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
+import { domainToASCII } from "node:url";
 import { sanitize } from "../core/smtp/reply-parser.ts";
 import { UsageError } from "./usage.ts";
 
 /** True when text holds control characters (CR, LF, NUL…), which no flag value needs. */
 export function hasControl(text: string): boolean {
-  return sanitize(text) !== text;
+  return sanitize(text) !== text || text.includes("\t");
 }
 
 // Underscores are not valid in host names, but internal relays use them; accept them.
 const _LABEL = "[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?";
 const _DOMAIN = new RegExp(`^(?=.{1,253}$)${_LABEL}(?:\\.${_LABEL})*\\.?$`);
 
-/** A host name or IP; `[::1]` is accepted for an IPv6 literal and unwrapped. */
+/**
+ * A host name or IP; `[::1]` is accepted for an IPv6 literal and unwrapped,
+ * and an internationalised name (müller.de) is converted to its ASCII form.
+ */
 export function hostValue(flag: string, value: string): string {
   const v = value.trim();
   const unwrapped = /^\[(.+)\]$/.exec(v)?.[1];
   if (unwrapped !== undefined && net.isIPv6(unwrapped)) return unwrapped;
-  if (net.isIP(v) !== 0 || (_DOMAIN.test(v) && !/^[\d.]+$/.test(v))) return v;
-  throw new UsageError(`Invalid ${flag} "${value}": expected a host name or an IP address`);
+  if (net.isIP(v) !== 0) return v;
+  // domainToASCII silently drops tabs and line breaks; such a value is refused, not repaired.
+  const ascii = hasControl(v) ? "" : domainToASCII(v);
+  if (ascii !== "" && _DOMAIN.test(ascii) && !/^[\d.]+$/.test(ascii)) return ascii;
+  throw new UsageError(`Invalid ${flag} "${sanitize(value)}": expected a host name or an IP address`);
 }
 
 /**
- * An EHLO name: a domain or an address literal (`[192.0.2.1]`, `[IPv6:2001:db8::1]`).
- * Anything else — spaces, CR/LF — could change the command on the wire.
+ * An EHLO name (RFC 5321 §4.1.3): a domain, `[192.0.2.1]` or `[IPv6:2001:db8::1]`.
+ * Anything else — spaces, CR/LF, a bare IP — could change the command on the wire
+ * or be refused by the server as a name.
  */
 export function ehloNameValue(value: string): string {
-  const literal = /^\[(?:IPv6:)?([0-9A-Fa-f:.]+)\]$/.exec(value);
-  const ok = literal ? net.isIP(literal[1] ?? "") !== 0 : _DOMAIN.test(value);
+  const v = value.trim();
+  const literal = /^\[(IPv6:)?([^\]]+)\]$/i.exec(v);
+  const ascii = literal || hasControl(v) ? "" : domainToASCII(v);
+  const ok = literal
+    ? (literal[1] ? net.isIPv6(literal[2] ?? "") : net.isIPv4(literal[2] ?? ""))
+    : ascii !== "" && _DOMAIN.test(ascii) && !/^[\d.]+$/.test(ascii);
   if (!ok) {
     throw new UsageError(
       `Invalid --ehlo-name "${
         sanitize(value)
-      }": expected a domain (mail.example.com) or an address literal ([192.0.2.1])`,
+      }": expected a domain (mail.example.com), [192.0.2.1] or [IPv6:2001:db8::1]`,
     );
   }
-  return value;
+  return literal ? v : ascii;
 }
 
 /** Reads a PEM file of CA certificates, checking that every block parses. */

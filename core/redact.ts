@@ -8,7 +8,7 @@
 /** Replacement text for a removed secret. */
 export const REDACTION = "<redacted>";
 
-/** Shorter fragments would match innocent text; secrets that short are refused as weak anyway. */
+/** Shorter base64 fragments would match innocent text (the raw secret is always redacted, whatever its length). */
 const _MIN_FRAGMENT = 4;
 
 /** Every form of `secret` that could appear in output. */
@@ -36,23 +36,32 @@ export function secretForms(secret: string): string[] {
   );
 }
 
-/** A function that redacts every form of every given secret from a string. */
+/** A function that redacts every form of every given secret from a string, in one pass. */
 export function makeRedactor(secrets: readonly (string | undefined)[]): (text: string) => string {
-  const forms = secrets.flatMap((s) => (s ? secretForms(s) : []));
+  const forms = [...new Set(secrets.flatMap((s) => (s ? secretForms(s) : [])))].sort((a, b) => b.length - a.length);
   if (forms.length === 0) return (text) => text;
-  return (text) => {
-    let out = text;
-    for (const f of forms) out = out.split(f).join(REDACTION);
-    return out;
-  };
+  // The marker must not itself contain a form (a one-letter secret), or a second pass would mangle it.
+  const marker = [REDACTION, "***", "[hidden]", "\u2588"].find((m) => !forms.some((f) => m.includes(f))) ?? "";
+  const pattern = new RegExp(forms.map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
+  return (text) => text.replace(pattern, marker);
 }
+
+/** Secrets shorter than this also match ordinary words; the CLI warns that output may be masked. */
+export const SHORT_SECRET = 6;
+
+/** Fields of the report whose values are vocabulary, not data: never redacted, so the schema holds. */
+const _STRUCTURAL = new Set(["schema", "mode", "id", "status", "code", "dir", "layer", "tls"]);
 
 /** A copy of a JSON-like value with every string passed through `redact` (for reports before rendering). */
 export function redactDeep<T>(value: T, redact: (text: string) => string): T {
   if (typeof value === "string") return redact(value) as T;
   if (Array.isArray(value)) return value.map((v) => redactDeep(v, redact)) as T;
   if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, redact)])) as T;
+    return Object.fromEntries(
+      Object.entries(value).map((
+        [k, v],
+      ) => [k, _STRUCTURAL.has(k) && typeof v === "string" ? v : redactDeep(v, redact)]),
+    ) as T;
   }
   return value;
 }

@@ -17,7 +17,7 @@ export function parseSecretRef(text: string): SecretRef {
   const m = /^env:([A-Za-z_][A-Za-z0-9_]*)$/.exec(text);
   if (m?.[1]) return { kind: "env", name: m[1] };
   // Never echo the value: it may be the password itself, typed where a reference belongs.
-  const scheme = /^([a-z]{2,10}):/.exec(text)?.[1];
+  const scheme = /^(env|dotenv|cmd|prompt):/.exec(text)?.[1];
   throw new SecretRefError(
     `Invalid secret reference${
       scheme ? ` of kind "${scheme}:"` : ""

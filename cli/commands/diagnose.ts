@@ -13,7 +13,7 @@ import {
   type TlsMode,
 } from "../../core/diagnose-options.ts";
 import { systemIo } from "../../core/io.ts";
-import { redactDeep } from "../../core/redact.ts";
+import { redactDeep, SHORT_SECRET } from "../../core/redact.ts";
 import { type DiagnoseReport, exitCodeOf } from "../../core/report.ts";
 import type { Reporter } from "../../core/reporter.ts";
 import { textReporter } from "../../core/reporters/text.ts";
@@ -54,6 +54,12 @@ const _DEFAULT_PORT: Record<TlsMode, number> = { auto: 587, starttls: 587, impli
 export async function runDiagnose(flags: DiagnoseFlags): Promise<number> {
   const options = toOptions(flags);
   const redact = protectSecrets([options.auth?.secret]);
+  const secret = options.auth?.secret;
+  if (secret !== undefined && secret.length < SHORT_SECRET) {
+    writeErr(
+      `smtpilot: the secret is shorter than ${SHORT_SECRET} characters; ordinary text that contains it is masked in the output\n`,
+    );
+  }
   let resolver: string | undefined;
   if (flags.resolver !== undefined) resolver = resolverAddress(flags.resolver);
   const registry = await loadAllPlugins(flags.plugin);

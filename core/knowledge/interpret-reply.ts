@@ -85,16 +85,19 @@ export function matchRule(stage: ReplyStage, reply: SmtpReply, rules: readonly R
  * Names the cause of a reply received at `stage`. `extraRules` (provider
  * plugins) are tried before the core table; the core table ends in per-layer
  * catch-alls, so there is always an answer. The summary is the rule's title
- * followed by the reply as the server said it, trimmed to fit one line.
+ * followed by the reply as the server said it (through `redact`), trimmed to
+ * fit one line.
  */
 export function interpretReply(
   stage: ReplyStage,
   reply: SmtpReply,
   extraRules: readonly ReplyRule[] = [],
+  redact: (text: string) => string = (t) => t,
 ): ReplyInterpretation {
   const subject = _subjectOf(reply);
   const rule = _firstMatch(stage, subject, extraRules) ?? _firstMatch(stage, subject, CORE_REPLY_RULES);
-  const line = replyLine(reply);
+  // Redact before clipping: a clipped echo of a secret would no longer match its redaction forms.
+  const line = redact(replyLine(reply));
   if (rule === undefined) {
     // Only reachable with a stage outside ReplyStage from untyped callers.
     return {

@@ -75,7 +75,7 @@ export async function runAuth(ctx: LayerContext, start: number): Promise<LayerRe
     if (reply.code === 235) {
       return passed("auth", since(ctx, start), { ...done, summary: `authenticated as ${auth.user} with ${mechanism}` });
     }
-    return failed("auth", since(ctx, start), done, interpretReply("auth", reply, ctx.rules));
+    return failed("auth", since(ctx, start), done, interpretReply("auth", reply, ctx.rules, ctx.transcript.redact));
   } catch (err) {
     if (!(err instanceof SmtpReadError)) throw err;
     return failed(

@@ -40,7 +40,7 @@ export async function ehloExchange(ctx: LayerContext): Promise<EhloOutcome> {
     const facts = { ehloName: name, reply: replyLine(reply) };
     // 500/502: an old server without ESMTP; HELO still gets us a plain SMTP session.
     if (reply.code !== 500 && reply.code !== 502) {
-      return { ok: false, facts, diagnosis: interpretReply("ehlo", reply, ctx.rules) };
+      return { ok: false, facts, diagnosis: interpretReply("ehlo", reply, ctx.rules, ctx.transcript.redact) };
     }
     const helo = await conn.command(`HELO ${name}`, ctx.options.timeoutMs);
     if (helo.code === 250) {
@@ -49,7 +49,7 @@ export async function ehloExchange(ctx: LayerContext): Promise<EhloOutcome> {
     return {
       ok: false,
       facts: { ...facts, heloReply: replyLine(helo) },
-      diagnosis: interpretReply("helo", helo, ctx.rules),
+      diagnosis: interpretReply("helo", helo, ctx.rules, ctx.transcript.redact),
     };
   } catch (err) {
     if (!(err instanceof SmtpReadError)) throw err;

@@ -32,7 +32,7 @@ export async function runEnvelope(ctx: LayerContext, start: number): Promise<Lay
       const reply = await conn.command(step.line, ctx.options.timeoutMs);
       replies.push(replyLine(reply));
       if (reply.code !== 250 && reply.code !== 251) {
-        const diagnosis = interpretReply(step.stage, reply, ctx.rules);
+        const diagnosis = interpretReply(step.stage, reply, ctx.rules, ctx.transcript.redact);
         await _reset(ctx);
         return failed("envelope", since(ctx, start), { ...facts, replies, failedAt: step.line }, diagnosis);
       }

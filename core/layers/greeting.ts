@@ -67,7 +67,9 @@ export async function runGreeting(ctx: LayerContext, start: number, contact: Fir
       : [];
     return passed("greeting", ms, facts, warnings);
   }
-  if (reply.code >= 400) return failed("greeting", ms, facts, interpretReply("greeting", reply, ctx.rules));
+  if (reply.code >= 400) {
+    return failed("greeting", ms, facts, interpretReply("greeting", reply, ctx.rules, ctx.transcript.redact));
+  }
   return failed("greeting", ms, facts, {
     code: "greeting.protocol-error",
     summary: `Unexpected greeting code ${reply.code}: ${replyLine(reply)}`,

@@ -93,7 +93,7 @@ export async function runStartTls(ctx: LayerContext, start: number): Promise<Lay
       "tls",
       since(ctx, start),
       { ...facts, reply: replyLine(reply) },
-      interpretReply("starttls", reply, ctx.rules),
+      interpretReply("starttls", reply, ctx.rules, ctx.transcript.redact),
     );
   }
   // Anything buffered after the 220 came in clear and is discarded with the old parser (STARTTLS injection).

@@ -110,8 +110,10 @@ export class SmtpConnection {
     }
     // This client never pipelines: a reply already waiting now answers nothing we asked.
     // Taking it as the answer to this command would report a rejection (or a 250) that never happened.
+    // Except 421: RFC 5321 §3.8 lets a server announce its shutdown at any time, and that notice
+    // is the truthful answer to whatever we send next.
     const stale = this.#queue[0];
-    if (stale && !this.#unsolicited) {
+    if (stale && stale.code !== 421 && !this.#unsolicited) {
       this.#unsolicited = { kind: "unsolicited-reply", line: stale.raw[0] ?? "", first: false };
     }
     this.transcript.add("C", shown);

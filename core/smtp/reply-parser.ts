@@ -75,7 +75,7 @@ export class ReplyParser {
 
   /** The first bytes seen so far that did not form a line yet (for protocol sniffing). */
   get pendingText(): string {
-    return printable(this.#redact(this.#pending.toString("latin1")));
+    return printable(this.#redact(this.#pending.toString("utf8")));
   }
 
   /** How many bytes wait for a line end (never more than MAX_LINE_BYTES). */
@@ -92,14 +92,16 @@ export class ReplyParser {
       const nl = buf.indexOf(0x0a);
       if (nl < 0) break;
       const end = nl > 0 && buf[nl - 1] === 0x0d ? nl - 1 : nl;
-      if (end > MAX_LINE_BYTES) return this.#fail("line-too-long", buf.subarray(0, 200), out);
-      const line = sanitize(this.#redact(buf.subarray(0, end).toString("utf8")));
+      if (end > MAX_LINE_BYTES) return this.#fail("line-too-long", buf.subarray(0, end), out);
+      // Parsed as received: redacting here would corrupt replies (a secret "250", a CRAM-MD5
+      // challenge). Only the copies kept for display are redacted, before they are shortened.
+      const line = sanitize(buf.subarray(0, end).toString("utf8"));
       buf = buf.subarray(nl + 1);
       const reply = this.#line(line);
       if (this.#violation) return out;
       if (reply) out.push(reply);
     }
-    if (buf.length > MAX_LINE_BYTES) return this.#fail("line-too-long", buf.subarray(0, 200), out);
+    if (buf.length > MAX_LINE_BYTES) return this.#fail("line-too-long", buf, out);
     // Copy so a retained slice does not pin the (possibly large) original chunk.
     this.#pending = Buffer.from(buf);
     return out;
@@ -110,19 +112,19 @@ export class ReplyParser {
     this.#sawAnyLine = true;
     const m = _REPLY_LINE.exec(line);
     if (!m) {
-      this.#violation = { kind: "not-a-reply", line: printable(line), first };
+      this.#violation = { kind: "not-a-reply", line: printable(this.#redact(line)), first };
       return undefined;
     }
     const code = Number(m[1]);
     if (this.#lines.length > 0 && code !== this.#code) {
-      this.#violation = { kind: "inconsistent-code", line: printable(line), first };
+      this.#violation = { kind: "inconsistent-code", line: printable(this.#redact(line)), first };
       return undefined;
     }
     this.#code = code;
     this.#lines.push(line);
     if (m[2] === "-") {
       if (this.#lines.length >= MAX_REPLY_LINES) {
-        this.#violation = { kind: "too-many-lines", line: printable(line), first };
+        this.#violation = { kind: "too-many-lines", line: printable(this.#redact(line)), first };
       }
       return undefined;
     }
@@ -132,7 +134,8 @@ export class ReplyParser {
   }
 
   #fail(kind: ViolationKind, sample: Buffer, out: SmtpReply[]): SmtpReply[] {
-    this.#violation = { kind, line: printable(this.#redact(sample.toString("latin1"))), first: !this.#sawAnyLine };
+    // Redact the whole sample (bounded by the chunk) before shortening it, so no prefix of a secret survives.
+    this.#violation = { kind, line: printable(this.#redact(sample.toString("utf8"))), first: !this.#sawAnyLine };
     this.#pending = Buffer.alloc(0);
     return out;
   }

@@ -17,6 +17,8 @@ export interface HandshakeOptions {
   /** Extra trusted CA certificates (PEM), from `--ca`. When given, only they are trusted. */
   ca?: string;
   timeoutMs: number;
+  /** Abandons the handshake (closes the socket and settles at once), e.g. when a side probe loses its race. */
+  signal?: AbortSignal;
 }
 
 /** Protocol facts of an established session. */
@@ -53,6 +55,7 @@ export function verifiedHandshake(socket: net.Socket, options: HandshakeOptions)
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort);
       secure.removeAllListeners("secureConnect");
       resolve(result);
     };
@@ -60,6 +63,12 @@ export function verifiedHandshake(socket: net.Socket, options: HandshakeOptions)
       secure.destroy();
       settle({ ok: false, reason: "timeout" });
     }, options.timeoutMs);
+    const onAbort = () => {
+      secure.destroy();
+      settle({ ok: false, reason: "handshake", code: "EABORTED", message: "Handshake abandoned" });
+    };
+    if (options.signal?.aborted) onAbort();
+    options.signal?.addEventListener("abort", onAbort, { once: true });
     // `on`, not `once`, and never removed: an error emitted between resolve and the caller's own
     // listener must not crash the process; after settling it only closes the socket.
     secure.on("error", (err: NodeJS.ErrnoException) => {

@@ -43,7 +43,7 @@ export async function speaksTls(
   }
   // Once the answer is no longer needed, close at once: a server with a greeting pause logs every probe.
   signal?.addEventListener("abort", () => socket.destroy(), { once: true });
-  const result = await verifiedHandshake(socket, { name, ca, timeoutMs });
+  const result = await verifiedHandshake(socket, { name, ca, timeoutMs, ...(signal ? { signal } : {}) });
   if (result.ok) result.socket.destroy();
   socket.destroy();
   return result.ok || result.reason === "certificate";

@@ -107,3 +107,24 @@ test("Ctrl-C ends a diagnosis that is waiting, with exit code 130", async () => 
   assert.ok(Date.now() - started < 10_000);
   silent.close();
 });
+
+test("a 421 shutdown notice waiting before a command is the answer to it, not a protocol error", async () => {
+  const srv = await startScriptServer({
+    greeting: "220 mx.test\r\n",
+    onLine: (line, socket) => {
+      if (!/^EHLO/i.test(line)) return undefined;
+      socket.end("250-mx.test\r\n250 SIZE 100\r\n421 4.4.2 mx.test Error: timeout exceeded\r\n");
+      return undefined;
+    },
+  });
+  try {
+    const report = await diagnose(
+      options({ port: srv.port, tls: "none", from: "a@b.test", to: ["c@d.test"], timeoutMs: 1000 }),
+      systemIo(),
+    );
+    assert.equal(report.verdict.layer, "envelope");
+    assert.notEqual(report.verdict.code, "envelope.protocol-error");
+  } finally {
+    await srv.close();
+  }
+});

@@ -67,3 +67,60 @@ for (const secret of ['Sup3r"Secret\\Pass', "correct-horse-battery-staple-42", "
     });
   }
 }
+
+test("a short secret that looks like protocol text does not break the diagnosis or the schema", async () => {
+  const r = await runCli([
+    "diagnose",
+    "--fixture",
+    "healthy-starttls",
+    "--user",
+    "demo",
+    "--secret",
+    "env:PW",
+    "--json",
+  ], { PW: "250" });
+  assert.equal(r.code, 15, r.stderr); // the fixture refuses the password "250", nothing else fails
+  const doc = JSON.parse(r.stdout);
+  assert.equal(doc.schema, "smtpilot.diagnose/1");
+  assert.equal(doc.verdict.code, "auth.invalid-credentials");
+  assert.ok(doc.layers.every((l: { status: string }) => ["pass", "warn", "fail", "skip"].includes(l.status)));
+  assert.match(r.stderr, /shorter than/);
+});
+
+test("a secret echoed across the line-length limit leaves no prefix in the output", async () => {
+  const secret = "correct-horse-battery-staple-42";
+  const srv = await startScriptServer({
+    tls: { key: leaf.keyPem, cert: leaf.certPem },
+    greeting: "220 mx.test ESMTP\r\n",
+    onLine: (line) => {
+      if (/^EHLO/i.test(line)) return "250-mx.test\r\n250 AUTH PLAIN\r\n";
+      if (/^AUTH PLAIN /i.test(line)) return `535 ${"x".repeat(190)}${secret}${"y".repeat(3000)}\r\n`;
+      return undefined;
+    },
+  });
+  try {
+    const r = await runCli(
+      [
+        "diagnose",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        String(srv.port),
+        "--tls",
+        "implicit",
+        "--ca",
+        caFile,
+        "--user",
+        "u",
+        "--secret",
+        "env:PW",
+        "--json",
+      ],
+      { PW: secret },
+    );
+    assert.equal(JSON.parse(r.stdout).verdict.code, "auth.protocol-error");
+    assert.ok(!(r.stdout + r.stderr).includes(secret.slice(0, 6)), "a prefix of the secret leaked");
+  } finally {
+    await srv.close();
+  }
+});
