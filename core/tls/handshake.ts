@@ -10,6 +10,9 @@ import net from "node:net";
 import tls from "node:tls";
 import type { X509Certificate } from "node:crypto";
 
+/** How long to wait for a TLS 1.3 session ticket before the first command (see below). */
+const _TICKET_GRACE_MS = 25;
+
 /** Options of a verified handshake. */
 export interface HandshakeOptions {
   /** Name the certificate must match (host name or IP); also sent as SNI when it is a name. */
@@ -84,7 +87,18 @@ export function verifiedHandshake(socket: net.Socket, options: HandshakeOptions)
         settle({ ok: false, reason: "certificate", stackError, certificate, session });
         return;
       }
-      settle({ ok: true, socket: secure, session, certificate });
+      // TLS 1.3 servers send their session tickets right after the handshake. If our first
+      // command leaves before they arrive, our ACK for them is delayed (~40 ms on Linux) and a
+      // server with Nagle on (Postfix) holds its reply until then: wait briefly for the ticket.
+      if (session.protocol !== "TLSv1.3") return settle({ ok: true, socket: secure, session, certificate });
+      const ready = () => {
+        clearTimeout(grace);
+        secure.off("session", ready);
+        settle({ ok: true, socket: secure, session, certificate });
+      };
+      const grace = setTimeout(ready, _TICKET_GRACE_MS);
+      // Leave the 'session' callback first: writing from inside it stalls Node's TLS reads.
+      secure.once("session", () => setImmediate(ready));
     });
   });
 }

@@ -17,31 +17,33 @@ spawnSync(process.execPath, [path.join(root, "scripts/build/bundle.mjs")], { std
 const hasSwaks = spawnSync("swaks", ["--version"]).status === 0;
 if (!hasSwaks) console.log("swaks not found (apt-get install swaks): showing smtpilot alone");
 
-// The fixture runs in its own process so its work never counts against either client.
-const fixture = spawn(process.execPath, [bundle, "fixture", "--json"], { stdio: ["ignore", "pipe", "inherit"] });
-const info = await new Promise((resolve, reject) => {
-  let text = "";
-  fixture.stdout.on("data", (d) => {
-    text += d;
-    try {
-      resolve(JSON.parse(text));
-    } catch { /* wait for the rest */ }
+/** Starts a server process that prints a JSON document first; resolves with it (and the child). */
+function startServer(args, until) {
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+  return new Promise((resolve, reject) => {
+    let text = "";
+    child.stdout.on("data", (d) => {
+      text += d;
+      const json = until ? text.split(until)[0] : text;
+      if (until && !text.includes(until)) return;
+      try {
+        resolve({ child, info: JSON.parse(json) });
+      } catch { /* wait for the rest */ }
+    });
+    child.once("exit", (code) => reject(new Error(`${args.join(" ")} exited with ${code}`)));
   });
-  fixture.once("exit", (code) => reject(new Error(`fixture exited with ${code}`)));
-});
-const { ports, caPath, demo } = info;
-const env = { ...process.env, BENCH_SECRET: demo.password };
+}
 
-function timeOnce(cmd, args) {
+function timeOnce(cmd, args, env) {
   const t0 = performance.now();
   const r = spawnSync(cmd, args, { env, stdio: ["ignore", "ignore", "ignore"], timeout: 60_000 });
   return { ms: performance.now() - t0, status: r.status };
 }
-function median(cmd, args, n) {
+function median(cmd, args, n, env) {
   const samples = [];
   let status;
   for (let i = 0; i < n; i++) {
-    const r = timeOnce(cmd, args);
+    const r = timeOnce(cmd, args, env);
     samples.push(r.ms);
     status = r.status;
   }
@@ -49,83 +51,117 @@ function median(cmd, args, n) {
   return { ms: samples[Math.floor(samples.length / 2)], status };
 }
 
-const smtp = (...args) => [bundle, "diagnose", "--host", "127.0.0.1", ...args];
-const swaks = (
-  port,
-  ...args
-) => [
-  "--server",
-  `127.0.0.1:${port}`,
-  "--from",
-  "a@smtpilot.test",
-  "--to",
-  "b@smtpilot.test",
-  "--quit-after",
-  "RCPT",
-  ...args,
-];
-const cases = [
-  {
-    name: "full auth probe (STARTTLS+AUTH+RCPT)",
-    smtpilot: smtp(
-      "--port",
-      ports["healthy-starttls"],
-      "--tls",
-      "starttls",
-      "--ca",
-      caPath,
-      "--user",
-      demo.user,
-      "--secret",
-      "env:BENCH_SECRET",
-      "--from",
-      "a@smtpilot.test",
-      "--to",
-      "b@smtpilot.test",
-    ),
-    swaks: swaks(
-      ports["healthy-starttls"],
-      "--tls",
-      "--tls-verify",
-      "--tls-ca-path",
-      caPath,
-      "--auth",
-      "PLAIN",
-      "--auth-user",
-      demo.user,
-      "--auth-password",
-      demo.password,
-    ),
-    target: "<= 1.5x swaks",
-    n: runs,
-  },
-  {
-    name: "mismatch: STARTTLS on an implicit-TLS port",
-    smtpilot: smtp("--port", ports["healthy-implicit"], "--tls", "starttls", "--ca", caPath),
-    swaks: swaks(ports["healthy-implicit"], "--tls"),
-    target: ">= 10x faster",
-    n: Math.min(runs, 3),
-  },
-  {
-    name: "mismatch: implicit TLS on a STARTTLS port",
-    smtpilot: smtp("--port", ports["healthy-starttls"], "--tls", "implicit", "--ca", caPath),
-    swaks: swaks(ports["healthy-starttls"], "--tls-on-connect"),
-    target: ">= 10x faster",
-    n: Math.min(runs, 3),
-  },
-];
+/** The three comparisons against one server: a full probe and both mode mismatches. */
+function casesFor(t) {
+  const smtp = (...args) => [bundle, "diagnose", "--host", "127.0.0.1", ...args];
+  const swaks = (
+    port,
+    ...args
+  ) => ["--server", `127.0.0.1:${port}`, "--from", t.from, "--to", t.to, "--quit-after", "RCPT", ...args];
+  return [
+    {
+      name: `${t.label}: full auth probe (STARTTLS+AUTH+RCPT)`,
+      smtpilot: smtp(
+        "--port",
+        t.starttls,
+        "--tls",
+        "starttls",
+        "--ca",
+        t.ca,
+        "--user",
+        t.user,
+        "--secret",
+        "env:BENCH_SECRET",
+        "--from",
+        t.from,
+        "--to",
+        t.to,
+      ),
+      swaks: swaks(
+        t.starttls,
+        "--tls",
+        "--tls-verify",
+        "--tls-ca-path",
+        t.ca,
+        "--auth",
+        "PLAIN",
+        "--auth-user",
+        t.user,
+        "--auth-password",
+        t.password,
+      ),
+      target: "<= 1.5x swaks",
+      n: runs,
+    },
+    {
+      name: `${t.label}: STARTTLS on an implicit-TLS port`,
+      smtpilot: smtp("--port", t.implicit, "--tls", "starttls", "--ca", t.ca),
+      swaks: swaks(t.implicit, "--tls"),
+      target: ">= 10x faster",
+      n: Math.min(runs, 3),
+    },
+    {
+      name: `${t.label}: implicit TLS on a STARTTLS port`,
+      smtpilot: smtp("--port", t.starttls, "--tls", "implicit", "--ca", t.ca),
+      swaks: swaks(t.starttls, "--tls-on-connect"),
+      target: "swaks fails fast here",
+      n: Math.min(runs, 3),
+    },
+  ];
+}
 
-console.log(`\n${"case".padEnd(44)} ${"smtpilot".padStart(10)} ${"swaks".padStart(10)} ${"ratio".padStart(8)}  target`);
-for (const c of cases) {
-  const ours = median(process.execPath, c.smtpilot, c.n);
-  const theirs = hasSwaks ? median("swaks", c.swaks, c.n) : undefined;
-  const ratio = theirs ? (ours.ms / theirs.ms).toFixed(2) : "-";
-  console.log(
-    `${c.name.padEnd(44)} ${`${ours.ms.toFixed(0)} ms`.padStart(10)} ${
-      theirs ? `${theirs.ms.toFixed(0)} ms`.padStart(10) : "-".padStart(10)
-    } ${ratio.padStart(8)}  ${c.target}  (exit ${ours.status}${theirs ? ` / swaks ${theirs.status}` : ""})`,
+const targets = [];
+const children = [];
+// The fixture runs in its own process so its work never counts against either client.
+{
+  const { child, info } = await startServer([bundle, "fixture", "--json"]);
+  children.push(child);
+  targets.push({
+    label: "fixture",
+    starttls: String(info.ports["healthy-starttls"]),
+    implicit: String(info.ports["healthy-implicit"]),
+    ca: info.caPath,
+    user: info.demo.user,
+    password: info.demo.password,
+    from: "a@smtpilot.test",
+    to: "b@smtpilot.test",
+  });
+}
+// A real Postfix + Dovecot (scripts/peers/postfix), when this machine can run it (root, packages).
+try {
+  const { child, info } = await startServer(
+    ["--import", "tsx", "scripts/peers/postfix/peer.ts"],
+    "Running until Ctrl-C.",
   );
+  children.push(child);
+  targets.push({
+    label: "postfix",
+    starttls: String(info.ports.starttls),
+    implicit: String(info.ports.implicit),
+    ca: info.ca,
+    user: info.user,
+    password: info.password,
+    from: info.addresses.own,
+    to: info.addresses.localKnown,
+  });
+} catch (err) {
+  console.log(`(no Postfix peer: ${String(err.message).split("\n")[0]})`);
+}
+
+console.log(`\n${"case".padEnd(52)} ${"smtpilot".padStart(10)} ${"swaks".padStart(10)} ${"ratio".padStart(8)}  target`);
+for (const t of targets) {
+  const env = { ...process.env, BENCH_SECRET: t.password };
+  for (const c of casesFor(t)) {
+    const ours = median(process.execPath, c.smtpilot, c.n, env);
+    const theirs = hasSwaks ? median("swaks", c.swaks, c.n, env) : undefined;
+    const ratio = theirs ? (ours.ms / theirs.ms).toFixed(2) : "-";
+    console.log(
+      `${c.name.padEnd(52)} ${`${ours.ms.toFixed(0)} ms`.padStart(10)} ${
+        theirs ? `${theirs.ms.toFixed(0)} ms`.padStart(10) : "-".padStart(10)
+      } ${ratio.padStart(8)}  ${c.target}  (exit ${ours.status}${theirs ? ` / swaks ${theirs.status}` : ""})`,
+    );
+  }
 }
 const node0 = median(process.execPath, ["-e", "0"], runs);
-console.log(`${"(reference) node -e 0".padEnd(44)} ${`${node0.ms.toFixed(0)} ms`.padStart(10)}`);
-fixture.kill("SIGINT");
+console.log(`${"(reference) node -e 0".padEnd(52)} ${`${node0.ms.toFixed(0)} ms`.padStart(10)}`);
+for (const child of children) child.kill("SIGINT");
