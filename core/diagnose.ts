@@ -104,7 +104,15 @@ async function _session(ctx: LayerContext, layers: LayerResult[], progress: (id:
       state.tls = "implicit";
       ctx.transcript.add("*", "port is silent and speaks TLS: using implicit TLS");
       if (contact.reconnect && !await _reconnect(ctx, layers)) return;
-      if (!await implicitThenGreeting()) return;
+      progress("tls");
+      let tls = await runImplicitTls(ctx, io.clock.now());
+      if (tls.diagnosis?.code === "tls.connection-dropped" && !contact.reconnect) {
+        // The silent connection's idle timeout may have struck while our ClientHello was on its way.
+        ctx.transcript.add("*", "connection dropped during the handshake: retrying once on a new connection");
+        if (!await _reconnect(ctx, layers)) return;
+        tls = await runImplicitTls(ctx, io.clock.now());
+      }
+      if (!ok(tls) || !await run("greeting", (t) => runGreeting(ctx, t, { kind: "bytes" }))) return;
     } else {
       if (!ok(await runGreeting(ctx, state.connectedAt ?? io.clock.now(), contact))) return;
       if (options.tls !== "none") {

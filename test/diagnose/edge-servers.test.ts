@@ -128,3 +128,32 @@ test("a 421 shutdown notice waiting before a command is the answer to it, not a 
     await srv.close();
   }
 });
+
+test("--tls auto retries once when the silent connection drops during the implicit handshake", async () => {
+  const { ca, leaf } = loopbackCert();
+  let connections = 0;
+  const server = net.createServer((socket) => {
+    socket.on("error", () => {});
+    if (++connections === 1) {
+      // The first (main) connection dies as the ClientHello arrives, as an idle timeout would.
+      socket.once("data", () => socket.resetAndDestroy());
+      return;
+    }
+    const secure = new tls.TLSSocket(socket, { isServer: true, key: leaf.keyPem, cert: leaf.certPem });
+    secure.on("error", () => {});
+    secure.once("secure", () => secure.write("220 mx.test ESMTP\r\n"));
+    secure.on("data", (d) => {
+      if (/^EHLO/i.test(d.toString())) secure.write("250-mx.test\r\n250 SIZE 1000\r\n");
+      if (/^QUIT/i.test(d.toString())) secure.end("221 bye\r\n");
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  try {
+    const port = (server.address() as net.AddressInfo).port;
+    const report = await diagnose(options({ port, ca: ca.certPem, timeoutMs: 4000 }), systemIo());
+    assert.equal(report.verdict.status, "pass", JSON.stringify(report.layers.filter((l) => l.status === "fail")));
+    assert.ok(report.transcript.some((e) => e.text.includes("retrying once")));
+  } finally {
+    server.close();
+  }
+});
