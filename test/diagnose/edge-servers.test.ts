@@ -157,3 +157,33 @@ test("--tls auto retries once when the silent connection drops during the implic
     server.close();
   }
 });
+
+test("an IPv6 literal host works end to end, with an IPv6 EHLO literal", async (t) => {
+  const received: string[] = [];
+  const server = net.createServer((socket) => {
+    socket.on("error", () => {});
+    socket.write("220 mx.test ESMTP\r\n");
+    socket.on("data", (d) => {
+      received.push(d.toString());
+      if (/^EHLO/i.test(d.toString())) socket.write("250-mx.test\r\n250 SIZE 1000\r\n");
+      if (/^QUIT/i.test(d.toString())) socket.end("221 bye\r\n");
+    });
+  });
+  try {
+    await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, "::1", resolve));
+  } catch {
+    t.skip("no IPv6 loopback on this machine");
+    return;
+  }
+  try {
+    const port = (server.address() as net.AddressInfo).port;
+    const report = await diagnose(options({ host: "::1", port, tls: "none", timeoutMs: 2000 }), systemIo());
+    assert.equal(report.verdict.status, "pass");
+    assert.equal(report.layers.find((l) => l.id === "tcp")?.facts.family, "IPv6");
+    if (!/\./.test(report.layers.find((l) => l.id === "ehlo")?.facts.ehloName as string)) {
+      assert.ok(received.some((line) => line.startsWith("EHLO [IPv6:::1]")), received.join("|"));
+    }
+  } finally {
+    server.close();
+  }
+});
