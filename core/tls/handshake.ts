@@ -13,6 +13,12 @@ import type { X509Certificate } from "node:crypto";
 /** How long to wait for a TLS 1.3 session ticket before the first command (see below). */
 const _TICKET_GRACE_MS = 25;
 
+/**
+ * Deno's node:tls (rustls underneath) never emits 'session', so waiting for a
+ * ticket there would only ever cost the full grace period: Node only.
+ */
+const _SESSION_EVENTS = !("Deno" in globalThis);
+
 /** Options of a verified handshake. */
 export interface HandshakeOptions {
   /** Name the certificate must match (host name or IP); also sent as SNI when it is a name. */
@@ -90,7 +96,9 @@ export function verifiedHandshake(socket: net.Socket, options: HandshakeOptions)
       // TLS 1.3 servers send their session tickets right after the handshake. If our first
       // command leaves before they arrive, our ACK for them is delayed (~40 ms on Linux) and a
       // server with Nagle on (Postfix) holds its reply until then: wait briefly for the ticket.
-      if (session.protocol !== "TLSv1.3") return settle({ ok: true, socket: secure, session, certificate });
+      if (session.protocol !== "TLSv1.3" || !_SESSION_EVENTS) {
+        return settle({ ok: true, socket: secure, session, certificate });
+      }
       const ready = () => {
         clearTimeout(grace);
         secure.off("session", ready);
