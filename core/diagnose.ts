@@ -4,6 +4,7 @@
  * For implicit TLS the tls layer runs before the greeting; `--tls auto` finds
  * out which mode the port speaks instead of guessing from the port number.
  */
+import type net from "node:net";
 import { type DiagnoseOptions, probeMode } from "./diagnose-options.ts";
 import { connectWithin, type DiagnoseIo, systemIo } from "./io.ts";
 import { makeRedactor } from "./redact.ts";
@@ -67,70 +68,105 @@ export async function diagnose(
   };
 }
 
-async function _session(ctx: LayerContext, layers: LayerResult[], progress: (id: LayerId) => void): Promise<void> {
-  const { options, state, io } = ctx;
-  const ok = (r: LayerResult) => (layers.push(r), r.status !== "fail");
-  const run = async (id: LayerId, layer: (start: number) => Promise<LayerResult>) => {
-    progress(id);
-    return ok(await layer(io.clock.now()));
-  };
-  // TLS first, then the banner: implicit TLS, requested or detected.
-  const implicitThenGreeting = async () =>
-    await run("tls", (t) => runImplicitTls(ctx, t)) &&
-    await run("greeting", (t) => runGreeting(ctx, t, { kind: "bytes" }));
+/** Records layer results in run order and reports progress; `run` is false once a layer failed. */
+class _Steps {
+  readonly ctx: LayerContext;
+  readonly layers: LayerResult[];
+  readonly progress: (id: LayerId) => void;
 
-  if (!await run("dns", () => runDns(ctx))) return;
-  if (!await run("tcp", () => runTcp(ctx))) return;
+  // Plain fields, not parameter properties: the sources stay erasable TypeScript.
+  constructor(ctx: LayerContext, layers: LayerResult[], progress: (id: LayerId) => void) {
+    this.ctx = ctx;
+    this.layers = layers;
+    this.progress = progress;
+  }
+
+  /** Records a result; true when the session may go on. */
+  ok(result: LayerResult): boolean {
+    this.layers.push(result);
+    return result.status !== "fail";
+  }
+
+  /** Announces a layer, runs it from now, records it. */
+  async run(id: LayerId, layer: (start: number) => Promise<LayerResult>): Promise<boolean> {
+    this.progress(id);
+    return this.ok(await layer(this.ctx.io.clock.now()));
+  }
+}
+
+async function _session(ctx: LayerContext, layers: LayerResult[], progress: (id: LayerId) => void): Promise<void> {
+  const { options, state } = ctx;
+  const steps = new _Steps(ctx, layers, progress);
+  if (!await steps.run("dns", () => runDns(ctx))) return;
+  if (!await steps.run("tcp", () => runTcp(ctx))) return;
   const raw = state.rawSocket;
   if (!raw) return;
   state.ehloName = options.ehloName ?? defaultEhloName(raw.localAddress);
 
-  if (options.tls === "implicit") {
-    if (!await implicitThenGreeting()) return;
-  } else {
-    progress("greeting");
-    state.conn = new SmtpConnection(raw, ctx.transcript);
-    const contact = await awaitFirstContact(ctx, state.conn);
-    if (contact.kind === "tls" && options.tls !== "auto") {
-      const waited = Math.round(io.clock.now() - (state.connectedAt ?? io.clock.now()));
-      const facts = { mode: options.tls, portSpeaks: "tls" };
-      return void layers.push(failed("tls", waited, facts, modeMismatch(`--tls ${options.tls}`, "tls", options.port)));
-    }
-    if (contact.kind === "tls") {
-      // Nothing was sent on the silent connection yet, so it can still start TLS — unless the
-      // server closed it meanwhile (a short idle timeout), in which case a fresh one is needed.
-      state.conn.detach();
-      state.conn = undefined;
-      state.tls = "implicit";
-      ctx.transcript.add("*", "port is silent and speaks TLS: using implicit TLS");
-      if (contact.reconnect && !await _reconnect(ctx, layers)) return;
-      progress("tls");
-      let tls = await runImplicitTls(ctx, io.clock.now());
-      if (tls.diagnosis?.code === "tls.connection-dropped" && !contact.reconnect) {
-        // The silent connection's idle timeout may have struck while our ClientHello was on its way.
-        ctx.transcript.add("*", "connection dropped during the handshake: retrying once on a new connection");
-        if (!await _reconnect(ctx, layers)) return;
-        tls = await runImplicitTls(ctx, io.clock.now());
-      }
-      if (!ok(tls) || !await run("greeting", (t) => runGreeting(ctx, t, { kind: "bytes" }))) return;
-    } else {
-      if (!ok(await runGreeting(ctx, state.connectedAt ?? io.clock.now(), contact))) return;
-      if (options.tls !== "none") {
-        progress("ehlo");
-        const start = io.clock.now();
-        const pre = await ehloExchange(ctx);
-        if (!pre.ok) return void layers.push(ehloFailed(ctx, start, pre));
-        state.capsBefore = pre.caps;
-        state.usedHelo = pre.helo;
-        state.tls = "starttls";
-        if (!await run("tls", (t) => runStartTls(ctx, t))) return;
-      }
-    }
+  const opened = options.tls === "implicit"
+    ? await steps.run("tls", (t) => runImplicitTls(ctx, t)) &&
+      await steps.run("greeting", (t) => runGreeting(ctx, t, { kind: "bytes" }))
+    : await _openPlainFirst(steps);
+  if (!opened) return;
+  if (!await steps.run("ehlo", (t) => runEhlo(ctx, t))) return;
+  if (options.auth && !await steps.run("auth", (t) => runAuth(ctx, t))) return;
+  if (options.from !== undefined && options.to.length > 0 && !await steps.run("envelope", (t) => runEnvelope(ctx, t))) {
+    return;
   }
-  if (!await run("ehlo", (t) => runEhlo(ctx, t))) return;
-  if (options.auth && !await run("auth", (t) => runAuth(ctx, t))) return;
-  if (options.from !== undefined && options.to.length > 0 && !await run("envelope", (t) => runEnvelope(ctx, t))) return;
   await state.conn?.quit();
+}
+
+/**
+ * Every mode but explicit implicit TLS: wait for the server to speak. A banner
+ * leads to the greeting (then EHLO and STARTTLS unless --tls none); a silent
+ * port that speaks TLS is a mismatch, or under --tls auto is used as implicit TLS.
+ */
+async function _openPlainFirst(steps: _Steps): Promise<boolean> {
+  const { ctx } = steps;
+  const { options, state, io } = ctx;
+  steps.progress("greeting");
+  state.conn = new SmtpConnection(state.rawSocket as net.Socket, ctx.transcript);
+  const contact = await awaitFirstContact(ctx, state.conn);
+  if (contact.kind === "tls" && options.tls !== "auto") {
+    const waited = Math.round(io.clock.now() - (state.connectedAt ?? io.clock.now()));
+    const facts = { mode: options.tls, portSpeaks: "tls" };
+    return steps.ok(failed("tls", waited, facts, modeMismatch(`--tls ${options.tls}`, "tls", options.port)));
+  }
+  if (contact.kind === "tls") return await _openDetectedImplicit(steps, contact.reconnect);
+  if (!steps.ok(await runGreeting(ctx, state.connectedAt ?? io.clock.now(), contact))) return false;
+  if (options.tls === "none") return true;
+  steps.progress("ehlo");
+  const start = io.clock.now();
+  const pre = await ehloExchange(ctx);
+  if (!pre.ok) return steps.ok(ehloFailed(ctx, start, pre));
+  state.capsBefore = pre.caps;
+  state.usedHelo = pre.helo;
+  state.tls = "starttls";
+  return await steps.run("tls", (t) => runStartTls(ctx, t));
+}
+
+/**
+ * --tls auto found a silent port that speaks TLS. Nothing was sent on the
+ * silent connection yet, so it can still start TLS — unless the server closed
+ * it meanwhile (a short idle timeout), in which case a fresh one is needed.
+ */
+async function _openDetectedImplicit(steps: _Steps, reconnect: boolean): Promise<boolean> {
+  const { ctx } = steps;
+  const { state, io } = ctx;
+  state.conn?.detach();
+  state.conn = undefined;
+  state.tls = "implicit";
+  ctx.transcript.add("*", "port is silent and speaks TLS: using implicit TLS");
+  if (reconnect && !await _reconnect(ctx, steps.layers)) return false;
+  steps.progress("tls");
+  let tls = await runImplicitTls(ctx, io.clock.now());
+  if (tls.diagnosis?.code === "tls.connection-dropped" && !reconnect) {
+    // The silent connection's idle timeout may have struck while our ClientHello was on its way.
+    ctx.transcript.add("*", "connection dropped during the handshake: retrying once on a new connection");
+    if (!await _reconnect(ctx, steps.layers)) return false;
+    tls = await runImplicitTls(ctx, io.clock.now());
+  }
+  return steps.ok(tls) && await steps.run("greeting", (t) => runGreeting(ctx, t, { kind: "bytes" }));
 }
 
 /** Opens a new TCP connection to the address that worked; on failure records the tls layer as failed. */
