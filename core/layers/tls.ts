@@ -50,9 +50,10 @@ export async function runImplicitTls(ctx: LayerContext, start: number): Promise<
       Math.min(PROBE_MS, ctx.options.timeoutMs),
     );
     // The TLS stack saw bytes that are not TLS: a plaintext server, even if its banner is too slow for the probe.
-    const nonTls = _NON_TLS_ERRORS.test(String(result.facts.error ?? ""));
-    result.facts.portSpeaks = speaks === "silent" && nonTls ? "not-tls" : speaks;
-    if (speaks === "smtp" || (nonTls && (speaks === "silent" || speaks === "closed"))) {
+    const slowPlaintext = _NON_TLS_ERRORS.test(String(result.facts.error ?? "")) &&
+      (speaks === "silent" || speaks === "closed");
+    result.facts.portSpeaks = slowPlaintext ? "not-tls" : speaks;
+    if (speaks === "smtp" || slowPlaintext) {
       return failed("tls", since(ctx, start), result.facts, modeMismatch("implicit TLS", speaks, ctx.options.port));
     }
   }

@@ -36,7 +36,9 @@ export function renderText(report: DiagnoseReport, options: RenderOptions): stri
   out.push("");
   const v = report.verdict;
   const warnings = report.layers.reduce((n, l) => n + l.warnings.length, 0);
-  const passLine = warnings === 0 ? "Verdict: PASS" : `Verdict: PASS with ${warnings} warning${warnings === 1 ? "" : "s"}`;
+  const passLine = warnings === 0
+    ? "Verdict: PASS"
+    : `Verdict: PASS with ${warnings} warning${warnings === 1 ? "" : "s"}`;
   out.push(v.status === "pass" ? passLine : `Verdict: FAIL at ${v.layer} (${v.code})`);
   if (options.transcript) {
     out.push("", "Transcript (credentials redacted):");

@@ -113,9 +113,7 @@ export class SmtpConnection {
     // Except 421: RFC 5321 §3.8 lets a server announce its shutdown at any time, and that notice
     // is the truthful answer to whatever we send next.
     const stale = this.#queue[0];
-    if (stale && stale.code !== 421 && !this.#unsolicited) {
-      this.#unsolicited = { kind: "unsolicited-reply", line: stale.raw[0] ?? "", first: false };
-    }
+    if (stale && stale.code !== 421) this.#markUnsolicited(stale);
     this.transcript.add("C", shown);
     if (!this.#closed) this.#socket.write(`${line}\r\n`);
   }
@@ -189,7 +187,7 @@ export class SmtpConnection {
       }
       // A flood of replies nobody asked for is a violation; stop buffering them.
       if (this.#queue.length > _MAX_QUEUED && !this.#unsolicited) {
-        this.#unsolicited = { kind: "unsolicited-reply", line: this.#queue[0]?.raw[0] ?? "", first: false };
+        this.#markUnsolicited(this.#queue[0]);
         this.#queue.length = 0;
         socket.destroy();
       }
@@ -207,6 +205,11 @@ export class SmtpConnection {
       this.#markActivity("closed");
       this.#wake();
     });
+  }
+
+  /** Records the first reply nobody asked for; the next read reports it as a protocol violation. */
+  #markUnsolicited(reply: SmtpReply | undefined): void {
+    this.#unsolicited ??= { kind: "unsolicited-reply", line: reply?.raw[0] ?? "", first: false };
   }
 
   #wake(): void {

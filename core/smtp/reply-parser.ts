@@ -58,7 +58,7 @@ export class ReplyParser {
   #violation: ProtocolViolation | undefined;
   readonly #redact: Redact;
 
-  /** `redact` is applied to every line before it is kept, shortened or reported. */
+  /** `redact` is applied to the copies kept for display (violations, pending text) before they are shortened. */
   constructor(redact: Redact = (t) => t) {
     this.#redact = redact;
   }
@@ -75,7 +75,7 @@ export class ReplyParser {
 
   /** The first bytes seen so far that did not form a line yet (for protocol sniffing). */
   get pendingText(): string {
-    return printable(this.#redact(this.#pending.toString("utf8")));
+    return this.#shown(this.#pending.toString("utf8"));
   }
 
   /** How many bytes wait for a line end (never more than MAX_LINE_BYTES). */
@@ -112,19 +112,19 @@ export class ReplyParser {
     this.#sawAnyLine = true;
     const m = _REPLY_LINE.exec(line);
     if (!m) {
-      this.#violation = { kind: "not-a-reply", line: printable(this.#redact(line)), first };
+      this.#violation = { kind: "not-a-reply", line: this.#shown(line), first };
       return undefined;
     }
     const code = Number(m[1]);
     if (this.#lines.length > 0 && code !== this.#code) {
-      this.#violation = { kind: "inconsistent-code", line: printable(this.#redact(line)), first };
+      this.#violation = { kind: "inconsistent-code", line: this.#shown(line), first };
       return undefined;
     }
     this.#code = code;
     this.#lines.push(line);
     if (m[2] === "-") {
       if (this.#lines.length >= MAX_REPLY_LINES) {
-        this.#violation = { kind: "too-many-lines", line: printable(this.#redact(line)), first };
+        this.#violation = { kind: "too-many-lines", line: this.#shown(line), first };
       }
       return undefined;
     }
@@ -133,9 +133,14 @@ export class ReplyParser {
     return reply;
   }
 
+  /** A display copy of untrusted text: redacted first, then sanitised and shortened. */
+  #shown(text: string): string {
+    return printable(this.#redact(text));
+  }
+
   #fail(kind: ViolationKind, sample: Buffer, out: SmtpReply[]): SmtpReply[] {
     // Redact the whole sample (bounded by the chunk) before shortening it, so no prefix of a secret survives.
-    this.#violation = { kind, line: printable(this.#redact(sample.toString("utf8"))), first: !this.#sawAnyLine };
+    this.#violation = { kind, line: this.#shown(sample.toString("utf8")), first: !this.#sawAnyLine };
     this.#pending = Buffer.alloc(0);
     return out;
   }

@@ -99,14 +99,15 @@ export function verifiedHandshake(socket: net.Socket, options: HandshakeOptions)
       if (session.protocol !== "TLSv1.3" || !_SESSION_EVENTS) {
         return settle({ ok: true, socket: secure, session, certificate });
       }
+      // Leave the 'session' callback first: writing from inside it stalls Node's TLS reads.
+      const onTicket = () => setImmediate(ready);
       const ready = () => {
         clearTimeout(grace);
-        secure.off("session", ready);
+        secure.off("session", onTicket);
         settle({ ok: true, socket: secure, session, certificate });
       };
       const grace = setTimeout(ready, _TICKET_GRACE_MS);
-      // Leave the 'session' callback first: writing from inside it stalls Node's TLS reads.
-      secure.once("session", () => setImmediate(ready));
+      secure.once("session", onTicket);
     });
   });
 }
