@@ -9,6 +9,29 @@ import { loopbackCert } from "../helpers/loopback-cert.ts";
 import { type ScriptServer, startScriptServer } from "../helpers/script-server.ts";
 
 const { ca, leaf } = loopbackCert();
+
+/** An implicit-TLS auth probe of a local script server as user "u" with `secret`. */
+function probeAsUser(port: number, secret: string, format: string) {
+  return runCli(
+    [
+      "diagnose",
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--tls",
+      "implicit",
+      "--ca",
+      caFile,
+      "--user",
+      "u",
+      "--secret",
+      "env:PW",
+      format,
+    ],
+    { PW: secret },
+  );
+}
 let echo: ScriptServer;
 let caFile = "";
 
@@ -38,25 +61,7 @@ after(() => echo.close());
 for (const secret of ['Sup3r"Secret\\Pass', "correct-horse-battery-staple-42", "pässwörd-ünïcode-🔑"]) {
   for (const format of ["--json", "--transcript"]) {
     test(`an echoed secret never reaches the output (${format}, ${JSON.stringify(secret)})`, async () => {
-      const r = await runCli(
-        [
-          "diagnose",
-          "--host",
-          "127.0.0.1",
-          "--port",
-          String(echo.port),
-          "--tls",
-          "implicit",
-          "--ca",
-          caFile,
-          "--user",
-          "u",
-          "--secret",
-          "env:PW",
-          format,
-        ],
-        { PW: secret },
-      );
+      const r = await probeAsUser(echo.port, secret, format);
       assert.equal(r.code, 15, r.stderr);
       const out = r.stdout + r.stderr;
       assert.match(out, /redacted/);
@@ -99,25 +104,7 @@ test("a secret echoed across the line-length limit leaves no prefix in the outpu
     },
   });
   try {
-    const r = await runCli(
-      [
-        "diagnose",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        String(srv.port),
-        "--tls",
-        "implicit",
-        "--ca",
-        caFile,
-        "--user",
-        "u",
-        "--secret",
-        "env:PW",
-        "--json",
-      ],
-      { PW: secret },
-    );
+    const r = await probeAsUser(srv.port, secret, "--json");
     assert.equal(JSON.parse(r.stdout).verdict.code, "auth.protocol-error");
     assert.ok(!(r.stdout + r.stderr).includes(secret.slice(0, 6)), "a prefix of the secret leaked");
   } finally {
