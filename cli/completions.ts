@@ -1,15 +1,15 @@
 /**
  * Shell completion scripts generated from the command tree itself, so a new
  * command or flag completes without touching this file. Value hints (TLS
- * modes, mechanisms, fixture scenarios, files) come from VALUE_HINTS.
+ * modes, mechanisms, fixture scenarios, files) come from the command definitions.
  */
-import type { Command } from "@commander-js/extra-typings";
+import type { Command } from "commander";
 
 /** Shells we generate for. */
 export const SHELLS = ["bash", "zsh", "fish"] as const;
 
-/** What a flag's value completes to: a fixed list, or files. */
-export type ValueHint = readonly string[] | "file";
+/** What a flag's value completes to: a fixed list, files or folders. */
+export type ValueHint = readonly string[] | "file" | "dir";
 
 interface _Cmd {
   name: string;
@@ -28,9 +28,18 @@ function _tree(program: Command, hints: Record<string, ValueHint>): { global: _C
         description: o.description.replace(/['"`$\\]/g, ""),
       })),
   });
-  const global = conv(program as unknown as Command, "");
+  const global = conv(program, "");
   global.flags.push({ long: "--help", takesValue: false, description: "show help" });
-  return { global, commands: program.commands.map((c) => conv(c as unknown as Command, c.name())) };
+  // A group's subcommands complete as "group sub" words; their flags under the group's name.
+  const commands = program.commands.flatMap((c) =>
+    c.commands.length === 0 ? [conv(c, c.name())] : [
+      {
+        name: c.name(),
+        flags: [...new Map(c.commands.flatMap((s) => conv(s, "").flags).map((f) => [f.long, f])).values()],
+      },
+    ]
+  );
+  return { global, commands };
 }
 
 /** The completion script for `shell`. */
@@ -54,6 +63,8 @@ function _bash(t: { global: _Cmd; commands: _Cmd[] }): string {
     .map((f) =>
       f.hint === "file"
         ? `    ${f.long}) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;`
+        : f.hint === "dir"
+        ? `    ${f.long}) COMPREPLY=( $(compgen -d -- "$cur") ); return ;;`
         : `    ${f.long}) COMPREPLY=( $(compgen -W "${(f.hint as readonly string[]).join(" ")}" -- "$cur") ); return ;;`
     );
   const valueFlags = [
@@ -91,6 +102,8 @@ function _zspec(f: _Cmd["flags"][number]): string {
     ? ""
     : f.hint === "file"
     ? ":file:_files"
+    : f.hint === "dir"
+    ? ":folder:_files -/"
     : f.hint
     ? `:value:(${f.hint.join(" ")})`
     : ":value:";
@@ -118,7 +131,15 @@ compdef _smtpilot smtpilot
 
 function _fish(t: { global: _Cmd; commands: _Cmd[] }): string {
   const line = (cond: string, f: _Cmd["flags"][number]) => {
-    const value = !f.takesValue ? "" : f.hint === "file" ? " -r -F" : f.hint ? ` -x -a '${f.hint.join(" ")}'` : " -x";
+    const value = !f.takesValue
+      ? ""
+      : f.hint === "file"
+      ? " -r -F"
+      : f.hint === "dir"
+      ? " -x -a '(__fish_complete_directories)'"
+      : f.hint
+      ? ` -x -a '${f.hint.join(" ")}'`
+      : " -x";
     return `complete -c smtpilot ${cond} -l ${f.long.slice(2)}${value} -d '${f.description.replace(/'/g, "")}'`;
   };
   const names = t.commands.map((c) => c.name).join(" ");

@@ -1,24 +1,61 @@
 /**
- * The CLI's only way to print. Once a command knows its secrets it registers
- * them here, and from then on stdout and stderr — reports, plugin errors,
- * even an internal error's stack — pass through the redactor.
+ * The CLI's only way to print. stdout carries results — a report or a JSON
+ * document — written as they are: their data was redacted where it entered
+ * (server replies, transcripts, error messages), so the serialised document
+ * is never touched again and stays valid whatever the secret is. stderr
+ * carries messages, and every message passes through the redactor once the
+ * command has registered its secrets.
  */
+import { inspect } from "node:util";
 import { makeRedactor } from "../core/redact.ts";
 
 let _redact: (text: string) => string = (text) => text;
+const _secrets: string[] = [];
 
-/** Registers the run's secrets; every later write is redacted. */
+/** Registers secrets resolved during the run; `redactText` removes them from then on. Returns the redactor. */
 export function protectSecrets(secrets: readonly (string | undefined)[]): (text: string) => string {
-  _redact = makeRedactor(secrets);
+  for (const s of secrets) if (s) _secrets.push(s);
+  _redact = makeRedactor(_secrets);
   return _redact;
 }
 
-/** Writes to stdout, redacted. */
-export function writeOut(text: string): void {
-  process.stdout.write(_redact(text));
+/** Removes every secret resolved so far from text that entered from outside (identity when none is known). */
+export function redactText(text: string): string {
+  return _redact(text);
 }
 
-/** Writes to stderr, redacted. */
+/** Writes a result to stdout as it is (its data is already redacted). */
+export function writeOut(text: string): void {
+  process.stdout.write(text);
+}
+
+/** Writes a JSON document to stdout: one document, two-space indented, newline-terminated. */
+export function writeJson(document: unknown): void {
+  process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+}
+
+/** Writes a message to stderr; parts that came from outside must have passed `redactText`. */
 export function writeErr(text: string): void {
-  process.stderr.write(_redact(text));
+  process.stderr.write(text);
+}
+
+/**
+ * Sends console.log/info/debug/dir/table to stderr: stdout belongs to the
+ * result, and a plugin's debugging line must never break `--json` (or an MCP
+ * session on stdio). Messages are redacted like every other stderr line.
+ */
+export function routeConsoleToStderr(): void {
+  const toErr = (...args: unknown[]) => {
+    const text = args.map((a) => (typeof a === "string" ? a : _inspect(a))).join(" ");
+    writeErr(`${redactText(text)}\n`);
+  };
+  console.log = toErr;
+  console.info = toErr;
+  console.debug = toErr;
+  console.dir = (item: unknown) => toErr(item);
+  console.table = (data: unknown) => toErr(data);
+}
+
+function _inspect(value: unknown): string {
+  return inspect(value, { depth: 4, breakLength: Infinity });
 }

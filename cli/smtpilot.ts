@@ -1,11 +1,19 @@
 /**
- * Process entry point (source, bundle and single binary): runs the CLI and
- * exits with its code. A last-resort timer ends the process if some handle
- * outlives the command; it is unref'd, so it never delays a clean exit.
+ * Process entry point (source, bundle and single binary): installs the
+ * handlers that make every ending clean (signals, a closed pipe, a crash),
+ * runs the CLI, and exits as soon as the result is written — a socket or
+ * timer some library forgot cannot keep the process alive past its verdict.
  */
+import { installProcessHandlers, runCleanups } from "./lifecycle.ts";
 import { main } from "./main.ts";
+import { routeConsoleToStderr } from "./output.ts";
 
-main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-  setTimeout(() => process.exit(code), 3000).unref();
+installProcessHandlers();
+routeConsoleToStderr();
+// No top-level await: the bundle the single binary embeds is CommonJS.
+void main(process.argv.slice(2)).then(async (code) => {
+  await runCleanups();
+  // Let both streams drain (pipes may be asynchronous), then end now.
+  await Promise.all([process.stdout, process.stderr].map((s) => new Promise((resolve) => s.write("", resolve))));
+  process.exit(code);
 });

@@ -1,32 +1,34 @@
 /**
- * Usage errors: a bad flag or value. They exit with code 2 and a message that
- * names the flag and the value that was wrong.
+ * Value parsers for flags: each returns the converted value or throws a
+ * UsageError (exit 2) that names the flag and shows the value safely.
  */
-import { EXIT_USAGE } from "../core/report.ts";
+import { UsageError } from "../core/errors.ts";
+import { shown } from "../core/printable.ts";
 
-/** Thrown by option parsers and validators; `code` is E_USAGE. */
-export class UsageError extends Error {
-  readonly code = "E_USAGE";
-  readonly exitCode = EXIT_USAGE;
-}
+export { UsageError };
 
 /** Parses an integer flag within bounds. */
 export function intOption(flag: string, min: number, max: number): (value: string) => number {
   return (value) => {
     const n = Number(value);
     if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < min || n > max) {
-      throw new UsageError(`Invalid ${flag} "${value}": expected a whole number from ${min} to ${max}`);
+      throw new UsageError(`Invalid ${flag} ${shown(value)}: expected a whole number from ${min} to ${max}`);
     }
     return n;
   };
 }
 
+/** The most seconds a `--timeout` may ask for. */
+export const MAX_TIMEOUT_SECONDS = 600;
+
 /** Parses a positive number of seconds into milliseconds. */
 export function secondsOption(flag: string): (value: string) => number {
   return (value) => {
     const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0 || n > 600) {
-      throw new UsageError(`Invalid ${flag} "${value}": expected seconds, more than 0 and at most 600`);
+    if (value.trim() === "" || !Number.isFinite(n) || n <= 0 || n > MAX_TIMEOUT_SECONDS) {
+      throw new UsageError(
+        `Invalid ${flag} ${shown(value)}: expected seconds, more than 0 and at most ${MAX_TIMEOUT_SECONDS}`,
+      );
     }
     return Math.round(n * 1000);
   };
@@ -36,7 +38,7 @@ export function secondsOption(flag: string): (value: string) => number {
 export function choiceOption<T extends string>(flag: string, choices: readonly T[]): (value: string) => T {
   return (value) => {
     const found = choices.find((c) => c.toLowerCase() === value.toLowerCase());
-    if (!found) throw new UsageError(`Invalid ${flag} "${value}": expected one of ${choices.join(", ")}`);
+    if (!found) throw new UsageError(`Invalid ${flag} ${shown(value)}: expected one of ${choices.join(", ")}`);
     return found;
   };
 }

@@ -4,16 +4,16 @@
  * the flag and the value. Nothing here touches the network.
  */
 import { X509Certificate } from "node:crypto";
-import fs from "node:fs";
 import net from "node:net";
 import { domainToASCII } from "node:url";
-import { sanitize } from "../core/smtp/reply-parser.ts";
-import { UsageError } from "./usage.ts";
+import { UsageError } from "../core/errors.ts";
+import { readSmallFile } from "../core/files.ts";
+import { hasControl, shown } from "../core/printable.ts";
 
-/** True when text holds control characters (CR, LF, NUL…), which no flag value needs. */
-export function hasControl(text: string): boolean {
-  return sanitize(text) !== text || text.includes("\t");
-}
+export { hasControl };
+
+/** A CA bundle larger than this is not a CA bundle (the whole Mozilla store is ~220 KB). */
+export const MAX_CA_BYTES = 4 * 1024 * 1024;
 
 // Underscores are not valid in host names, but internal relays use them; accept them.
 const _LABEL = "[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?";
@@ -31,7 +31,7 @@ export function hostValue(flag: string, value: string): string {
   // domainToASCII silently drops tabs and line breaks; such a value is refused, not repaired.
   const ascii = hasControl(v) ? "" : domainToASCII(v);
   if (ascii !== "" && _DOMAIN.test(ascii) && !/^[\d.]+$/.test(ascii)) return ascii;
-  throw new UsageError(`Invalid ${flag} "${sanitize(value)}": expected a host name or an IP address`);
+  throw new UsageError(`Invalid ${flag} ${shown(value)}: expected a host name or an IP address`);
 }
 
 /**
@@ -48,9 +48,7 @@ export function ehloNameValue(value: string): string {
     : ascii !== "" && _DOMAIN.test(ascii) && !/^[\d.]+$/.test(ascii);
   if (!ok) {
     throw new UsageError(
-      `Invalid --ehlo-name "${
-        sanitize(value)
-      }": expected a domain (mail.example.com), [192.0.2.1] or [IPv6:2001:db8::1]`,
+      `Invalid --ehlo-name ${shown(value)}: expected a domain (mail.example.com), [192.0.2.1] or [IPv6:2001:db8::1]`,
     );
   }
   return literal ? v : ascii;
@@ -58,21 +56,14 @@ export function ehloNameValue(value: string): string {
 
 /** Reads a PEM file of CA certificates, checking that every block parses. */
 export function readCaFile(file: string): string {
-  let pem: string;
-  try {
-    pem = fs.readFileSync(file, "utf8");
-  } catch (err) {
-    throw new UsageError(
-      `Cannot read --ca "${file}": ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-    );
-  }
+  const pem = readSmallFile(file, { what: "--ca", maxBytes: MAX_CA_BYTES }).toString("utf8");
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-  if (blocks.length === 0) throw new UsageError(`--ca "${file}" holds no PEM certificate`);
+  if (blocks.length === 0) throw new UsageError(`--ca ${shown(file)} holds no PEM certificate`);
   blocks.forEach((block, i) => {
     try {
       new X509Certificate(block);
     } catch (err) {
-      throw new UsageError(`--ca "${file}": certificate ${i + 1} does not parse (${(err as Error).message})`);
+      throw new UsageError(`--ca ${shown(file)}: certificate ${i + 1} does not parse (${(err as Error).message})`);
     }
   });
   return pem;
@@ -84,7 +75,9 @@ export function resolverAddress(value: string): string {
   const ip = m?.[1] ?? m?.[2] ?? m?.[3];
   const port = m?.[4] === undefined ? undefined : Number(m[4]);
   if (!ip || net.isIP(ip) === 0 || (port !== undefined && (port < 1 || port > 65535)) || (m?.[3] && m[4])) {
-    throw new UsageError(`Invalid --resolver "${value}": expected IP or IP:PORT, e.g. 1.1.1.1 or [2606:4700::1111]:53`);
+    throw new UsageError(
+      `Invalid --resolver ${shown(value)}: expected IP or IP:PORT, e.g. 1.1.1.1 or [2606:4700::1111]:53`,
+    );
   }
   if (port === undefined) return ip;
   return net.isIP(ip) === 6 ? `[${ip}]:${port}` : `${ip}:${port}`;

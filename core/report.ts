@@ -36,10 +36,7 @@ export const EXIT_CODES: Readonly<Record<LayerId, number>> = {
   auth: 15,
   envelope: 16,
 };
-/** Exit code for a usage error (bad flag or value). */
-export const EXIT_USAGE = 2;
-/** Exit code for an internal error (a bug: please report it). */
-export const EXIT_INTERNAL = 1;
+export { EXIT_INTERNAL, EXIT_USAGE } from "./exit.ts";
 
 /** The verdict of a list of layer results: the first failure wins. */
 export function verdictOf(layers: readonly LayerResult[]): Verdict {

@@ -1,9 +1,9 @@
 /**
  * `smtpilot diagnose`: turns flags into DiagnoseOptions (every usage error
- * before any network I/O), runs the diagnosis, renders it with the chosen
- * reporter, redacts the secret from everything printed, and returns the exit
- * code of the verdict.
+ * before any network I/O, the secret resolved up front), runs the diagnosis,
+ * redacts the report as data and renders it with the chosen reporter.
  */
+import { isMailboxProblem, parseMailbox } from "../../core/address.ts";
 import { diagnose } from "../../core/diagnose.ts";
 import {
   type AuthOptions,
@@ -12,16 +12,17 @@ import {
   type DiagnoseOptions,
   type TlsMode,
 } from "../../core/diagnose-options.ts";
+import { UsageError } from "../../core/errors.ts";
 import { systemIo } from "../../core/io.ts";
+import type { ReplyRule } from "../../core/knowledge/reply-rule.ts";
+import { hasControl, shown } from "../../core/printable.ts";
 import { redactDeep, SHORT_SECRET } from "../../core/redact.ts";
 import { type DiagnoseReport, exitCodeOf } from "../../core/report.ts";
 import type { Reporter } from "../../core/reporter.ts";
 import { textReporter } from "../../core/reporters/text.ts";
 import { parseSecretRef, resolveSecret } from "../../core/secrets.ts";
-import { protectSecrets, writeErr, writeOut } from "../output.ts";
-import { loadAllPlugins, reportPluginFailures } from "../plugin-loader.ts";
-import { UsageError } from "../usage.ts";
-import { ehloNameValue, hasControl, hostValue, readCaFile, resolverAddress } from "../validate.ts";
+import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
+import { ehloNameValue, hostValue, readCaFile, resolverAddress } from "../validate.ts";
 
 /** The parsed flags of `diagnose`. */
 export interface DiagnoseFlags {
@@ -44,77 +45,115 @@ export interface DiagnoseFlags {
   transcript?: true;
   json?: true;
   reporter?: string;
-  /** User plugin files (global --plugin). */
-  plugin?: string[];
 }
 
 const _DEFAULT_PORT: Record<TlsMode, number> = { auto: 587, starttls: 587, implicit: 465, none: 25 };
 
-/** Runs the command; resolves to the process exit code. */
-export async function runDiagnose(flags: DiagnoseFlags): Promise<number> {
+/** Runs the command. */
+export async function runDiagnose(input: CommandInput, ctx: RunContext): Promise<CommandResult> {
+  const flags = input.options as unknown as DiagnoseFlags;
   const options = toOptions(flags);
-  const redact = protectSecrets([options.auth?.secret]);
+  const redact = ctx.protectSecrets([options.auth?.secret]);
   const secret = options.auth?.secret;
   if (secret !== undefined && secret.length < SHORT_SECRET) {
-    writeErr(
-      `smtpilot: the secret is shorter than ${SHORT_SECRET} characters; ordinary text that contains it is masked in the output\n`,
-    );
+    ctx.warn(`the secret is shorter than ${SHORT_SECRET} characters; ordinary text that contains it is masked`);
   }
-  let resolver: string | undefined;
-  if (flags.resolver !== undefined) resolver = resolverAddress(flags.resolver);
-  const registry = await loadAllPlugins(flags.plugin);
-  reportPluginFailures(registry, writeErr);
-  const wanted = flags.json ? "json" : flags.reporter ?? "text";
-  const reporter = wanted === "text" ? textReporter : registry.reporter(wanted);
-  if (!reporter) {
-    const known = ["text", ...registry.reporters.keys()].join(", ");
-    throw new UsageError(`Unknown --reporter "${wanted}": available are ${known}`);
-  }
+  const resolver = flags.resolver === undefined ? undefined : resolverAddress(flags.resolver);
+  const registry = await ctx.plugins();
+  const reporter = _reporter(flags, ctx.json, registry.reporters);
 
-  let stopFixture: (() => Promise<void>) | undefined;
   if (flags.fixture !== undefined) {
     const { startFixtureTarget } = await import("./fixture-target.ts");
     const target = await startFixtureTarget(flags.fixture);
+    const unregister = ctx.onCleanup(target.close);
     Object.assign(options, { host: target.host, port: target.port, ca: options.ca ?? target.caPem });
-    stopFixture = target.close;
+    try {
+      return await _run(options, resolver, registry.replyRules, reporter, flags, ctx, redact);
+    } finally {
+      unregister();
+      await target.close();
+    }
   }
-  // Ctrl-C: stop the in-process fixture (if any), then exit 130 like a shell would.
-  const onSignal = () => {
-    void (stopFixture?.() ?? Promise.resolve()).finally(() => process.exit(130));
+  return await _run(options, resolver, registry.replyRules, reporter, flags, ctx, redact);
+}
+
+async function _run(
+  options: DiagnoseOptions,
+  resolver: string | undefined,
+  replyRules: readonly ReplyRule[],
+  reporter: Reporter | undefined,
+  flags: DiagnoseFlags,
+  ctx: RunContext,
+  redact: (text: string) => string,
+): Promise<CommandResult> {
+  const report = await diagnose(options, systemIo(resolver), {
+    replyRules,
+    onProgress: (layer) => ctx.progress(`checking ${layer}…`),
+  });
+  ctx.progress("");
+  const document = renderableReport(report, redact);
+  return {
+    exitCode: exitCodeOf(report),
+    document,
+    text: reporter ? renderWith(reporter, document, flags.transcript === true, ctx, redact) : undefined,
   };
-  process.once("SIGINT", onSignal);
-  try {
-    // On a terminal, show which layer is being waited on; nothing of it reaches a pipe or a file.
-    const live = process.stderr.isTTY === true && !flags.json;
-    const onProgress = live ? (layer: string) => writeErr(`\r\x1b[2Ksmtpilot: checking ${layer}…`) : undefined;
-    const report = await diagnose(options, systemIo(resolver), { replyRules: registry.replyRules, onProgress });
-    if (live) writeErr("\r\x1b[2K");
-    // Redact the data before any reporter escapes it (JSON, HTML…), and the rendered text again.
-    writeOut(_render(reporter, redactDeep(report, redact), flags.transcript === true));
-    return exitCodeOf(report);
-  } finally {
-    process.off("SIGINT", onSignal);
-    await stopFixture?.();
+}
+
+/**
+ * The report as it may leave the process: every string value passed through
+ * the redactor, vocabulary fields (schema, status, codes) untouched. The
+ * document is redacted as data and never again as text, so it stays valid
+ * JSON with its structure intact whatever the secret is.
+ */
+export function renderableReport(report: DiagnoseReport, redact: (text: string) => string): DiagnoseReport {
+  return redactDeep(report, redact);
+}
+
+/** The reporter for --reporter (undefined with --json: the document is printed). */
+function _reporter(flags: DiagnoseFlags, json: boolean, plugins: ReadonlyMap<string, Reporter>): Reporter | undefined {
+  if (json) return undefined;
+  const wanted = flags.reporter ?? "text";
+  if (wanted === "text") return textReporter;
+  const found = plugins.get(wanted);
+  if (!found) {
+    throw new UsageError(
+      `Unknown --reporter ${shown(wanted)}: available are ${["text", ...plugins.keys()].join(", ")}`,
+    );
   }
+  return found;
 }
 
 /** Renders with a reporter; a plugin reporter that throws or returns no text falls back to the text one. */
-function _render(reporter: Reporter, report: DiagnoseReport, transcript: boolean): string {
+export function renderWith(
+  reporter: Reporter,
+  report: DiagnoseReport,
+  transcript: boolean,
+  ctx: RunContext,
+  redact: (text: string) => string,
+): string {
   try {
     const text = reporter.render(report, { transcript });
     if (typeof text === "string") return text;
-    writeErr(`smtpilot: reporter ${reporter.name} returned no text; using the text reporter\n`);
+    ctx.warn(`reporter ${shown(reporter.name)} returned no text; using the text reporter`);
   } catch (err) {
-    writeErr(`smtpilot: reporter ${reporter.name} failed (${(err as Error).message}); using the text reporter\n`);
+    const why = redact(String((err as Error)?.message ?? err));
+    ctx.warn(`reporter ${shown(reporter.name)} failed (${shown(why, 200)}); using the text reporter`);
   }
   return textReporter.render(report, { transcript });
+}
+
+/** Checks one envelope address; returns the form to send. */
+function _address(flag: string, value: string): string {
+  const m = parseMailbox(value);
+  if (isMailboxProblem(m)) throw new UsageError(`Invalid ${flag} ${shown(value)}: ${m.reason}`);
+  return m.address;
 }
 
 /** Validates flags into options; throws UsageError naming the flag and value. */
 export function toOptions(flags: DiagnoseFlags): DiagnoseOptions {
   if (flags.profile !== undefined) {
     throw new UsageError(
-      `Profiles are not available yet (--profile "${flags.profile}"); pass --host/--port/--user/--secret instead`,
+      `Profiles are not available yet (--profile ${shown(flags.profile)}); pass --host/--port/--user/--secret instead`,
     );
   }
   if (flags.fixture !== undefined && (flags.host !== undefined || flags.port !== undefined)) {
@@ -123,38 +162,30 @@ export function toOptions(flags: DiagnoseFlags): DiagnoseOptions {
   if (flags.fixture === undefined && (flags.host === undefined || flags.host.trim() === "")) {
     throw new UsageError("Missing --host: the SMTP server to diagnose (or --fixture NAME for the built-in one)");
   }
-  const to = flags.to ?? [];
-  if ((flags.from === undefined) !== (to.length === 0)) {
+  const to = (flags.to ?? []).map((a) => _address("--to", a));
+  const from = flags.from === undefined ? undefined : _address("--from", flags.from);
+  if ((from === undefined) !== (to.length === 0)) {
     throw new UsageError(
-      flags.from === undefined ? "--to needs --from (the envelope sender to test)" : "--from needs at least one --to",
+      from === undefined ? "--to needs --from (the envelope sender to test)" : "--from needs at least one --to",
     );
-  }
-  for (const addr of [flags.from, ...to]) {
-    if (addr !== undefined && (addr.length > 320 || /[\s<>]/.test(addr))) {
-      throw new UsageError(`Invalid address "${addr}": no spaces or angle brackets, at most 320 characters`);
-    }
   }
   if (flags.secret !== undefined && flags.user === undefined) {
     throw new UsageError("--secret needs --user (the account name to authenticate as)");
   }
   if (flags.user !== undefined && flags.secret === undefined) {
-    throw new UsageError(`--user "${flags.user}" needs --secret REF (e.g. --secret env:SMTP_PASSWORD)`);
+    throw new UsageError(`--user ${shown(flags.user)} needs --secret REF (e.g. --secret env:SMTP_PASSWORD)`);
   }
-  if (flags.user !== undefined && hasControl(flags.user)) {
-    throw new UsageError("Invalid --user: control characters are not allowed");
+  if (flags.user !== undefined && (hasControl(flags.user) || flags.user.trim() === "")) {
+    throw new UsageError("Invalid --user: empty, or holds control characters");
   }
   let auth: AuthOptions | undefined;
-  if (flags.user !== undefined) {
-    const secretRef = flags.secret ?? "";
-    let secret: string | undefined;
-    if (flags.secret !== undefined) {
-      try {
-        secret = resolveSecret(parseSecretRef(flags.secret));
-      } catch (err) {
-        throw new UsageError((err as Error).message);
-      }
-    }
-    auth = { user: flags.user, secret, secretRef, ...(flags.authMech ? { mechanism: flags.authMech } : {}) };
+  if (flags.user !== undefined && flags.secret !== undefined) {
+    auth = {
+      user: flags.user,
+      secret: _secret(flags.secret),
+      secretRef: flags.secret,
+      ...(flags.authMech ? { mechanism: flags.authMech } : {}),
+    };
   }
   const ca = flags.ca === undefined ? undefined : readCaFile(flags.ca);
   return {
@@ -165,9 +196,25 @@ export function toOptions(flags: DiagnoseFlags): DiagnoseOptions {
     ...(ca ? { ca } : {}),
     ...(flags.ehloName ? { ehloName: ehloNameValue(flags.ehloName) } : {}),
     ...(auth ? { auth } : {}),
-    ...(flags.from !== undefined ? { from: flags.from } : {}),
+    ...(from !== undefined ? { from } : {}),
     to,
     timeoutMs: flags.timeout ?? DEFAULT_TIMEOUT_MS,
     declaredSize: flags.size ?? DEFAULT_DECLARED_SIZE,
   };
+}
+
+/** Resolves the secret now: a reference that yields nothing stops the run before any network I/O. */
+function _secret(ref: string): string {
+  let value: string | undefined;
+  try {
+    value = resolveSecret(parseSecretRef(ref));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (value === undefined) {
+    throw new UsageError(
+      `The secret reference ${shown(ref)} resolved to nothing (the variable is unset or empty); set it and re-run`,
+    );
+  }
+  return value;
 }

@@ -3,7 +3,8 @@
  * its address and CA to the diagnosis, so the whole tool can be tried offline.
  */
 import { FIXTURE_SCENARIOS, startFixture } from "../../fixtures/index.ts";
-import { UsageError } from "../usage.ts";
+import { UsageError } from "../../core/errors.ts";
+import { shown } from "../../core/printable.ts";
 
 /** Where the in-process fixture listens, and how to stop it. */
 export interface FixtureTarget {
@@ -17,7 +18,7 @@ export interface FixtureTarget {
 export async function startFixtureTarget(name: string): Promise<FixtureTarget> {
   if (!FIXTURE_SCENARIOS.some((s) => s.name === name)) {
     throw new UsageError(
-      `Unknown --fixture "${name}": expected one of ${FIXTURE_SCENARIOS.map((s) => s.name).join(", ")}`,
+      `Unknown --fixture ${shown(name)}: expected one of ${FIXTURE_SCENARIOS.map((s) => s.name).join(", ")}`,
     );
   }
   const fixture = await startFixture({ scenarios: [name] });

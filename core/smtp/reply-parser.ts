@@ -3,7 +3,10 @@
  * every buffer here has a ceiling, and anything that is not a well-formed
  * reply becomes a `ProtocolViolation` instead of an exception or a hang.
  */
+import { printable, sanitize } from "../printable.ts";
 import { type SmtpReply, toReply } from "./reply.ts";
+
+export { printable, sanitize };
 
 /** RFC 5321 allows 512 octets per reply line; real servers stay well below this ceiling. */
 export const MAX_LINE_BYTES = 2048;
@@ -27,21 +30,6 @@ export interface ProtocolViolation {
 }
 
 const _REPLY_LINE = /^(\d{3})(?:([ -])(.*))?$/s;
-
-/**
- * Replaces control characters (C0 but tab, DEL and C1, which hold terminal
- * escape sequences) so untrusted text can be printed safely.
- */
-export function sanitize(text: string): string {
-  // deno-lint-ignore no-control-regex
-  return text.replace(/[\x00-\x08\x0a-\x1f\x7f-\x9f]/g, "·");
-}
-
-/** Sanitizes and shortens untrusted text for facts and transcripts. */
-export function printable(text: string, max = 200): string {
-  const clean = sanitize(text);
-  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
-}
 
 /** Removes secrets from text; applied before anything is shortened, so no prefix of a secret survives. */
 export type Redact = (text: string) => string;

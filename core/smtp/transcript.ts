@@ -4,7 +4,8 @@
  * caller; server lines are shortened and bounded so an endless server cannot
  * grow the report.
  */
-import { printable, type Redact } from "./reply-parser.ts";
+import { printable } from "../printable.ts";
+import type { Redact } from "./reply-parser.ts";
 
 /** `C` client → server, `S` server → client, `*` an event (TLS started, closed…). */
 export type TranscriptDirection = "C" | "S" | "*";

@@ -17,6 +17,8 @@ await build({
   minify: true,
   sourcemap: false,
   legalComments: "none",
+  // cli/version.ts reports how this copy was built; the single binary detects itself at run time.
+  define: { SMTPILOT_BUILD: JSON.stringify("bundle") },
   logLevel: "warning",
 });
 console.log("built dist/smtpilot.cjs");

@@ -41,7 +41,7 @@ test("the binary's checksum file matches it", () => {
 test("the binary prints its version without node on PATH", async () => {
   const r = await run(["--version"]);
   assert.equal(r.code, 0);
-  assert.match(r.stdout, /^\d+\.\d+\.\d+\n$/);
+  assert.match(r.stdout, /^smtpilot \d+\.\d+\.\d+ \(node v24\.\d+\.\d+, [a-z0-9]+-[a-z0-9]+, single binary\)\n$/);
 });
 
 test("the binary runs a healthy auth probe against its own fixture", async () => {
@@ -85,7 +85,7 @@ test("the binary reports a broken plugin and keeps working", async () => {
 test("the binary lists fixture scenarios and prints completions", async () => {
   const list = await run(["fixture", "--list", "--json"]);
   assert.equal(list.code, 0);
-  assert.ok(JSON.parse(list.stdout).some((s: { name: string }) => s.name === "healthy-starttls"));
+  assert.ok(JSON.parse(list.stdout).scenarios.some((s: { name: string }) => s.name === "healthy-starttls"));
   const bash = await run(["completions", "bash"]);
   assert.equal(bash.code, 0);
   assert.match(bash.stdout, /complete -F _smtpilot smtpilot/);

@@ -61,7 +61,9 @@ test("smtpilot fixture serves scenarios until Ctrl-C, then removes its CA file",
 test("smtpilot fixture --list names every scenario with its expected verdict", async () => {
   const r = await runCli(["fixture", "--list", "--json"]);
   assert.equal(r.code, 0);
-  const rows = JSON.parse(r.stdout) as { name: string; expect: string }[];
+  const doc = JSON.parse(r.stdout) as { schema: string; scenarios: { name: string; expect: string }[] };
+  assert.equal(doc.schema, "smtpilot.fixture/1");
+  const rows = doc.scenarios;
   assert.ok(rows.length >= 30);
   assert.ok(rows.some((row) => row.name === "cert-expired" && row.expect === "tls.cert-expired"));
 });

@@ -7,7 +7,8 @@ import { VERSION } from "../../cli/version.ts";
 test("smtpilot --version prints the package version", async () => {
   const r = await runCli(["--version"]);
   assert.equal(r.code, 0);
-  assert.equal(r.stdout.trim(), VERSION);
+  assert.equal(r.stdout.trim().split(" ")[1], VERSION);
+  assert.match(r.stdout, /\(node v24\.\d+\.\d+, [a-z0-9]+-[a-z0-9]+, from source\)/);
   assert.equal(JSON.parse(fs.readFileSync("package.json", "utf8")).version, VERSION);
 });
 

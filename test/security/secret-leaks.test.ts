@@ -68,6 +68,7 @@ for (const secret of ['Sup3r"Secret\\Pass', "correct-horse-battery-staple-42", "
       for (const form of secretForms(secret)) assert.ok(!out.includes(form), `found ${form}`);
       // No prefix of the secret either (shortened text is redacted before it is cut).
       assert.ok(!out.includes(secret.slice(0, 12)), "a prefix of the secret leaked");
+      // deno-lint-ignore no-control-regex
       assert.ok(!/[\x1b\x9b\x07]/.test(out), "a raw control sequence reached the output");
     });
   }

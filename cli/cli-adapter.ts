@@ -1,0 +1,84 @@
+/**
+ * Runs one command definition from the command line: builds its RunContext
+ * (plugins loaded once, progress only on a terminal, stderr redacted, cleanup
+ * on any ending), runs it, and prints its result — the JSON document with
+ * `--json`, the text otherwise. Errors are left to main(), which maps them to
+ * exit codes; with `--json`, stdout then still holds a valid document.
+ */
+import type { Registry } from "../core/plugin.ts";
+import type { CommandInput, CommandResult, CommandSpec, RunContext } from "./command-spec.ts";
+import { markSettled, onCleanup } from "./lifecycle.ts";
+import { protectSecrets, redactText, writeErr, writeJson, writeOut } from "./output.ts";
+
+/** Version tag of the document `--json` prints when a command fails before its own result. */
+export const ERROR_SCHEMA = "smtpilot.error/1";
+
+/** Runs `spec` with parsed input; resolves to the exit code after the result was printed. */
+export async function runFromCli(
+  spec: CommandSpec,
+  path: string,
+  input: CommandInput,
+  globals: { plugin?: string[]; home?: string },
+): Promise<number> {
+  const json = input.options.json === true;
+  const ctx = cliContext(globals, json);
+  const run = await spec.load();
+  const result = await run(input, ctx);
+  _print(result, json, path);
+  markSettled();
+  return result.exitCode;
+}
+
+/** The RunContext of a command-line run. */
+export function cliContext(globals: { plugin?: string[]; home?: string }, json: boolean): RunContext {
+  let registry: Promise<Registry> | undefined;
+  const live = process.stderr.isTTY === true;
+  return {
+    globals,
+    json,
+    interactive: process.stdin.isTTY === true && process.stderr.isTTY === true,
+    plugins: () => {
+      registry ??= import("./plugin-loader.ts").then(async ({ loadAllPlugins, reportPluginFailures }) => {
+        const r = await loadAllPlugins(globals.plugin);
+        reportPluginFailures(r, (line) => writeErr(redactText(line)));
+        return r;
+      });
+      return registry;
+    },
+    progress: (text) => {
+      if (!live) return;
+      _progressShown = text !== "";
+      writeErr(text === "" ? "\r\x1b[2K" : `\r\x1b[2Ksmtpilot: ${text}`);
+    },
+    warn: (text) => {
+      _clearProgress();
+      writeErr(`smtpilot: ${text}\n`);
+    },
+    protectSecrets,
+    onCleanup,
+    emit: (result) => _print({ exitCode: 0, ...result }, json, ""),
+  };
+}
+
+/** True while a progress line stands on the terminal. */
+let _progressShown = false;
+
+function _clearProgress(): void {
+  if (_progressShown) writeErr("\r\x1b[2K");
+  _progressShown = false;
+}
+
+function _print(result: CommandResult, json: boolean, path: string): void {
+  _clearProgress();
+  if (json) {
+    if (result.document !== undefined) writeJson(result.document);
+    else if (result.text !== undefined) throw new Error(`Command ${path} has no JSON document`);
+  } else if (result.text !== undefined) {
+    writeOut(result.text);
+  }
+}
+
+/** The document `--json` prints for an error that ended the command before its result. */
+export function errorDocument(code: string, exitCode: number, message: string): unknown {
+  return { schema: ERROR_SCHEMA, error: { code, exitCode, message } };
+}

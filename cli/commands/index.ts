@@ -1,0 +1,17 @@
+/**
+ * Every command smtpilot has, in the order `--help` lists them. Add a
+ * command by writing its `<name>.spec.ts` (definition) and `<name>.ts`
+ * (implementation) beside this file and listing the spec here; the command
+ * line, the completion scripts and the MCP server pick it up from this list.
+ */
+import type { CommandSpec, GroupSpec } from "../command-spec.ts";
+import { completionsSpec } from "./completions.spec.ts";
+import { diagnoseSpec } from "./diagnose.spec.ts";
+import { fixtureSpec } from "./fixture.spec.ts";
+
+/** The command tree. */
+export const COMMANDS: readonly (CommandSpec | GroupSpec)[] = [
+  diagnoseSpec,
+  fixtureSpec,
+  completionsSpec,
+];

@@ -1,0 +1,109 @@
+/**
+ * Mailbox syntax (RFC 5321 §4.1.2, with RFC 6531 SMTPUTF8): the check every
+ * address passes before it may go on the wire, so a typo is a usage error
+ * naming the address, never a server's 501 blamed on the server. An
+ * internationalised domain is sent in its ASCII (A-label) form; a non-ASCII
+ * local part needs the server's SMTPUTF8 extension and says so.
+ */
+import net from "node:net";
+import { domainToASCII, domainToUnicode } from "node:url";
+import { hasControl } from "./printable.ts";
+
+/** A mailbox that passed the syntax check, in the form to send. */
+export interface Mailbox {
+  /** `local@domain` with the domain in ASCII: what goes between `<` and `>`. */
+  address: string;
+  local: string;
+  /** ASCII (A-label) domain, or the address literal with its brackets. */
+  domain: string;
+  /** The domain as a person reads it (U-labels). */
+  unicodeDomain: string;
+  /** True when the local part is not ASCII: the server must offer SMTPUTF8. */
+  smtputf8: boolean;
+}
+
+/** Why an address was refused, in words that name the part at fault. */
+export type MailboxProblem = { ok: false; reason: string };
+
+// RFC 5322 atext, plus any non-ASCII character (RFC 6531 UTF8-non-ascii).
+const _ATOM = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~\u0080-\u{10FFFF}]+$/u;
+// qtextSMTP / quoted-pairSMTP, plus non-ASCII.
+const _QUOTED = /^"(?:[\x20\x21\x23-\x5b\x5d-\x7e\u0080-\u{10FFFF}]|\\[\x20-\x7e])*"$/u;
+const _LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+
+/** Local parts longer than this (octets) break RFC 5321 §4.5.3.1.1. */
+export const MAX_LOCAL_OCTETS = 64;
+/** A whole forward-path is at most 256 octets with its brackets. */
+export const MAX_MAILBOX_OCTETS = 254;
+
+/** Parses a mailbox; returns it or the reason it is not one. */
+export function parseMailbox(input: string): Mailbox | MailboxProblem {
+  const text = input.trim();
+  if (text === "") return { ok: false, reason: "it is empty" };
+  if (hasControl(text)) return { ok: false, reason: "it contains control characters" };
+  if (/[,;]/.test(text) && !text.startsWith('"')) {
+    return { ok: false, reason: "it holds more than one address: give one per flag (repeat the flag)" };
+  }
+  if (/^<.*>$/.test(text)) return { ok: false, reason: "leave out the angle brackets" };
+  const at = text.lastIndexOf("@");
+  if (at < 0) return { ok: false, reason: "it has no @domain" };
+  const local = text.slice(0, at);
+  const rawDomain = text.slice(at + 1);
+  if (local === "") return { ok: false, reason: "the part before @ is empty" };
+  const localProblem = _localProblem(local);
+  if (localProblem) return { ok: false, reason: localProblem };
+  const domain = _domain(rawDomain);
+  if (typeof domain !== "string") return domain;
+  const address = `${local}@${domain}`;
+  if (Buffer.byteLength(address, "utf8") > MAX_MAILBOX_OCTETS) {
+    return { ok: false, reason: `it is longer than ${MAX_MAILBOX_OCTETS} octets` };
+  }
+  return {
+    address,
+    local,
+    domain,
+    unicodeDomain: domain.startsWith("[") ? domain : domainToUnicode(domain) || domain,
+    // deno-lint-ignore no-control-regex
+    smtputf8: /[^\x00-\x7f]/.test(local),
+  };
+}
+
+/** True when parseMailbox refused the input. */
+export function isMailboxProblem(m: Mailbox | MailboxProblem): m is MailboxProblem {
+  return (m as MailboxProblem).ok === false;
+}
+
+function _localProblem(local: string): string | undefined {
+  if (Buffer.byteLength(local, "utf8") > MAX_LOCAL_OCTETS) {
+    return `the part before @ is longer than ${MAX_LOCAL_OCTETS} octets`;
+  }
+  if (local.startsWith('"')) return _QUOTED.test(local) ? undefined : "the quoted part before @ is malformed";
+  if (local.split(".").every((atom) => _ATOM.test(atom))) return undefined;
+  if (/\.\./.test(local) || local.startsWith(".") || local.endsWith(".")) {
+    return "the part before @ has an empty dot-separated part (.. or a leading/trailing dot)";
+  }
+  if (/\s/.test(local)) return "the part before @ contains a space (quote it if that is really meant)";
+  return "the part before @ contains a character that needs quoting (such as @, ( ) [ ] \\ or a double quote)";
+}
+
+/** The ASCII domain or address literal, or why it is not one. */
+function _domain(raw: string): string | MailboxProblem {
+  if (raw === "") return { ok: false, reason: "the domain after @ is empty" };
+  const literal = /^\[(IPv6:)?(.+)\]$/i.exec(raw);
+  if (literal) {
+    const ok = literal[1] ? net.isIPv6(literal[2] ?? "") : net.isIPv4(literal[2] ?? "");
+    return ok ? raw : { ok: false, reason: "the address literal after @ is not [IPv4] or [IPv6:…]" };
+  }
+  if (raw.endsWith(".")) return { ok: false, reason: "the domain ends with a dot" };
+  if (raw.split(".").some((label) => label === "")) {
+    return { ok: false, reason: "the domain has an empty label (..)" };
+  }
+  // deno-lint-ignore no-control-regex
+  const ascii = /[^\x00-\x7f]/.test(raw) ? domainToASCII(raw) : raw.toLowerCase();
+  if (ascii === "") return { ok: false, reason: "the domain is not a valid internationalised name" };
+  if (ascii.length > 253 || !ascii.split(".").every((label) => _LABEL.test(label))) {
+    return { ok: false, reason: "the domain is not a valid host name (letters, digits and hyphens per label)" };
+  }
+  if (/^[\d.]+$/.test(ascii)) return { ok: false, reason: "a bare IP address needs brackets: user@[192.0.2.1]" };
+  return ascii;
+}
