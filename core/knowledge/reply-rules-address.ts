@@ -156,18 +156,20 @@ const _FALLBACK_RULES: readonly ReplyRule[] = [
     },
   },
   {
-    // Greylisting servers often say only "try again later"; 421 is excluded
-    // because a greylister keeps the session open, while 421 closes it.
-    id: "core.greylisted-wording",
+    // A bare "try again later" is what greylisters, rate limits (Exim's "Sorry, too busy. Try again
+    // later.") and local faults all say: no evidence of greylisting, and retrying in a loop would
+    // make a rate limit worse. The greylisting and rate rules before this one catch the telling words.
+    id: "core.deferred-try-later",
     stages: _ENVELOPE,
-    code: /^45\d$/,
+    code: /^4/,
     text: /(?:try|retry|come back)(?: again)? later/i,
     diagnosis: {
-      code: "envelope.greylisted",
-      title: "Deferred (probably greylisting)",
+      code: "envelope.temporary-failure",
+      title: "Deferred without a reason",
       cause:
-        "The server deferred this unknown sender/recipient pair, which is how greylisting answers a first attempt.",
-      next: "Retry in 5 to 15 minutes from the same IP with the same --from and --to; the retry should be accepted.",
+        "The server deferred the command without saying why: greylisting, a rate limit and a temporary fault all answer this way.",
+      next:
+        "Retry once after 15 to 30 minutes, not in a loop; if it is deferred again, ask the server's administrator what its log says for this sender.",
     },
   },
   {

@@ -32,14 +32,30 @@ const _SENDER_AUTHN_WORDING =
 const _ACCOUNT_BLOCKED_WORDING =
   /sending (?:is |has been )?(?:suspended|paused|disabled)|account (?:is |has been )?(?:suspended|restricted|blocked)|OutboundSpamException|restricted from sending|bad outbound sender/i;
 
+// Rate wording of Exim's ratelimit ACL ("Sender rate 5.5 / 1h", the specification's "Sorry, too
+// busy"), Postfix policy daemons (postfwd "max 100 requests per hour", policyd-rate-limit "Rate
+// limit reach", cluebringer "Message count quota"), rspamd ("Ratelimit … exceeded"), Exchange
+// ("receive limit", "server busy"), Gmail ("receiving mail too quickly"), Outlook.com (RP-00x),
+// SES ("Throttling failure") and Zoho ("Unusual sending activity").
 const _RATE_WORDING =
-  /throttl|rate[- ]limit|\brate (?:exceeded|that prevents)|sending rate|unusual rate|submission rate|(?:sending|message|send|recipient|daily) (?:quota|limit)|daily (?:user )?(?:sending|message)|too much mail|too many (?:messages|recipients|connections|emails|mails|sessions)|server busy|SubmissionQuotaExceeded|RecipientThresholdExceeded|exceeded the configured limit|unexpected volume|maximum credits/i;
+  /throttl|rate[- ]?limit|\brate (?:exceeded|that prevents)|(?:sender|sending|unusual|submission|connection|message|recipient) rate\b|(?:sending|messages?|send|recipients?|daily|hourly|receive|count) (?:quota|limit)|daily (?:user )?(?:sending|message)|too much mail|too many (?:messages|recipients|connections|emails|mails|sessions)|server busy|too busy|too quickly|SubmissionQuotaExceeded|RecipientThresholdExceeded|exceeded the configured limit|unexpected volume|maximum credits|\bmax(?:imum)? (?:of )?\d{1,9} (?:requests?|messages?|mails?|e-?mails?|recipients?|connections?) (?:per|an?|each|every|in)\b|limits for how many|unusual sending activity/i;
+
+// Greylisters' own words: postgrey/sqlgrey/milter-greylist ("Greylisted", "Greylisting in
+// action"), greylistd's Exim ACL ("is not yet authorized to deliver mail from"), Mimecast's
+// documented greylisting reply. "Try again later" alone is no evidence: rate limits and local
+// problems say it too.
+const _GREYLIST_WORDING =
+  /gr[ae]y[- ]?list|not yet authori[sz]ed to deliver|internal resource temporarily unavailable/i;
 
 const _MAILBOX_FULL_WORDING =
   /mailbox (?:is )?full|full mailbox|(?:mailbox|inbox|storage|disk) (?:quota|space)|over (?:quota|(?:the )?storage)|quota exceeded|exceeded (?:the |their |his |her |its )?(?:storage|quota)|out of storage|mailbox size limit|insufficient (?:storage|space) (?:in|for) (?:the )?mailbox|quota full/i;
 
 const _SIZE_WORDING =
   /too (?:big|large)|\bsize\b[^.;]{0,40}?\b(?:exceed|limit)|exceed[^.;]{0,40}?\bsize\b|message length|(?:message|mail|email) is larger/i;
+
+// Retrying soon raises the measured rate and prolongs the block: say so.
+const _NEXT_SLOW_DOWN =
+  "Do not retry at once (each attempt counts against the rate): wait for the limit's window to pass (often an hour, or 24 h for a daily quota), send fewer messages or recipients, or raise the limit with the server's administrator or provider.";
 
 const _NEXT_AUTHENTICATE =
   "Authenticate first (run an auth probe with --user/--secret) or send from a host the server relays for.";
@@ -219,7 +235,7 @@ const _LIMIT_RULES: readonly ReplyRule[] = [
     id: "core.greylisted",
     stages: _ENVELOPE,
     code: /^4/,
-    text: /gr[ae]y[- ]?list/i,
+    text: _GREYLIST_WORDING,
     diagnosis: {
       code: "envelope.greylisted",
       title: "Greylisted",
@@ -236,21 +252,21 @@ const _LIMIT_RULES: readonly ReplyRule[] = [
       code: "envelope.rate-limited",
       title: "Rate limit or quota exceeded",
       cause:
-        "The server is throttling this sender: a per-second rate, a daily quota or a recipients-per-message limit was exceeded.",
-      next:
-        "Slow down or wait for the quota window to reset (often 24 h), send to fewer recipients per message, or raise the limit in the provider's console.",
+        "The server is throttling this sender: a per-second or per-hour rate, a daily quota or a recipients-per-message limit was exceeded.",
+      next: _NEXT_SLOW_DOWN,
     },
   },
   {
+    // x.4.5 (Gmail/Microsoft quotas), 4.7.500 (Exchange Online), x.5.3 (too many recipients),
+    // 4.7.28 (Gmail rate), 5.2.121/5.2.122 (Exchange per-hour receive limits).
     id: "core.rate-limited-enhanced",
     stages: _ENVELOPE,
-    enhanced: /^(?:[45]\.4\.5|4\.7\.500|[45]\.5\.3|4\.7\.28)$/,
+    enhanced: /^(?:[45]\.4\.5|4\.7\.500|[45]\.5\.3|4\.7\.28|5\.2\.12[12])$/,
     diagnosis: {
       code: "envelope.rate-limited",
       title: "Rate limit or quota exceeded",
       cause: "The server is throttling this sender: its sending rate, daily quota or recipient count exceeded a limit.",
-      next:
-        "Slow down or wait for the quota window to reset (often 24 h), send to fewer recipients per message, or raise the limit in the provider's console.",
+      next: _NEXT_SLOW_DOWN,
     },
   },
   {
