@@ -1,0 +1,79 @@
+// How a run ends when the reader goes away, a signal arrives or the machine says no: quietly, with
+// its cleanups done and an exit code that says what happened — never "internal error".
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "../..");
+
+/** Runs the CLI with its stdout closed before it writes, in a private TMPDIR; returns code, stderr and leftovers. */
+function runWithClosedStdout(args: string[]): Promise<{ code: number | null; stderr: string; leftovers: string[] }> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "smtpilot-exits-"));
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "cli/smtpilot.ts"), ...args], {
+      cwd: root,
+      env: { ...process.env, TMPDIR: tmp },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout.destroy();
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (code) => {
+      const leftovers = fs.readdirSync(tmp).filter((f) => f.startsWith("smtpilot"));
+      fs.rmSync(tmp, { recursive: true, force: true });
+      resolve({ code, stderr, leftovers });
+    });
+  });
+}
+
+for (
+  const args of [
+    ["fixture", "--list"],
+    ["completions", "zsh"],
+    ["diagnose", "--fixture", "cert-expired", "--json"],
+    ["diagnose", "--fixture", "healthy-starttls", "--transcript"],
+  ]
+) {
+  test(`smtpilot ${args.join(" ")} into a closed pipe exits quietly with 141 and leaves nothing behind`, async () => {
+    const r = await runWithClosedStdout(args);
+    assert.equal(r.code, 141, r.stderr);
+    assert.doesNotMatch(r.stderr, /internal error|EPIPE|at .*\.ts:\d+/);
+    assert.deepEqual(r.leftovers, []);
+  });
+}
+
+for (const [signal, code] of [["SIGTERM", 143], ["SIGHUP", 129], ["SIGINT", 130]] as const) {
+  test(`diagnose --fixture stopped by ${signal} exits ${code} and removes the fixture's temp folder`, async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "smtpilot-exits-"));
+    // A scenario that keeps the run waiting, so the signal arrives mid-diagnosis.
+    const child = spawn(process.execPath, [
+      "--import",
+      "tsx",
+      path.join(root, "cli/smtpilot.ts"),
+      "diagnose",
+      "--fixture",
+      "stall-after-ehlo",
+      "--user",
+      "demo",
+      "--secret",
+      "env:PW",
+      "--timeout",
+      "30",
+    ], { cwd: root, env: { ...process.env, TMPDIR: tmp, PW: "x-secret-x" }, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    // Wait until the fixture's folder exists, then signal.
+    const ours = () => fs.readdirSync(tmp).filter((f) => f.startsWith("smtpilot"));
+    for (let i = 0; i < 200 && ours().length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.ok(ours().length > 0, "the fixture made its temp folder");
+    const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
+    child.kill(signal);
+    assert.equal(await closed, code, stderr);
+    assert.deepEqual(ours(), []);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+}
