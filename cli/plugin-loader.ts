@@ -1,59 +1,53 @@
 /**
- * Loads user plugins named with `--plugin PATH`. `.mjs`/`.js` load everywhere
- * (source, bundle, single binary) through `import()` of a file URL; `.cjs`
- * through `createRequire`; `.ts` when the runtime can import TypeScript
- * (tsx, Deno, Node 24's type stripping). A plugin that cannot be found,
- * imported or recognised becomes a failure naming it — never a crash.
+ * Loads the plugins of a run: the built-in ones (plugins/index.ts), then each
+ * `--plugin PATH` in command-line order. `.mjs`/`.js`/`.cjs` load everywhere
+ * (source, bundle, single binary); `.ts` wherever the runtime can import
+ * TypeScript (tsx, Deno, the binary's Node 24 for erasable syntax). A plugin
+ * that cannot be found, imported, recognised or set up becomes a failure
+ * naming it and its file — never a crash — and the run goes on without it.
  */
-import fs from "node:fs";
-import { createRequire } from "node:module";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { BUILTIN_PLUGINS } from "../plugins/index.ts";
-import { loadPlugins, type PluginFailure, Registry } from "../core/plugin.ts";
-
-/** Imports one plugin file and returns its plugin object (default export, or `plugin`). */
-async function _importPlugin(file: string): Promise<unknown> {
-  const abs = path.resolve(file);
-  if (!fs.existsSync(abs)) {
-    throw Object.assign(new Error(`Plugin file not found: ${abs}`), { code: "E_PLUGIN_NOT_FOUND" });
-  }
-  const mod = abs.endsWith(".cjs")
-    ? createRequire(abs)(abs)
-    : await import(pathToFileURL(abs).href) as Record<string, unknown>;
-  const candidate = (mod as Record<string, unknown>).default ?? (mod as Record<string, unknown>).plugin;
-  // A CommonJS module's default may itself hold the plugin under `plugin`.
-  return (candidate as { plugin?: unknown } | undefined)?.plugin ?? candidate;
-}
+import { PLUGIN_SETUP_LIMIT_MS, type PluginCandidate, Registry, setupPlugins } from "../core/plugin.ts";
+import { shown } from "../core/printable.ts";
+import { importPluginFile } from "./plugin-import.ts";
 
 /**
- * The registry with the built-in plugins and the user's, in that order, plus
- * the failures of the ones that did not load (to be shown on stderr).
+ * The registry with the built-in plugins and the user's, in that order (so
+ * a built-in name always wins), plus the failures and ignored registrations
+ * to show on stderr. `limitMs` bounds each file's import and each setup.
  */
-export async function loadAllPlugins(files: readonly string[] = []): Promise<Registry> {
-  const registry = await loadPlugins(BUILTIN_PLUGINS);
-  const imported: unknown[] = [];
-  const failures: PluginFailure[] = [];
+export async function loadAllPlugins(
+  files: readonly string[] = [],
+  options: { limitMs?: number } = {},
+): Promise<Registry> {
+  const limitMs = options.limitMs ?? PLUGIN_SETUP_LIMIT_MS;
+  const builtins: PluginCandidate[] = BUILTIN_PLUGINS.map((plugin) => ({ plugin, source: "built-in", builtin: true }));
+  const registry = await setupPlugins(builtins, new Registry(), { limitMs });
   for (const file of files) {
+    let plugin: unknown;
     try {
-      const plugin = await _importPlugin(file);
-      imported.push(plugin === undefined ? { name: file } : plugin);
+      plugin = await importPluginFile(file, limitMs);
     } catch (err) {
-      failures.push({
+      const e = err as { code?: string; message?: string };
+      registry.failures.push({
         plugin: file,
+        source: file,
         code: "E_PLUGIN_IMPORT",
-        message: `Loading plugin ${file} failed: ${(err as Error).message}`,
+        message: e.code === "E_PLUGIN_IMPORT" ? String(e.message) : `Loading plugin file ${shown(file, 160)} failed`,
       });
+      continue;
     }
+    await setupPlugins([{ plugin, source: file }], registry, { limitMs });
   }
-  await loadPlugins(imported, registry);
-  registry.failures.unshift(...failures);
   return registry;
 }
 
-/** Writes one line per failed plugin to stderr. */
+/** Writes one line per plugin left out, then one per registration ignored, to stderr. */
 export function reportPluginFailures(registry: Registry, write: (line: string) => void): void {
-  for (const f of registry.failures) write(`smtpilot: plugin ${f.plugin} not loaded (${f.code}): ${f.message}\n`);
+  for (const f of registry.failures) {
+    write(`smtpilot: plugin ${shown(f.plugin, 160)} not loaded (${f.code}): ${f.message}\n`);
+  }
+  for (const w of registry.warnings) write(`smtpilot: warning (${w.code}): ${w.message}\n`);
 }
 
 export { Registry };
