@@ -1,0 +1,199 @@
+/**
+ * Explains one SMTP reply: the code's meaning, the enhanced status code's
+ * IANA registry entry, temporary or permanent, the reason (the `bounce`
+ * vocabulary), the layer it points to, what the shared reply knowledge says
+ * (provider plugins first) and the one next step.
+ */
+import { classifyReason } from "../bounce/classify-reason.ts";
+import { type Reason, REASON_INFO, type ReasonLayer } from "../bounce/reasons.ts";
+import { describeEnhancedStatus, type EnhancedStatusMeaning } from "../enhanced-status/describe.ts";
+import { IANA_REGISTRY_SOURCE } from "../enhanced-status/iana-registry.ts";
+import type { ReplyRule, ReplyStage } from "../knowledge/reply-rule.ts";
+import { printable } from "../printable.ts";
+import { replyLine, replyText } from "../smtp/reply.ts";
+import { matchKnowledge } from "./knowledge-match.ts";
+import type { FoundReply } from "./parse-replies.ts";
+import { providerOf } from "./providers.ts";
+import { replyCodeMeaning } from "./reply-codes.ts";
+
+import { EXPLAIN_SCHEMA } from "./schema.ts";
+
+export { EXPLAIN_SCHEMA };
+
+/** How final a reply is. */
+export type ReplySeverity = "success" | "intermediate" | "temporary" | "permanent";
+
+/** One explained reply, as it appears in the document. */
+export interface ExplainedReply {
+  /** The reply as the server said it, one line (redacted, control characters made visible). */
+  reply: string;
+  code: number;
+  codeMeaning: string;
+  enhanced: {
+    code: string;
+    class: { code: string; summary: string; description: string };
+    subject: { code: string; summary: string; description: string } | null;
+    detail: { code: string; summary: string; description: string; reference: string } | null;
+  } | null;
+  severity: ReplySeverity;
+  permanent: boolean;
+  reason: Reason;
+  /** Which rule named the reason (`text:user-unknown`, `status:2.2`…). */
+  reasonRule: string;
+  hard: boolean;
+  layer: ReasonLayer | "greeting" | "ehlo";
+  /** The stage the input named, or the one the knowledge matched best. */
+  stage: ReplyStage;
+  stageNamed: boolean;
+  knowledge: { code: string; rule: string; title: string; cause: string; next: string; specific: boolean } | null;
+  provider: { id: string; name: string } | null;
+  next: string;
+}
+
+/** The whole document. */
+export interface ExplainDocument {
+  schema: typeof EXPLAIN_SCHEMA;
+  mode: "offline";
+  registry: { url: string; lastUpdated: string };
+  replies: ExplainedReply[];
+}
+
+function _enhanced(meaning: EnhancedStatusMeaning | undefined): ExplainedReply["enhanced"] {
+  if (!meaning) return null;
+  const pick = ({ code, summary, description }: { code: string; summary: string; description: string }) => ({
+    code,
+    summary,
+    description,
+  });
+  return {
+    code: meaning.code,
+    class: pick(meaning.class),
+    subject: meaning.subject ? pick(meaning.subject) : null,
+    detail: meaning.detail ? { ...pick(meaning.detail), reference: meaning.detail.reference } : null,
+  };
+}
+
+function _severity(code: number): ReplySeverity {
+  if (code < 300) return "success";
+  if (code < 400) return "intermediate";
+  return code < 500 ? "temporary" : "permanent";
+}
+
+const _STAGE_LAYER: Record<ReplyStage, ExplainedReply["layer"]> = {
+  greeting: "greeting",
+  ehlo: "ehlo",
+  helo: "ehlo",
+  starttls: "tls",
+  auth: "auth",
+  mail: "envelope",
+  rcpt: "envelope",
+  data: "envelope",
+};
+
+/** Explains one found reply. `pluginRules` are the loaded plugins' reply rules; `redact` cleans echoed text. */
+export function explainReply(
+  found: FoundReply,
+  pluginRules: readonly ReplyRule[] = [],
+  redact: (text: string) => string = (t) => t,
+  forcedStage?: ReplyStage,
+): ExplainedReply {
+  const { reply } = found;
+  const text = replyText(reply);
+  const severity = _severity(reply.code);
+  const enhancedCode = reply.enhanced ?? /#([245]\.\d{1,3}\.\d{1,3})\b/.exec(text)?.[1];
+  const stageGiven = forcedStage ?? found.stage;
+  const provider = providerOf(`${text} ${found.source}`);
+  const base = {
+    reply: printable(redact(replyLine(reply)), 1000),
+    code: reply.code,
+    codeMeaning: replyCodeMeaning(reply.code),
+    enhanced: _enhanced(enhancedCode ? describeEnhancedStatus(enhancedCode) : undefined),
+    severity,
+    permanent: severity === "permanent",
+    provider: provider ? { id: provider.id, name: provider.name } : null,
+  };
+  if (severity === "success" || severity === "intermediate") {
+    return {
+      ...base,
+      reason: "delivered",
+      reasonRule: "status:success",
+      hard: false,
+      layer: "none",
+      stage: stageGiven ?? "data",
+      stageNamed: stageGiven !== undefined,
+      knowledge: null,
+      next: severity === "success"
+        ? "Accepted by that server (queued), which is not delivery: watch for a bounce or check placement."
+        : "The server waits for more input; this is not an error.",
+    };
+  }
+  const classified = classifyReason({
+    replyCode: reply.code,
+    text,
+    ...(enhancedCode ? { status: enhancedCode } : {}),
+  });
+  const match = matchKnowledge(reply, stageGiven, pluginRules, redact);
+  const info = REASON_INFO[classified.reason];
+  const layer = info.layer !== "none" ? info.layer : _STAGE_LAYER[match.stage];
+  // Provider knowledge (a plugin's rule) and specific core wording beat the reason's generic advice.
+  const next = match.fromPlugin || (match.specific && classified.reason === "undefined")
+    ? match.interpretation.next
+    : match.specific && _agrees(match.interpretation.code, classified.reason)
+    ? match.interpretation.next
+    : info.next;
+  const knowledgeTitle = match.interpretation.summary.split(": ")[0] ?? "";
+  return {
+    ...base,
+    reason: classified.reason,
+    reasonRule: classified.rule,
+    hard: classified.hard,
+    layer,
+    stage: match.stage,
+    stageNamed: stageGiven !== undefined,
+    knowledge: {
+      code: match.interpretation.code,
+      rule: match.interpretation.rule,
+      title: knowledgeTitle,
+      cause: match.interpretation.cause,
+      next: match.interpretation.next,
+      specific: match.specific,
+    },
+    next,
+  };
+}
+
+// The knowledge's advice is written for the sender's own session (diagnose); it fits a
+// reply when the knowledge and the reason name the same thing.
+const _AGREEING: Readonly<Record<string, readonly Reason[]>> = {
+  "auth.": ["smtpauth", "tlsrequired", "ratelimited", "suspend"],
+  "tls.": ["tlsrequired", "securityerror"],
+  "envelope.relay-denied": ["norelaying"],
+  "envelope.auth-required": ["smtpauth"],
+  "envelope.tls-required": ["tlsrequired"],
+  "envelope.sender-rejected": ["rejected"],
+  "envelope.greylisted": ["greylisted"],
+  "envelope.rate-limited": ["ratelimited"],
+  "envelope.size-exceeded": ["emailtoolarge"],
+  "envelope.mailbox-full": ["mailboxfull"],
+  "envelope.recipient-unknown": ["userunknown", "hostunknown"],
+  "greeting.": ["blocked", "requireptr", "badreputation", "ratelimited"],
+};
+
+function _agrees(code: string, reason: Reason): boolean {
+  return Object.entries(_AGREEING).some(([prefix, reasons]) => code.startsWith(prefix) && reasons.includes(reason));
+}
+
+/** Builds the document for every found reply. */
+export function explainReplies(
+  found: readonly FoundReply[],
+  pluginRules: readonly ReplyRule[] = [],
+  redact: (text: string) => string = (t) => t,
+  forcedStage?: ReplyStage,
+): ExplainDocument {
+  return {
+    schema: EXPLAIN_SCHEMA,
+    mode: "offline",
+    registry: { url: IANA_REGISTRY_SOURCE.url, lastUpdated: IANA_REGISTRY_SOURCE.lastUpdated },
+    replies: found.map((f) => explainReply(f, pluginRules, redact, forcedStage)),
+  };
+}

@@ -1,0 +1,47 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { runCli } from "../helpers/cli.ts";
+
+function runWithStdin(args: string[], stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", path.resolve("cli/smtpilot.ts"), ...args]);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (b) => (stdout += b));
+    child.stderr.on("data", (b) => (stderr += b));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+test("smtpilot explain prints the mode first and exits 0", async () => {
+  const r = await runCli(["explain", "550 5.1.1 <a@b.example>: Recipient address rejected: User unknown"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout.split("\n")[0] ?? "", /offline/);
+});
+
+test("smtpilot explain --json prints smtpilot.explain/1 with one entry per reply from stdin", async () => {
+  const r = await runWithStdin(["explain", "--json"], "550-5.7.26 a\n550 5.7.26 b\n451 4.7.1 greylisted\n");
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.equal(doc.schema, "smtpilot.explain/1");
+  assert.equal(doc.mode, "offline");
+  assert.deepEqual(doc.replies.map((x: { code: number }) => x.code), [550, 451]);
+  assert.equal(doc.replies[1].reason, "greylisted");
+});
+
+test("smtpilot explain exits 2 when the input holds no reply, or a flag is wrong", async () => {
+  assert.equal((await runCli(["explain", "no code here"])).code, 2);
+  assert.equal((await runCli(["explain", "--stage", "nope", "550 x"])).code, 2);
+  const json = await runCli(["explain", "--json", "nothing"]);
+  assert.equal(json.code, 2);
+  assert.equal(JSON.parse(json.stdout).schema, "smtpilot.error/1");
+});
+
+test("smtpilot explain makes control characters in a hostile reply visible", async () => {
+  const r = await runCli(["explain", "550 5.1.1 \x1b[31mred\x1b[0m user unknown"]);
+  assert.equal(r.code, 0);
+  assert.doesNotMatch(r.stdout, /\x1b/);
+});
