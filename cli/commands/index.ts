@@ -7,12 +7,14 @@
 import type { CommandSpec, GroupSpec } from "../command-spec.ts";
 import { completionsSpec } from "./completions.spec.ts";
 import { diagnoseSpec } from "./diagnose.spec.ts";
+import { domainSpec } from "./domain.spec.ts";
 import { explainSpec } from "./explain.spec.ts";
 import { fixtureSpec } from "./fixture.spec.ts";
 
 /** The command tree. */
 export const COMMANDS: readonly (CommandSpec | GroupSpec)[] = [
   diagnoseSpec,
+  domainSpec,
   explainSpec,
   fixtureSpec,
   completionsSpec,

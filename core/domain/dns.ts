@@ -49,6 +49,8 @@ export interface QueryLogEntry {
   name: string;
   type: RrType;
   status: DnsResult<unknown>["status"];
+  /** The failure code when status is "error" (ETIMEOUT, ESERVFAIL, ECONNREFUSED…). */
+  code?: string;
   ms: number;
 }
 
@@ -89,6 +91,7 @@ export function cachedDns(inner: DnsClient, now: () => number = () => performanc
           code: String((err as NodeJS.ErrnoException)?.code ?? "EFAIL"),
         })).then((result) => {
           entry.status = result.status;
+          if (result.status === "error") entry.code = result.code;
           entry.ms = Math.round(now() - start);
           return result;
         });
@@ -108,8 +111,8 @@ const _TRIES = 2;
  * `IP[:PORT]`, through c-ares: one query per call, no search list, no
  * hosts file — what a receiving mail server sees.
  */
-export function systemDns(server?: string): DnsClient {
-  const resolver = new dns.promises.Resolver({ timeout: DNS_TIMEOUT_MS, tries: _TRIES });
+export function systemDns(server?: string, timeoutMs = DNS_TIMEOUT_MS): DnsClient {
+  const resolver = new dns.promises.Resolver({ timeout: timeoutMs, tries: _TRIES });
   if (server !== undefined) resolver.setServers([server]);
   const ask = (name: string, type: RrType): Promise<unknown[]> => {
     switch (type) {

@@ -1,0 +1,48 @@
+/**
+ * The definition of `smtpilot domain`: the sender-domain audit's flags with
+ * their validators, once, for the command line and the MCP tool alike.
+ */
+import type { CommandSpec } from "../command-spec.ts";
+import { secondsOption } from "../usage.ts";
+
+/** `smtpilot domain`. */
+export const domainSpec: CommandSpec = {
+  name: "domain",
+  summary: "Audit a sender domain's DNS: SPF, DKIM, DMARC, MX, PTR, MTA-STS, TLS-RPT, BIMI (DNS lookups only, no mail)",
+  effect: "network",
+  json: { schema: "smtpilot.domain/1" },
+  args: [{ name: "domain", description: "the sender domain to audit (the part after @ in From)", required: true }],
+  options: [
+    { flags: "--ip <address>", description: "sending server IP: evaluate SPF for it and check its reverse DNS" },
+    { flags: "--sender <address>", description: "MAIL FROM for the SPF evaluation (default: postmaster@DOMAIN)" },
+    { flags: "--helo <name>", description: "HELO name for the SPF evaluation (default: DOMAIN)" },
+    {
+      flags: "--selector <name>",
+      description: "DKIM selector to check (repeatable; default: the message's, or common ones)",
+      repeatable: true,
+    },
+    {
+      flags: "--message <file>",
+      description: "a message file (.eml): its DKIM-Signature gives the selector and is verified",
+      complete: "file",
+    },
+    { flags: "--fetch-policy", description: "fetch the MTA-STS policy over HTTPS (certificate verified)" },
+    { flags: "--resolver <ip[:port]>", description: "use this DNS server instead of the system's" },
+    {
+      flags: "--timeout <seconds>",
+      description: "per-query DNS timeout in seconds, at most 600 (default: 2.5, two tries)",
+      parse: secondsOption("--timeout"),
+    },
+  ],
+  examples: [
+    "smtpilot domain example.com",
+    "smtpilot domain example.com --ip 192.0.2.25 --sender bounces@example.com --helo mail.example.com",
+    "smtpilot domain example.com --selector s1 --selector s2",
+    "smtpilot domain example.com --message ./sent.eml --json",
+    "smtpilot domain example.com --fetch-policy --resolver 1.1.1.1",
+  ],
+  notes: "Exit codes: 0 no error finding (warnings allowed), 1 at least one error finding,\n" +
+    "2 usage error, 3 environment error, 70 internal error (a bug).\n" +
+    "Finding codes are listed in the README (domain findings).",
+  load: async () => (await import("./domain.ts")).runDomain,
+};

@@ -1,0 +1,107 @@
+/**
+ * `smtpilot domain`: validates every flag before the first lookup, runs the
+ * audit over the system's resolver (or `--resolver`), and returns the
+ * `smtpilot.domain/1` document and its text rendering; exit 1 when any
+ * finding is an error.
+ */
+import net from "node:net";
+import { isMailboxProblem, parseMailbox } from "../../core/address.ts";
+import { auditDomain, hasErrors } from "../../core/domain/audit.ts";
+import { DNS_TIMEOUT_MS, systemDns } from "../../core/domain/dns.ts";
+import { httpsPolicyFetcher } from "../../core/domain/policy-fetch.ts";
+import { UsageError } from "../../core/errors.ts";
+import { EXIT_FINDINGS, EXIT_OK } from "../../core/exit.ts";
+import { readSmallFile } from "../../core/files.ts";
+import { shown } from "../../core/printable.ts";
+import { renderDomainText } from "../../core/reporters/domain-text.ts";
+import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
+import { hostValue, resolverAddress } from "../validate.ts";
+
+/** The parsed flags of `domain`. */
+export interface DomainFlags {
+  ip?: string;
+  sender?: string;
+  helo?: string;
+  selector?: string[];
+  message?: string;
+  fetchPolicy?: true;
+  resolver?: string;
+  timeout?: number;
+  json?: true;
+}
+
+/** A message file larger than this is not one message. */
+export const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
+
+/** Runs the command. */
+export async function runDomain(input: CommandInput, ctx: RunContext): Promise<CommandResult> {
+  const flags = input.options as unknown as DomainFlags;
+  const domain = domainArgument(String(input.args[0] ?? ""));
+  const ip = flags.ip === undefined ? undefined : _ip(flags.ip);
+  const sender = flags.sender === undefined ? undefined : _sender(flags.sender);
+  const helo = flags.helo === undefined ? undefined : hostValue("--helo", flags.helo);
+  if ((sender !== undefined || helo !== undefined) && ip === undefined) {
+    throw new UsageError("--sender and --helo are used to evaluate SPF for --ip; give --ip too");
+  }
+  const selectors = (flags.selector ?? []).map(_selector);
+  const message = flags.message === undefined
+    ? undefined
+    : readSmallFile(flags.message, { what: "--message", maxBytes: MAX_MESSAGE_BYTES });
+  const resolver = flags.resolver === undefined ? undefined : resolverAddress(flags.resolver);
+  const timeoutMs = flags.timeout ?? DNS_TIMEOUT_MS;
+  const report = await auditDomain({
+    domain,
+    ...(ip !== undefined ? { ip } : {}),
+    ...(sender !== undefined ? { sender } : {}),
+    ...(helo !== undefined ? { helo } : {}),
+    selectors,
+    ...(message !== undefined ? { message } : {}),
+    ...(flags.fetchPolicy
+      ? { fetchPolicy: (dns) => httpsPolicyFetcher({ dns, timeoutMs: Math.max(timeoutMs, 10_000) }) }
+      : {}),
+    onProgress: (text) => ctx.progress(text),
+  }, systemDns(resolver, timeoutMs));
+  ctx.progress("");
+  return {
+    exitCode: hasErrors(report) ? EXIT_FINDINGS : EXIT_OK,
+    document: report,
+    text: renderDomainText(report),
+  };
+}
+
+/** The DOMAIN argument: a domain name (an internationalised one in ASCII form), not an address or an IP. */
+export function domainArgument(value: string): string {
+  const v = value.trim();
+  if (v.includes("@")) {
+    throw new UsageError(`Invalid domain ${shown(value)}: give the domain only (the part after @)`);
+  }
+  if (net.isIP(v.replace(/^\[|\]$/g, "")) !== 0) {
+    throw new UsageError(
+      `Invalid domain ${shown(value)}: expected a domain name, not an IP address (use --ip for that)`,
+    );
+  }
+  const ascii = hostValue("domain", v).replace(/\.$/, "").toLowerCase();
+  if (!ascii.includes(".")) throw new UsageError(`Invalid domain ${shown(value)}: expected a name such as example.com`);
+  return ascii;
+}
+
+function _ip(value: string): string {
+  const v = value.trim().replace(/^\[|\]$/g, "");
+  if (net.isIP(v) === 0) throw new UsageError(`Invalid --ip ${shown(value)}: expected an IPv4 or IPv6 address`);
+  return v;
+}
+
+function _sender(value: string): string {
+  if (value === "" || value === "<>") return "";
+  const m = parseMailbox(value.replace(/^<(.*)>$/, "$1"));
+  if (isMailboxProblem(m)) throw new UsageError(`Invalid --sender ${shown(value)}: ${m.reason}`);
+  return m.address;
+}
+
+function _selector(value: string): string {
+  const v = value.trim();
+  if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(v) || v.length > 200) {
+    throw new UsageError(`Invalid --selector ${shown(value)}: expected a DKIM selector such as s1 or selector1`);
+  }
+  return v.toLowerCase();
+}

@@ -1,0 +1,202 @@
+/**
+ * The domain audit: SPF, DKIM, DMARC, MX, PTR, MTA-STS, TLS-RPT and BIMI of
+ * one sender domain, every check started at once over one cached resolver
+ * (so independent lookups run in parallel and none is made twice), findings
+ * gathered in check order into the `smtpilot.domain/1` document. DNS lookups
+ * only: no connection to a mail server, no mail.
+ */
+import { EnvironmentError } from "../errors.ts";
+import { cachedDns, type DnsClient, normalName } from "./dns.ts";
+import { auditDkimKeys, COMMON_SELECTORS } from "./dkim-key.ts";
+import { dkimSignatures, splitMessage, verifyDkim } from "./dkim-verify.ts";
+import { lookupDmarc } from "./dmarc.ts";
+import { auditBimi } from "./bimi.ts";
+import { type Finding, finding } from "./finding.ts";
+import { auditMtaSts, type PolicyFetcher } from "./mta-sts.ts";
+import { auditMx } from "./mx.ts";
+import { orgDomain } from "./org-domain.ts";
+import { auditPtr } from "./ptr.ts";
+import { auditSpf } from "./spf-audit.ts";
+import type { SpfResult, SpfTraceEntry } from "./spf-check.ts";
+import type { SpfNode } from "./spf-tree.ts";
+import { auditTlsRpt } from "./tls-rpt.ts";
+
+/** Version tag of the audit document. */
+export const DOMAIN_SCHEMA = "smtpilot.domain/1";
+
+/** What to audit. */
+export interface DomainAuditOptions {
+  domain: string;
+  ip?: string;
+  sender?: string;
+  helo?: string;
+  selectors?: readonly string[];
+  /** A message file's bytes: its DKIM-Signature gives selectors and is verified. */
+  message?: Buffer;
+  /** Fetches the MTA-STS policy over HTTPS; absent means the policy is not fetched. */
+  fetchPolicy?: (dns: DnsClient) => PolicyFetcher;
+  onProgress?: (check: string) => void;
+  now?: () => number;
+}
+
+/** The SPF include tree as the document shows it. */
+export interface SpfTreeView {
+  domain: string;
+  via: string;
+  status: SpfNode["status"];
+  record?: string;
+  lookups: number;
+  children: SpfTreeView[];
+}
+
+/** The `smtpilot.domain/1` document. */
+export interface DomainReport {
+  schema: typeof DOMAIN_SCHEMA;
+  mode: "dns-lookups";
+  domain: string;
+  orgDomain: string;
+  findings: Finding[];
+  /** check_host() for `--ip`. */
+  spf?: { result: SpfResult; explanation?: string; trace: SpfTraceEntry[] };
+  spfTree: { lookups: number; voidLookups: number; tree: SpfTreeView };
+  dkim: { selectors: string[]; guessed: boolean };
+  dmarc?: { record: string; policy: string; fallback: boolean };
+  dns: { queries: number; ms: number };
+  summary: { errors: number; warnings: number; info: number };
+}
+
+/** Runs every check of the audit. */
+export async function auditDomain(options: DomainAuditOptions, inner: DnsClient): Promise<DomainReport> {
+  const now = options.now ?? (() => performance.now());
+  const started = now();
+  const dns = cachedDns(inner, now);
+  const domain = normalName(options.domain);
+  const progress = options.onProgress ?? (() => {});
+  const message = options.message ? splitMessage(options.message) : undefined;
+  const signatures = message ? dkimSignatures(message.headers) : [];
+  const fromMessage = [...new Set(signatures.filter((s) => s.domain === domain).map((s) => s.selector))];
+  const guessed = (options.selectors ?? []).length === 0 && fromMessage.length === 0;
+  const selectors = (options.selectors ?? []).length > 0
+    ? [...new Set(options.selectors)]
+    : fromMessage.length > 0
+    ? fromMessage
+    : [...COMMON_SELECTORS];
+
+  let done = 0;
+  const total = 9;
+  const check = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+    const result = await run();
+    progress(`${++done} of ${total} checks done (${name})`);
+    return result;
+  };
+  progress(`looking up ${domain}…`);
+  const spfP = check("SPF", () =>
+    auditSpf(
+      dns,
+      domain,
+      options.ip === undefined ? undefined : {
+        ip: options.ip,
+        ...(options.sender !== undefined ? { sender: options.sender } : {}),
+        ...(options.helo !== undefined ? { helo: options.helo } : {}),
+      },
+    ));
+  const dkimP = check("DKIM", () => auditDkimKeys(dns, domain, selectors, guessed));
+  const signedP = check("DKIM signatures", async () => {
+    if (!message) return [];
+    if (signatures.length === 0) return [finding("dkim.no-signature", "The message has no DKIM-Signature header")];
+    const results = await Promise.all(signatures.map((s) => verifyDkim(dns, message.headers, message.body, s)));
+    return results.map((r) => {
+      const ev = [`d=${r.signature.domain} s=${r.signature.selector} a=${r.signature.algorithm}`, r.detail];
+      if (r.result === "pass") {
+        return finding("dkim.signature-valid", `The DKIM signature by ${r.signature.domain} verifies`, ev);
+      }
+      if (r.result === "body-hash-mismatch") {
+        return finding("dkim.body-hash-mismatch", "The message body changed after it was signed", ev);
+      }
+      if (r.result === "temperror") return finding("domain.dns-error", `The DKIM key lookup failed: ${r.detail}`, ev);
+      return finding(
+        "dkim.signature-invalid",
+        `The DKIM signature by ${r.signature.domain} does not verify: ${r.detail}`,
+        ev,
+      );
+    });
+  });
+  const dmarcP = check("DMARC", () => lookupDmarc(dns, domain));
+  const mxP = check("MX", () => auditMx(dns, domain));
+  const ptrP = check("PTR", () => (options.ip === undefined ? Promise.resolve([]) : auditPtr(dns, options.ip)));
+  const stsP = check("MTA-STS", async () => auditMtaSts(dns, domain, (await mxP).hosts, options.fetchPolicy?.(dns)));
+  const rptP = check("TLS-RPT", () => auditTlsRpt(dns, domain));
+  const bimiP = check("BIMI", async () => auditBimi(dns, domain, await dmarcP));
+  const [spf, dkim, signed, dmarc, mx, ptr, sts, rpt, bimi] = await Promise.all([
+    spfP,
+    dkimP,
+    signedP,
+    dmarcP,
+    mxP,
+    ptrP,
+    stsP,
+    rptP,
+    bimiP,
+  ]);
+  progress("");
+  if (dns.log.length > 0 && dns.log.every((q) => q.status === "error")) {
+    const codes = [...new Set(dns.log.map((q) => q.code ?? "error"))].join(", ");
+    throw new EnvironmentError(`No DNS query was answered (${codes}): check the resolver or the network`, "E_DNS");
+  }
+
+  const findings: Finding[] = [];
+  if (mx.nxdomain && spf.tree.status === "none" && !dmarc.record) {
+    findings.push(finding("domain.nxdomain", `${domain} does not exist in DNS`, [`${domain}: NXDOMAIN`]));
+  }
+  findings.push(
+    ...spf.findings,
+    ...dkim.findings,
+    ...signed,
+    ...dmarc.findings,
+    ...mx.findings,
+    ...ptr,
+    ...sts,
+    ...rpt,
+    ...bimi,
+  );
+  const count = (s: Finding["severity"]) => findings.filter((f) => f.severity === s).length;
+  return {
+    schema: DOMAIN_SCHEMA,
+    mode: "dns-lookups",
+    domain,
+    orgDomain: orgDomain(domain),
+    findings,
+    ...(spf.check
+      ? {
+        spf: {
+          result: spf.check.result,
+          ...(spf.check.explanation !== undefined ? { explanation: spf.check.explanation } : {}),
+          trace: spf.check.trace,
+        },
+      }
+      : {}),
+    spfTree: { lookups: spf.lookups, voidLookups: spf.voidLookups, tree: _view(spf.tree) },
+    dkim: { selectors, guessed },
+    ...(dmarc.record && dmarc.policy
+      ? { dmarc: { record: dmarc.record.text, policy: dmarc.policy, fallback: dmarc.fallback } }
+      : {}),
+    dns: { queries: dns.log.length, ms: Math.round(now() - started) },
+    summary: { errors: count("error"), warnings: count("warning"), info: count("info") },
+  };
+}
+
+function _view(n: SpfNode): SpfTreeView {
+  return {
+    domain: n.domain,
+    via: n.via,
+    status: n.status,
+    ...(n.text !== undefined ? { record: n.text } : {}),
+    lookups: n.lookups,
+    children: n.children.map(_view),
+  };
+}
+
+/** True when the audit found an error (exit 1). */
+export function hasErrors(report: DomainReport): boolean {
+  return report.summary.errors > 0;
+}
