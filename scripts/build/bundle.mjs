@@ -1,15 +1,18 @@
 #!/usr/bin/env node
-// Bundles the CLI and every dependency into one CommonJS file, dist/smtpilot.cjs:
-// the file the benchmarks time and the single binary embeds (Node SEA needs CommonJS).
+// Bundles the CLI and every dependency into one CommonJS file, dist/smtpilot.cjs (or the file
+// given with --outfile): the file the benchmarks time and the single binary embeds (Node SEA
+// needs CommonJS). It runs on any Node >= 24.
 import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const at = process.argv.indexOf("--outfile");
+const outfile = at > 0 ? path.resolve(process.argv[at + 1] ?? "") : path.join(root, "dist/smtpilot.cjs");
 
 await build({
   entryPoints: [path.join(root, "cli/smtpilot.ts")],
-  outfile: path.join(root, "dist/smtpilot.cjs"),
+  outfile,
   bundle: true,
   platform: "node",
   format: "cjs",
@@ -21,4 +24,4 @@ await build({
   define: { SMTPILOT_BUILD: JSON.stringify("bundle") },
   logLevel: "warning",
 });
-console.log("built dist/smtpilot.cjs");
+console.log(`built ${path.relative(process.cwd(), outfile)}`);

@@ -1,6 +1,6 @@
 // Smoke suite for the single executable: builds dist/smtpilot-<os>-<arch> with the real build
 // script, then runs it from an empty folder with a PATH that has no node, as a user would.
-import { before, test } from "node:test";
+import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -12,6 +12,8 @@ import { FIXTURE_DEMO_SECRET } from "../../fixtures/index.ts";
 const root = process.cwd();
 const binary = path.join(root, "dist", `smtpilot-${process.platform}-${process.arch}`);
 const empty = fs.mkdtempSync(path.join(os.tmpdir(), "smtpilot-bin-"));
+
+after(() => fs.rmSync(empty, { recursive: true, force: true }));
 
 before(() => {
   execFileSync(process.execPath, ["scripts/build/binary.mjs"], { stdio: "ignore" });
@@ -89,4 +91,68 @@ test("the binary lists fixture scenarios and prints completions", async () => {
   const bash = await run(["completions", "bash"]);
   assert.equal(bash.code, 0);
   assert.match(bash.stdout, /complete -F _smtpilot smtpilot/);
+});
+
+test("the binary loads a .cjs plugin written as module.exports and a .ts plugin in erasable TypeScript", async () => {
+  const cjs = path.join(empty, "plain.cjs");
+  fs.writeFileSync(
+    cjs,
+    "module.exports = { name: 'plain', version: '1', setup(api) { api.addReporter({ name: 'plain', render: () => 'cjs ok\\n' }); } };",
+  );
+  const ts = path.join(empty, "typed.ts");
+  fs.writeFileSync(
+    ts,
+    [
+      "interface Options { suffix: string }",
+      "type Report = { verdict: { status: string } };",
+      "const options: Options = { suffix: '!' };",
+      "export default {",
+      "  name: 'typed', version: '1',",
+      "  setup(api: { addReporter(r: { name: string; render(r: Report): string }): void }): void {",
+      "    api.addReporter({ name: 'typed', render: (r: Report): string => `ts ${r.verdict.status}${options.suffix}\\n` });",
+      "  },",
+      "} satisfies { name: string; version: string };",
+    ].join("\n"),
+  );
+  const r = await run([
+    "--plugin",
+    cjs,
+    "--plugin",
+    ts,
+    "diagnose",
+    "--fixture",
+    "healthy-starttls",
+    "--reporter",
+    "typed",
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, "ts pass!\n");
+  assert.equal(r.stderr, "");
+});
+
+test("the binary refuses a .ts plugin with an enum (not erasable), naming the file, line and column", async () => {
+  const file = path.join(empty, "with-enum.ts");
+  fs.writeFileSync(file, "export default { name: 'e', version: '1', setup() {} };\nenum Level { Low, High }\n");
+  const r = await run(["--plugin", file, "diagnose", "--fixture", "healthy-starttls", "--json"]);
+  assert.equal(r.code, 0);
+  assert.equal(JSON.parse(r.stdout).verdict.status, "pass");
+  const line = r.stderr.trim();
+  assert.match(line, /E_PLUGIN_IMPORT/);
+  assert.ok(line.includes(file), line);
+  assert.match(line, /line 2, column 1\b/);
+  assert.match(line, /enum/);
+});
+
+test("the binary names a syntax error's line and column and refuses a folder without its own build paths", async () => {
+  const bad = path.join(empty, "syntax.mjs");
+  fs.writeFileSync(bad, "export default {\n  name: 'x',\n  setup() { let a = ; }\n};\n");
+  const folder = path.join(empty, "folder.mjs");
+  fs.mkdirSync(folder, { recursive: true });
+  const r = await run(["--plugin", bad, "--plugin", folder, "diagnose", "--fixture", "healthy-starttls"]);
+  assert.equal(r.code, 0);
+  const lines = r.stderr.trim().split("\n");
+  assert.equal(lines.length, 2, r.stderr);
+  assert.match(lines.find((l) => l.includes("syntax.mjs")) ?? "", /line 3, column 21/);
+  assert.ok(lines.some((l) => l.includes(folder) && l.includes("E_PLUGIN_IMPORT")), r.stderr);
+  assert.ok(!r.stderr.includes(root) && !r.stderr.includes("smtpilot.cjs"), r.stderr);
 });
