@@ -5,6 +5,7 @@
  * line, the completion scripts and the MCP server pick it up from this list.
  */
 import type { CommandSpec, GroupSpec } from "../command-spec.ts";
+import { alignSpec } from "./align.spec.ts";
 import { completionsSpec } from "./completions.spec.ts";
 import { diagnoseSpec } from "./diagnose.spec.ts";
 import { domainSpec } from "./domain.spec.ts";
@@ -15,6 +16,7 @@ import { fixtureSpec } from "./fixture.spec.ts";
 export const COMMANDS: readonly (CommandSpec | GroupSpec)[] = [
   diagnoseSpec,
   domainSpec,
+  alignSpec,
   explainSpec,
   fixtureSpec,
   completionsSpec,

@@ -1,0 +1,59 @@
+/**
+ * `smtpilot align`: validates the identities, looks up the From domain's
+ * DMARC record and returns the `smtpilot.align/1` document and its table.
+ */
+import { isMailboxProblem, parseMailbox } from "../../core/address.ts";
+import { checkAlignment } from "../../core/align/align.ts";
+import { renderAlignText } from "../../core/align/align-text.ts";
+import { DNS_TIMEOUT_MS, systemDns } from "../../core/domain/dns.ts";
+import { UsageError } from "../../core/errors.ts";
+import { EXIT_FINDINGS, EXIT_OK } from "../../core/exit.ts";
+import { hasControl, shown } from "../../core/printable.ts";
+import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
+import { resolverAddress } from "../validate.ts";
+import { domainArgument } from "./domain.ts";
+
+/** The parsed flags of `align`. */
+export interface AlignFlags {
+  from?: string;
+  envelopeFrom?: string;
+  authUser?: string;
+  dkimDomain?: string;
+  returnPath?: string;
+  resolver?: string;
+  timeout?: number;
+}
+
+/** Runs the command. */
+export async function runAlign(input: CommandInput, ctx: RunContext): Promise<CommandResult> {
+  const flags = input.options as unknown as AlignFlags;
+  if (flags.from === undefined) throw new UsageError("Missing --from: the header From address to check");
+  const from = _address("--from", flags.from);
+  const envelopeFrom = flags.envelopeFrom === undefined ? undefined : _address("--envelope-from", flags.envelopeFrom);
+  const returnPath = flags.returnPath === undefined ? undefined : _address("--return-path", flags.returnPath);
+  const dkimDomain = flags.dkimDomain === undefined ? undefined : domainArgument(flags.dkimDomain);
+  if (flags.authUser !== undefined && (flags.authUser.trim() === "" || hasControl(flags.authUser))) {
+    throw new UsageError("Invalid --auth-user: empty, or holds control characters");
+  }
+  const resolver = flags.resolver === undefined ? undefined : resolverAddress(flags.resolver);
+  ctx.progress("looking up DMARC…");
+  const report = await checkAlignment({
+    from,
+    ...(envelopeFrom !== undefined ? { envelopeFrom } : {}),
+    ...(returnPath !== undefined ? { returnPath } : {}),
+    ...(dkimDomain !== undefined ? { dkimDomain } : {}),
+    ...(flags.authUser !== undefined ? { authUser: flags.authUser.trim() } : {}),
+  }, systemDns(resolver, flags.timeout ?? DNS_TIMEOUT_MS));
+  ctx.progress("");
+  return {
+    exitCode: report.summary.errors > 0 ? EXIT_FINDINGS : EXIT_OK,
+    document: report,
+    text: renderAlignText(report),
+  };
+}
+
+function _address(flag: string, value: string): string {
+  const m = parseMailbox(value.trim().replace(/^<(.*)>$/, "$1"));
+  if (isMailboxProblem(m)) throw new UsageError(`Invalid ${flag} ${shown(value)}: ${m.reason}`);
+  return m.address;
+}
