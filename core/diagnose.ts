@@ -6,7 +6,8 @@
  */
 import type net from "node:net";
 import { type DiagnoseOptions, probeMode } from "./diagnose-options.ts";
-import { connectWithin, type DiagnoseIo, systemIo } from "./io.ts";
+import { type Connector, connectWithin, type DiagnoseIo, release, systemIo } from "./io.ts";
+import { within } from "./timing.ts";
 import { makeRedactor } from "./redact.ts";
 import type { ReplyRule } from "./knowledge/reply-rule.ts";
 import { failed, LAYER_IDS, type LayerId, type LayerResult, skipped } from "./layer.ts";
@@ -39,9 +40,10 @@ export async function diagnose(
 ): Promise<DiagnoseReport> {
   // Redaction happens where text enters, before anything is shortened or interpreted.
   const transcript = new Transcript(io.clock.now, makeRedactor([options.auth?.secret]));
+  const opened = new Set<net.Socket>();
   const ctx: LayerContext = {
     options,
-    io,
+    io: { ...io, connect: _tracking(io.connect, opened) },
     transcript,
     rules: extensions.replyRules ?? [],
     state: {
@@ -55,8 +57,10 @@ export async function diagnose(
   try {
     await _session(ctx, layers, extensions.onProgress ?? (() => {}));
   } finally {
+    // Every step releases what it opened; this catches what a failure path may have left, and
+    // waits until the handles are gone so the caller can exit the moment the verdict is out.
     ctx.state.conn?.destroy();
-    ctx.state.rawSocket?.destroy();
+    await Promise.all([ctx.state.conn?.socket, ctx.state.rawSocket, ...opened].map(_released));
   }
   return {
     schema: DIAGNOSE_SCHEMA,
@@ -67,6 +71,23 @@ export async function diagnose(
     transcript: transcript.toJSON(),
   };
 }
+
+/** A connector that remembers every socket it handed out, for the final clean-up. */
+function _tracking(connect: Connector, opened: Set<net.Socket>): Connector {
+  return async (address, port, signal) => {
+    const socket = await connect(address, port, signal);
+    opened.add(socket);
+    socket.once("close", () => opened.delete(socket));
+    return socket;
+  };
+}
+
+/** Releases a socket, bounded: a stream that never reports its close must not hold up the report. */
+async function _released(socket: net.Socket | undefined): Promise<void> {
+  if (socket) await within(release(socket), _RELEASE_MS);
+}
+
+const _RELEASE_MS = 500;
 
 /** Records layer results in run order and reports progress; `run` is false once a layer failed. */
 class _Steps {

@@ -5,6 +5,8 @@
  */
 import dns from "node:dns";
 import net from "node:net";
+import type { Duplex } from "node:stream";
+import { within } from "./timing.ts";
 
 /** A resolved address of the target host. */
 export interface HostAddress {
@@ -19,10 +21,17 @@ export interface HostAddress {
 export interface Resolver {
   lookup(host: string): Promise<HostAddress[]>;
   resolveCname(host: string): Promise<string[]>;
+  /** The DNS server asked, when one was chosen (`--resolver`); absent for the system's resolver. */
+  server?: string;
 }
 
-/** Opens a TCP connection; rejects with the socket error (`ECONNREFUSED`, `EHOSTUNREACH`…). */
-export type Connector = (address: string, port: number) => Promise<net.Socket>;
+/**
+ * Opens a TCP connection; rejects with the socket error (`ECONNREFUSED`,
+ * `EHOSTUNREACH`…). When `signal` aborts before the connection is up, the
+ * connector destroys the pending socket and rejects: a SYN nobody answers
+ * must not keep a handle alive until the kernel gives up (minutes).
+ */
+export type Connector = (address: string, port: number, signal?: AbortSignal) => Promise<net.Socket>;
 
 /** Monotonic milliseconds, and the wall clock used to judge certificate dates. */
 export interface Clock {
@@ -69,25 +78,53 @@ export function systemResolver(server?: string): Resolver {
         Object.assign(new Error(`No address found for ${host}`), { code: "ENODATA" });
     },
     resolveCname: (host) => resolver.resolveCname(host),
+    server,
   };
 }
 
-/** Plain `net.connect`, resolved once connected. */
-export const systemConnect: Connector = (address, port) =>
+/** Plain `net.connect`, resolved once connected; an abort destroys the socket still connecting. */
+export const systemConnect: Connector = (address, port, signal) =>
   new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(_aborted(address, port));
     // SMTP is request/response with small writes: without TCP_NODELAY, Nagle's algorithm holds the
     // first command after the TLS handshake until the server's delayed ACK (~40 ms on Linux).
     const socket = net.connect({ host: address, port, noDelay: true });
+    const onAbort = () => {
+      socket.off("error", onError);
+      // Settle once the handle is really gone, so the caller's step ends with nothing left open.
+      void release(socket).then(() => reject(_aborted(address, port)));
+    };
     const onError = (err: Error) => {
+      signal?.removeEventListener("abort", onAbort);
       socket.destroy();
       reject(err);
     };
+    signal?.addEventListener("abort", onAbort, { once: true });
     socket.once("error", onError);
     socket.once("connect", () => {
+      signal?.removeEventListener("abort", onAbort);
       socket.off("error", onError);
       resolve(socket);
     });
   });
+
+/**
+ * Destroys a socket (or any stream over one) and resolves once it has closed:
+ * `destroy()` alone leaves the handle open until a later turn of the event
+ * loop, and a step that ends before that would leave it behind.
+ */
+export async function release(socket: Duplex): Promise<void> {
+  socket.on("error", () => {});
+  if (!socket.closed) {
+    await new Promise<void>((resolve) => {
+      socket.once("close", () => resolve());
+      socket.destroy();
+    });
+  }
+  // A TLS socket reports 'close' when its TLS layer is closed; the TCP handle beneath closes in the
+  // event loop's next close phase. Two turns later it is gone.
+  for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+}
 
 /** `performance.now()` and `new Date()`. */
 export const systemClock: Clock = { now: () => performance.now(), date: () => new Date() };
@@ -98,25 +135,58 @@ export function systemIo(resolverServer?: string): DiagnoseIo {
 }
 
 /**
- * Connects within `ms` or rejects with `ETIMEDOUT`; a connection that arrives
- * after the deadline is closed at once instead of leaking.
+ * Connects within `ms` or rejects with `ETIMEDOUT`, destroying the socket
+ * still connecting; `signal` gives up earlier the same way (a side probe no
+ * longer needed). A connection a connector delivers after that is closed at
+ * once instead of leaking.
  */
-export function connectWithin(connect: Connector, address: string, port: number, ms: number): Promise<net.Socket> {
+export function connectWithin(
+  connect: Connector,
+  address: string,
+  port: number,
+  ms: number,
+  signal?: AbortSignal,
+): Promise<net.Socket> {
+  if (signal?.aborted) return Promise.reject(_aborted(address, port));
   return new Promise((resolve, reject) => {
-    let late = false;
+    const giveUp = new AbortController();
+    const pending = connect(address, port, giveUp.signal);
+    let settled = false;
+    const settle = () => {
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    };
+    // After giving up, reject only once the connector has released its socket (or a moment later
+    // for a connector that ignores the signal), so no handle outlives this call.
+    const stop = (err: Error) => {
+      if (settled) return;
+      settle();
+      giveUp.abort();
+      void within(pending.catch(() => undefined), _RELEASE_GRACE_MS).then(() => reject(err));
+    };
+    const onAbort = () => stop(_aborted(address, port));
     const timer = setTimeout(() => {
-      late = true;
-      reject(Object.assign(new Error(`Connecting to ${address} port ${port} timed out`), { code: "ETIMEDOUT" }));
+      stop(Object.assign(new Error(`Connecting to ${address} port ${port} timed out`), { code: "ETIMEDOUT" }));
     }, ms);
-    connect(address, port).then((socket) => {
-      clearTimeout(timer);
-      if (late) socket.destroy();
-      else resolve(socket);
-    }, (err) => {
-      clearTimeout(timer);
-      if (!late) reject(err);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    pending.then((socket) => {
+      if (settled) return void release(socket);
+      settle();
+      resolve(socket);
+    }, (err: Error) => {
+      if (settled) return;
+      settle();
+      reject(err);
     });
   });
+}
+
+/** How long a connector that ignores the abort signal may take to settle before connectWithin rejects anyway. */
+const _RELEASE_GRACE_MS = 100;
+
+function _aborted(address: string, port: number): Error {
+  return Object.assign(new Error(`Connecting to ${address} port ${port} was abandoned`), { code: "EABORTED" });
 }
 
 async function _refineNotFound(host: string): Promise<void> {

@@ -44,7 +44,9 @@ export async function awaitFirstContact(ctx: LayerContext, conn: SmtpConnection)
   // A close without a byte may be an implicit-TLS server's idle timeout: let the probes decide.
   const raced = early === "closed" ? await probes : await Promise.race([conn.activity, probes]);
   if (raced === "bytes") {
+    // The banner came: close the probes now, and end this step only once they are closed.
     abort.abort();
+    await probes;
     return { kind: "bytes" };
   }
   const [tls, plain] = raced === "closed" ? await probes : raced;

@@ -9,6 +9,7 @@
 import net from "node:net";
 import tls from "node:tls";
 import type { X509Certificate } from "node:crypto";
+import { release } from "../io.ts";
 
 /** How long to wait for a TLS 1.3 session ticket before the first command (see below). */
 const _TICKET_GRACE_MS = 25;
@@ -66,22 +67,18 @@ export function verifiedHandshake(socket: net.Socket, options: HandshakeOptions)
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", onAbort);
       secure.removeAllListeners("secureConnect");
-      resolve(result);
+      if (result.ok) return resolve(result);
+      // A failed handshake answers only once its socket is closed: nothing outlives the step.
+      void release(secure).then(() => resolve(result));
     };
-    const timer = setTimeout(() => {
-      secure.destroy();
-      settle({ ok: false, reason: "timeout" });
-    }, options.timeoutMs);
-    const onAbort = () => {
-      secure.destroy();
-      settle({ ok: false, reason: "handshake", code: "EABORTED", message: "Handshake abandoned" });
-    };
+    const timer = setTimeout(() => settle({ ok: false, reason: "timeout" }), options.timeoutMs);
+    const onAbort = () => settle({ ok: false, reason: "handshake", code: "EABORTED", message: "Handshake abandoned" });
     if (options.signal?.aborted) onAbort();
     options.signal?.addEventListener("abort", onAbort, { once: true });
     // `on`, not `once`, and never removed: an error emitted between resolve and the caller's own
     // listener must not crash the process; after settling it only closes the socket.
     secure.on("error", (err: NodeJS.ErrnoException) => {
-      secure.destroy();
+      if (settled) return void secure.destroy();
       settle({ ok: false, reason: "handshake", code: err.code ?? "EUNKNOWN", message: err.message });
     });
     secure.once("secureConnect", () => {
@@ -89,7 +86,6 @@ export function verifiedHandshake(socket: net.Socket, options: HandshakeOptions)
       const certificate = secure.getPeerX509Certificate();
       if (!secure.authorized) {
         const stackError = String(secure.authorizationError ?? "UNKNOWN");
-        secure.destroy();
         settle({ ok: false, reason: "certificate", stackError, certificate, session });
         return;
       }

@@ -3,7 +3,8 @@
  * credentials: used when the server stays silent (it may be waiting for a TLS
  * ClientHello) or when a TLS handshake fails (it may be plaintext SMTP).
  */
-import { type Connector, connectWithin } from "../io.ts";
+import type net from "node:net";
+import { type Connector, connectWithin, release } from "../io.ts";
 import { verifiedHandshake } from "./handshake.ts";
 
 /** What the bytes on a port look like. */
@@ -33,19 +34,18 @@ export async function speaksTls(
 ): Promise<boolean> {
   let socket;
   try {
-    socket = await connectWithin(connect, address, port, timeoutMs);
+    socket = await connectWithin(connect, address, port, timeoutMs, signal);
   } catch {
     return false;
   }
   if (signal?.aborted) {
-    socket.destroy();
+    await release(socket);
     return false;
   }
   // Once the answer is no longer needed, close at once: a server with a greeting pause logs every probe.
-  signal?.addEventListener("abort", () => socket.destroy(), { once: true });
   const result = await verifiedHandshake(socket, { name, ca, timeoutMs, ...(signal ? { signal } : {}) });
-  if (result.ok) result.socket.destroy();
-  socket.destroy();
+  if (result.ok) await release(result.socket);
+  await release(socket);
   return result.ok || result.reason === "certificate";
 }
 
@@ -61,9 +61,9 @@ export async function plainSpeaks(
   timeoutMs: number,
   signal?: AbortSignal,
 ): Promise<PortProtocol> {
-  let socket;
+  let socket: net.Socket;
   try {
-    socket = await connectWithin(connect, address, port, timeoutMs);
+    socket = await connectWithin(connect, address, port, timeoutMs, signal);
   } catch {
     return "closed";
   }
@@ -74,8 +74,7 @@ export async function plainSpeaks(
       settled = true;
       clearTimeout(nudge);
       clearTimeout(limit);
-      socket.destroy();
-      resolve(p);
+      void release(socket).then(() => resolve(p));
     };
     const nudge = setTimeout(() => socket.write("QUIT\r\n"), Math.min(500, timeoutMs / 3));
     const limit = setTimeout(() => done("silent"), timeoutMs);
