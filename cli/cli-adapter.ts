@@ -39,7 +39,14 @@ export function cliContext(globals: { plugin?: string[]; home?: string }, json: 
     interactive: process.stdin.isTTY === true && process.stderr.isTTY === true,
     plugins: () => {
       registry ??= import("./plugin-loader.ts").then(async ({ loadAllPlugins, reportPluginFailures }) => {
-        const r = await loadAllPlugins(globals.plugin);
+        const { memoryPluginFiles } = await import("./memory-plugins.ts");
+        const given = globals.plugin ?? [];
+        const fromMemory = await memoryPluginFiles(
+          globals.home,
+          given,
+          (t) => writeErr(`smtpilot: ${redactText(t)}\n`),
+        );
+        const r = await loadAllPlugins([...fromMemory, ...given]);
         reportPluginFailures(r, (line) => writeErr(redactText(line)));
         return r;
       });

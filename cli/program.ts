@@ -28,6 +28,11 @@ export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
     complete: "file",
     cliOnly: true,
   },
+  {
+    flags: "--home <dir>",
+    description: "the memory folder (default: $SMTPILOT_HOME, else ~/smtp)",
+    complete: "dir",
+  },
 ];
 
 /**
@@ -82,7 +87,7 @@ function _command(parent: Command, spec: CommandSpec, path: string): void {
   cmd.action(async (...received: unknown[]) => {
     const self = received.at(-1) as Command;
     const args = received.slice(0, (spec.args ?? []).length);
-    const globals = self.optsWithGlobals() as { plugin?: string[] };
+    const globals = self.optsWithGlobals() as { plugin?: string[]; home?: string };
     process.exitCode = await runFromCli(spec, path, { args, options: self.opts() }, globals);
   });
 }

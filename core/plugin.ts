@@ -15,6 +15,7 @@ import { STAGE_LAYER } from "./knowledge/interpret-reply.ts";
 import type { ReplyRule } from "./knowledge/reply-rule.ts";
 import { printable, shown } from "./printable.ts";
 import { parseProfile, type ProviderProfile } from "./profile.ts";
+import { checkProvider, type ProviderDefinition } from "./provider.ts";
 import type { Reporter } from "./reporter.ts";
 
 /**
@@ -29,6 +30,12 @@ export interface PluginApi {
   addReplyRules(rules: readonly ReplyRule[]): void;
   /** Adds a provider preset (validated; an invalid one fails the plugin's setup). */
   addProviderPreset(profile: ProviderProfile): void;
+  /**
+   * Adds what the plugin knows about an email service (core/provider.ts):
+   * endpoints, identity policy, rate limit, DNS detection and reply rules
+   * consulted first for that provider's profiles. `custom` is reserved.
+   */
+  addProvider(provider: ProviderDefinition): void;
 }
 
 /** A plugin object: the default export (or `plugin` export, or `module.exports`) of a plugin file. */
@@ -84,6 +91,8 @@ export class Registry {
   /** User plugins' rules first (command-line order), then built-in plugins' rules. */
   readonly replyRules: ReplyRule[] = [];
   readonly presets = new Map<string, ProviderProfile>();
+  /** Providers by name (`gmail`), from provider plugins. */
+  readonly providers = new Map<string, ProviderDefinition>();
   readonly loaded: { name: string; version: string; source: string }[] = [];
   /** Plugins left out (`E_*`). */
   readonly failures: PluginFailure[] = [];
@@ -140,7 +149,7 @@ export class Registry {
 
 function _isReserved(kind: string, key: string): boolean {
   return (kind === "reporter" && RESERVED_REPORTERS.includes(key)) ||
-    (kind === "reply rule" && key.startsWith("core."));
+    (kind === "reply rule" && key.startsWith("core.")) || (kind === "provider" && key === "custom");
 }
 
 /**
@@ -222,6 +231,10 @@ function _api(stage: (kind: string, key: string, commit: _Staged["commit"]) => v
     addProviderPreset: (preset) => {
       const profile = parseProfile(preset);
       stage("provider preset", profile.name, (registry) => void registry.presets.set(profile.name, profile));
+    },
+    addProvider: (provider) => {
+      const p = checkProvider(provider, _checkRule);
+      stage("provider", p.name, (registry) => void registry.providers.set(p.name, p));
     },
   };
 }

@@ -1,35 +1,297 @@
 /**
- * Secret references: where a password or token comes from at run time. The
- * value lives in memory only; it is never written to disk, printed or logged.
- * Today: `env:NAME`. Planned: `dotenv:FILE#NAME`, `cmd:COMMAND`, `prompt`.
+ * Secret references: where a password or token comes from at run time —
+ * `env:NAME`, `dotenv:PATH#KEY` (a dotenv file outside the memory folder),
+ * `cmd:COMMAND` (the first line a password manager prints, run without a
+ * shell, with a timeout) or `prompt` (typed, hidden, on a terminal). The
+ * value is resolved only at the moment of use, lives in memory only, and is
+ * handed to `protect` before anything else sees it, so every later message
+ * of the run is redacted. Errors never echo a value typed where a reference
+ * belongs, nor a command's output.
  */
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { SmtpilotError } from "./errors.ts";
+import { EXIT_ENVIRONMENT, EXIT_USAGE } from "./exit.ts";
+import { readSmallFile } from "./files.ts";
+import { shown } from "./printable.ts";
 
 /** A parsed reference. */
-export type SecretRef = { kind: "env"; name: string };
+export type SecretRef =
+  | { kind: "env"; name: string }
+  | { kind: "dotenv"; file: string; key: string }
+  | { kind: "cmd"; argv: string[] }
+  | { kind: "prompt" };
 
-/** Thrown for a malformed reference; `code` is E_SECRET_REF_INVALID. */
-export class SecretRefError extends Error {
-  readonly code = "E_SECRET_REF_INVALID";
+/** The kinds of reference, as written before the colon (`prompt` has no colon). */
+export const SECRET_REF_KINDS = ["env", "dotenv", "cmd", "prompt"] as const;
+
+/** The grammar of a reference, one pattern shared with the profile schema. */
+export const SECRET_REF_PATTERN =
+  /^(?:env:[A-Za-z_][A-Za-z0-9_]*|dotenv:[^#\s][^#]*#[A-Za-z_][A-Za-z0-9_.-]*|cmd:\S.*|prompt)$/s;
+
+/** Thrown for a malformed reference (exit 2); `code` is E_SECRET_REF_INVALID. The value is never in the message. */
+export class SecretRefError extends SmtpilotError {
+  constructor(message: string) {
+    super("E_SECRET_REF_INVALID", EXIT_USAGE, message);
+  }
 }
 
-/** Parses `env:NAME`; rejects anything else with the value and the accepted forms. */
+/** Thrown when a well-formed reference cannot give its secret in this run; `code` says which way it failed. */
+export class SecretSourceError extends SmtpilotError {
+  constructor(code: string, exitCode: number, message: string) {
+    super(code, exitCode, message);
+  }
+}
+
+/** Parses a reference; anything else is refused without echoing it (it may be the secret itself). */
 export function parseSecretRef(text: string): SecretRef {
-  const m = /^env:([A-Za-z_][A-Za-z0-9_]*)$/.exec(text);
-  if (m?.[1]) return { kind: "env", name: m[1] };
-  // Never echo the value: it may be the password itself, typed where a reference belongs.
+  if (text === "prompt") return { kind: "prompt" };
+  const env = /^env:([A-Za-z_][A-Za-z0-9_]*)$/.exec(text);
+  if (env?.[1]) return { kind: "env", name: env[1] };
+  const dotenv = /^dotenv:([^#]+)#([A-Za-z_][A-Za-z0-9_.-]*)$/s.exec(text);
+  if (dotenv?.[1] && dotenv[2] && dotenv[1].trim() === dotenv[1]) {
+    return { kind: "dotenv", file: dotenv[1], key: dotenv[2] };
+  }
+  if (text.startsWith("cmd:")) {
+    const argv = splitCommand(text.slice(4));
+    if (argv.length > 0) return { kind: "cmd", argv };
+  }
   const scheme = /^(env|dotenv|cmd|prompt):/.exec(text)?.[1];
   throw new SecretRefError(
-    `Invalid secret reference${
-      scheme ? ` of kind "${scheme}:"` : ""
-    }: expected env:NAME (e.g. env:SMTP_PASSWORD); the value is not shown`,
+    `Invalid secret reference${scheme ? ` of kind "${scheme}:"` : ""}: expected env:NAME, dotenv:FILE#KEY, ` +
+      "cmd:COMMAND or prompt (e.g. env:SMTP_PASSWORD); the value is not shown",
   );
 }
 
-/** Reads the secret now; undefined when the variable is unset or empty. */
-export function resolveSecret(
-  ref: SecretRef,
-  env: Record<string, string | undefined> = process.env,
-): string | undefined {
-  const value = env[ref.name];
-  return value === undefined || value === "" ? undefined : value;
+/** True when `text` is a well-formed reference (never throws, never echoes). */
+export function isSecretRef(text: string): boolean {
+  try {
+    parseSecretRef(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Splits a `cmd:` command line into words the way a user expects from a
+ * shell — spaces separate, '…' and "…" quote, backslash escapes — but with no
+ * expansion, globbing, pipes or redirection: the words go to execFile as they are.
+ */
+export function splitCommand(line: string): string[] {
+  const words: string[] = [];
+  let word = "";
+  let inWord = false;
+  let quote: "'" | '"' | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i] as string;
+    if (quote === "'") {
+      if (c === "'") quote = undefined;
+      else word += c;
+    } else if (quote === '"') {
+      if (c === '"') quote = undefined;
+      else if (c === "\\" && i + 1 < line.length && '"\\'.includes(line[i + 1] as string)) word += line[++i];
+      else word += c;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+      inWord = true;
+    } else if (c === "\\" && i + 1 < line.length) {
+      word += line[++i];
+      inWord = true;
+    } else if (/\s/.test(c)) {
+      if (inWord) words.push(word);
+      word = "";
+      inWord = false;
+    } else {
+      word += c;
+      inWord = true;
+    }
+  }
+  if (quote) return [];
+  if (inWord) words.push(word);
+  return words;
+}
+
+/** What resolving needs besides the reference. Everything is injectable for tests. */
+export interface SecretSourceOptions {
+  /** Environment for `env:` and for the `cmd:` child (default process.env). */
+  env?: Record<string, string | undefined>;
+  /** The memory folder: a dotenv file inside it is refused (secrets never live there). */
+  memoryHome?: string;
+  /** True when a person can type at a terminal; `prompt` is refused otherwise. */
+  interactive?: boolean;
+  /** Asks for hidden input (default: @inquirer/prompts on stderr). */
+  ask?: (message: string) => Promise<string>;
+  /** Limit for `cmd:` (default 30 s: a password manager may ask to unlock). */
+  cmdTimeoutMs?: number;
+  /** Base folder of a relative dotenv path (default the working folder). */
+  cwd?: string;
+  /** Receives every value as soon as it is known, before anything else sees it (ctx.protectSecrets). */
+  protect?: (value: string) => void;
+  /** What the secret is for, shown by `prompt` ("password for me@example.com"). */
+  purpose?: string;
+}
+
+/** Default limit for a `cmd:` reference. */
+export const DEFAULT_CMD_TIMEOUT_MS = 30_000;
+/** A dotenv file bigger than this is not a dotenv file. */
+const _MAX_DOTENV_BYTES = 1024 * 1024;
+/** A secret command printing more than this is not printing a secret. */
+const _MAX_CMD_OUTPUT = 64 * 1024;
+
+/**
+ * Reads the secret now: undefined when the reference points at nothing (an
+ * unset variable, an empty value). Throws SecretSourceError when the source
+ * itself fails (a dotenv file inside the memory folder, a command that fails
+ * or hangs, `prompt` without a terminal).
+ */
+export async function resolveSecret(ref: SecretRef, options: SecretSourceOptions = {}): Promise<string | undefined> {
+  const value = await _resolve(ref, options);
+  const found = value === undefined || value === "" ? undefined : value;
+  if (found !== undefined) options.protect?.(found);
+  return found;
+}
+
+async function _resolve(ref: SecretRef, o: SecretSourceOptions): Promise<string | undefined> {
+  switch (ref.kind) {
+    case "env":
+      return (o.env ?? process.env)[ref.name];
+    case "dotenv":
+      return _fromDotenv(ref.file, ref.key, o);
+    case "cmd":
+      return await _fromCommand(ref.argv, o);
+    case "prompt":
+      return await _fromPrompt(o);
+  }
+}
+
+/** `~/x` and relative paths, made absolute. */
+export function expandPath(file: string, cwd = process.cwd()): string {
+  const home = file === "~" || file.startsWith("~/") ? os.homedir() + file.slice(1) : file;
+  return path.resolve(cwd, home);
+}
+
+/** True when `inner` (resolved through symlinks as far as it exists) lies inside `folder`. */
+export function isInside(inner: string, folder: string): boolean {
+  const real = (p: string): string => {
+    try {
+      return fs.realpathSync(p);
+    } catch {
+      const parent = path.dirname(p);
+      return parent === p ? p : path.join(real(parent), path.basename(p));
+    }
+  };
+  const rel = path.relative(real(folder), real(inner));
+  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+}
+
+function _fromDotenv(file: string, key: string, o: SecretSourceOptions): string | undefined {
+  const abs = expandPath(file, o.cwd);
+  if (o.memoryHome !== undefined && isInside(abs, o.memoryHome)) {
+    throw new SecretSourceError(
+      "E_SECRET_IN_MEMORY",
+      EXIT_USAGE,
+      `The dotenv file ${shown(file)} is inside the memory folder ${shown(o.memoryHome)}: ` +
+        "secrets never live there; move the file elsewhere (e.g. ~/.config/smtpilot/secrets.env)",
+    );
+  }
+  const text = readSmallFile(abs, { what: "dotenv file", maxBytes: _MAX_DOTENV_BYTES }).toString("utf8");
+  return parseDotenv(text).get(key);
+}
+
+/**
+ * Parses dotenv text: `KEY=value`, optional `export `, `#` comments, values
+ * in single quotes (literal), double quotes (\n, \" and \\ escapes, may span
+ * lines) or bare (trimmed, ` #` starts a comment). Later keys win.
+ */
+export function parseDotenv(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const re =
+    /^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*=[ \t]*(?:'([^']*)'|"((?:[^"\\]|\\.)*)"|([^\r\n]*))[ \t]*(?:#[^\r\n]*)?$/gm;
+  for (const m of text.matchAll(re)) {
+    const [, key, single, double, bare] = m;
+    if (!key) continue;
+    if (single !== undefined) out.set(key, single);
+    else if (double !== undefined) {
+      out.set(key, double.replace(/\\(.)/g, (_x, c: string) => (c === "n" ? "\n" : c === "r" ? "\r" : c)));
+    } else out.set(key, (bare ?? "").replace(/\s+#.*$/, "").trim());
+  }
+  return out;
+}
+
+function _fromCommand(argv: string[], o: SecretSourceOptions): Promise<string | undefined> {
+  const [file, ...args] = argv as [string, ...string[]];
+  const name = shown(path.basename(file));
+  const timeout = o.cmdTimeoutMs ?? DEFAULT_CMD_TIMEOUT_MS;
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      file,
+      args,
+      {
+        shell: false,
+        timeout,
+        killSignal: "SIGKILL",
+        maxBuffer: _MAX_CMD_OUTPUT,
+        encoding: "utf8",
+        env: (o.env ?? process.env) as NodeJS.ProcessEnv,
+        windowsHide: true,
+      },
+      (err, stdout) => {
+        // Whatever happened, the output is never part of a message: it may hold the secret.
+        const first = String(stdout ?? "").split(/\r?\n/, 1)[0] ?? "";
+        if (first !== "") o.protect?.(first);
+        if (!err) return resolve(first);
+        const e = err as NodeJS.ErrnoException & { killed?: boolean; code?: unknown; signal?: string | null };
+        if (e.code === "ENOENT" || e.code === "EACCES") {
+          return reject(
+            new SecretSourceError(
+              "E_SECRET_CMD_NOT_FOUND",
+              EXIT_USAGE,
+              `The secret command ${name} could not be started (${e.code}): check the cmd: reference`,
+            ),
+          );
+        }
+        if (e.code === "ERR_CHILD_PROCESS_STDIO_MAXBUFFER") {
+          return reject(
+            new SecretSourceError(
+              "E_SECRET_CMD_FAILED",
+              EXIT_ENVIRONMENT,
+              `The secret command ${name} printed more than ${_MAX_CMD_OUTPUT} bytes; output not shown`,
+            ),
+          );
+        }
+        const why = e.killed && e.signal === "SIGKILL"
+          ? `did not finish within ${Math.round(timeout / 1000)} s and was stopped`
+          : typeof e.code === "number"
+          ? `exited with status ${e.code}`
+          : `ended by signal ${e.signal ?? "unknown"}`;
+        reject(
+          new SecretSourceError(
+            "E_SECRET_CMD_FAILED",
+            EXIT_ENVIRONMENT,
+            `The secret command ${name} ${why}; output not shown`,
+          ),
+        );
+      },
+    );
+    // No input: a command waiting on stdin would otherwise hang until the timeout.
+    child.stdin?.end();
+  });
+}
+
+async function _fromPrompt(o: SecretSourceOptions): Promise<string> {
+  if (!o.interactive) {
+    throw new SecretSourceError(
+      "E_SECRET_PROMPT_NO_TTY",
+      EXIT_USAGE,
+      "The secret reference is prompt, but no one can type here (stdin or stderr is not a terminal): " +
+        "use env:NAME, dotenv:FILE#KEY or cmd:COMMAND",
+    );
+  }
+  const message = `Secret${o.purpose ? ` (${o.purpose})` : ""}:`;
+  if (o.ask) return await o.ask(message);
+  const { password } = await import("@inquirer/prompts");
+  return await password({ message, mask: false }, { output: process.stderr });
 }

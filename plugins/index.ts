@@ -3,7 +3,11 @@
  * folders. Add a plugin here to ship it.
  */
 import jsonReporter from "./json-reporter/index.ts";
+import gmail from "./gmail/index.ts";
+import m365 from "./m365/index.ts";
+import postfixRelay from "./postfix-relay/index.ts";
+import ses from "./ses/index.ts";
 import type { Plugin } from "../core/plugin.ts";
 
 /** Every built-in plugin, in load order. */
-export const BUILTIN_PLUGINS: readonly Plugin[] = [jsonReporter];
+export const BUILTIN_PLUGINS: readonly Plugin[] = [jsonReporter, gmail, ses, m365, postfixRelay];

@@ -9,7 +9,15 @@ import { intOption, secondsOption } from "../usage.ts";
 /** TLS modes a diagnosis understands. */
 export const TLS_MODES = ["auto", "starttls", "implicit", "none"] as const;
 /** SASL mechanisms that can be forced. */
-export const AUTH_MECHANISMS = ["PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2", "OAUTHBEARER"] as const;
+export const AUTH_MECHANISMS = [
+  "PLAIN",
+  "LOGIN",
+  "SCRAM-SHA-256",
+  "SCRAM-SHA-1",
+  "CRAM-MD5",
+  "XOAUTH2",
+  "OAUTHBEARER",
+] as const;
 
 /** `smtpilot diagnose`. */
 export const diagnoseSpec: CommandSpec = {
@@ -26,9 +34,8 @@ export const diagnoseSpec: CommandSpec = {
     },
     {
       flags: "--tls <mode>",
-      description: "TLS mode: auto|starttls|implicit|none",
+      description: "TLS mode: auto|starttls|implicit|none (default: auto, or the profile's)",
       choices: TLS_MODES,
-      default: "auto",
     },
     { flags: "--servername <name>", description: "name the certificate must match, and SNI (default: --host)" },
     {
@@ -41,10 +48,16 @@ export const diagnoseSpec: CommandSpec = {
       description: "name to send in EHLO (default: this host's FQDN or its address literal)",
     },
     { flags: "--user <user>", description: "user name: makes this an auth probe (needs --secret)" },
-    { flags: "--secret <ref>", description: "where the secret comes from: env:NAME (never the secret itself)" },
+    {
+      flags: "--secret <ref>",
+      description:
+        "where the secret comes from: env:NAME, dotenv:FILE#KEY, cmd:COMMAND or prompt (never the secret itself)",
+    },
     {
       flags: "--auth-mech <mech>",
-      description: "SASL mechanism: PLAIN|LOGIN|CRAM-MD5|XOAUTH2|OAUTHBEARER (default: strongest offered)",
+      description: `SASL mechanism: ${
+        AUTH_MECHANISMS.join("|")
+      } (default: PLAIN, then LOGIN; others when only they are offered)`,
       choices: AUTH_MECHANISMS,
     },
     { flags: "--from <address>", description: "envelope sender to test with MAIL FROM (needs --to)" },
@@ -60,7 +73,12 @@ export const diagnoseSpec: CommandSpec = {
       description: "per-step timeout in seconds, at most 600 (default: 10)",
       parse: secondsOption("--timeout"),
     },
-    { flags: "--profile <name>", description: "use a saved provider profile (reserved; not available yet)" },
+    {
+      flags: "--profile <name>",
+      description: "start from a saved profile (smtpilot profile list); flags given here override its values",
+      conflicts: ["fixture"],
+      complete: { dynamic: "profile-names" },
+    },
     {
       flags: "--fixture <scenario>",
       description: "run against the built-in fixture server (see `smtpilot fixture --list`)",
@@ -80,6 +98,7 @@ export const diagnoseSpec: CommandSpec = {
     "smtpilot diagnose --host mail.internal --tls implicit --port 465 --ca ./private-ca.pem --json",
     "smtpilot diagnose --host smtp.example.com --from me@example.com --to you@example.net",
     "smtpilot diagnose --fixture cert-expired",
+    "smtpilot diagnose --profile work --to bob@example.net --json",
     "smtpilot --plugin ./my-reporter.mjs diagnose --fixture healthy-starttls --reporter oneline",
   ],
   notes: "Exit codes: 0 pass, 10 dns, 11 tcp, 12 greeting, 13 tls, 14 ehlo, 15 auth, 16 envelope,\n" +

@@ -16,19 +16,22 @@ import { UsageError } from "../../core/errors.ts";
 import { systemIo } from "../../core/io.ts";
 import type { ReplyRule } from "../../core/knowledge/reply-rule.ts";
 import { hasControl, shown } from "../../core/printable.ts";
+import { providerFor, rulesForTarget } from "../../core/provider.ts";
 import { redactDeep, SHORT_SECRET } from "../../core/redact.ts";
 import { type DiagnoseReport, exitCodeOf } from "../../core/report.ts";
 import type { Reporter } from "../../core/reporter.ts";
 import { textReporter } from "../../core/reporters/text.ts";
-import { parseSecretRef, resolveSecret } from "../../core/secrets.ts";
+import { parseSecretRef } from "../../core/secrets.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
+import { memoryHome, memoryOf, secretForRun, withProfile } from "../memory.ts";
 import { ehloNameValue, hostValue, readCaFile, resolverAddress } from "../validate.ts";
 
 /** The parsed flags of `diagnose`. */
 export interface DiagnoseFlags {
   host?: string;
   port?: number;
-  tls: TlsMode;
+  /** Absent when not typed, so a profile's mode can apply (default auto). */
+  tls?: TlsMode;
   servername?: string;
   ca?: string;
   ehloName?: string;
@@ -51,8 +54,14 @@ const _DEFAULT_PORT: Record<TlsMode, number> = { auto: 587, starttls: 587, impli
 
 /** Runs the command. */
 export async function runDiagnose(input: CommandInput, ctx: RunContext): Promise<CommandResult> {
-  const flags = input.options as unknown as DiagnoseFlags;
+  const given = input.options as unknown as DiagnoseFlags;
+  // --profile NAME: the saved values, under whatever the command line says.
+  const profile = given.profile === undefined ? undefined : await memoryOf(ctx).profile(given.profile);
+  const flags = profile ? withProfile({ ...given, profile: undefined }, profile, memoryHome(ctx)) : given;
   const options = toOptions(flags);
+  if (options.auth) {
+    options.auth.secret = await secretForRun(options.auth.secretRef, ctx, `secret for ${options.auth.user}`);
+  }
   const redact = ctx.protectSecrets([options.auth?.secret]);
   const secret = options.auth?.secret;
   if (secret !== undefined && secret.length < SHORT_SECRET) {
@@ -61,6 +70,9 @@ export async function runDiagnose(input: CommandInput, ctx: RunContext): Promise
   const resolver = flags.resolver === undefined ? undefined : resolverAddress(flags.resolver);
   const registry = await ctx.plugins();
   const reporter = _reporter(flags, ctx.json, registry.reporters);
+  // A provider's own knowledge explains a reply first (the profile's provider, or the host's).
+  const provider = providerFor(registry.providers, { provider: profile?.provider, host: options.host });
+  const rules = rulesForTarget(provider, registry.replyRules, { port: options.port, authenticated: !!options.auth });
 
   if (flags.fixture !== undefined) {
     const { startFixtureTarget } = await import("./fixture-target.ts");
@@ -68,13 +80,13 @@ export async function runDiagnose(input: CommandInput, ctx: RunContext): Promise
     const unregister = ctx.onCleanup(target.close);
     Object.assign(options, { host: target.host, port: target.port, ca: options.ca ?? target.caPem });
     try {
-      return await _run(options, resolver, registry.replyRules, reporter, flags, ctx, redact);
+      return await _run(options, resolver, rules, reporter, flags, ctx, redact);
     } finally {
       unregister();
       await target.close();
     }
   }
-  return await _run(options, resolver, registry.replyRules, reporter, flags, ctx, redact);
+  return await _run(options, resolver, rules, reporter, flags, ctx, redact);
 }
 
 async function _run(
@@ -149,13 +161,12 @@ function _address(flag: string, value: string): string {
   return m.address;
 }
 
-/** Validates flags into options; throws UsageError naming the flag and value. */
+/**
+ * Validates flags into options; throws UsageError naming the flag and value.
+ * The secret reference is checked here and resolved by the caller, at use.
+ */
 export function toOptions(flags: DiagnoseFlags): DiagnoseOptions {
-  if (flags.profile !== undefined) {
-    throw new UsageError(
-      `Profiles are not available yet (--profile ${shown(flags.profile)}); pass --host/--port/--user/--secret instead`,
-    );
-  }
+  const tls = flags.tls ?? "auto";
   if (flags.fixture !== undefined && (flags.host !== undefined || flags.port !== undefined)) {
     throw new UsageError("--fixture chooses the host and port itself; drop --host/--port");
   }
@@ -182,7 +193,7 @@ export function toOptions(flags: DiagnoseFlags): DiagnoseOptions {
   if (flags.user !== undefined && flags.secret !== undefined) {
     auth = {
       user: flags.user,
-      secret: _secret(flags.secret),
+      secret: _checkRef(flags.secret),
       secretRef: flags.secret,
       ...(flags.authMech ? { mechanism: flags.authMech } : {}),
     };
@@ -190,8 +201,8 @@ export function toOptions(flags: DiagnoseFlags): DiagnoseOptions {
   const ca = flags.ca === undefined ? undefined : readCaFile(flags.ca);
   return {
     host: flags.host === undefined ? "127.0.0.1" : hostValue("--host", flags.host),
-    port: flags.port ?? _DEFAULT_PORT[flags.tls],
-    tls: flags.tls,
+    port: flags.port ?? _DEFAULT_PORT[tls],
+    tls,
     ...(flags.servername ? { servername: hostValue("--servername", flags.servername) } : {}),
     ...(ca ? { ca } : {}),
     ...(flags.ehloName ? { ehloName: ehloNameValue(flags.ehloName) } : {}),
@@ -203,18 +214,8 @@ export function toOptions(flags: DiagnoseFlags): DiagnoseOptions {
   };
 }
 
-/** Resolves the secret now: a reference that yields nothing stops the run before any network I/O. */
-function _secret(ref: string): string {
-  let value: string | undefined;
-  try {
-    value = resolveSecret(parseSecretRef(ref));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  if (value === undefined) {
-    throw new UsageError(
-      `The secret reference ${shown(ref)} resolved to nothing (the variable is unset or empty); set it and re-run`,
-    );
-  }
-  return value;
+/** Checks the reference's form now (usage error, value never echoed); it is resolved at use. */
+function _checkRef(ref: string): undefined {
+  parseSecretRef(ref);
+  return undefined;
 }

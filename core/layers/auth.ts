@@ -1,13 +1,20 @@
 /**
  * Layer auth (auth probe only): the credentials are accepted. Never sends them
- * without a verified TLS session; picks the profile's mechanism or the
- * strongest offered one.
+ * without a verified TLS session; picks the pinned mechanism or the most
+ * general offered one (core/smtp/sasl.ts), and after a failed login names the
+ * other offered password mechanisms in `next` instead of retrying.
  */
 import { interpretReply } from "../knowledge/interpret-reply.ts";
 import { type Diagnosis, failed, type LayerResult, passed } from "../layer.ts";
 import { type SmtpFailure, SmtpReadError } from "../smtp/connection.ts";
 import { replyLine } from "../smtp/reply.ts";
-import { authenticate, chooseMechanism, TOKEN_MECHANISMS } from "../smtp/sasl.ts";
+import {
+  authenticate,
+  chooseMechanism,
+  otherPasswordMechanisms,
+  PASSWORD_MECHANISMS,
+  TOKEN_MECHANISMS,
+} from "../smtp/sasl.ts";
 import { currentCapabilities, type LayerContext, since } from "./context.ts";
 import { readFailureDiagnosis, readFailureFacts } from "./_failure.ts";
 
@@ -75,7 +82,17 @@ export async function runAuth(ctx: LayerContext, start: number): Promise<LayerRe
     if (reply.code === 235) {
       return passed("auth", since(ctx, start), { ...done, summary: `authenticated as ${auth.user} with ${mechanism}` });
     }
-    return failed("auth", since(ctx, start), done, interpretReply("auth", reply, ctx.rules, ctx.transcript.redact));
+    const diagnosis = interpretReply("auth", reply, ctx.rules, ctx.transcript.redact);
+    const others = _OTHER_MECHANISM_MAY_HELP.has(diagnosis.code) ? otherPasswordMechanisms(caps.auth, mechanism) : [];
+    if (others.length === 0 || !(PASSWORD_MECHANISMS as readonly string[]).includes(mechanism)) {
+      return failed("auth", since(ctx, start), done, diagnosis);
+    }
+    return failed("auth", since(ctx, start), { ...done, otherMechanisms: others }, {
+      ...diagnosis,
+      next: `${diagnosis.next} The server also offers ${others.join(", ")}: if the account's password is stored ` +
+        `for another mechanism, re-run once with --auth-mech ${others[0]} (smtpilot never retries a login by ` +
+        "itself: repeated failures can lock the account).",
+    });
   } catch (err) {
     if (!(err instanceof SmtpReadError)) throw err;
     return failed(
@@ -86,6 +103,9 @@ export async function runAuth(ctx: LayerContext, start: number): Promise<LayerRe
     );
   }
 }
+
+/** Failures another password mechanism could turn around (a store that serves only some mechanisms). */
+const _OTHER_MECHANISM_MAY_HELP = new Set(["auth.invalid-credentials", "auth.rejected", "auth.mechanism-unsupported"]);
 
 /** Auth servers deliberately answer late after failed logins (Dovecot: 2 s, up to 15 s): say so on a timeout. */
 function _authReadFailure(failure: SmtpFailure, mechanism: string): Diagnosis {

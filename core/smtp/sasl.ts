@@ -1,17 +1,25 @@
 /**
- * SASL mechanisms for SMTP AUTH (RFC 4954): PLAIN, LOGIN, CRAM-MD5, XOAUTH2
- * and OAUTHBEARER. Every client line that carries a credential is recorded in
- * the transcript as `<redacted>`; only the command word and mechanism show.
+ * SASL mechanisms for SMTP AUTH (RFC 4954): PLAIN, LOGIN, SCRAM-SHA-256,
+ * SCRAM-SHA-1, CRAM-MD5, XOAUTH2 and OAUTHBEARER. Every client line that
+ * carries a credential is recorded in the transcript as `<redacted>`; only
+ * the command word and mechanism show.
+ *
+ * Choosing a mechanism: over the verified TLS session every login needs,
+ * PLAIN (then LOGIN) works with every password store, because the server
+ * checks the password itself however it keeps it. SCRAM and CRAM-MD5 work
+ * only when the server keeps the matching SCRAM keys or the plaintext, so
+ * they are chosen only when nothing else is offered or when asked for.
  */
 import { createHmac } from "node:crypto";
 import type { SmtpConnection } from "./connection.ts";
 import type { SmtpReply } from "./reply.ts";
+import { ScramClient, ScramError } from "./scram.ts";
 
-/** Mechanisms this client implements, in order of preference for a password. */
-export const PASSWORD_MECHANISMS = ["CRAM-MD5", "PLAIN", "LOGIN"] as const;
+/** Mechanisms that take a password, in order of preference when none is pinned. */
+export const PASSWORD_MECHANISMS = ["PLAIN", "LOGIN", "SCRAM-SHA-256", "SCRAM-SHA-1", "CRAM-MD5"] as const;
 /** Mechanisms that take an OAuth 2 access token as the secret. */
 export const TOKEN_MECHANISMS = ["XOAUTH2", "OAUTHBEARER"] as const;
-/** Every mechanism the client implements. */
+/** Every mechanism the client implements (also the values `--auth-mech` accepts). */
 export const SUPPORTED_MECHANISMS: readonly string[] = [...PASSWORD_MECHANISMS, ...TOKEN_MECHANISMS];
 
 /** Shown in the transcript in place of any credential. */
@@ -74,15 +82,80 @@ export async function authenticate(
       const final = await conn.command(mechanism === "XOAUTH2" ? "" : "AQ==", timeoutMs);
       return _withOauthError(final, reply);
     }
+    case "SCRAM-SHA-256":
+    case "SCRAM-SHA-1":
+      return await _scram(conn, mechanism, cred, timeoutMs);
     default:
       throw Object.assign(new Error(`Unsupported SASL mechanism: ${mechanism}`), { code: "E_AUTH_MECH_UNSUPPORTED" });
   }
 }
 
-/** Picks the mechanism: the forced one, else the most preferred password mechanism offered. */
+/**
+ * Picks the mechanism: the pinned one if offered; else PLAIN, then LOGIN;
+ * SCRAM-SHA-256, SCRAM-SHA-1 and CRAM-MD5 (which need a matching password
+ * store on the server) only when the server offers nothing more general.
+ */
 export function chooseMechanism(offered: readonly string[], forced: string | undefined): string | undefined {
   if (forced !== undefined) return offered.includes(forced) ? forced : undefined;
   return PASSWORD_MECHANISMS.find((m) => offered.includes(m));
+}
+
+/**
+ * The other password mechanisms the server offers that could succeed where
+ * `used` failed, in preference order: PLAIN and LOGIN hand the server the
+ * same password, so one never rescues the other; SCRAM and CRAM-MD5 each
+ * depend on how the server stores the password. After a failed login the
+ * user may try one of them — once, deliberately. smtpilot never retries a
+ * login by itself, because a second failure can lock the account.
+ */
+export function otherPasswordMechanisms(offered: readonly string[], used: string): string[] {
+  const plain = (m: string) => m === "PLAIN" || m === "LOGIN";
+  return PASSWORD_MECHANISMS.filter((m) => m !== used && offered.includes(m) && !(plain(m) && plain(used)));
+}
+
+/**
+ * SCRAM over SMTP AUTH: the client-first message as the initial response,
+ * the proof after the server's challenge, then the server's signature is
+ * checked before the empty line that completes the exchange. When the client
+ * gives up (a hostile or broken server) it cancels with "*" and returns the
+ * server's answer with the reason appended as a last line, like an OAuth status.
+ */
+async function _scram(
+  conn: SmtpConnection,
+  mechanism: "SCRAM-SHA-256" | "SCRAM-SHA-1",
+  cred: SaslCredentials,
+  timeoutMs: number,
+): Promise<SmtpReply> {
+  const client = new ScramClient(mechanism, cred.user, cred.secret);
+  const decoded = (r: SmtpReply) => Buffer.from(r.lines[0] ?? "", "base64").toString("utf8");
+  const cancel = async (err: unknown): Promise<SmtpReply> => {
+    if (!(err instanceof ScramError)) throw err;
+    const reply = await conn.command("*", timeoutMs);
+    return { ...reply, lines: [...reply.lines, `scram ${err.message}`] };
+  };
+  let reply = await conn.command(
+    `AUTH ${mechanism} ${_b64(client.first())}`,
+    timeoutMs,
+    `AUTH ${mechanism} ${REDACTED}`,
+  );
+  if (reply.code !== 334) return reply;
+  let final: string;
+  try {
+    final = client.final(decoded(reply));
+  } catch (err) {
+    return await cancel(err);
+  }
+  reply = await conn.command(_b64(final), timeoutMs, REDACTED);
+  // Some servers put the signature in a 334 challenge (RFC 4954), answered with an empty line.
+  if (reply.code === 334) {
+    try {
+      client.verify(decoded(reply));
+    } catch (err) {
+      return await cancel(err);
+    }
+    return await conn.command("", timeoutMs);
+  }
+  return reply;
 }
 
 /** Keeps the decoded OAuth error status (e.g. "invalid_token") visible in the final reply's text. */

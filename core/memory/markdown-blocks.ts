@@ -1,0 +1,191 @@
+/**
+ * The memory files are Markdown a person reads and edits; what smtpilot
+ * reads are the fenced YAML blocks tagged for it (```` ```yaml smtpilot:profile ````).
+ * This module finds those blocks with their line numbers, parses them with a
+ * real YAML parser, and edits a file in place: replacing one block's YAML
+ * (comments on untouched keys survive), appending a section, removing one —
+ * every other byte the person wrote stays as it was.
+ */
+import { Document, isMap, LineCounter, parseDocument } from "yaml";
+import { MemoryError } from "./memory-error.ts";
+
+/** One machine-read block of a memory file. */
+export interface YamlBlock {
+  /** The tag after `yaml` in the info string, e.g. `smtpilot:profile`. */
+  tag: string;
+  /** 1-based line of the opening fence. */
+  fenceLine: number;
+  /** Offsets of the YAML text inside the fences (start inclusive, end exclusive) in the file text. */
+  start: number;
+  end: number;
+  /** Offset of the opening fence's first character and just past the closing fence's line. */
+  outerStart: number;
+  outerEnd: number;
+  /** The parsed document (for line lookups and comment-keeping edits). */
+  doc: Document;
+  /** Line lookup inside the block text. */
+  lines: LineCounter;
+  /** The block's data as plain JavaScript. */
+  data: unknown;
+}
+
+/** A parsed memory file: its text and its tagged blocks in order. */
+export interface MarkdownFile {
+  /** File name for messages (`provider-profiles.md`). */
+  name: string;
+  text: string;
+  blocks: YamlBlock[];
+}
+
+const _FENCE = /^( {0,3})(`{3,}|~{3,})(.*)$/;
+
+/**
+ * Parses `text`; every block tagged `smtpilot:*` must be valid YAML. Throws
+ * MemoryError naming the file and line (never quoting the line: it may hold
+ * a secret someone pasted).
+ */
+export function parseMarkdownFile(name: string, text: string): MarkdownFile {
+  const blocks: YamlBlock[] = [];
+  const lineStarts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lineStarts.push(i + 1);
+  let open: { char: string; len: number; tag?: string; line: number; outerStart: number; start: number } | undefined;
+  for (let n = 0; n < lineStarts.length; n++) {
+    const at = lineStarts[n] as number;
+    const next = lineStarts[n + 1] ?? text.length;
+    const line = text.slice(at, next).replace(/\r?\n$/, "");
+    const m = _FENCE.exec(line);
+    if (!m) continue;
+    const fence = m[2] as string;
+    const info = (m[3] ?? "").trim();
+    if (!open) {
+      if (fence[0] === "`" && info.includes("`")) continue; // not a fence (CommonMark)
+      const words = info.split(/\s+/);
+      const tag = words[0]?.toLowerCase() === "yaml" && words[1]?.startsWith("smtpilot:") ? words[1] : undefined;
+      open = {
+        char: fence[0] as string,
+        len: fence.length,
+        ...(tag ? { tag } : {}),
+        line: n + 1,
+        outerStart: at,
+        start: next,
+      };
+      continue;
+    }
+    if (fence[0] !== open.char || fence.length < open.len || info !== "") continue;
+    if (open.tag) blocks.push(_block(name, text, open.tag, open.line, open.outerStart, open.start, at, next));
+    open = undefined;
+  }
+  if (open?.tag) {
+    throw new MemoryError(
+      name,
+      open.line,
+      undefined,
+      `the ${open.tag} block opened here is never closed (add a line with ${open.char.repeat(open.len)})`,
+    );
+  }
+  return { name, text, blocks };
+}
+
+function _block(
+  name: string,
+  text: string,
+  tag: string,
+  fenceLine: number,
+  outerStart: number,
+  start: number,
+  end: number,
+  outerEnd: number,
+): YamlBlock {
+  const lines = new LineCounter();
+  const doc = parseDocument(text.slice(start, end), {
+    lineCounter: lines,
+    prettyErrors: false,
+    uniqueKeys: true,
+    schema: "core",
+    merge: false,
+  });
+  const err = doc.errors[0];
+  if (err) {
+    const line = fenceLine + (err.linePos?.[0]?.line ?? 1);
+    // The parser's own message may quote the source; keep only its first sentence.
+    const why = err.message.split(/ at line \d+|\n/)[0] ?? err.code;
+    throw new MemoryError(name, line, undefined, `the YAML does not parse (${err.code}: ${why})`);
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 50 });
+  } catch (e) {
+    throw new MemoryError(
+      name,
+      fenceLine + 1,
+      undefined,
+      `the YAML does not parse (${(e as Error).message.split("\n")[0]})`,
+    );
+  }
+  return { tag, fenceLine, start, end, outerStart, outerEnd, doc, lines, data };
+}
+
+/** The 1-based file line of the value at `path` in a block (or of its nearest existing parent). */
+export function lineOf(block: YamlBlock, path: readonly (string | number)[]): number {
+  for (let n = path.length; n >= 0; n--) {
+    const node = n === 0 ? block.doc.contents : block.doc.getIn(path.slice(0, n), true);
+    const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
+    if (range) return block.fenceLine + block.lines.linePos(range[0]).line;
+  }
+  return block.fenceLine + 1;
+}
+
+/**
+ * The YAML text for `data`, reusing the block's document so that comments on
+ * keys whose values did not change are kept.
+ */
+export function yamlFor(data: Record<string, unknown>, block?: YamlBlock): string {
+  if (!block || !isMap(block.doc.contents)) return new Document(data).toString({ lineWidth: 0 });
+  const doc = block.doc.clone();
+  const old = (block.data ?? {}) as Record<string, unknown>;
+  for (const key of Object.keys(old)) if (!(key in data)) doc.delete(key);
+  for (const [key, value] of Object.entries(data)) {
+    if (JSON.stringify(old[key]) !== JSON.stringify(value)) doc.set(key, doc.createNode(value));
+  }
+  return doc.toString({ lineWidth: 0 });
+}
+
+/** The file text with one block's YAML replaced (fences and everything around untouched). */
+export function replaceBlock(file: MarkdownFile, block: YamlBlock, yamlText: string): string {
+  const body = yamlText.endsWith("\n") ? yamlText : `${yamlText}\n`;
+  return file.text.slice(0, block.start) + body + file.text.slice(block.end);
+}
+
+/** A new section: a level-2 heading, optional prose, and a tagged block. */
+export function section(heading: string, tag: string, yamlText: string, prose = ""): string {
+  const body = yamlText.endsWith("\n") ? yamlText : `${yamlText}\n`;
+  return `## ${heading}\n\n${prose ? `${prose}\n\n` : ""}\`\`\`yaml ${tag}\n${body}\`\`\`\n`;
+}
+
+/** The file text with `addition` appended after one blank line. */
+export function appendSection(text: string, addition: string): string {
+  const trimmed = text.replace(/\n*$/, "");
+  return `${trimmed}${trimmed ? "\n\n" : ""}${addition}`;
+}
+
+/**
+ * The file text without the section holding `block`: from the level-2
+ * heading just above it (when nothing but prose lies between) to the next
+ * level-1/2 heading or the end — the person's notes on that section go too.
+ * Without such a heading only the block itself is removed.
+ */
+export function removeSection(file: MarkdownFile, block: YamlBlock): string {
+  const { text } = file;
+  const before = text.slice(0, block.outerStart);
+  const prevBlockEnd = Math.max(0, ...file.blocks.filter((b) => b.outerEnd <= block.outerStart).map((b) => b.outerEnd));
+  const headings = [...before.matchAll(/^##? .*$/gm)].filter((m) => (m.index ?? 0) >= prevBlockEnd);
+  const heading = headings.at(-1);
+  if (!heading || heading[0].startsWith("# ")) return text.slice(0, block.outerStart) + text.slice(block.outerEnd);
+  const after = text.slice(block.outerEnd);
+  const nextHeading = /^##? /m.exec(after);
+  const stop = nextHeading ? block.outerEnd + nextHeading.index : text.length;
+  const left = text.slice(0, heading.index ?? block.outerStart);
+  const right = text.slice(stop);
+  // Only the junction's blank lines are tidied; the rest of the file keeps its bytes.
+  return left === "" ? right : `${left.replace(/\n*$/, right === "" ? "\n" : "\n\n")}${right}`;
+}

@@ -1,0 +1,91 @@
+/**
+ * Reading one memory file the way every command must: bounded, parsed,
+ * checked for secret values (in the blocks and in the prose) and each block
+ * validated against its schema — every failure a MemoryError naming the
+ * file, line and field, never the value.
+ */
+import fs from "node:fs/promises";
+import * as v from "valibot";
+import { lineOf, type MarkdownFile, parseMarkdownFile, type YamlBlock } from "./markdown-blocks.ts";
+import { MemoryError, MemoryMissingError, MemorySecretError } from "./memory-error.ts";
+import { findSecretsInProse, findSecretValues } from "./secret-values.ts";
+
+/** Largest memory file read whole (the send log grows; 64 MiB is years of canaries). */
+export const MAX_MEMORY_FILE_BYTES = 64 * 1024 * 1024;
+
+/** Reads and parses a memory file; missing → MemoryMissingError (run `smtpilot init`). */
+export async function loadMarkdown(file: string, name: string, home: string): Promise<MarkdownFile> {
+  let text: string;
+  try {
+    const stat = await fs.stat(file);
+    if (!stat.isFile()) throw new MemoryError(name, undefined, undefined, "is not a regular file");
+    if (stat.size > MAX_MEMORY_FILE_BYTES) {
+      throw new MemoryError(
+        name,
+        undefined,
+        undefined,
+        `is ${stat.size} bytes, more than the ${MAX_MEMORY_FILE_BYTES} read`,
+      );
+    }
+    text = await fs.readFile(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") {
+      throw new MemoryMissingError(`${name} is missing in the memory folder ${home}: run smtpilot init`);
+    }
+    if (code === "EACCES" || code === "EPERM") {
+      throw new MemoryError(
+        name,
+        undefined,
+        undefined,
+        `cannot be read (${code}): check its owner and permissions`,
+        "E_MEMORY_UNREADABLE",
+      );
+    }
+    throw err;
+  }
+  const parsed = parseMarkdownFile(name, text);
+  refuseSecrets(parsed);
+  return parsed;
+}
+
+/** Throws MemorySecretError for the first secret value found in a parsed file's blocks or prose. */
+export function refuseSecrets(file: MarkdownFile): void {
+  for (const block of file.blocks) {
+    const found = findSecretValues(block.data)[0];
+    if (found) throw new MemorySecretError(file.name, lineOf(block, found.path), found.field, found.what);
+  }
+  const prose = findSecretsInProse(file.text, file.blocks.map((b) => [b.outerStart, b.outerEnd]))[0];
+  if (prose) throw new MemorySecretError(file.name, prose.line, undefined, prose.what);
+}
+
+/**
+ * Validates one block's data; on failure throws MemoryError at the line of
+ * the first offending field. `context` names the block ("profile work").
+ * Valibot's default messages repeat the received value; that part is cut.
+ */
+export function validateBlock<S extends v.GenericSchema>(
+  file: MarkdownFile,
+  block: YamlBlock,
+  schema: S,
+  context?: string,
+): v.InferOutput<S> {
+  const result = v.safeParse(schema, block.data);
+  if (result.success) return result.output;
+  const issue = result.issues[0];
+  const path = (issue.path ?? []).map((p) => p.key as string | number);
+  const dotted = v.getDotPath(issue);
+  const field = dotted ? `${dotted}${context ? ` of ${context}` : ""}` : context;
+  const problem = issue.type === "strict_object"
+    ? "unknown field (a typo?)"
+    : issue.message.replace(/,? but received [\s\S]*$/, "").replace(
+      /^Invalid (?:type|value|length|key): Expected /,
+      "expected ",
+    );
+  throw new MemoryError(file.name, lineOf(block, path), field, problem);
+}
+
+/** The blocks of `file` with `tag`. */
+export function blocksTagged(file: MarkdownFile, tag: string): YamlBlock[] {
+  return file.blocks.filter((b) => b.tag === tag);
+}
