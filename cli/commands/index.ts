@@ -6,6 +6,7 @@
  */
 import type { CommandSpec, GroupSpec } from "../command-spec.ts";
 import { alignSpec } from "./align.spec.ts";
+import { bounceSpec } from "./bounce.spec.ts";
 import { completionsSpec } from "./completions.spec.ts";
 import { diagnoseSpec } from "./diagnose.spec.ts";
 import { domainSpec } from "./domain.spec.ts";
@@ -18,6 +19,7 @@ export const COMMANDS: readonly (CommandSpec | GroupSpec)[] = [
   domainSpec,
   alignSpec,
   explainSpec,
+  bounceSpec,
   fixtureSpec,
   completionsSpec,
 ];

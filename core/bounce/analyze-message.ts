@@ -1,0 +1,301 @@
+/**
+ * Turns one parsed message into a bounce entry: what kind of message it is
+ * (an RFC 3464 report, another MTA's bounce, an ARF complaint, an
+ * auto-reply, or none of these), the original message's Message-ID, and per
+ * recipient the action, status, reply code, diagnostic, reason, permanent
+ * and hard flags and the next step.
+ *
+ * A forwarded bounce (attached as message/rfc822 to a message that is not a
+ * report itself) is read from the attachment. A bounce of a bounce is read
+ * at the outer level only: the returned message is never mistaken for the
+ * report.
+ */
+import { classifyReason, effectiveStatus } from "./classify-reason.ts";
+import { decodeHeader, headerText, partText } from "./decode.ts";
+import { type DsnRecipient, parseDeliveryStatus } from "./dsn-fields.ts";
+import { header, type MimePart, walk } from "./mime-part.ts";
+import { BOUNCE_SIGNALS, type MtaFormat, RETURNED_MESSAGE_MARKER } from "./mta-formats.ts";
+import { type Reason, REASON_INFO } from "./reasons.ts";
+import {
+  cleanDiagnostic,
+  detectFormat,
+  formatById,
+  recipientsIn,
+  replyIn,
+  type TextRecipient,
+} from "./text-recipients.ts";
+
+/** What a message is. */
+export type BounceKind = "dsn" | "bounce" | "feedback" | "autoreply" | "not-bounce";
+
+/** One recipient of a bounce entry. */
+export interface BounceRecipient {
+  address: string;
+  action: string | null;
+  status: string | null;
+  replyCode: number | null;
+  diagnostic: string | null;
+  reason: Reason;
+  permanent: boolean;
+  hard: boolean;
+  next: string;
+  originalRecipient?: string;
+  remoteMta?: string;
+  lastAttemptDate?: string;
+  /** Which rule named the reason. */
+  reasonRule: string;
+}
+
+/** One message read. */
+export interface BounceMessage {
+  source: string;
+  kind: BounceKind;
+  /** The layout that was read: rfc3464, arf, rfc3834, or an MTA id from mta-formats.ts. */
+  format?: string;
+  originalMessageId?: string;
+  /** True when the bounce was read from a message/rfc822 attachment of a forwarded message. */
+  forwarded?: boolean;
+  recipients: BounceRecipient[];
+}
+
+/** Analyses one message tree. */
+export function analyzeMessage(root: MimePart, source: string): BounceMessage {
+  const direct = _analyze(root, source);
+  if (direct.kind !== "not-bounce") return direct;
+  for (const part of walk(root)) {
+    if (part.type !== "message/rfc822" && part.type !== "message/global") continue;
+    const inner = part.children[0];
+    if (!inner || part.depth > 2) continue;
+    const forwarded = _analyze(inner, source);
+    if (forwarded.kind === "dsn" || forwarded.kind === "bounce" || forwarded.kind === "feedback") {
+      return { ...forwarded, forwarded: true };
+    }
+  }
+  return direct;
+}
+
+function _analyze(root: MimePart, source: string): BounceMessage {
+  const parts = [...walk(root)];
+  const text = _humanText(parts);
+  const originalMessageId = _originalMessageId(parts, text);
+  const base = { source, ...(originalMessageId ? { originalMessageId } : {}) };
+  const reportType = (root.params["report-type"] ?? "").toLowerCase();
+
+  const feedback = parts.find((p) => p.type === "message/feedback-report");
+  if (feedback || reportType === "feedback-report") {
+    return { ...base, kind: "feedback", format: "arf", recipients: _feedbackRecipients(feedback, parts) };
+  }
+
+  const format = detectFormat(text);
+  const textRecipients = format ? recipientsIn(text, format) : [];
+  const statusPart = parts.find((p) =>
+    p.type === "message/delivery-status" || p.type === "message/global-delivery-status"
+  );
+  if (statusPart) {
+    const report = parseDeliveryStatus(partText(statusPart));
+    if (report.recipients.length > 0) {
+      const recipients = report.recipients.map((r) => _fromDsn(r, textRecipients));
+      return { ...base, kind: "dsn", format: "rfc3464", recipients };
+    }
+  }
+
+  const looksBounced = _bounceSignals(root, text) || statusPart !== undefined || reportType === "delivery-status";
+  const chosen: MtaFormat | undefined = format ?? (looksBounced ? formatById("generic") : undefined);
+  if (chosen) {
+    let found = textRecipients.length > 0 ? textRecipients : recipientsIn(text, chosen);
+    if (found.length === 0) found = _headerRecipients(root, parts);
+    if (found.length > 0 || looksBounced) {
+      const delayed = /^warning:|delayed|delay(?:ed)? (?:mail|notification)/i.test(headerText(root, "subject") ?? "");
+      return {
+        ...base,
+        kind: "bounce",
+        format: chosen.id,
+        recipients: found.map((r) => _fromText(r, delayed)),
+      };
+    }
+  }
+
+  if (_isAutoReply(root)) {
+    const from = _addressIn(headerText(root, "from") ?? "");
+    return {
+      ...base,
+      kind: "autoreply",
+      format: "rfc3834",
+      recipients: from ? [_recipient(from, null, null, null, null, "vacation", false, "header:auto-reply")] : [],
+    };
+  }
+  return { ...base, kind: "not-bounce", recipients: [] };
+}
+
+function _fromDsn(r: DsnRecipient, fromText: readonly TextRecipient[]): BounceRecipient {
+  const address = r.finalRecipient ?? r.originalRecipient ?? "";
+  const textual = fromText.find((t) => t.address.toLowerCase() === address.toLowerCase());
+  const rawDiagnostic = r.diagnostic ?? textual?.diagnostic;
+  const diagnostic = rawDiagnostic ? cleanDiagnostic(rawDiagnostic) : null;
+  const inDiag = diagnostic ? replyIn(diagnostic) : {};
+  const status = effectiveStatus(r.status, inDiag.status);
+  const result = classifyReason({
+    ...(r.action ? { action: r.action } : {}),
+    ...(status ? { status } : {}),
+    ...(inDiag.code !== undefined ? { replyCode: inDiag.code } : {}),
+    ...(diagnostic ? { text: diagnostic } : {}),
+  });
+  return {
+    ..._recipient(
+      address,
+      r.action ?? null,
+      r.status ?? status ?? null,
+      inDiag.code ?? null,
+      diagnostic,
+      result.reason,
+      result.permanent,
+      result.rule,
+    ),
+    ...(r.originalRecipient && r.originalRecipient.toLowerCase() !== address.toLowerCase()
+      ? { originalRecipient: r.originalRecipient }
+      : {}),
+    ...(r.remoteMta ? { remoteMta: r.remoteMta } : {}),
+    ...(r.lastAttemptDate ? { lastAttemptDate: r.lastAttemptDate } : {}),
+  };
+}
+
+function _fromText(r: TextRecipient, delayedBySubject: boolean): BounceRecipient {
+  const diagnostic = r.diagnostic === "" ? null : cleanDiagnostic(r.diagnostic);
+  const inDiag = diagnostic ? replyIn(diagnostic) : {};
+  const temporary = delayedBySubject ||
+    /\b(?:will (?:keep )?(?:try|retry)|still (?:trying|in the queue)|not yet been delivered|has been delayed|temporar(?:y|ily) (?:failure|deferred|error)|deferred)\b/i
+      .test(diagnostic ?? "");
+  const action = temporary && (inDiag.code === undefined || inDiag.code < 500) ? "delayed" : "failed";
+  const result = classifyReason({
+    action,
+    ...(inDiag.status ? { status: inDiag.status } : {}),
+    ...(inDiag.code !== undefined ? { replyCode: inDiag.code } : {}),
+    ...(diagnostic ? { text: diagnostic } : {}),
+  });
+  return _recipient(
+    r.address,
+    action,
+    inDiag.status ?? null,
+    inDiag.code ?? null,
+    diagnostic,
+    result.reason,
+    result.permanent,
+    result.rule,
+  );
+}
+
+function _recipient(
+  address: string,
+  action: string | null,
+  status: string | null,
+  replyCode: number | null,
+  diagnostic: string | null,
+  reason: Reason,
+  permanent: boolean,
+  rule: string,
+): BounceRecipient {
+  const info = REASON_INFO[reason];
+  return {
+    address,
+    action,
+    status,
+    replyCode,
+    diagnostic,
+    reason,
+    permanent,
+    hard: permanent && info.hard,
+    next: info.next,
+    reasonRule: rule,
+  };
+}
+
+function _feedbackRecipients(report: MimePart | undefined, parts: readonly MimePart[]): BounceRecipient[] {
+  const fields = report ? partText(report) : "";
+  const addresses = [...fields.matchAll(/^original-rcpt-to:\s*<?([^\s<>]+@[^\s<>]+?)>?\s*$/gim)].map((m) => m[1]!);
+  if (addresses.length === 0) {
+    const returned = parts.find((p) => p.type === "text/rfc822-headers" || p.depth > 0 && header(p, "message-id"));
+    const to = returned ? _addressIn(decodeHeader(header(returned, "to") ?? "")) : undefined;
+    if (to) addresses.push(to);
+  }
+  const type = /^feedback-type:\s*([\w-]+)/im.exec(fields)?.[1]?.toLowerCase() ?? "abuse";
+  return addresses.map((a) =>
+    _recipient(a, null, null, null, `feedback-type: ${type}`, "feedback", false, "report:arf")
+  );
+}
+
+/** The text a person would read: the first text/plain outside returned messages, else text/html stripped, else the body. */
+function _humanText(parts: readonly MimePart[]): string {
+  const plain = parts.filter((p) => p.type === "text/plain" && p.body !== "");
+  if (plain.length > 0) return plain.map(partText).join("\n");
+  const html = parts.find((p) => p.type === "text/html" && p.body !== "");
+  if (html) {
+    return partText(html).replace(/<(?:br|\/p|\/div|\/tr|\/li)[^>]{0,40}>/gi, "\n").replace(/<[^>]{0,2000}>/g, "")
+      .replace(/&nbsp;/g, " ").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  }
+  return "";
+}
+
+/** The returned message's Message-ID: its headers (message/rfc822, text/rfc822-headers), else the copy in the text. */
+function _originalMessageId(parts: readonly MimePart[], text: string): string | undefined {
+  for (const p of parts) {
+    if (p.type === "message/rfc822" || p.type === "message/global") {
+      const id = p.children[0] ? header(p.children[0], "message-id") : undefined;
+      if (id) return _messageId(id);
+    }
+    if (
+      p.type === "text/rfc822-headers" || p.type === "message/rfc822-headers" || p.type === "message/global-headers"
+    ) {
+      const m = /^message-id:\s*(<[^>\s]{1,998}>)/im.exec(partText(p));
+      if (m) return m[1];
+    }
+  }
+  const marker = RETURNED_MESSAGE_MARKER.exec(text);
+  const after = marker ? text.slice(marker.index) : "";
+  return /^\s*message-id:\s*(<[^>\s]{1,998}>)/im.exec(after)?.[1];
+}
+
+function _messageId(value: string): string | undefined {
+  return /<[^>\s]{1,998}>/.exec(value)?.[0] ?? (value.trim() === "" ? undefined : value.trim().slice(0, 998));
+}
+
+function _bounceSignals(root: MimePart, text: string): boolean {
+  const from = headerText(root, "from") ?? "";
+  const subject = headerText(root, "subject") ?? "";
+  const returnPath = header(root, "return-path") ?? "";
+  return BOUNCE_SIGNALS.from.test(from) || BOUNCE_SIGNALS.subject.test(subject) || /^<>$/.test(returnPath.trim()) ||
+    header(root, "x-failed-recipients") !== undefined ||
+    /^from:.{0,80}(?:mailer-daemon|mail delivery (?:subsystem|system))/im.test(text.slice(0, 4096));
+}
+
+function _headerRecipients(root: MimePart, parts: readonly MimePart[]): TextRecipient[] {
+  const failed = header(root, "x-failed-recipients");
+  if (failed) {
+    return failed.split(",").map((a) => _addressIn(a)).filter((a): a is string => a !== undefined)
+      .map((address) => ({ address, diagnostic: "" }));
+  }
+  const returned = parts.find((p) =>
+    p.depth > 0 && header(p, "to") !== undefined && header(p, "message-id") !== undefined
+  );
+  const to = returned ? _addressIn(decodeHeader(header(returned, "to") ?? "")) : undefined;
+  return to ? [{ address: to, diagnostic: "" }] : [];
+}
+
+function _isAutoReply(root: MimePart): boolean {
+  const auto = (header(root, "auto-submitted") ?? "").toLowerCase();
+  if (auto.startsWith("auto-replied")) return true;
+  if (header(root, "x-autoreply") !== undefined || header(root, "x-autorespond") !== undefined) return true;
+  if (/^auto[_-]?reply$/i.test((header(root, "precedence") ?? "").trim())) return true;
+  if (
+    (header(root, "x-auto-response-suppress") ?? "") !== "" &&
+    /^(?:automatic reply|auto(?:matische)? ?(?:reply|antwort|response))/i.test(headerText(root, "subject") ?? "")
+  ) {
+    return true;
+  }
+  const subject = headerText(root, "subject") ?? "";
+  return /^(?:auto(?:matic)?[ -]?(?:reply|response|antwort)|automatische antwort|out of (?:the )?office|réponse automatique|respuesta automática|abwesenheit|on vacation|vacation(?: reply)?:|away from (?:my|the) office|auto:)/i
+    .test(subject.trim());
+}
+
+function _addressIn(value: string): string | undefined {
+  return /<([^<>\s]+@[^<>\s]+)>/.exec(value)?.[1] ?? /([^\s<>"',;:]+@[A-Za-z0-9.-]+)/.exec(value)?.[1];
+}

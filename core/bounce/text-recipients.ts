@@ -1,0 +1,94 @@
+/**
+ * Reads recipients and their diagnostics out of a bounce's human text with
+ * the layouts in mta-formats.ts, and finds the SMTP reply and status codes
+ * inside a diagnostic. Pure functions over bounded text.
+ */
+import { MAX_FORMAT_TEXT, MTA_FORMATS, type MtaFormat } from "./mta-formats.ts";
+
+/** One recipient found in text. */
+export interface TextRecipient {
+  address: string;
+  diagnostic: string;
+}
+
+const _MAX_DIAGNOSTIC = 2000;
+const _MAX_RECIPIENTS = 500;
+
+/** The first layout whose `detect` matches `text` (never `generic`, which needs other evidence). */
+export function detectFormat(text: string): MtaFormat | undefined {
+  const sample = text.slice(0, MAX_FORMAT_TEXT);
+  return MTA_FORMATS.find((f) => f.id !== "generic" && sample.search(f.detect) !== -1);
+}
+
+/** The layout called `id`. */
+export function formatById(id: string): MtaFormat | undefined {
+  return MTA_FORMATS.find((f) => f.id === id);
+}
+
+/** The recipients `format` finds in `text`, in order, each address once (the most telling diagnostic kept). */
+export function recipientsIn(text: string, format: MtaFormat): TextRecipient[] {
+  let region = text.slice(0, MAX_FORMAT_TEXT);
+  if (format.start) {
+    const s = format.start.exec(region);
+    if (s) region = region.slice(s.index + s[0].length);
+  }
+  if (format.end) {
+    const e = format.end.exec(region);
+    if (e) region = region.slice(0, e.index);
+  }
+  const hits: { address: string; from: number; to: number }[] = [];
+  const re = new RegExp(
+    format.recipient.source,
+    format.recipient.flags.includes("g") ? format.recipient.flags : `${format.recipient.flags}g`,
+  );
+  for (const m of region.matchAll(re)) {
+    const address = m.slice(1).find((g) => g !== undefined);
+    if (!address || hits.length >= _MAX_RECIPIENTS) continue;
+    hits.push({ address: address.replace(/[.>]+$/, ""), from: m.index, to: m.index + m[0].length });
+  }
+  const byAddress = new Map<string, TextRecipient>();
+  hits.forEach((h, i) => {
+    const next = hits[i + 1]?.from ?? region.length;
+    const own = region.slice(h.from, h.to).replace(/^[\s\S]*?>?:\s*/, "");
+    const diagnostic = `${own.includes("@") ? "" : own} ${region.slice(h.to, next)}`.replace(/\s+/g, " ").trim()
+      .slice(0, _MAX_DIAGNOSTIC);
+    const key = h.address.toLowerCase();
+    const seen = byAddress.get(key);
+    if (!seen) byAddress.set(key, { address: h.address, diagnostic });
+    else if (_score(diagnostic) > _score(seen.diagnostic)) seen.diagnostic = diagnostic;
+  });
+  return [...byAddress.values()];
+}
+
+function _score(diagnostic: string): number {
+  return (replyIn(diagnostic).code !== undefined ? 10_000 : 0) + Math.min(diagnostic.length, 5000);
+}
+
+const _REPLY_MARKED =
+  /(?:^|said:|says:|returned|<<<|error:|reply:|response:|response was:|server returned|remote host said:|\btext\b:?|;)\s*['"#]?([245]\d\d)(?:[ -]|$)(?:\s*#?([245]\.\d{1,3}\.\d{1,3})(?![\d.]*\d))?/i;
+const _REPLY_WITH_STATUS = /(?:^|[\s'"(>:#])([245]\d\d)[ -]#?([245]\.\d{1,3}\.\d{1,3})(?![\d.]*\d)/;
+const _STATUS_ONLY = /(?:^|[^\d.])#?([245]\.\d{1,3}\.\d{1,3})(?![\d.]*\d)/;
+
+/** The SMTP reply code and enhanced status a diagnostic text carries, when it carries them. */
+export function replyIn(text: string): { code?: number; status?: string } {
+  const sample = text.slice(0, 4096);
+  const withStatus = _REPLY_WITH_STATUS.exec(sample);
+  const marked = _REPLY_MARKED.exec(sample);
+  const m = withStatus && (!marked || withStatus.index <= marked.index) ? withStatus : marked;
+  const code = m ? Number(m[1]) : undefined;
+  const status = m?.[2] ?? _STATUS_ONLY.exec(sample)?.[1];
+  return { ...(code !== undefined ? { code } : {}), ...(status !== undefined ? { status } : {}) };
+}
+
+/**
+ * A diagnostic as one line: a multi-line reply's repeated "550-5.1.1 "
+ * prefixes removed after the first, whitespace collapsed.
+ */
+export function cleanDiagnostic(text: string): string {
+  const one = text.replace(/\s+/g, " ").trim();
+  const lead = /^([245]\d\d)[ -](?:([245]\.\d{1,3}\.\d{1,3}) )?/.exec(one);
+  if (!lead) return one.slice(0, _MAX_DIAGNOSTIC);
+  const code = lead[1]!;
+  const repeated = new RegExp(String.raw`\s${code}[ -](?:${(lead[2] ?? "").replace(/\./g, "\\.")}\s)?`, "g");
+  return (lead[0] + one.slice(lead[0].length).replace(repeated, " ")).replace(/\s+/g, " ").slice(0, _MAX_DIAGNOSTIC);
+}
