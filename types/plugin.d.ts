@@ -1,0 +1,165 @@
+/**
+ * Types for smtpilot plugins, self-contained (copy this one file into a plugin project, or
+ * install smtpilot and import from "smtpilot/plugin"):
+ *
+ *   import type { Plugin } from "smtpilot/plugin";         // erased at run time: works everywhere
+ *   import { definePlugin } from "smtpilot/plugin";        // a real import: needs smtpilot installed
+ *
+ * Kept in step with smtpilot's own types by test/build/plugin-types.test.ts: what smtpilot
+ * passes a plugin (the API, the report) offers at least what is declared here, and what a
+ * plugin hands to smtpilot (reporters, rules, presets) is accepted as declared here.
+ * The guide is docs/plugins.md.
+ */
+
+/** The layers of an SMTP submission path, in their default order. */
+export type LayerId = "dns" | "tcp" | "greeting" | "tls" | "ehlo" | "auth" | "envelope";
+
+/** What a layer proved: pass, pass with warnings, fail, or did not run. */
+export type LayerStatus = "pass" | "warn" | "fail" | "skip";
+
+/** Why a layer failed: a stable code (`tls.cert-expired`), a one-line summary, the cause, the next move. */
+export interface Diagnosis {
+  code: string;
+  summary: string;
+  cause: string;
+  next: string;
+}
+
+/** Something worth knowing about a layer that still passed (`tls.cert-expiring-soon`). */
+export interface Warning {
+  code: string;
+  summary: string;
+}
+
+/** One layer's result. `facts` are plain JSON (addresses, protocol, capabilities…); skipped layers carry `facts.reason`. */
+export interface LayerResult {
+  id: LayerId;
+  status: LayerStatus;
+  ms: number;
+  facts: Record<string, unknown>;
+  diagnosis?: Diagnosis;
+  warnings: Warning[];
+}
+
+/** The outcome: the first failing layer and its code, or pass. */
+export interface Verdict {
+  status: "pass" | "fail";
+  layer?: LayerId;
+  code?: string;
+}
+
+/** One transcript line: `t` ms since the session started; `C` client, `S` server, `*` an event. Already redacted. */
+export interface TranscriptEntry {
+  t: number;
+  dir: "C" | "S" | "*";
+  text: string;
+}
+
+/** How the client secures the session. */
+export type TlsMode = "auto" | "starttls" | "implicit" | "none";
+
+/** What the run may do: `connectivity-probe` (no credentials, no mail) or `auth-probe` (credentials, no mail). */
+export type ProbeMode = "connectivity-probe" | "auth-probe";
+
+/**
+ * The diagnosis document (`smtpilot.diagnose/1`), exactly what `--json` prints: secrets are
+ * already redacted, server text already made printable. Fields are only ever added.
+ */
+export interface DiagnoseReport {
+  schema: "smtpilot.diagnose/1";
+  mode: ProbeMode;
+  target: { host: string; port: number; tls: TlsMode };
+  layers: LayerResult[];
+  verdict: Verdict;
+  transcript: TranscriptEntry[];
+}
+
+/** Options a reporter may honour. */
+export interface RenderOptions {
+  /** `--transcript` was given: include `report.transcript`. */
+  transcript: boolean;
+}
+
+/**
+ * A reporter: a pure function of the report, selected with `--reporter NAME`. smtpilot writes
+ * the returned text to stdout; `console.*` output goes to stderr. A reporter that throws or
+ * returns no string is replaced by the text reporter, with a warning.
+ */
+export interface Reporter {
+  /** Letters, digits, ".", "_" or "-", at most 40; `text` and `json` are reserved. */
+  name: string;
+  render(report: DiagnoseReport, options: RenderOptions): string;
+}
+
+/** Where in the session a reply was received. */
+export type ReplyStage = "greeting" | "ehlo" | "helo" | "starttls" | "auth" | "mail" | "rcpt" | "data";
+
+/** The layer each stage belongs to; a rule's diagnosis code starts with it. */
+export interface StageLayer {
+  greeting: "greeting";
+  ehlo: "ehlo";
+  helo: "ehlo";
+  starttls: "tls";
+  auth: "auth";
+  mail: "envelope";
+  rcpt: "envelope";
+  data: "envelope";
+}
+
+/**
+ * Reply knowledge: when a reply at one of `stages` matches every given pattern, it means
+ * `diagnosis`. Patterns are RegExps tested against the reply code as a string (`"550"`), the
+ * enhanced status code (`"5.7.1"`) and the reply's text joined on one line; at least one is
+ * needed. All stages must belong to one layer, and the diagnosis code is prefixed by that layer.
+ */
+export interface ReplyRule<S extends ReplyStage = ReplyStage> {
+  /** Stable id, `<plugin>.<name>`; ids starting with `core.` are reserved. */
+  id: string;
+  stages: readonly S[];
+  code?: RegExp;
+  enhanced?: RegExp;
+  text?: RegExp;
+  diagnosis: {
+    /** `<layer>.<kebab-case>`, e.g. `envelope.rate-limited`. */
+    code: `${StageLayer[S]}.${string}`;
+    /** Short title; smtpilot appends the server's reply to form the summary. */
+    title: string;
+    cause: string;
+    next: string;
+  };
+}
+
+/** A provider preset: one SMTP submission contract (465 = implicit TLS, 587 = STARTTLS, 25 = relay). */
+export interface ProviderPreset {
+  /** kebab-case, e.g. `acme-relay`. */
+  name: string;
+  host: string;
+  port: number;
+  tls: TlsMode;
+  servername?: string;
+  ehloName?: string;
+  /** A secret *reference* (`env:NAME`, `dotenv:FILE#NAME`, `cmd:COMMAND`, `prompt`), never a secret. */
+  auth?: { user: string; secret: string; mechanism?: "PLAIN" | "LOGIN" | "CRAM-MD5" | "XOAUTH2" | "OAUTHBEARER" };
+  notes?: string;
+}
+
+/** What a plugin may register during setup(). Registrations count only if setup() succeeds in time. */
+export interface PluginApi {
+  /** Adds a reporter; a name another plugin registered first is kept by that plugin (with a warning). */
+  addReporter(reporter: Reporter): void;
+  /** Adds reply knowledge consulted before smtpilot's own table (validated; a bad rule fails the setup). */
+  addReplyRules<S extends ReplyStage>(rules: readonly ReplyRule<S>[]): void;
+  /** Adds a provider preset (validated; an invalid one fails the setup). */
+  addProviderPreset(preset: ProviderPreset): void;
+}
+
+/** A plugin: the default export, the `plugin` export, or `module.exports` of a plugin file. */
+export interface Plugin {
+  name: string;
+  version: string;
+  /** Registers capabilities; may be async, and must finish within 5 seconds. */
+  setup(api: PluginApi): void | Promise<void>;
+}
+
+/** Returns the plugin unchanged: exists so an editor checks the object and completes `api`. */
+export declare function definePlugin<P extends Plugin>(plugin: P): P;
