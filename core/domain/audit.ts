@@ -145,7 +145,7 @@ export async function auditDomain(options: DomainAuditOptions, inner: DnsClient)
   }
 
   const findings: Finding[] = [];
-  if (mx.nxdomain && spf.tree.status === "none" && !dmarc.record) {
+  if (mx.nxdomain && spf.tree.nxdomain === true) {
     findings.push(finding("domain.nxdomain", `${domain} does not exist in DNS`, [`${domain}: NXDOMAIN`]));
   }
   findings.push(

@@ -192,7 +192,8 @@ function _nodeFindings(
 }
 
 function _checkFindings(check: SpfCheckResult, ip: string): Finding[] {
-  const decided = check.trace.filter((t) => t.outcome === "match").at(-1);
+  const errored = check.result === "permerror" || check.result === "temperror";
+  const decided = errored ? undefined : check.trace.filter((t) => t.outcome === "match").at(-1);
   const evidence = [
     `check_host(${ip}, ${check.domain}) = ${check.result}${check.problem ? ` (${check.problem})` : ""}`,
     ...(decided ? [`decided by ${decided.term} in ${decided.domain}`] : []),

@@ -31,6 +31,8 @@ export interface SpfNode {
   voids: { term: string; name: string }[];
   /** mx terms whose domain has more than 10 MX hosts. */
   mxOver: { term: string; hosts: number }[];
+  /** True when the name does not exist at all (NXDOMAIN). */
+  nxdomain?: boolean;
   /** True when some term depends on the sender (macros), so it was not followed. */
   dynamic: boolean;
   children: SpfNode[];
@@ -72,7 +74,7 @@ async function _node(walk: _Walk, domain: string, via: string, parents: string[]
   if (++walk.nodes > MAX_TREE_NODES) return { ...node, status: "cut" };
   const fetched = await fetchSpfRecord(walk.dns, domain);
   if (fetched.kind === "error") return { ...node, status: "dns-error", dnsError: fetched.code };
-  if (fetched.kind === "none") return { ...node, status: "none" };
+  if (fetched.kind === "none") return { ...node, status: "none", ...(fetched.nxdomain ? { nxdomain: true } : {}) };
   if (fetched.kind === "multiple") return { ...node, status: "multiple", texts: fetched.texts };
   node.text = fetched.text;
   const record = parseSpf(fetched.text);

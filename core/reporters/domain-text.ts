@@ -18,7 +18,8 @@ export function renderDomainText(report: DomainReport): string {
   out.push("Mode: DNS lookups only (no connection to a mail server, no mail)");
   out.push(`Domain: ${report.domain} (organisational domain ${report.orgDomain})`);
   if (report.spf) {
-    const decided = report.spf.trace.filter((t) => t.outcome === "match").at(-1);
+    const errored = report.spf.result === "permerror" || report.spf.result === "temperror";
+    const decided = errored ? undefined : report.spf.trace.filter((t) => t.outcome === "match").at(-1);
     out.push(
       `SPF for the given IP: ${report.spf.result}${decided ? ` (matched ${decided.term} in ${decided.domain})` : ""}`,
     );
