@@ -41,6 +41,8 @@ export interface ArgSpec {
   variadic?: boolean;
   /** Allowed values; checked before run. */
   choices?: readonly string[];
+  /** What the argument completes to (e.g. `{ dynamic: "profile-names" }`). */
+  complete?: ValueHint;
 }
 
 /**

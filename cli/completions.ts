@@ -1,95 +1,143 @@
 /**
  * Shell completion scripts generated from the command tree itself, so a new
  * command or flag completes without touching this file. Value hints (TLS
- * modes, mechanisms, fixture scenarios, files) come from the command definitions.
+ * modes, mechanisms, fixture scenarios, files) come from the command
+ * definitions; lists that change as the user works (profile names) are asked
+ * of smtpilot itself when the user presses Tab, never frozen into the script.
+ * Groups complete their subcommands (`profile add|list|show|rm|check`) and
+ * each subcommand its own flags and first argument.
  */
 import type { Command } from "commander";
 
 /** Shells we generate for. */
 export const SHELLS = ["bash", "zsh", "fish"] as const;
 
-/** What a flag's value completes to: a fixed list, files or folders. */
-export type ValueHint = readonly string[] | "file" | "dir";
+/**
+ * What a value completes to: a fixed list, files, folders, or the lines a
+ * smtpilot command prints at completion time (`{ command: "profile list --names" }`).
+ */
+export type ValueHint = readonly string[] | "file" | "dir" | { command: string };
+
+interface _Flag {
+  long: string;
+  takesValue: boolean;
+  hint?: ValueHint;
+  description: string;
+}
 
 interface _Cmd {
   name: string;
-  flags: { long: string; takesValue: boolean; hint?: ValueHint; description: string }[];
+  flags: _Flag[];
+  /** What the first positional argument completes to. */
+  arg?: ValueHint;
+  subs: _Cmd[];
 }
 
-function _tree(program: Command, hints: Record<string, ValueHint>): { global: _Cmd; commands: _Cmd[] } {
-  const conv = (c: Command, name: string): _Cmd => ({
+function _conv(
+  c: Command,
+  name: string,
+  hints: Record<string, ValueHint>,
+  args: Record<string, ValueHint>,
+  path: string,
+): _Cmd {
+  return {
     name,
-    flags: c.options
-      .filter((o) => o.long)
-      .map((o) => ({
-        long: o.long as string,
-        takesValue: Boolean(o.required || o.optional),
-        hint: hints[o.long as string],
-        description: o.description.replace(/['"`$\\]/g, ""),
-      })),
-  });
-  const global = conv(program, "");
-  global.flags.push({ long: "--help", takesValue: false, description: "show help" });
-  // A group's subcommands complete as "group sub" words; their flags under the group's name.
-  const commands = program.commands.flatMap((c) =>
-    c.commands.length === 0 ? [conv(c, c.name())] : [
-      {
-        name: c.name(),
-        flags: [...new Map(c.commands.flatMap((s) => conv(s, "").flags).map((f) => [f.long, f])).values()],
-      },
-    ]
-  );
-  return { global, commands };
+    flags: c.options.filter((o) => o.long).map((o) => ({
+      long: o.long as string,
+      takesValue: Boolean(o.required || o.optional),
+      hint: hints[o.long as string],
+      description: o.description.replace(/['"`$\\]/g, ""),
+    })),
+    ...(args[path] ? { arg: args[path] } : {}),
+    subs: c.commands.map((s) => _conv(s, s.name(), hints, args, `${path} ${s.name()}`)),
+  };
 }
 
-/** The completion script for `shell`. */
+function _tree(program: Command, hints: Record<string, ValueHint>, args: Record<string, ValueHint>) {
+  const global = _conv(program, "", hints, args, "");
+  global.flags.push({ long: "--help", takesValue: false, description: "show help" });
+  const commands = program.commands.map((c) => _conv(c, c.name(), hints, args, c.name()));
+  const all = [...global.flags, ...commands.flatMap((c) => [...c.flags, ...c.subs.flatMap((s) => s.flags)])];
+  return { global, commands, all };
+}
+
+/**
+ * The completion script for `shell`. `hints` maps long flags to their value
+ * hints; `args` maps "command" or "group sub" to the hint of its first argument.
+ */
 export function renderCompletions(
   shell: (typeof SHELLS)[number],
   program: Command,
   hints: Record<string, ValueHint>,
+  args: Record<string, ValueHint> = {},
 ): string {
-  const t = _tree(program, hints);
+  const t = _tree(program, hints, args);
   if (shell === "bash") return _bash(t);
   if (shell === "zsh") return _zsh(t);
   return _fish(t);
 }
 
-function _bash(t: { global: _Cmd; commands: _Cmd[] }): string {
-  const cases = t.commands.map((c) =>
-    `    ${c.name}) flags="${[...c.flags, ...t.global.flags].map((f) => f.long).join(" ")}" ;;`
+type _Tree = ReturnType<typeof _tree>;
+
+function _unique(flags: _Flag[]): _Flag[] {
+  return [...new Map(flags.map((f) => [f.long, f])).values()];
+}
+
+/** The bash words that produce the candidates of a hint for "$cur" (a COMPREPLY assignment). */
+function _bashReply(hint: ValueHint): string {
+  if (hint === "file") return `COMPREPLY=( $(compgen -f -- "$cur") )`;
+  if (hint === "dir") return `COMPREPLY=( $(compgen -d -- "$cur") )`;
+  if (typeof hint === "object" && "command" in hint) {
+    return `COMPREPLY=( $(compgen -W "$(smtpilot ${hint.command} 2>/dev/null)" -- "$cur") )`;
+  }
+  return `COMPREPLY=( $(compgen -W "${(hint as readonly string[]).join(" ")}" -- "$cur") )`;
+}
+
+function _bash(t: _Tree): string {
+  const values = _unique(t.all.filter((f) => f.hint)).map((f) =>
+    `    ${f.long}) ${_bashReply(f.hint as ValueHint)}; return ;;`
   );
-  const values = [...t.global.flags, ...t.commands.flatMap((c) => c.flags)]
-    .filter((f, i, all) => f.hint && all.findIndex((g) => g.long === f.long) === i)
-    .map((f) =>
-      f.hint === "file"
-        ? `    ${f.long}) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;`
-        : f.hint === "dir"
-        ? `    ${f.long}) COMPREPLY=( $(compgen -d -- "$cur") ); return ;;`
-        : `    ${f.long}) COMPREPLY=( $(compgen -W "${(f.hint as readonly string[]).join(" ")}" -- "$cur") ); return ;;`
-    );
-  const valueFlags = [
-    ...new Set(
-      [...t.global.flags, ...t.commands.flatMap((c) => c.flags)].filter((f) => f.takesValue).map((f) => f.long),
-    ),
-  ];
+  const valueFlags = [...new Set(t.all.filter((f) => f.takesValue).map((f) => f.long))];
+  const globals = t.global.flags.map((f) => f.long).join(" ");
+  const cases = t.commands.map((c) => {
+    if (c.subs.length === 0) {
+      const arg = c.arg ? `[[ $cur != -* && $npos -eq 0 ]] && { ${_bashReply(c.arg)}; return; }; ` : "";
+      return `    ${c.name}) ${arg}flags="${[...c.flags.map((f) => f.long), globals].join(" ")}" ;;`;
+    }
+    const subCases = c.subs.map((s) => {
+      const arg = s.arg ? `[[ $cur != -* && $npos -eq 0 ]] && { ${_bashReply(s.arg)}; return; }; ` : "";
+      return `        ${s.name}) ${arg}flags="${[...s.flags.map((f) => f.long), globals].join(" ")}" ;;`;
+    });
+    return `    ${c.name})\n      case "$sub" in\n${subCases.join("\n")}\n        *) flags="${
+      c.subs.map((s) => s.name).join(" ")
+    } --help" ;;\n      esac ;;`;
+  });
+  const groups = t.commands.filter((c) => c.subs.length > 0);
   return `# bash completion for smtpilot (generated by \`smtpilot completions bash\`)
 _smtpilot() {
-  local cur prev cmd flags i
+  local cur prev cmd sub flags i w npos
   cur="\${COMP_WORDS[COMP_CWORD]}"
   prev="\${COMP_WORDS[COMP_CWORD-1]}"
   case "$prev" in
 ${values.join("\n")}
   esac
   case " ${valueFlags.join(" ")} " in *" $prev "*) return ;; esac
-  cmd=""
+  cmd=""; sub=""; npos=0
   for ((i = 1; i < COMP_CWORD; i++)); do
-    case "\${COMP_WORDS[i]}" in
-      ${t.commands.map((c) => c.name).join("|")}) cmd="\${COMP_WORDS[i]}"; break ;;
-    esac
+    w="\${COMP_WORDS[i]}"
+    case " ${valueFlags.join(" ")} " in *" $w "*) ((i++)); continue ;; esac
+    [[ $w == -* ]] && continue
+    if [[ -z $cmd ]]; then
+      case "$w" in ${t.commands.map((c) => c.name).join("|")}) cmd="$w" ;; esac
+    elif [[ -z $sub && " ${groups.map((g) => g.name).join(" ")} " == *" $cmd "* ]]; then
+      sub="$w"
+    else
+      ((npos++))
+    fi
   done
   case "$cmd" in
 ${cases.join("\n")}
-    *) flags="${t.commands.map((c) => c.name).join(" ")} ${t.global.flags.map((f) => f.long).join(" ")}" ;;
+    *) flags="${t.commands.map((c) => c.name).join(" ")} ${globals}" ;;
   esac
   COMPREPLY=( $(compgen -W "$flags" -- "$cur") )
 }
@@ -97,23 +145,36 @@ complete -F _smtpilot smtpilot
 `;
 }
 
-function _zspec(f: _Cmd["flags"][number]): string {
-  const value = !f.takesValue
-    ? ""
-    : f.hint === "file"
-    ? ":file:_files"
-    : f.hint === "dir"
-    ? ":folder:_files -/"
-    : f.hint
-    ? `:value:(${f.hint.join(" ")})`
-    : ":value:";
-  return `'${f.long}[${f.description.replace(/[[\]:]/g, "")}]${value}'`;
+function _zvalue(hint: ValueHint | undefined, what: string): string {
+  if (hint === "file") return `:${what}:_files`;
+  if (hint === "dir") return `:${what}:_files -/`;
+  if (typeof hint === "object" && "command" in hint) {
+    return `:${what}:(\${(f)"$(smtpilot ${hint.command} 2>/dev/null)"})`;
+  }
+  if (hint) return `:${what}:(${hint.join(" ")})`;
+  return `:${what}:`;
 }
 
-function _zsh(t: { global: _Cmd; commands: _Cmd[] }): string {
-  const subs = t.commands.map((c) =>
-    `    ${c.name})\n      _arguments ${[...c.flags, ...t.global.flags].map(_zspec).join(" \\\n        ")}\n      ;;`
-  );
+function _zspec(f: _Flag): string {
+  return `'${f.long}[${f.description.replace(/[[\]:']/g, "")}]${f.takesValue ? _zvalue(f.hint, "value") : ""}'`;
+}
+
+function _zargs(c: _Cmd, global: _Cmd): string {
+  const specs = [...c.flags, ...global.flags].map(_zspec);
+  if (c.arg) specs.push(`'1${_zvalue(c.arg, "name")}'`);
+  return `_arguments ${specs.join(" \\\n        ")}`;
+}
+
+function _zsh(t: _Tree): string {
+  const subs = t.commands.map((c) => {
+    if (c.subs.length === 0) return `    ${c.name})\n      ${_zargs(c, t.global)}\n      ;;`;
+    const inner = c.subs.map((s) => `        ${s.name})\n          ${_zargs(s, t.global)}\n          ;;`);
+    return `    ${c.name})\n      if (( CURRENT == 2 )); then\n        _values 'subcommand' ${
+      c.subs.map((s) => s.name).join(" ")
+    }\n      else\n        shift words; (( CURRENT-- ))\n        case $words[1] in\n${
+      inner.join("\n")
+    }\n        esac\n      fi\n      ;;`;
+  });
   return `#compdef smtpilot
 # zsh completion for smtpilot (generated by \`smtpilot completions zsh\`)
 _smtpilot() {
@@ -129,26 +190,45 @@ compdef _smtpilot smtpilot
 `;
 }
 
-function _fish(t: { global: _Cmd; commands: _Cmd[] }): string {
-  const line = (cond: string, f: _Cmd["flags"][number]) => {
-    const value = !f.takesValue
-      ? ""
-      : f.hint === "file"
-      ? " -r -F"
-      : f.hint === "dir"
-      ? " -x -a '(__fish_complete_directories)'"
-      : f.hint
-      ? ` -x -a '${f.hint.join(" ")}'`
-      : " -x";
-    return `complete -c smtpilot ${cond} -l ${f.long.slice(2)}${value} -d '${f.description.replace(/'/g, "")}'`;
-  };
+function _fishValue(hint: ValueHint | undefined): string {
+  if (hint === "file") return " -r -F";
+  if (hint === "dir") return " -x -a '(__fish_complete_directories)'";
+  if (typeof hint === "object" && "command" in hint) return ` -x -a '(smtpilot ${hint.command} 2>/dev/null)'`;
+  if (hint) return ` -x -a '${hint.join(" ")}'`;
+  return " -x";
+}
+
+function _fish(t: _Tree): string {
+  const line = (cond: string, f: _Flag) =>
+    `complete -c smtpilot ${cond} -l ${f.long.slice(2)}${f.takesValue ? _fishValue(f.hint) : ""} -d '${
+      f.description.replace(/'/g, "")
+    }'`;
   const names = t.commands.map((c) => c.name).join(" ");
-  return [
+  const out = [
     "# fish completion for smtpilot (generated by `smtpilot completions fish`)",
     "complete -c smtpilot -f",
     ...t.commands.map((c) => `complete -c smtpilot -n 'not __fish_seen_subcommand_from ${names}' -a ${c.name}`),
     ...t.global.flags.map((f) => line("", f)),
-    ...t.commands.flatMap((c) => c.flags.map((f) => line(`-n '__fish_seen_subcommand_from ${c.name}'`, f))),
-    "",
-  ].join("\n");
+  ];
+  for (const c of t.commands) {
+    const inCmd = `__fish_seen_subcommand_from ${c.name}`;
+    if (c.subs.length === 0) {
+      out.push(...c.flags.map((f) => line(`-n '${inCmd}'`, f)));
+      if (c.arg) out.push(`complete -c smtpilot -n '${inCmd}'${_fishValue(c.arg)}`);
+      continue;
+    }
+    const subNames = c.subs.map((s) => s.name).join(" ");
+    out.push(
+      ...c.subs.map((s) =>
+        `complete -c smtpilot -n '${inCmd}; and not __fish_seen_subcommand_from ${subNames}' -a ${s.name}`
+      ),
+    );
+    for (const s of c.subs) {
+      const inSub = `${inCmd}; and __fish_seen_subcommand_from ${s.name}`;
+      out.push(...s.flags.map((f) => line(`-n '${inSub}'`, f)));
+      if (s.arg) out.push(`complete -c smtpilot -n '${inSub}'${_fishValue(s.arg)}`);
+    }
+  }
+  out.push("");
+  return out.join("\n");
 }

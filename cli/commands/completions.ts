@@ -1,24 +1,41 @@
 /**
  * `smtpilot completions SHELL`: prints the completion script for the whole
- * command tree, with value lists resolved now (fixture scenarios…).
+ * command tree. Value lists fixed at build time (fixture scenarios) are
+ * written into the script; lists the user changes (profile names) are asked
+ * of smtpilot when Tab is pressed.
  */
 import { FIXTURE_SCENARIOS } from "../../fixtures/scenarios.ts";
-import type { CommandInput, CommandResult, ValueHint } from "../command-spec.ts";
-import { renderCompletions, SHELLS } from "../completions.ts";
+import { type CommandInput, type CommandResult, isGroup, type ValueHint as SpecHint } from "../command-spec.ts";
+import { renderCompletions, SHELLS, type ValueHint } from "../completions.ts";
 import { buildProgram, completionHints } from "../program.ts";
 import { COMMANDS } from "./index.ts";
 
-/** Value lists that are known only when the script is generated. */
-const _DYNAMIC: Record<string, () => readonly string[]> = {
+/** Dynamic hints: a list known when the script is generated, or a command asked at completion time. */
+const _DYNAMIC: Record<string, () => ValueHint> = {
   "fixture-scenarios": () => FIXTURE_SCENARIOS.map((s) => s.name),
+  "profile-names": () => ({ command: "profile list --names" }),
 };
+
+function _hint(hint: SpecHint): ValueHint {
+  return typeof hint === "object" && "dynamic" in hint ? _DYNAMIC[hint.dynamic]?.() ?? [] : hint;
+}
 
 /** Runs the command. */
 export function runCompletions(input: CommandInput): Promise<CommandResult> {
   const shell = SHELLS.find((s) => s === input.args[0]) ?? "bash";
-  const hints: Record<string, Exclude<ValueHint, { dynamic: string }>> = {};
-  for (const [flag, hint] of Object.entries(completionHints(COMMANDS))) {
-    hints[flag] = typeof hint === "object" && "dynamic" in hint ? _DYNAMIC[hint.dynamic]?.() ?? [] : hint;
+  const hints: Record<string, ValueHint> = {};
+  for (const [flag, hint] of Object.entries(completionHints(COMMANDS))) hints[flag] = _hint(hint);
+  const args: Record<string, ValueHint> = {};
+  for (const spec of COMMANDS) {
+    for (
+      const [path, cmd] of isGroup(spec)
+        ? spec.commands.map((c) => [`${spec.name} ${c.name}`, c] as const)
+        : [[spec.name, spec] as const]
+    ) {
+      const first = cmd.args?.[0];
+      const hint = first?.complete ?? first?.choices;
+      if (hint) args[path] = _hint(hint);
+    }
   }
-  return Promise.resolve({ exitCode: 0, text: renderCompletions(shell, buildProgram(COMMANDS), hints) });
+  return Promise.resolve({ exitCode: 0, text: renderCompletions(shell, buildProgram(COMMANDS), hints, args) });
 }

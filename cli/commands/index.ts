@@ -12,6 +12,9 @@ import { diagnoseSpec } from "./diagnose.spec.ts";
 import { domainSpec } from "./domain.spec.ts";
 import { explainSpec } from "./explain.spec.ts";
 import { fixtureSpec } from "./fixture.spec.ts";
+import { initSpec } from "./init.spec.ts";
+import { profileSpec } from "./profile.spec.ts";
+import { statusSpec } from "./status.spec.ts";
 
 /** The command tree. */
 export const COMMANDS: readonly (CommandSpec | GroupSpec)[] = [
@@ -21,5 +24,8 @@ export const COMMANDS: readonly (CommandSpec | GroupSpec)[] = [
   explainSpec,
   bounceSpec,
   fixtureSpec,
+  initSpec,
+  statusSpec,
+  profileSpec,
   completionsSpec,
 ];
