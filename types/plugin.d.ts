@@ -129,18 +129,94 @@ export interface ReplyRule<S extends ReplyStage = ReplyStage> {
   };
 }
 
+/** SASL mechanisms a preset or provider may pin. */
+export type Mechanism = "PLAIN" | "LOGIN" | "SCRAM-SHA-256" | "SCRAM-SHA-1" | "CRAM-MD5" | "XOAUTH2" | "OAUTHBEARER";
+
 /** A provider preset: one SMTP submission contract (465 = implicit TLS, 587 = STARTTLS, 25 = relay). */
 export interface ProviderPreset {
   /** kebab-case, e.g. `acme-relay`. */
   name: string;
+  /** The provider (see addProvider) that knows this service, e.g. `gmail`. */
+  provider?: string;
   host: string;
   port: number;
   tls: TlsMode;
   servername?: string;
   ehloName?: string;
   /** A secret *reference* (`env:NAME`, `dotenv:FILE#NAME`, `cmd:COMMAND`, `prompt`), never a secret. */
-  auth?: { user: string; secret: string; mechanism?: "PLAIN" | "LOGIN" | "CRAM-MD5" | "XOAUTH2" | "OAUTHBEARER" };
+  auth?: { user: string; secret: string; mechanism?: Mechanism };
   notes?: string;
+}
+
+/** One way to reach a provider's submission service. */
+export interface ProviderEndpoint {
+  /** Host name; may hold `{variable}` placeholders declared in `hostVariables` (`email-smtp.{region}.amazonaws.com`). */
+  host: string;
+  port: number;
+  tls: "starttls" | "implicit" | "none";
+  /** When to pick this one ("implicit TLS, when port 587 is blocked"). */
+  note?: string;
+}
+
+/** A placeholder in an endpoint host, answered by the user or filled from DNS. */
+export interface HostVariable {
+  description: string;
+  pattern: RegExp;
+  example: string;
+}
+
+/** Who may appear as sender through the provider (checked by the send workflow's preflight). */
+export interface IdentityPolicy {
+  rule: "account-or-alias" | "verified-identity" | "send-as-permission" | "sender-login-map" | "any";
+  summary: string;
+}
+
+/** The provider's default sending limits. */
+export interface RateLimit {
+  perSecond?: number;
+  perMinute?: number;
+  perDay?: number;
+  summary: string;
+}
+
+/** A provider's reply rule: `ports` limits it to some ports, `authenticated` to runs with (true) or without (false) credentials. */
+export type ProviderReplyRule<S extends ReplyStage = ReplyStage> = ReplyRule<S> & {
+  ports?: readonly number[];
+  authenticated?: boolean;
+};
+
+/** How a domain's DNS points at the provider: patterns on MX hosts and on `_submission(s)._tcp` SRV targets. */
+export interface ProviderDetection {
+  mx?: readonly RegExp[];
+  srv?: readonly RegExp[];
+}
+
+/**
+ * What a plugin knows about one email service. Its reply rules are consulted before every other
+ * rule when a profile of this provider is used or the host matches `hosts`; their ids must start
+ * with `<name>.`.
+ */
+export interface ProviderDefinition {
+  /** kebab-case id stored in profiles (`provider: acme`); `custom` is reserved. */
+  name: string;
+  title: string;
+  /** Endpoints, the preset first. */
+  endpoints: readonly ProviderEndpoint[];
+  hostVariables?: Readonly<Record<string, HostVariable>>;
+  /** What the user name is; `isEmail` when it is the sender's address. */
+  user?: { hint: string; isEmail?: boolean };
+  /** What the secret must be ("an app password, not the account password"). */
+  secretHint?: string;
+  /** A mechanism the provider requires. */
+  mechanism?: Mechanism;
+  identityPolicy?: IdentityPolicy;
+  rateLimit?: RateLimit;
+  /** Submission hosts that identify the provider even without a profile. */
+  hosts?: readonly RegExp[];
+  detect?: ProviderDetection;
+  replyRules?: readonly ProviderReplyRule[];
+  /** Short facts shown with the profile. */
+  facts?: readonly string[];
 }
 
 /** What a plugin may register during setup(). Registrations count only if setup() succeeds in time. */
@@ -151,6 +227,8 @@ export interface PluginApi {
   addReplyRules<S extends ReplyStage>(rules: readonly ReplyRule<S>[]): void;
   /** Adds a provider preset (validated; an invalid one fails the setup). */
   addProviderPreset(preset: ProviderPreset): void;
+  /** Adds what the plugin knows about an email service (validated; a mistake fails the setup). */
+  addProvider(provider: ProviderDefinition): void;
 }
 
 /** A plugin: the default export, the `plugin` export, or `module.exports` of a plugin file. */

@@ -106,6 +106,7 @@ check<Is<CoreRenderOptions, Pub.RenderOptions>>();
 check<Is<Pub.Reporter, Parameters<Core.PluginApi["addReporter"]>[0]>>();
 check<Is<Pub.ReplyRule, Parameters<Core.PluginApi["addReplyRules"]>[0][number]>>();
 check<Is<Pub.ProviderPreset, Parameters<Core.PluginApi["addProviderPreset"]>[0]>>();
+check<Is<Pub.ProviderDefinition, Parameters<Core.PluginApi["addProvider"]>[0]>>();
 check<Is<Pub.Plugin, Core.Plugin>>();
 // Every capability and every report field is published (an error here names the missing one).
 export const unpublishedCapability: never = undefined as unknown as Exclude<keyof Core.PluginApi, keyof Pub.PluginApi>;

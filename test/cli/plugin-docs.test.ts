@@ -19,9 +19,10 @@ after(() => fs.rmSync(dir, { recursive: true, force: true }));
 for (const [name, text] of blocks) fs.writeFileSync(path.join(dir, name), text);
 const file = (name: string) => path.join(dir, name);
 
-test("docs/plugins.md has the reporter, reply rule, preset and TypeScript examples as files", () => {
+test("docs/plugins.md has the reporter, reply rule, preset, provider and TypeScript examples as files", () => {
   assert.deepEqual([...blocks.keys()].sort(), [
     "acme-preset.mjs",
+    "acme-provider.mjs",
     "acme-rules.mjs",
     "my-reporter.mjs",
     "typed-reporter.ts",
@@ -90,6 +91,14 @@ test("the docs' preset registers a validated provider preset", async () => {
     port: 587,
     tls: "starttls",
   });
+});
+
+test("the docs' provider registers with its endpoints and its own reply rules", async () => {
+  const registry = await loadAllPlugins([file("acme-provider.mjs")]);
+  const acme = registry.providers.get("acme");
+  assert.ok(acme, JSON.stringify(registry.failures));
+  assert.deepEqual(acme.endpoints.map((e) => e.port), [587, 465]);
+  assert.equal(acme.replyRules?.[0]?.id, "acme.sender-unverified");
 });
 
 test("the docs' TypeScript example runs from source", async () => {
