@@ -35,6 +35,19 @@ export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
   },
 ];
 
+/** What smtpilot is, as `--help` and package.json say it: what exists, not what is planned. */
+export const PROGRAM_SUMMARY =
+  "Probe and diagnose outbound email over SMTP: the submission path, sender domains, replies and bounces";
+
+/** The exit codes every command shares (core/exit.ts); each command's --help adds its own. */
+const _ROOT_HELP = `
+Exit codes: 0 ok (only after a result was printed), 1 a check found a problem,
+2 usage error, 3 environment error (port, folder, file, DNS), 4 refused by a safety gate
+(nothing sent), 10-16 diagnose: the failing layer, 70 internal error (a bug in smtpilot or
+a plugin: please report it), 130/143/129 interrupted, 141 output closed.
+Plugins: --plugin FILE, see docs/plugins.md. More commands are coming: see the README.
+`;
+
 /**
  * Commander echoes what it did not understand; values may be passwords typed
  * in the wrong place or hold terminal escapes. Show only what looks like an
@@ -56,12 +69,13 @@ function _maskEcho(text: string): string {
 /** Builds the whole program. */
 export function buildProgram(specs: readonly (CommandSpec | GroupSpec)[]): Command {
   const program = new Command("smtpilot")
-    .description("Configure, probe, diagnose and carefully send outbound email over SMTP")
+    .description(PROGRAM_SUMMARY)
     .version(VERSION_LINE, "-V, --version")
     .showSuggestionAfterError()
     .configureOutput({ outputError: (text, write) => write(_maskEcho(text)) })
     .exitOverride();
   for (const o of GLOBAL_OPTIONS) program.addOption(_option(o));
+  program.addHelpText("after", _ROOT_HELP);
   for (const spec of specs) {
     if (isGroup(spec)) {
       const group = program.command(spec.name).description(spec.summary).exitOverride();

@@ -17,5 +17,6 @@ export const completionsSpec: CommandSpec = {
     'smtpilot completions zsh > "${fpath[1]}/_smtpilot"',
     "smtpilot completions fish > ~/.config/fish/completions/smtpilot.fish",
   ],
+  notes: "Exit codes: 0 script printed, 2 usage error (unknown shell), 70 internal error (a bug).",
   load: async () => (await import("./completions.ts")).runCompletions,
 };
