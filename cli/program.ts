@@ -37,7 +37,7 @@ export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
 
 /** What smtpilot is, as `--help` and package.json say it: what exists, not what is planned. */
 export const PROGRAM_SUMMARY =
-  "Probe and diagnose outbound email over SMTP: the submission path, sender domains, replies and bounces";
+  "Configure, probe and diagnose outbound email over SMTP: profiles, submission path, sender domains, replies, bounces";
 
 /** The exit codes every command shares (core/exit.ts); each command's --help adds its own. */
 const _ROOT_HELP = `
