@@ -118,6 +118,32 @@ export class SmtpConnection {
     if (!this.#closed) this.#socket.write(`${line}\r\n`);
   }
 
+  /**
+   * Writes several command lines in one write (PIPELINING, RFC 2920): their
+   * replies are then read in order with readReply. Only for servers that
+   * advertise PIPELINING, and only for the commands RFC 2920 allows in a group.
+   */
+  sendBatch(lines: readonly string[]): void {
+    for (const line of lines) {
+      if (/[\r\n]/.test(line)) {
+        throw Object.assign(new Error("Refusing to send a command containing CR or LF"), { code: "E_SMTP_INJECTION" });
+      }
+    }
+    const stale = this.#queue[0];
+    if (stale && stale.code !== 421) this.#markUnsolicited(stale);
+    for (const line of lines) this.transcript.add("C", line);
+    if (!this.#closed) this.#socket.write(lines.map((l) => `${l}\r\n`).join(""));
+  }
+
+  /**
+   * Writes bytes that are not a command — a dot-stuffed message after 354 —
+   * recording only `shown` in the transcript (never the content).
+   */
+  sendRaw(bytes: Buffer, shown: string): void {
+    this.transcript.add("C", shown);
+    if (!this.#closed) this.#socket.write(bytes);
+  }
+
   /** Reads the next complete reply, failing after `timeoutMs` without one. */
   async readReply(timeoutMs: number): Promise<SmtpReply> {
     const deadline = performance.now() + timeoutMs;

@@ -1,0 +1,67 @@
+/**
+ * A draft read from an `.eml` file: the message is sent byte for byte as the
+ * user wrote it (line endings made CRLF), except that a missing Message-ID or
+ * Date is added — a message without them is refused or mangled by many
+ * servers. The header block is read only to show it and to find From.
+ */
+import { createHash } from "node:crypto";
+import { isMailboxProblem, parseMailbox } from "../address.ts";
+import { UsageError } from "../errors.ts";
+import { readSmallFile } from "../files.ts";
+import { printable, shown } from "../printable.ts";
+import type { Draft } from "./draft.ts";
+import addressparser from "nodemailer/lib/addressparser";
+
+/** The largest .eml a draft reads: bigger than any submission server accepts. */
+export const MAX_EML_BYTES = 50 * 1024 * 1024;
+
+/** Reads an .eml file into a draft. */
+export function emlDraft(file: string): Draft {
+  const raw = readSmallFile(file, { what: "--eml", maxBytes: MAX_EML_BYTES });
+  const bytes = Buffer.from(raw.toString("latin1").replace(/\r?\n|\r/g, "\r\n"), "latin1");
+  const split = bytes.indexOf("\r\n\r\n");
+  if (split < 0) throw new UsageError(`--eml ${shown(file)} has no header block followed by a blank line`);
+  const headers = unfoldHeaders(bytes.subarray(0, split).toString("utf8"));
+  const get = (name: string) => headers.find(([k]) => k.toLowerCase() === name)?.[1];
+  const fromHeader = get("from");
+  if (fromHeader === undefined) throw new UsageError(`--eml ${shown(file)} has no From header`);
+  const fromAddr = addressparser(fromHeader, { flatten: true })[0]?.address ?? "";
+  const from = parseMailbox(fromAddr);
+  if (isMailboxProblem(from)) {
+    throw new UsageError(`--eml ${shown(file)}: its From ${shown(fromHeader)} is not a valid address: ${from.reason}`);
+  }
+  const digest = createHash("sha256").update(bytes).digest("hex");
+  const messageId = get("message-id")?.trim() || `<${digest.slice(0, 32)}@${from.domain}>`;
+  const added = [
+    ...(get("message-id") ? [] : [`Message-ID: ${messageId}`]),
+  ];
+  return {
+    digest,
+    messageId,
+    from,
+    fromHeader: printable(fromHeader),
+    subject: printable(get("subject") ?? ""),
+    headers: headers.map(([k, v]) => [k, printable(v, 300)] as [string, string]),
+    compose: (_to, date = new Date()) => {
+      const extra = [...added, ...(get("date") ? [] : [`Date: ${date.toUTCString().replace("GMT", "+0000")}`])];
+      return Promise.resolve(
+        extra.length === 0 ? bytes : Buffer.concat([Buffer.from(`${extra.join("\r\n")}\r\n`), bytes]),
+      );
+    },
+  };
+}
+
+/** The header block as [name, value] pairs, continuation lines unfolded (RFC 5322 §2.2.3). */
+export function unfoldHeaders(block: string): [string, string][] {
+  const out: [string, string][] = [];
+  for (const line of block.split(/\r\n/)) {
+    if (/^[ \t]/.test(line) && out.length > 0) {
+      const last = out[out.length - 1] as [string, string];
+      last[1] += ` ${line.trim()}`;
+      continue;
+    }
+    const colon = line.indexOf(":");
+    if (colon > 0) out.push([line.slice(0, colon).trim(), line.slice(colon + 1).trim()]);
+  }
+  return out;
+}

@@ -1,0 +1,206 @@
+/**
+ * One mail transaction on an open, authenticated session: MAIL FROM, RCPT TO
+ * for each recipient, DATA, the message dot-stuffed, the final dot — with
+ * PIPELINING (RFC 2920) when the server offers it, so the envelope and DATA
+ * cost one round trip. Replies are read as received and refusals explained
+ * by the same reply knowledge as `diagnose`. A 250 after the dot means
+ * "accepted and queued", never "delivered".
+ */
+import { interpretReply } from "../knowledge/interpret-reply.ts";
+import type { ReplyRule, ReplyStage } from "../knowledge/reply-rule.ts";
+import type { Diagnosis } from "../layer.ts";
+import { readFailureDiagnosis } from "../layers/_failure.ts";
+import { type Capabilities, hasCapability } from "../smtp/capabilities.ts";
+import { type SmtpConnection, SmtpReadError } from "../smtp/connection.ts";
+import { replyLine, type SmtpReply } from "../smtp/reply.ts";
+
+/** What to send in one transaction. */
+export interface TransactionInput {
+  envelopeFrom: string;
+  recipients: readonly string[];
+  /** The whole message, CRLF line endings. */
+  message: Buffer;
+  /** Needs SMTPUTF8 (a non-ASCII address or header). */
+  smtputf8: boolean;
+  timeoutMs: number;
+}
+
+/** The answer for one recipient. */
+export interface RecipientOutcome {
+  address: string;
+  status: "accepted" | "rejected" | "deferred";
+  reply: string;
+  diagnosis?: Diagnosis;
+}
+
+/** The outcome of a transaction: per recipient, plus the queue id when the message was accepted. */
+export interface TransactionOutcome {
+  accepted: boolean;
+  recipients: RecipientOutcome[];
+  /** The reply to the final dot (or the refusal that ended the transaction). */
+  reply: string;
+  queueId?: string;
+  diagnosis?: Diagnosis;
+  /** The session can carry another transaction (false after a drop or a protocol error). */
+  reusable: boolean;
+}
+
+/** RFC 5321 §4.5.3.2.6: the client should wait 10 minutes for the reply to the final dot. */
+export const DATA_END_TIMEOUT_MS = 600_000;
+
+/** Dot-stuffs a CRLF message and appends the terminating `.` line (RFC 5321 §4.5.2). */
+export function dotStuff(message: Buffer): Buffer {
+  const text = message.toString("latin1");
+  const body = text.replace(/(^|\r\n)\./g, "$1..");
+  return Buffer.from(`${body}${body.endsWith("\r\n") ? "" : "\r\n"}.\r\n`, "latin1");
+}
+
+/**
+ * The queue id in a final-dot reply, as the common MTAs word it: Postfix
+ * "queued as 4XyZ", Exim "id=1r2AbC-000123-Xy", Sendmail "xxx Message accepted
+ * for delivery", Exchange "[InternalId=…] Queued mail for delivery", Gmail's token,
+ * SES "Ok 0100018c…".
+ */
+export function queueIdOf(reply: SmtpReply): string | undefined {
+  const text = reply.lines.join(" ");
+  const patterns = [
+    /queued as ([A-Za-z0-9]+)/i,
+    /\bid=([A-Za-z0-9-]+)/,
+    /^Ok:? ([0-9a-f]{16,}[0-9a-f-]*)/i,
+    /^([A-Za-z0-9]{8,20}) Message accepted/i,
+    /\b(?:OK|ok)\s+\d{9,}\s+(\S+)\s+-\s+gsmtp/,
+    /\[InternalId=(\d+)/,
+  ];
+  for (const p of patterns) {
+    const m = p.exec(text);
+    if (m?.[1]) return m[1].slice(0, 80);
+  }
+  return undefined;
+}
+
+/** Runs one transaction. Never throws for server behaviour: refusals and drops are outcomes. */
+export async function runTransaction(
+  conn: SmtpConnection,
+  caps: Capabilities,
+  input: TransactionInput,
+  rules: readonly ReplyRule[],
+  redact: (text: string) => string,
+): Promise<TransactionOutcome> {
+  const params = [`SIZE=${input.message.length}`].filter(() => caps.size !== undefined);
+  if (hasCapability(caps, "8BITMIME")) params.push("BODY=8BITMIME");
+  if (input.smtputf8) params.push("SMTPUTF8");
+  const commands: { stage: ReplyStage; line: string; rcpt?: string }[] = [
+    { stage: "mail", line: `MAIL FROM:<${input.envelopeFrom}>${params.length ? ` ${params.join(" ")}` : ""}` },
+    ...input.recipients.map((r) => ({ stage: "rcpt" as const, line: `RCPT TO:<${r}>`, rcpt: r })),
+    { stage: "data", line: "DATA" },
+  ];
+  const explain = (stage: ReplyStage, reply: SmtpReply) => interpretReply(stage, reply, rules, redact);
+  const outcomes: RecipientOutcome[] = [];
+  const pipelined = hasCapability(caps, "PIPELINING");
+  try {
+    if (pipelined) conn.sendBatch(commands.map((c) => c.line));
+    let mailOk = true;
+    for (const c of commands) {
+      if (!pipelined) {
+        // Without PIPELINING, stop at the first refusal that ends the transaction.
+        if (c.stage === "data" && (!mailOk || outcomes.every((o) => o.status !== "accepted"))) break;
+        if (c.stage === "rcpt" && !mailOk) break;
+        conn.send(c.line);
+      }
+      const reply = await conn.readReply(input.timeoutMs);
+      if (c.stage === "mail") {
+        mailOk = reply.code === 250;
+        if (!mailOk) {
+          const d = explain("mail", reply);
+          for (const r of input.recipients) outcomes.push(_refused(r, reply, d));
+        }
+      } else if (c.stage === "rcpt" && c.rcpt !== undefined && mailOk) {
+        outcomes.push(
+          reply.code === 250 || reply.code === 251
+            ? { address: c.rcpt, status: "accepted", reply: redact(replyLine(reply)) }
+            : _refused(c.rcpt, reply, explain("rcpt", reply)),
+        );
+      } else if (c.stage === "data") {
+        return await _afterData(conn, reply, outcomes, input, explain, redact);
+      }
+    }
+    // Not pipelined and nothing to send: end the transaction cleanly.
+    await _rset(conn, input.timeoutMs);
+    const first = outcomes[0];
+    return {
+      accepted: false,
+      recipients: outcomes,
+      reply: first?.reply ?? "",
+      ...(first?.diagnosis ? { diagnosis: first.diagnosis } : {}),
+      reusable: true,
+    };
+  } catch (err) {
+    if (!(err instanceof SmtpReadError)) throw err;
+    const d = readFailureDiagnosis("envelope", err.failure, "the mail transaction");
+    const done = new Set(outcomes.map((o) => o.address));
+    for (const r of input.recipients) {
+      if (!done.has(r)) outcomes.push({ address: r, status: "deferred", reply: d.summary, diagnosis: d });
+    }
+    return { accepted: false, recipients: outcomes, reply: d.summary, diagnosis: d, reusable: false };
+  }
+}
+
+async function _afterData(
+  conn: SmtpConnection,
+  dataReply: SmtpReply,
+  outcomes: RecipientOutcome[],
+  input: TransactionInput,
+  explain: (stage: ReplyStage, reply: SmtpReply) => Diagnosis,
+  redact: (text: string) => string,
+): Promise<TransactionOutcome> {
+  const anyAccepted = outcomes.some((o) => o.status === "accepted");
+  if (dataReply.code !== 354) {
+    const d = explain("data", dataReply);
+    const reply = redact(replyLine(dataReply));
+    return {
+      accepted: false,
+      recipients: outcomes.map((o) => _downgrade(o, dataReply, d)),
+      reply,
+      diagnosis: d,
+      reusable: true,
+    };
+  }
+  if (!anyAccepted) {
+    // A server that says 354 with no valid recipient gets an empty message, never the content.
+    conn.sendRaw(Buffer.from(".\r\n"), "<empty message: no recipient was accepted>");
+    await conn.readReply(input.timeoutMs).catch(() => undefined);
+    return { accepted: false, recipients: outcomes, reply: outcomes[0]?.reply ?? "", reusable: true };
+  }
+  conn.sendRaw(dotStuff(input.message), `<message, ${input.message.length} bytes>`);
+  const final = await conn.readReply(Math.max(input.timeoutMs, DATA_END_TIMEOUT_MS));
+  const reply = redact(replyLine(final));
+  if (final.code === 250) {
+    const queueId = queueIdOf(final);
+    return { accepted: true, recipients: outcomes, reply, ...(queueId ? { queueId } : {}), reusable: true };
+  }
+  const d = explain("data", final);
+  return {
+    accepted: false,
+    recipients: outcomes.map((o) => _downgrade(o, final, d)),
+    reply,
+    diagnosis: d,
+    reusable: true,
+  };
+}
+
+function _refused(address: string, reply: SmtpReply, diagnosis: Diagnosis): RecipientOutcome {
+  return { address, status: reply.code >= 500 ? "rejected" : "deferred", reply: diagnosis.summary, diagnosis };
+}
+
+/** A recipient accepted at RCPT whose message was then refused takes the message's refusal. */
+function _downgrade(o: RecipientOutcome, reply: SmtpReply, d: Diagnosis): RecipientOutcome {
+  return o.status === "accepted" ? _refused(o.address, reply, d) : o;
+}
+
+async function _rset(conn: SmtpConnection, timeoutMs: number): Promise<void> {
+  try {
+    await conn.command("RSET", Math.min(timeoutMs, 5000));
+  } catch {
+    // The outcome is known already.
+  }
+}

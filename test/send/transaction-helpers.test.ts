@@ -1,0 +1,29 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { dotStuff, queueIdOf } from "../../core/send/transaction.ts";
+import { toReply } from "../../core/smtp/reply.ts";
+
+test("dotStuff() doubles leading dots and ends with CRLF.CRLF", () => {
+  const out = dotStuff(Buffer.from(".first\r\nmid\r\n.\r\n..two\r\nlast")).toString();
+  assert.equal(out, "..first\r\nmid\r\n..\r\n...two\r\nlast\r\n.\r\n");
+  assert.equal(dotStuff(Buffer.from("a\r\n")).toString(), "a\r\n.\r\n");
+});
+
+const ids: [string, string | undefined][] = [
+  ["250 2.0.0 Ok: queued as 4XyZ1b2Cz3", "4XyZ1b2Cz3"],
+  ["250 OK id=1r2AbC-000123-Xy", "1r2AbC-000123-Xy"],
+  [
+    "250 Ok 0100018c2a3b4c5d-6e7f8a9b-aaaa-bbbb-cccc-0123456789ab-000000",
+    "0100018c2a3b4c5d-6e7f8a9b-aaaa-bbbb-cccc-0123456789ab-000000",
+  ],
+  ["250 2.0.0 3AB12C4567 Message accepted for delivery", "3AB12C4567"],
+  ["250 2.0.0 OK  1733140000 a1b2c3d4e5f6.123 - gsmtp", "a1b2c3d4e5f6.123"],
+  ["250 2.6.0 <abc@host> [InternalId=123] Queued mail for delivery", "123"],
+  ["250 Requested mail action okay, completed", undefined],
+];
+for (const [line, id] of ids) {
+  test(`queueIdOf() reads ${JSON.stringify(id)} from ${line.slice(0, 40)}`, () => {
+    const reply = toReply(Number(line.slice(0, 3)), [line]);
+    assert.equal(queueIdOf(reply), id);
+  });
+}
