@@ -106,8 +106,10 @@ export function describeLoadError(err: unknown, file: string, abs: string): stri
     return `Plugin file ${named} threw while loading: ${describeThrown(err)}`;
   }
   const e = err as { name?: unknown; code?: unknown; message?: unknown; stack?: unknown };
-  const first = _firstLine(String(e.message ?? "")).replace(/^SyntaxError: /, "");
-  const syntax = e.name === "SyntaxError" || /TYPESCRIPT_SYNTAX$/.test(String(e.code ?? ""));
+  const raw = _firstLine(String(e.message ?? ""));
+  const first = raw.replace(/^SyntaxError: /, "");
+  // Deno reports a module's syntax error as a load error whose message starts "SyntaxError: ".
+  const syntax = e.name === "SyntaxError" || raw !== first || /TYPESCRIPT_SYNTAX$/.test(String(e.code ?? ""));
   if (syntax) {
     const at = syntaxErrorLocation(err, abs);
     const where = at ? ` at line ${at.line}, column ${at.column}` : "";

@@ -1,9 +1,11 @@
 // Deno smoke suite: the same sources run with `deno run` (Deno from the npm package), against
 // fixtures served by the Deno process itself. Deno reports an expired certificate with a
 // different error code than Node; the diagnosis must still say tls.cert-expired.
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { FIXTURE_DEMO_SECRET } from "../../fixtures/index.ts";
 
@@ -75,4 +77,26 @@ test("the core and knowledge unit suites pass under deno test", () => {
     stdio: "pipe",
     env: { ...process.env, NO_COLOR: "1" },
   });
+});
+
+test("deno run: plugins load in every export form, and broken ones are named with their file and syntax error position", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "smtpilot-deno-plugins-"));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const files: Record<string, string> = {
+    "exports.cjs":
+      "module.exports = { name: 'cjs', version: '1', setup(api) { api.addReporter({ name: 'cjs', render: (r) => `cjs ${r.verdict.status}\\n` }); } };",
+    "typed.ts":
+      "const v: string = '1';\nexport default { name: 'ts', version: v, setup(api: any): void { console.log('to stderr'); } };",
+    "syntax.mjs": "export default {\n  name: 'x',\n  setup() { let a = ; }\n};\n",
+    "function.mjs": "export default function setup() {}",
+  };
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  const plugins = Object.keys(files).flatMap((name) => ["--plugin", path.join(dir, name)]);
+  const r = await denoRun([...plugins, "diagnose", "--fixture", "healthy-starttls", "--reporter", "cjs"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, "cjs pass\n");
+  const lines = r.stderr.trim().split("\n");
+  assert.ok(lines.includes("to stderr"), r.stderr);
+  assert.match(lines.find((l) => l.includes("syntax.mjs")) ?? "", /E_PLUGIN_IMPORT.*line 3, column 21/);
+  assert.match(lines.find((l) => l.includes("function.mjs")) ?? "", /E_PLUGIN_INVALID/);
 });
