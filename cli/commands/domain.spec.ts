@@ -26,6 +26,10 @@ export const domainSpec: CommandSpec = {
       description: "a message file (.eml): its DKIM-Signature gives the selector and is verified",
       complete: "file",
     },
+    {
+      flags: "--only <checks>",
+      description: "run only these checks, comma-separated: spf,dkim,dmarc,mx,ptr,mta-sts,tls-rpt,bimi",
+    },
     { flags: "--fetch-policy", description: "fetch the MTA-STS policy over HTTPS (certificate verified)" },
     { flags: "--resolver <ip[:port]>", description: "use this DNS server instead of the system's" },
     {
@@ -38,6 +42,7 @@ export const domainSpec: CommandSpec = {
     "smtpilot domain example.com",
     "smtpilot domain example.com --ip 192.0.2.25 --sender bounces@example.com --helo mail.example.com",
     "smtpilot domain example.com --selector s1 --selector s2",
+    "smtpilot domain example.com --only spf --ip 192.0.2.25 --sender bounces@example.com",
     "smtpilot domain example.com --message ./sent.eml --json",
     "smtpilot domain example.com --fetch-policy --resolver 1.1.1.1",
   ],

@@ -6,7 +6,7 @@
  */
 import net from "node:net";
 import { isMailboxProblem, parseMailbox } from "../../core/address.ts";
-import { auditDomain, hasErrors } from "../../core/domain/audit.ts";
+import { auditDomain, DOMAIN_CHECKS, type DomainCheck, hasErrors } from "../../core/domain/audit.ts";
 import { DNS_TIMEOUT_MS, systemDns } from "../../core/domain/dns.ts";
 import { httpsPolicyFetcher } from "../../core/domain/policy-fetch.ts";
 import { UsageError } from "../../core/errors.ts";
@@ -25,6 +25,7 @@ export interface DomainFlags {
   selector?: string[];
   message?: string;
   fetchPolicy?: true;
+  only?: string;
   resolver?: string;
   timeout?: number;
   json?: true;
@@ -47,6 +48,7 @@ export async function runDomain(input: CommandInput, ctx: RunContext): Promise<C
   const message = flags.message === undefined
     ? undefined
     : readSmallFile(flags.message, { what: "--message", maxBytes: MAX_MESSAGE_BYTES });
+  const only = flags.only === undefined ? undefined : onlyChecks(flags.only);
   const resolver = flags.resolver === undefined ? undefined : resolverAddress(flags.resolver);
   const timeoutMs = flags.timeout ?? DNS_TIMEOUT_MS;
   const report = await auditDomain({
@@ -55,6 +57,7 @@ export async function runDomain(input: CommandInput, ctx: RunContext): Promise<C
     ...(sender !== undefined ? { sender } : {}),
     ...(helo !== undefined ? { helo } : {}),
     selectors,
+    ...(only !== undefined ? { only } : {}),
     ...(message !== undefined ? { message } : {}),
     ...(flags.fetchPolicy
       ? { fetchPolicy: (dns) => httpsPolicyFetcher({ dns, timeoutMs: Math.max(timeoutMs, 10_000) }) }
@@ -83,6 +86,16 @@ export function domainArgument(value: string): string {
   const ascii = hostValue("domain", v).replace(/\.$/, "").toLowerCase();
   if (!ascii.includes(".")) throw new UsageError(`Invalid domain ${shown(value)}: expected a name such as example.com`);
   return ascii;
+}
+
+/** `--only spf,dmarc`: known check names, at least one. */
+export function onlyChecks(value: string): DomainCheck[] {
+  const names = value.split(",").map((n) => n.trim().toLowerCase()).filter((n) => n !== "");
+  const bad = names.find((n) => !(DOMAIN_CHECKS as readonly string[]).includes(n));
+  if (bad !== undefined || names.length === 0) {
+    throw new UsageError(`Invalid --only ${shown(value)}: expected checks among ${DOMAIN_CHECKS.join(",")}`);
+  }
+  return [...new Set(names)] as DomainCheck[];
 }
 
 function _ip(value: string): string {

@@ -9,7 +9,7 @@ import { EnvironmentError } from "../errors.ts";
 import { cachedDns, type DnsClient, normalName } from "./dns.ts";
 import { auditDkimKeys, COMMON_SELECTORS } from "./dkim-key.ts";
 import { dkimSignatures, splitMessage, verifyDkim } from "./dkim-verify.ts";
-import { lookupDmarc } from "./dmarc.ts";
+import { type DmarcLookup, lookupDmarc } from "./dmarc.ts";
 import { auditBimi } from "./bimi.ts";
 import { type Finding, finding } from "./finding.ts";
 import { auditMtaSts, type PolicyFetcher } from "./mta-sts.ts";
@@ -24,6 +24,11 @@ import { auditTlsRpt } from "./tls-rpt.ts";
 /** Version tag of the audit document. */
 export const DOMAIN_SCHEMA = "smtpilot.domain/1";
 
+/** The checks an audit can run, as `--only` names them. */
+export const DOMAIN_CHECKS = ["spf", "dkim", "dmarc", "mx", "ptr", "mta-sts", "tls-rpt", "bimi"] as const;
+/** One check. */
+export type DomainCheck = typeof DOMAIN_CHECKS[number];
+
 /** What to audit. */
 export interface DomainAuditOptions {
   domain: string;
@@ -35,6 +40,8 @@ export interface DomainAuditOptions {
   message?: Buffer;
   /** Fetches the MTA-STS policy over HTTPS; absent means the policy is not fetched. */
   fetchPolicy?: (dns: DnsClient) => PolicyFetcher;
+  /** Run only these checks (default: all). */
+  only?: readonly DomainCheck[];
   onProgress?: (check: string) => void;
   now?: () => number;
 }
@@ -58,7 +65,10 @@ export interface DomainReport {
   findings: Finding[];
   /** check_host() for `--ip`. */
   spf?: { result: SpfResult; explanation?: string; trace: SpfTraceEntry[] };
-  spfTree: { lookups: number; voidLookups: number; tree: SpfTreeView };
+  /** The SPF include tree (absent when SPF was not checked). */
+  spfTree?: { lookups: number; voidLookups: number; tree: SpfTreeView };
+  /** The checks that ran. */
+  checks: DomainCheck[];
   dkim: { selectors: string[]; guessed: boolean };
   dmarc?: { record: string; policy: string; fallback: boolean };
   dns: { queries: number; ms: number };
@@ -82,15 +92,18 @@ export async function auditDomain(options: DomainAuditOptions, inner: DnsClient)
     ? fromMessage
     : [...COMMON_SELECTORS];
 
+  const want = (c: DomainCheck) => options.only === undefined || options.only.includes(c);
+  const skip = <T>(value: T) => Promise.resolve(value);
+  const noSpf = { tree: undefined, lookups: 0, voidLookups: 0, findings: [], check: undefined };
+  const noMx = { hosts: [], records: [], nxdomain: false, findings: [] };
   let done = 0;
-  const total = 9;
   const check = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
     const result = await run();
-    progress(`${++done} of ${total} checks done (${name})`);
+    progress(`${++done} checks done (${name})`);
     return result;
   };
   progress(`looking up ${domain}…`);
-  const spfP = check("SPF", () =>
+  const spfP = !want("spf") ? skip(noSpf) : check("SPF", () =>
     auditSpf(
       dns,
       domain,
@@ -100,8 +113,10 @@ export async function auditDomain(options: DomainAuditOptions, inner: DnsClient)
         ...(options.helo !== undefined ? { helo: options.helo } : {}),
       },
     ));
-  const dkimP = check("DKIM", () => auditDkimKeys(dns, domain, selectors, guessed));
-  const signedP = check("DKIM signatures", async () => {
+  const dkimP = !want("dkim")
+    ? skip({ keys: [], findings: [] })
+    : check("DKIM", () => auditDkimKeys(dns, domain, selectors, guessed));
+  const signedP = !want("dkim") ? skip([]) : check("DKIM signatures", async () => {
     if (!message) return [];
     if (signatures.length === 0) return [finding("dkim.no-signature", "The message has no DKIM-Signature header")];
     const results = await Promise.all(signatures.map((s) => verifyDkim(dns, message.headers, message.body, s)));
@@ -121,12 +136,18 @@ export async function auditDomain(options: DomainAuditOptions, inner: DnsClient)
       );
     });
   });
-  const dmarcP = check("DMARC", () => lookupDmarc(dns, domain));
-  const mxP = check("MX", () => auditMx(dns, domain));
-  const ptrP = check("PTR", () => (options.ip === undefined ? Promise.resolve([]) : auditPtr(dns, options.ip)));
-  const stsP = check("MTA-STS", async () => auditMtaSts(dns, domain, (await mxP).hosts, options.fetchPolicy?.(dns)));
-  const rptP = check("TLS-RPT", () => auditTlsRpt(dns, domain));
-  const bimiP = check("BIMI", async () => auditBimi(dns, domain, await dmarcP));
+  const dmarcP = !want("dmarc") && !want("bimi")
+    ? skip({ fallback: false, findings: [] } as DmarcLookup)
+    : check("DMARC", () => lookupDmarc(dns, domain));
+  const mxP = !want("mx") && !want("mta-sts") ? skip(noMx) : check("MX", () => auditMx(dns, domain));
+  const ptrP = !want("ptr") || options.ip === undefined
+    ? skip([])
+    : check("PTR", () => auditPtr(dns, options.ip ?? ""));
+  const stsP = !want("mta-sts")
+    ? skip([])
+    : check("MTA-STS", async () => auditMtaSts(dns, domain, (await mxP).hosts, options.fetchPolicy?.(dns)));
+  const rptP = !want("tls-rpt") ? skip([]) : check("TLS-RPT", () => auditTlsRpt(dns, domain));
+  const bimiP = !want("bimi") ? skip([]) : check("BIMI", async () => auditBimi(dns, domain, await dmarcP));
   const [spf, dkim, signed, dmarc, mx, ptr, sts, rpt, bimi] = await Promise.all([
     spfP,
     dkimP,
@@ -145,15 +166,15 @@ export async function auditDomain(options: DomainAuditOptions, inner: DnsClient)
   }
 
   const findings: Finding[] = [];
-  if (mx.nxdomain && spf.tree.nxdomain === true) {
+  if (mx.nxdomain && spf.tree?.nxdomain === true) {
     findings.push(finding("domain.nxdomain", `${domain} does not exist in DNS`, [`${domain}: NXDOMAIN`]));
   }
   findings.push(
     ...spf.findings,
     ...dkim.findings,
     ...signed,
-    ...dmarc.findings,
-    ...mx.findings,
+    ...(want("dmarc") ? dmarc.findings : []),
+    ...(want("mx") ? mx.findings : []),
     ...ptr,
     ...sts,
     ...rpt,
@@ -175,7 +196,8 @@ export async function auditDomain(options: DomainAuditOptions, inner: DnsClient)
         },
       }
       : {}),
-    spfTree: { lookups: spf.lookups, voidLookups: spf.voidLookups, tree: _view(spf.tree) },
+    ...(spf.tree ? { spfTree: { lookups: spf.lookups, voidLookups: spf.voidLookups, tree: _view(spf.tree) } } : {}),
+    checks: DOMAIN_CHECKS.filter(want),
     dkim: { selectors, guessed },
     ...(dmarc.record && dmarc.policy
       ? { dmarc: { record: dmarc.record.text, policy: dmarc.policy, fallback: dmarc.fallback } }

@@ -17,6 +17,7 @@ export function renderDomainText(report: DomainReport): string {
   const out: string[] = [];
   out.push("Mode: DNS lookups only (no connection to a mail server, no mail)");
   out.push(`Domain: ${report.domain} (organisational domain ${report.orgDomain})`);
+  if (report.checks.length < 8) out.push(`Checks: ${report.checks.join(", ")}`);
   if (report.spf) {
     const errored = report.spf.result === "permerror" || report.spf.result === "temperror";
     const decided = errored ? undefined : report.spf.trace.filter((t) => t.outcome === "match").at(-1);
@@ -34,9 +35,13 @@ export function renderDomainText(report: DomainReport): string {
     if (f.fix) out.push(`           fix: ${f.fix}`);
   }
   out.push("");
-  out.push(`SPF tree: ${report.spfTree.lookups} of 10 DNS-querying terms, ${report.spfTree.voidLookups} void lookups`);
-  _tree(report.spfTree.tree, 1, out);
-  out.push("");
+  if (report.spfTree) {
+    out.push(
+      `SPF tree: ${report.spfTree.lookups} of 10 DNS-querying terms, ${report.spfTree.voidLookups} void lookups`,
+    );
+    _tree(report.spfTree.tree, 1, out);
+    out.push("");
+  }
   const { errors, warnings, info } = report.summary;
   const counts = `${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${
     warnings === 1 ? "" : "s"

@@ -18,6 +18,7 @@ const _usage: [string, string[]][] = [
   ["--sender without --ip", ["domain", "example.com", "--sender", "a@example.com"]],
   ["a bad --sender", ["domain", "example.com", "--ip", "192.0.2.1", "--sender", "a@@b"]],
   ["a bad --selector", ["domain", "example.com", "--selector", "s1;rm"]],
+  ["an unknown --only check", ["domain", "example.com", "--only", "spf,dane"]],
   ["a bad --resolver", ["domain", "example.com", "--resolver", "dns.example"]],
   ["a --message that is a folder", ["domain", "example.com", "--message", "/tmp"]],
   ["a missing --message", ["domain", "example.com", "--message", "/nonexistent/x.eml"]],

@@ -129,6 +129,12 @@ const _CASES: _Case[] = [
     exit: 1,
     codes: ["spf.temperror", "domain.dns-error"],
   },
+  {
+    args: ["good.test", "--only", "spf,dmarc", "--ip", "192.0.2.25"],
+    exit: 0,
+    codes: ["spf.ip-authorized"],
+    absent: ["ptr.confirmed", "dkim.selectors-guessed", "mta-sts.policy-not-fetched", "tls-rpt.none"],
+  },
   { args: ["bare.test", "--selector", "s1"], exit: 1, codes: ["spf.none", "dmarc.none", "mx.none"] },
 ];
 
