@@ -6,7 +6,7 @@
  * (comments on untouched keys survive), appending a section, removing one —
  * every other byte the person wrote stays as it was.
  */
-import { Document, isMap, LineCounter, parseDocument } from "yaml";
+import { Document, isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import { MemoryError } from "./memory-error.ts";
 
 /** One machine-read block of a memory file. */
@@ -106,7 +106,9 @@ function _block(
   });
   const err = doc.errors[0];
   if (err) {
-    const line = fenceLine + (err.linePos?.[0]?.line ?? 1);
+    // An error found at the very end (an unclosed quote) is shown on the block's last line, not the fence.
+    const lastLine = Math.max(1, text.slice(start, end).replace(/\n$/, "").split("\n").length);
+    const line = fenceLine + Math.min(lines.linePos(err.pos[0]).line, lastLine);
     // The parser's own message may quote the source; keep only its first sentence.
     const why = err.message.split(/ at line \d+|\n/)[0] ?? err.code;
     throw new MemoryError(name, line, undefined, `the YAML does not parse (${err.code}: ${why})`);
@@ -125,14 +127,32 @@ function _block(
   return { tag, fenceLine, start, end, outerStart, outerEnd, doc, lines, data };
 }
 
-/** The 1-based file line of the value at `path` in a block (or of its nearest existing parent). */
+/**
+ * The 1-based file line of the field at `path` in a block: the line of its
+ * key (of the item, in a list), or of its nearest existing parent's key.
+ */
 export function lineOf(block: YamlBlock, path: readonly (string | number)[]): number {
-  for (let n = path.length; n >= 0; n--) {
-    const node = n === 0 ? block.doc.contents : block.doc.getIn(path.slice(0, n), true);
-    const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
-    if (range) return block.fenceLine + block.lines.linePos(range[0]).line;
+  let node: unknown = block.doc.contents;
+  let at = _startLine(block, node) ?? block.fenceLine + 1;
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === key);
+      if (!pair) break;
+      at = _startLine(block, pair.key) ?? at;
+      node = pair.value;
+    } else if (isSeq(node) && typeof key === "number" && node.items[key] !== undefined) {
+      node = node.items[key];
+      at = _startLine(block, node) ?? at;
+    } else {
+      break;
+    }
   }
-  return block.fenceLine + 1;
+  return at;
+}
+
+function _startLine(block: YamlBlock, node: unknown): number | undefined {
+  const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
+  return range ? block.fenceLine + block.lines.linePos(range[0]).line : undefined;
 }
 
 /**

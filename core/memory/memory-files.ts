@@ -72,12 +72,16 @@ export function validateBlock<S extends v.GenericSchema>(
 ): v.InferOutput<S> {
   const result = v.safeParse(schema, block.data);
   if (result.success) return result.output;
-  const issue = result.issues[0];
+  // A misspelled key also makes the real key "missing": the unknown key is the one to point at.
+  const unknown = (i: v.BaseIssue<unknown>) => i.type === "strict_object" && i.expected === "never";
+  const issue = result.issues.find(unknown) ?? result.issues[0];
   const path = (issue.path ?? []).map((p) => p.key as string | number);
   const dotted = v.getDotPath(issue);
   const field = dotted ? `${dotted}${context ? ` of ${context}` : ""}` : context;
-  const problem = issue.type === "strict_object"
+  const problem = unknown(issue)
     ? "unknown field (a typo?)"
+    : issue.input === undefined && path.length > 0
+    ? "is missing"
     : issue.message.replace(/,? but received [\s\S]*$/, "").replace(
       /^Invalid (?:type|value|length|key): Expected /,
       "expected ",

@@ -35,7 +35,8 @@ const _SHAPES: readonly [RegExp, string][] = [
   [/\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}|\bgithub_pat_[A-Za-z0-9_]{30,}/, "a GitHub token"],
   [/\bglpat-[A-Za-z0-9_-]{20,}/, "a GitLab token"],
   [/\b[rs]k_live_[A-Za-z0-9]{16,}/, "a Stripe secret key"],
-  [/(?<![A-Za-z0-9+/])B[A-Za-z0-9+/]{42}=(?![A-Za-z0-9+/=])/, "an Amazon SES SMTP password"],
+  // base64(0x04 ‖ 32-byte HMAC): exactly 44 characters starting with B.
+  [/(?<![A-Za-z0-9+/=])B[A-Za-z0-9+/]{43}(?![A-Za-z0-9+/=])/, "an Amazon SES SMTP password"],
   [/\baws_secret_access_key\s*[=:]\s*\S/i, "an AWS secret access key"],
   [/\b[a-z][a-z0-9+.-]{1,15}:\/\/[^\s/:@]{1,128}:[^\s/@]{1,256}@/i, "a URL with a password"],
 ];
