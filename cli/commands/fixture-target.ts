@@ -2,9 +2,10 @@
  * `diagnose --fixture NAME`: starts one fixture scenario in-process and hands
  * its address and CA to the diagnosis, so the whole tool can be tried offline.
  */
-import { FIXTURE_SCENARIOS, startFixture } from "../../fixtures/index.ts";
 import { UsageError } from "../../core/errors.ts";
 import { shown } from "../../core/printable.ts";
+import { FIXTURE_SCENARIOS, startFixture } from "../../fixtures/index.ts";
+import { makeTempDir } from "../lifecycle.ts";
 
 /** Where the in-process fixture listens, and how to stop it. */
 export interface FixtureTarget {
@@ -14,15 +15,30 @@ export interface FixtureTarget {
   close(): Promise<void>;
 }
 
-/** Starts scenario `name`; an unknown name is a usage error listing the known ones. */
+/**
+ * Starts scenario `name`; an unknown name is a usage error listing the known
+ * ones. The fixture's folder is made (and registered for removal) before
+ * anything listens, so a signal at any moment leaves nothing behind.
+ */
 export async function startFixtureTarget(name: string): Promise<FixtureTarget> {
   if (!FIXTURE_SCENARIOS.some((s) => s.name === name)) {
     throw new UsageError(
       `Unknown --fixture ${shown(name)}: expected one of ${FIXTURE_SCENARIOS.map((s) => s.name).join(", ")}`,
     );
   }
-  const fixture = await startFixture({ scenarios: [name] });
-  const port = fixture.ports[name];
-  if (port === undefined) throw new Error(`Fixture scenario ${name} did not start`);
-  return { host: fixture.host, port, caPem: fixture.caPem, close: () => fixture.close() };
+  const temp = makeTempDir("smtpilot-fixture-");
+  try {
+    const fixture = await startFixture({ scenarios: [name], workDir: temp.dir });
+    const port = fixture.ports[name];
+    if (port === undefined) throw new Error(`Fixture scenario ${name} did not start`);
+    let closing: Promise<void> | undefined;
+    const close = (): Promise<void> => {
+      closing ??= fixture.close().finally(() => temp.remove());
+      return closing;
+    };
+    return { host: fixture.host, port, caPem: fixture.caPem, close };
+  } catch (err) {
+    temp.remove();
+    throw err;
+  }
 }

@@ -1,12 +1,24 @@
 /**
  * The definition of `smtpilot fixture`: serve the local SMTP fixture on
- * loopback until stopped.
+ * loopback until stopped — a test server an application can send to.
  */
+import { UsageError } from "../../core/errors.ts";
+import { hasControl, shown } from "../../core/printable.ts";
 import type { CommandSpec } from "../command-spec.ts";
 import { intOption } from "../usage.ts";
 
-/** Version tag of `smtpilot fixture --json`. */
+/** Version tag of `smtpilot fixture --json` (and `--list --json`). */
 export const FIXTURE_SCHEMA = "smtpilot.fixture/1";
+
+/** A folder or file path flag: not empty, no control characters (it is printed back). */
+function _pathOption(flag: string): (value: string) => string {
+  return (value) => {
+    if (value.trim() === "" || hasControl(value)) {
+      throw new UsageError(`Invalid ${flag} ${shown(value)}: expected a path without control characters`);
+    }
+    return value;
+  };
+}
 
 /** `smtpilot fixture`. */
 export const fixtureSpec: CommandSpec = {
@@ -17,22 +29,50 @@ export const fixtureSpec: CommandSpec = {
   options: [
     {
       flags: "--scenario <name>",
-      description: "serve only this scenario (repeatable; default: all)",
+      description: "serve (or list) only this scenario (repeatable; default: all)",
       repeatable: true,
       complete: { dynamic: "fixture-scenarios" },
     },
     {
       flags: "--port-base <port>",
-      description: "listen on consecutive ports from here (default: random ports)",
+      description: "listen on consecutive ports from here, one per chosen scenario (default: random ports)",
       parse: intOption("--port-base", 1, 65000),
     },
-    { flags: "--list", description: "list the scenarios and exit" },
+    {
+      flags: "--outbox <dir>",
+      description: "keep accepted messages here: one .eml each plus messages.jsonl (created if missing, " +
+        "kept on exit; default: a folder in the fixture's temp folder, removed on exit)",
+      parse: _pathOption("--outbox"),
+      complete: "dir",
+    },
+    {
+      flags: "--maildir <dir>",
+      description: "also deliver accepted messages to this Maildir (INBOX; .Junk for the spam scenario), " +
+        "for an IMAP server such as Dovecot to serve (created if missing, kept on exit)",
+      parse: _pathOption("--maildir"),
+      complete: "dir",
+    },
+    {
+      flags: "--ca-out <file>",
+      description: "also write the CA certificate to this file, replaced at every start and left in place " +
+        "on exit, so your app's configuration can point at one path (the CA itself changes per start)",
+      parse: _pathOption("--ca-out"),
+      complete: "file",
+    },
+    {
+      flags: "--list",
+      description: "list the scenarios: TLS mode, what diagnose needs, the verdict, what a message gets",
+      conflicts: ["portBase", "outbox", "maildir", "caOut"],
+    },
   ],
   examples: [
     "smtpilot fixture --list",
-    "smtpilot fixture --scenario healthy-starttls --scenario cert-expired",
+    "smtpilot fixture --list --scenario auth-invalid --json",
+    "smtpilot fixture --scenario healthy-starttls --scenario data-rejected --port-base 2500",
+    "smtpilot fixture --scenario healthy-starttls --outbox ./outbox --ca-out ./fixture-ca.pem",
     "smtpilot fixture --port-base 2500 --json",
   ],
-  notes: "Exit codes: 0 stopped with Ctrl-C or SIGTERM, 2 usage error, 3 a port or the temp folder cannot be used.",
+  notes: "Exit codes: 0 stopped with Ctrl-C, SIGTERM or SIGHUP, 2 usage error, 3 a port, folder or file " +
+    "cannot be used (a port already in use, TMPDIR missing).",
   load: async () => (await import("./fixture.ts")).runFixture,
 };

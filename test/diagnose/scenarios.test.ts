@@ -123,6 +123,12 @@ const cases: { scenario: string; with?: Partial<DiagnoseOptions>; code: string; 
   { scenario: "close-mid-reply", code: "greeting.protocol-error" },
   { scenario: "stall-after-ehlo", with: { timeoutMs: 1500 }, code: "ehlo.timeout" },
   { scenario: "http-server", code: "greeting.not-smtp" },
+  // These fail only at DATA, which a diagnosis never sends: an auth probe with an envelope passes.
+  { scenario: "spam", with: authProbe, code: "pass" },
+  { scenario: "data-size-exceeded", with: authProbe, code: "pass" },
+  { scenario: "data-rejected", with: authProbe, code: "pass" },
+  { scenario: "data-tempfail", with: authProbe, code: "pass" },
+  { scenario: "data-dropped", with: authProbe, code: "pass" },
 ];
 
 for (const c of cases) {
@@ -213,4 +219,12 @@ test("no diagnosis ever sent DATA, and nothing followed a refused certificate", 
     assert.ok(tlsAt >= 0, `${scenario} saw a TLS handshake`);
     assert.deepEqual(mine.slice(tlsAt).filter((e) => e.kind === "command" || e.kind === "auth"), [], scenario);
   }
+});
+
+test("a pass with warnings counts them in the verdict; a clean pass has no count", async () => {
+  const warned = await diagnoseScenario("cert-expiring-soon");
+  assert.equal(warned.verdict.status, "pass");
+  assert.equal(warned.verdict.warnings, 1);
+  const clean = await diagnoseScenario("healthy-starttls");
+  assert.deepEqual(clean.verdict, { status: "pass" });
 });
