@@ -33,7 +33,8 @@ export function readFailureDiagnosis(layer: LayerId, failure: SmtpFailure, what:
         }`,
         cause:
           "The server dropped the session instead of replying, typically a policy (client blocked, pre-greet traffic, EHLO name) or a crash.",
-        next: "Check the server's logs for this connection; try a different --ehlo-name or source network.",
+        next:
+          "Check the server's logs for this connection; try another EHLO name (--ehlo-name) or another source network.",
       };
   }
 }

@@ -37,7 +37,13 @@ export async function runDns(ctx: LayerContext): Promise<LayerResult> {
     addresses = await _within(ctx.io.resolver.lookup(host), ctx.options.timeoutMs);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? "EUNKNOWN";
-    return failed("dns", since(ctx, start), { host, error: code }, _diagnosis(host, code, ctx.options.timeoutMs));
+    const server = ctx.io.resolver.server;
+    return failed(
+      "dns",
+      since(ctx, start),
+      { host, error: code, ...(server ? { resolver: server } : {}) },
+      _diagnosis(host, code, ctx.options.timeoutMs, server),
+    );
   }
   const cnames = await chain;
   ctx.state.addresses = addresses;
@@ -50,7 +56,7 @@ export async function runDns(ctx: LayerContext): Promise<LayerResult> {
   });
 }
 
-function _diagnosis(host: string, code: string, timeoutMs: number) {
+function _diagnosis(host: string, code: string, timeoutMs: number, server: string | undefined) {
   if (code === "ENOTFOUND" || code === "NXDOMAIN") {
     return {
       code: "dns.nxdomain",
@@ -67,14 +73,24 @@ function _diagnosis(host: string, code: string, timeoutMs: number) {
       next: "Use the submission host name your provider documents, not the bare domain or an MX-only name.",
     };
   }
+  const why = code === "ETIMEDOUT" ? `no answer in ${timeoutMs} ms` : code;
+  // The advice depends on whose resolver failed: the system's, or the one given with --resolver.
+  if (server !== undefined) {
+    return {
+      code: "dns.resolver-failed",
+      summary: `The DNS server ${server} given with --resolver could not answer for ${host} (${why})`,
+      cause:
+        `The DNS server ${server} failed (unreachable, refused, SERVFAIL or timed out), so nothing is known about the name yet.`,
+      next:
+        `Check that ${server} is reachable from here and answers DNS queries (port 53 unless given), or drop --resolver to use the system's resolver.`,
+    };
+  }
   return {
     code: "dns.resolver-failed",
-    summary: `The resolver could not answer for ${host} (${
-      code === "ETIMEDOUT" ? `no answer in ${timeoutMs} ms` : code
-    })`,
+    summary: `The resolver could not answer for ${host} (${why})`,
     cause:
       "The DNS resolver failed (unreachable, refused, SERVFAIL or timed out), so nothing is known about the name yet.",
-    next: "Check the machine's resolver (/etc/resolv.conf) or try another one with --resolver IP.",
+    next: "Check the machine's resolver (/etc/resolv.conf), or ask a DNS server you trust directly with --resolver IP.",
   };
 }
 

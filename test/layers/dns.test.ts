@@ -53,3 +53,16 @@ test("dns layer passes an IP literal without asking the resolver", async () => {
   assert.equal(report.layers[0]?.status, "pass");
   assert.equal(report.layers[0]?.facts.literal, true);
 });
+
+test("a failing --resolver gets advice about that server, not about the system's resolver", async () => {
+  const given = { ...fakeResolver({ "broken.example.test": { error: "ESERVFAIL" } }), server: "192.0.2.53" };
+  const system = fakeResolver({ "broken.example.test": { error: "ESERVFAIL" } });
+  const run = (resolver: typeof system) =>
+    diagnose(options({ host: "broken.example.test", timeoutMs: 500 }), ioWith({ resolver }));
+  const [withFlag, without] = [await run(given), await run(system)];
+  assert.equal(withFlag.verdict.code, "dns.resolver-failed");
+  assert.equal(without.verdict.code, "dns.resolver-failed");
+  assert.equal(withFlag.layers[0]?.facts.resolver, "192.0.2.53");
+  assert.equal(without.layers[0]?.facts.resolver, undefined);
+  assert.notEqual(withFlag.layers[0]?.diagnosis?.next, without.layers[0]?.diagnosis?.next);
+});
