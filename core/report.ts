@@ -14,6 +14,8 @@ export interface Verdict {
   status: "pass" | "fail";
   layer?: LayerId;
   code?: string;
+  /** How many warnings the layers carry (a "pass with warnings"); present only when there are some. */
+  warnings?: number;
 }
 
 /** One diagnosis, start to end. */
@@ -41,7 +43,11 @@ export { EXIT_INTERNAL, EXIT_USAGE } from "./exit.ts";
 /** The verdict of a list of layer results: the first failure wins. */
 export function verdictOf(layers: readonly LayerResult[]): Verdict {
   const fail = layers.find((l) => l.status === "fail");
-  return fail ? { status: "fail", layer: fail.id, code: fail.diagnosis?.code } : { status: "pass" };
+  const warnings = layers.reduce((n, l) => n + l.warnings.length, 0);
+  const counted = warnings > 0 ? { warnings } : {};
+  return fail
+    ? { status: "fail", layer: fail.id, code: fail.diagnosis?.code, ...counted }
+    : { status: "pass", ...counted };
 }
 
 /** The exit code a report maps to. */

@@ -16,6 +16,7 @@ const _MARK: Record<LayerResult["status"], string> = { pass: "PASS", warn: "WARN
 /** Renders a report for a terminal. */
 export function renderText(report: DiagnoseReport, options: RenderOptions): string {
   const out: string[] = [];
+  const v = report.verdict;
   const { host, port, tls } = report.target;
   out.push(`Mode: ${_MODE_TEXT[report.mode]}`);
   out.push(`Target: ${host} port ${port}, tls ${tls}`);
@@ -34,8 +35,7 @@ export function renderText(report: DiagnoseReport, options: RenderOptions): stri
     }
   }
   out.push("");
-  const v = report.verdict;
-  const warnings = report.layers.reduce((n, l) => n + l.warnings.length, 0);
+  const warnings = v.warnings ?? report.layers.reduce((n, l) => n + l.warnings.length, 0);
   const passLine = warnings === 0
     ? "Verdict: PASS"
     : `Verdict: PASS with ${warnings} warning${warnings === 1 ? "" : "s"}`;
