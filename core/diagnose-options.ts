@@ -10,6 +10,15 @@ export type TlsMode = "auto" | "starttls" | "implicit" | "none";
 /** The mode of a diagnosis, first line of every report. */
 export type ProbeMode = "connectivity-probe" | "auth-probe";
 
+/**
+ * Side connections a diagnosis may open to learn what a port speaks:
+ * `gentle` (default) sends a TLS ClientHello only after a silence longer than
+ * a greeting pause on that port, never plaintext before a banner, and says in
+ * the transcript what it sent and why; `off` opens none (a silent port then
+ * ends in greeting.timeout without knowing whether it speaks TLS).
+ */
+export type SideProbes = "gentle" | "off";
+
 /** Credentials of an auth probe. The secret stays in memory only and is redacted from all output. */
 export interface AuthOptions {
   user: string;
@@ -38,6 +47,8 @@ export interface DiagnoseOptions {
   timeoutMs: number;
   /** Message size declared with MAIL FROM SIZE= when the server offers SIZE. */
   declaredSize: number;
+  /** Side probes allowed (default `gentle`). */
+  probes?: SideProbes;
 }
 
 /** Default per-step timeout: long enough for a slow greylisting server, short for a human. */

@@ -10,16 +10,17 @@ import { type Connector, connectWithin, type DiagnoseIo, release, systemIo } fro
 import { within } from "./timing.ts";
 import { makeRedactor } from "./redact.ts";
 import type { ReplyRule } from "./knowledge/reply-rule.ts";
-import { failed, LAYER_IDS, type LayerId, type LayerResult, skipped } from "./layer.ts";
+import { type Facts, failed, LAYER_IDS, type LayerId, type LayerResult, skipped } from "./layer.ts";
 import { DIAGNOSE_SCHEMA, type DiagnoseReport, verdictOf } from "./report.ts";
 import { SmtpConnection } from "./smtp/connection.ts";
 import { Transcript } from "./smtp/transcript.ts";
+import type { TlsProbe } from "./tls/port-speaks.ts";
 import { runAuth } from "./layers/auth.ts";
 import type { LayerContext } from "./layers/context.ts";
 import { runDns } from "./layers/dns.ts";
 import { defaultEhloName, ehloExchange, ehloFailed, runEhlo } from "./layers/ehlo.ts";
 import { runEnvelope } from "./layers/envelope.ts";
-import { awaitFirstContact } from "./layers/first-contact.ts";
+import { awaitFirstContact, type FirstContact } from "./layers/first-contact.ts";
 import { runGreeting } from "./layers/greeting.ts";
 import { runTcp } from "./layers/tcp.ts";
 import { modeMismatch, runImplicitTls, runStartTls } from "./layers/tls.ts";
@@ -150,10 +151,10 @@ async function _openPlainFirst(steps: _Steps): Promise<boolean> {
   const contact = await awaitFirstContact(ctx, state.conn);
   if (contact.kind === "tls" && options.tls !== "auto") {
     const waited = Math.round(io.clock.now() - (state.connectedAt ?? io.clock.now()));
-    const facts = { mode: options.tls, portSpeaks: "tls" };
+    const facts = { mode: options.tls, portSpeaks: "tls", portProbe: _probeFacts(contact.probe) };
     return steps.ok(failed("tls", waited, facts, modeMismatch(`--tls ${options.tls}`, "tls", options.port)));
   }
-  if (contact.kind === "tls") return await _openDetectedImplicit(steps, contact.reconnect);
+  if (contact.kind === "tls") return await _openDetectedImplicit(steps, contact);
   if (!steps.ok(await runGreeting(ctx, state.connectedAt ?? io.clock.now(), contact))) return false;
   if (options.tls === "none") return true;
   steps.progress("ehlo");
@@ -170,30 +171,43 @@ async function _openPlainFirst(steps: _Steps): Promise<boolean> {
  * --tls auto found a silent port that speaks TLS. Nothing was sent on the
  * silent connection yet, so it can still start TLS — unless the server closed
  * it meanwhile (a short idle timeout), in which case a fresh one is needed.
+ * The tls layer's time starts at the TCP connection: the silence that led to
+ * the detection and the side probe belong to it, so the layers add up to the
+ * wall time.
  */
-async function _openDetectedImplicit(steps: _Steps, reconnect: boolean): Promise<boolean> {
+async function _openDetectedImplicit(steps: _Steps, contact: Extract<FirstContact, { kind: "tls" }>): Promise<boolean> {
   const { ctx } = steps;
   const { state, io } = ctx;
+  const start = state.connectedAt ?? io.clock.now();
+  const detection = {
+    detectedBy: "side-probe",
+    detectedAfterMs: Math.round(io.clock.now() - start),
+    portProbe: _probeFacts(contact.probe),
+  };
   state.conn?.detach();
   state.conn = undefined;
   state.tls = "implicit";
   ctx.transcript.add("*", "port is silent and speaks TLS: using implicit TLS");
-  if (reconnect && !await _reconnect(ctx, steps.layers)) return false;
+  if (contact.reconnect && !await _reconnect(ctx, steps.layers, start)) return false;
   steps.progress("tls");
-  let tls = await runImplicitTls(ctx, io.clock.now());
-  if (tls.diagnosis?.code === "tls.connection-dropped" && !reconnect) {
+  let tls = await runImplicitTls(ctx, start, detection);
+  if (tls.diagnosis?.code === "tls.connection-dropped" && !contact.reconnect) {
     // The silent connection's idle timeout may have struck while our ClientHello was on its way.
     ctx.transcript.add("*", "connection dropped during the handshake: retrying once on a new connection");
-    if (!await _reconnect(ctx, steps.layers)) return false;
-    tls = await runImplicitTls(ctx, io.clock.now());
+    if (!await _reconnect(ctx, steps.layers, start)) return false;
+    tls = await runImplicitTls(ctx, start, detection);
   }
   return steps.ok(tls) && await steps.run("greeting", (t) => runGreeting(ctx, t, { kind: "bytes" }));
 }
 
+/** What a side probe learned, as facts. */
+function _probeFacts(probe: TlsProbe): Facts {
+  return { outcome: probe.outcome, ...(probe.alert ? { alert: probe.alert } : {}) };
+}
+
 /** Opens a new TCP connection to the address that worked; on failure records the tls layer as failed. */
-async function _reconnect(ctx: LayerContext, layers: LayerResult[]): Promise<boolean> {
+async function _reconnect(ctx: LayerContext, layers: LayerResult[], start: number): Promise<boolean> {
   const { state, options, io } = ctx;
-  const start = io.clock.now();
   try {
     state.rawSocket = await connectWithin(
       io.connect,

@@ -69,6 +69,13 @@ export const diagnoseSpec: CommandSpec = {
     },
     { flags: "--resolver <ip[:port]>", description: "use this DNS server instead of the system's" },
     {
+      flags: "--probes <mode>",
+      description:
+        "side connections to learn what a silent port speaks: gentle (a TLS ClientHello only after a greeting pause, nothing plaintext before a banner) or off",
+      choices: ["gentle", "off"],
+      default: "gentle",
+    },
+    {
       flags: "--timeout <seconds>",
       description: "per-step timeout in seconds, at most 600 (default: 10)",
       parse: secondsOption("--timeout"),

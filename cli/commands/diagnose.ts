@@ -10,6 +10,7 @@ import {
   DEFAULT_DECLARED_SIZE,
   DEFAULT_TIMEOUT_MS,
   type DiagnoseOptions,
+  type SideProbes,
   type TlsMode,
 } from "../../core/diagnose-options.ts";
 import { UsageError } from "../../core/errors.ts";
@@ -42,6 +43,7 @@ export interface DiagnoseFlags {
   to?: string[];
   size?: number;
   resolver?: string;
+  probes?: SideProbes;
   timeout?: number;
   profile?: string;
   fixture?: string;
@@ -211,6 +213,7 @@ export function toOptions(flags: DiagnoseFlags): DiagnoseOptions {
     to,
     timeoutMs: flags.timeout ?? DEFAULT_TIMEOUT_MS,
     declaredSize: flags.size ?? DEFAULT_DECLARED_SIZE,
+    probes: flags.probes ?? "gentle",
   };
 }
 

@@ -9,6 +9,7 @@ import type { ReplyRule } from "../knowledge/reply-rule.ts";
 import type { Capabilities } from "../smtp/capabilities.ts";
 import type { SmtpConnection } from "../smtp/connection.ts";
 import type { Transcript } from "../smtp/transcript.ts";
+import type { ProbeTarget, TlsProbe } from "../tls/port-speaks.ts";
 
 /** State handed from layer to layer during one session. */
 export interface SessionState {
@@ -28,6 +29,8 @@ export interface SessionState {
   capsBefore?: Capabilities;
   capsAfter?: Capabilities;
   usedHelo: boolean;
+  /** What a side probe learned about a silent port, when one ran. */
+  tlsProbe?: TlsProbe;
 }
 
 /** Everything a layer may use. */
@@ -48,4 +51,19 @@ export function currentCapabilities(ctx: LayerContext): Capabilities | undefined
 /** Milliseconds since `start` on the injected clock, rounded. */
 export function since(ctx: LayerContext, start: number): number {
   return Math.round(ctx.io.clock.now() - start);
+}
+
+/**
+ * Where side probes of this diagnosis connect (the address that accepted the
+ * TCP connection), each within `budgetMs`, noting in the transcript what they do.
+ */
+export function probeTarget(ctx: LayerContext, budgetMs: number, signal?: AbortSignal): ProbeTarget {
+  return {
+    connect: ctx.io.connect,
+    address: ctx.state.address?.address ?? ctx.options.host,
+    port: ctx.options.port,
+    timeoutMs: Math.min(budgetMs, ctx.options.timeoutMs),
+    ...(signal ? { signal } : {}),
+    note: (text) => ctx.transcript.add("*", text),
+  };
 }

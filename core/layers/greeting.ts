@@ -23,13 +23,16 @@ export async function runGreeting(ctx: LayerContext, start: number, contact: Fir
     return failed("greeting", since(ctx, start), { portSpeaks: contact.speaks }, _notSmtp(contact.speaks));
   }
   if (contact.kind === "silent") {
+    const unprobed = contact.probed === "off";
     return failed("greeting", since(ctx, start), { waitedMs: since(ctx, start), portSpeaks: contact.probed }, {
       code: "greeting.timeout",
       summary: `No greeting within ${ctx.options.timeoutMs} ms`,
-      cause:
-        "The port accepted the connection but the server never sent its 220 banner (and does not answer TLS either).",
-      next:
-        "Check that this port runs an SMTP server; a proxy or load balancer with no healthy backend behaves like this.",
+      cause: unprobed
+        ? "The port accepted the connection but the server never sent its 220 banner (side probes were off, so whether it waits for implicit TLS was not checked)."
+        : "The port accepted the connection but the server never sent its 220 banner (and does not answer TLS either).",
+      next: unprobed
+        ? "Check that this port runs an SMTP server; try --tls implicit in case it expects TLS first, or a longer --timeout for a server with a long greeting pause."
+        : "Check that this port runs an SMTP server; a proxy or load balancer with no healthy backend behaves like this.",
     });
   }
   let reply;

@@ -3,18 +3,27 @@
  * protocol, cipher and certificate; names a certificate failure from the
  * certificate itself, and a port that speaks another TLS mode as a mismatch.
  */
+import type net from "node:net";
+import { connectWithin, release } from "../io.ts";
 import { interpretReply } from "../knowledge/interpret-reply.ts";
 import { type Diagnosis, type Facts, failed, type LayerResult, passed } from "../layer.ts";
 import { SmtpConnection, SmtpReadError } from "../smtp/connection.ts";
 import { hasCapability } from "../smtp/capabilities.ts";
 import { replyLine } from "../smtp/reply.ts";
+import { Transcript } from "../smtp/transcript.ts";
 import { certificateFacts, certificateWarnings, classifyCertificateFailure } from "../tls/certificate.ts";
-import { verifiedHandshake } from "../tls/handshake.ts";
-import { plainSpeaks, type PortProtocol } from "../tls/port-speaks.ts";
-import { type LayerContext, since } from "./context.ts";
+import { legacyTlsVersion, verifiedHandshake } from "../tls/handshake.ts";
+import { alertOf, listenFirst, type PortProtocol } from "../tls/port-speaks.ts";
+import { type LayerContext, probeTarget, since } from "./context.ts";
 import { readFailureDiagnosis, readFailureFacts } from "./_failure.ts";
+import {
+  alertDiagnosis,
+  certificateDiagnosis,
+  handshakeDiagnosis,
+  legacyTlsDiagnosis,
+  mayBeLegacyTls,
+} from "./_tls-failure.ts";
 import { PROBE_MS } from "./first-contact.ts";
-import type net from "node:net";
 
 /** Handshake errors that mean "the peer answered with bytes that are not TLS" (OpenSSL 3 codes). */
 const _NON_TLS_ERRORS = /WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG|UNKNOWN_PROTOCOL|RECORD_LAYER_FAILURE/;
@@ -36,26 +45,30 @@ export function modeMismatch(requested: string, speaks: PortProtocol, port: numb
   };
 }
 
-/** Implicit TLS: the handshake is the first thing on the connection. */
-export async function runImplicitTls(ctx: LayerContext, start: number): Promise<LayerResult> {
+/**
+ * Implicit TLS: the handshake is the first thing on the connection. `facts`
+ * carries what led here (a detection by --tls auto). A failure without any
+ * TLS answer is checked on a side connection that only listens: a plaintext
+ * banner there means the port speaks STARTTLS-style SMTP (a mode mismatch).
+ */
+export async function runImplicitTls(ctx: LayerContext, start: number, facts: Facts = {}): Promise<LayerResult> {
   const socket = ctx.state.rawSocket;
   if (!socket) throw new Error("Implicit TLS without a socket");
-  const result = await _handshake(ctx, socket, start, { mode: "implicit" });
-  if (result.status === "fail" && result.diagnosis?.code === "tls.handshake-failed") {
-    // A plaintext banner breaks the handshake at once; confirm on a side connection what the port speaks.
-    const speaks = await plainSpeaks(
-      ctx.io.connect,
-      ctx.state.address?.address ?? ctx.options.host,
-      ctx.options.port,
-      Math.min(PROBE_MS, ctx.options.timeoutMs),
-    );
-    // The TLS stack saw bytes that are not TLS: a plaintext server, even if its banner is too slow for the probe.
-    const slowPlaintext = _NON_TLS_ERRORS.test(String(result.facts.error ?? "")) &&
-      (speaks === "silent" || speaks === "closed");
-    result.facts.portSpeaks = slowPlaintext ? "not-tls" : speaks;
-    if (speaks === "smtp" || slowPlaintext) {
-      return failed("tls", since(ctx, start), result.facts, modeMismatch("implicit TLS", speaks, ctx.options.port));
-    }
+  const result = await _handshake(ctx, socket, start, { mode: "implicit", ...facts });
+  const code = result.diagnosis?.code;
+  if (code !== "tls.handshake-failed" && code !== "tls.connection-dropped") return result;
+  // An alert, an old TLS version or a side probe's ServerHello: the port speaks TLS, whatever failed.
+  if (result.facts.serverAlert || result.facts.legacyTls || ctx.state.tlsProbe?.speaksTls) return result;
+  // The TLS stack saw bytes that are not TLS: a plaintext server, even if its banner is too slow to see.
+  const nonTls = _NON_TLS_ERRORS.test(String(result.facts.error ?? ""));
+  const speaks: PortProtocol | "off" = ctx.options.probes === "off" ? "off" : await listenFirst(
+    probeTarget(ctx, PROBE_MS),
+    "to see whether the port is plaintext SMTP (the TLS handshake failed)",
+  );
+  const slowPlaintext = nonTls && (speaks === "silent" || speaks === "closed" || speaks === "off");
+  result.facts.portSpeaks = slowPlaintext ? "not-tls" : speaks;
+  if (speaks === "smtp" || slowPlaintext) {
+    return failed("tls", since(ctx, start), result.facts, modeMismatch("implicit TLS", "smtp", ctx.options.port));
   }
   return result;
 }
@@ -132,7 +145,7 @@ async function _handshake(ctx: LayerContext, socket: net.Socket, start: number, 
       ...result.session,
       certificate: cert,
       verifyError: result.stackError,
-    }, _certDiagnosis(code, name, cert?.sans ?? [], ctx.options.ca !== undefined));
+    }, certificateDiagnosis(code, name, cert, ctx.options.ca !== undefined));
   }
   if (result.reason === "timeout") {
     return failed("tls", since(ctx, start), facts, {
@@ -142,62 +155,65 @@ async function _handshake(ctx: LayerContext, socket: net.Socket, start: number, 
       next: "Retry with a longer --timeout; check for a middlebox that intercepts TLS on this port.",
     });
   }
-  ctx.transcript.add("*", `TLS handshake failed: ${result.code}`);
-  if (result.code === "ECONNRESET" || result.code === "EPIPE") {
-    return failed("tls", since(ctx, start), { ...facts, error: result.code }, {
-      code: "tls.connection-dropped",
-      summary: `The server closed the connection during the TLS handshake (${result.code})`,
-      cause:
-        "The server gave the go-ahead for TLS (or accepted the connection) and then hung up mid-handshake: a TLS fault on the server, such as a missing or unreadable certificate or key.",
-      next: "Check the server's TLS certificate/key configuration and its log for this connection.",
-    });
+  const alert = alertOf(result.code);
+  ctx.transcript.add("*", `TLS handshake failed: ${alert ? `the server sent the alert "${alert}"` : result.code}`);
+  const failure: Facts = {
+    ...facts,
+    error: result.code,
+    ...(alert ? { serverAlert: alert } : { message: result.message }),
+  };
+  if (mayBeLegacyTls(result.code, alert)) {
+    const legacy = await _legacyProbe(ctx, name);
+    if (legacy) return failed("tls", since(ctx, start), { ...failure, legacyTls: legacy }, legacyTlsDiagnosis(legacy));
   }
-  return failed("tls", since(ctx, start), { ...facts, error: result.code, message: result.message }, {
-    code: "tls.handshake-failed",
-    summary: `The TLS handshake failed (${result.code})`,
-    cause: /VERSION|PROTOCOL|CIPHER|HANDSHAKE_FAILURE/i.test(result.code)
-      ? "Client and server share no TLS version or cipher suite (the server may only offer TLS 1.0/1.1)."
-      : "The server broke off the TLS handshake or answered with something that is not TLS.",
-    next:
-      "Check the server's TLS configuration (protocols, ciphers, certificate/key pair) and the --tls mode for this port.",
-  });
+  return failed(
+    "tls",
+    since(ctx, start),
+    failure,
+    alert ? alertDiagnosis(alert, name) : handshakeDiagnosis(result.code),
+  );
 }
 
-function _certDiagnosis(code: string, name: string, sans: string[], privateCa: boolean): Diagnosis {
-  switch (code) {
-    case "tls.cert-expired":
-      return {
-        code,
-        summary: "The server's certificate has expired",
-        cause: "The certificate's validity ended; clients that verify TLS refuse it.",
-        next:
-          "Renew the certificate on the server (or ask the provider to); check that the renewed one is actually deployed and the service reloaded.",
-      };
-    case "tls.cert-not-yet-valid":
-      return {
-        code,
-        summary: "The server's certificate is not valid yet",
-        cause: "The certificate's start date is in the future: a clock is wrong on the server or on this machine.",
-        next: "Check the clocks (date, NTP) on both machines; reissue the certificate if its dates are wrong.",
-      };
-    case "tls.cert-hostname-mismatch":
-      return {
-        code,
-        summary: `The certificate does not cover ${name}`,
-        cause: `The certificate is for ${sans.join(", ") || "other names"}, not the name you connected to.`,
-        next:
-          "Connect with a name the certificate covers (--host, or --servername to check another name), or reissue the certificate with this name.",
-      };
-    default:
-      return {
-        code,
-        summary: "The server's certificate is not trusted",
-        cause: privateCa
-          ? "The certificate chain does not lead to the CA given with --ca."
-          : "The certificate is self-signed or issued by a CA this machine does not trust (or the server omits its intermediate certificates).",
-        next: privateCa
-          ? "Pass the CA that issued the server's certificate with --ca FILE."
-          : "Install a publicly trusted certificate with its full chain; for a private CA pass it with --ca FILE.",
-      };
+/**
+ * Asks the server, on a side connection, for TLS 1.0/1.1 only (after EHLO and
+ * STARTTLS when the session uses STARTTLS): the version it completes, if any.
+ * The side connection sends nothing else and is closed right after.
+ */
+async function _legacyProbe(ctx: LayerContext, name: string): Promise<string | undefined> {
+  if (ctx.options.probes === "off") return undefined;
+  const target = probeTarget(ctx, PROBE_MS);
+  let socket: net.Socket;
+  try {
+    socket = await connectWithin(target.connect, target.address, target.port, target.timeoutMs);
+  } catch {
+    return undefined;
+  }
+  const starttls = ctx.state.tls === "starttls";
+  target.note?.(
+    `side connection: ${starttls ? "EHLO and STARTTLS, then " : ""}a ClientHello offering only TLS 1.0/1.1, ` +
+      "to learn whether the server speaks nothing newer; closed right after the handshake",
+  );
+  try {
+    if (starttls && !await _startTlsOn(ctx, socket, target.timeoutMs)) return undefined;
+    const version = await legacyTlsVersion(socket, name, target.timeoutMs);
+    target.note?.(`side connection: ${version ? `the server completed a ${version} handshake` : "refused that too"}`);
+    return version;
+  } finally {
+    await release(socket);
+  }
+}
+
+/** Banner, EHLO and STARTTLS on a side connection, recorded in a transcript of its own that is dropped. */
+async function _startTlsOn(ctx: LayerContext, socket: net.Socket, timeoutMs: number): Promise<boolean> {
+  const side = new SmtpConnection(socket, new Transcript(ctx.io.clock.now));
+  try {
+    if ((await side.readReply(timeoutMs)).code !== 220) return false;
+    if ((await side.command(`EHLO ${ctx.state.ehloName ?? "[127.0.0.1]"}`, timeoutMs)).code !== 250) return false;
+    if ((await side.command("STARTTLS", timeoutMs)).code !== 220) return false;
+    side.detach();
+    return true;
+  } catch (err) {
+    if (err instanceof SmtpReadError) return false;
+    throw err;
   }
 }

@@ -5,10 +5,13 @@
  * socket before a single application byte is written, and callers only ever
  * receive a socket whose `authorized` is true. Node and Deno both fill
  * `authorized`/`authorizationError` this way (checked on Node 24 and Deno 2.9).
+ * `legacyTlsVersion` only asks which old version a server speaks: it never
+ * hands out a socket and closes it as soon as the handshake ends.
  */
 import net from "node:net";
 import tls from "node:tls";
 import type { X509Certificate } from "node:crypto";
+import type { Duplex } from "node:stream";
 import { release } from "../io.ts";
 
 /** How long to wait for a TLS 1.3 session ticket before the first command (see below). */
@@ -50,8 +53,8 @@ export type HandshakeResult =
   | { ok: false; reason: "handshake"; code: string; message: string }
   | { ok: false; reason: "timeout" };
 
-/** Upgrades an open TCP socket to verified TLS (implicit TLS or after STARTTLS). */
-export function verifiedHandshake(socket: net.Socket, options: HandshakeOptions): Promise<HandshakeResult> {
+/** Upgrades an open TCP socket (or a stream over one) to verified TLS (implicit TLS or after STARTTLS). */
+export function verifiedHandshake(socket: Duplex, options: HandshakeOptions): Promise<HandshakeResult> {
   return new Promise((resolve) => {
     const secure = tls.connect({
       socket,
@@ -104,6 +107,46 @@ export function verifiedHandshake(socket: net.Socket, options: HandshakeOptions)
       };
       const grace = setTimeout(ready, _TICKET_GRACE_MS);
       secure.once("session", onTicket);
+    });
+  });
+}
+
+/**
+ * Asks for TLS 1.0 or 1.1 only, to learn whether a server that refused a
+ * modern handshake speaks nothing newer. This is a question, not a session:
+ * the connection is closed the moment the handshake ends, before a single
+ * application byte, so there is nothing to verify. Resolves with the version
+ * the server chose ("TLSv1", "TLSv1.1"), or undefined when it refused that too
+ * (or this runtime cannot speak those versions: Deno's rustls never does).
+ */
+export function legacyTlsVersion(socket: Duplex, name: string, timeoutMs: number): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    let secure: tls.TLSSocket;
+    try {
+      secure = tls.connect({
+        socket,
+        servername: net.isIP(name) ? undefined : name,
+        minVersion: "TLSv1",
+        maxVersion: "TLSv1.1",
+        // OpenSSL 3 refuses TLS 1.0/1.1 at its default security level; lowered only for this question.
+        ciphers: "DEFAULT@SECLEVEL=0",
+        rejectUnauthorized: false,
+      });
+    } catch {
+      return resolve(undefined);
+    }
+    let settled = false;
+    const settle = (version: string | undefined) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      void release(secure).then(() => resolve(version));
+    };
+    const timer = setTimeout(() => settle(undefined), timeoutMs);
+    secure.on("error", () => settle(undefined));
+    secure.once("secureConnect", () => {
+      const version = secure.getProtocol() ?? undefined;
+      settle(version === "TLSv1" || version === "TLSv1.1" ? version : undefined);
     });
   });
 }

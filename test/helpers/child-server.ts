@@ -23,13 +23,23 @@ export type ChildServerSpec =
    * A server that only speaks TLS 1.0/1.1: it resets a modern ClientHello
    * (client_version TLS 1.2) and completes a legacy one, as old appliances do.
    */
-  | { kind: "legacy-reset"; key: string; cert: string };
+  | { kind: "legacy-reset"; key: string; cert: string; starttls?: boolean };
+
+/** One thing the child saw. */
+export interface ChildEvent {
+  event: string;
+  data?: string;
+  conn?: number;
+}
 
 /** A running child server. */
 export interface ChildServer {
   port: number;
-  /** Events the child reported so far: `prebanner` (hex of bytes received before the banner), `line`, `connection`. */
-  events(): { event: string; data?: string }[];
+  /**
+   * Events the child reported so far, each with its connection number: `connection`,
+   * `prebanner` (hex of bytes received before the banner, or at all on a silent server), `line`.
+   */
+  events(): ChildEvent[];
   close(): Promise<void>;
 }
 
@@ -37,15 +47,18 @@ const _CHILD = String.raw`
 const net = require("node:net");
 const tls = require("node:tls");
 const spec = JSON.parse(process.argv[1]);
-const say = (event, data) => process.stdout.write(JSON.stringify({ event, data }) + "\n");
+const say = (event, data, conn) => process.stdout.write(JSON.stringify({ event, data, conn }) + "\n");
+let connections = 0;
 function smtp(socket, delayMs) {
+  const conn = ++connections;
+  say("connection", undefined, conn);
   let greeted = false;
   socket.on("error", () => {});
   socket.on("data", (d) => {
-    if (!greeted) say("prebanner", d.toString("hex").slice(0, 64));
+    if (!greeted) say("prebanner", d.toString("hex").slice(0, 64), conn);
     for (const line of d.toString("latin1").split(/\r?\n/).filter(Boolean)) {
       if (!greeted) continue;
-      say("line", line);
+      say("line", line, conn);
       if (/^EHLO/i.test(line)) socket.write("250-mx.test\r\n250-SIZE 1000\r\n250 8BITMIME\r\n");
       else if (/^QUIT/i.test(line)) socket.end("221 bye\r\n");
       else socket.write("250 ok\r\n");
@@ -69,16 +82,20 @@ if (spec.kind === "backlog") {
     legacy.listen(0, "127.0.0.1", () => { legacyPort = legacy.address().port; });
   }
   const handle = (socket) => {
-    say("connection");
     socket.on("error", () => {});
-    if (spec.kind === "silent") return;
     if (spec.kind === "banner") return smtp(socket, spec.delayMs);
+    const conn = ++connections;
+    say("connection", undefined, conn);
+    if (spec.kind === "silent") {
+      socket.on("data", (d) => say("prebanner", d.toString("hex").slice(0, 64), conn));
+      return;
+    }
     if (spec.kind === "alert") {
       socket.once("data", () => socket.end(Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, spec.alert])));
       return;
     }
     if (spec.kind === "legacy-reset") {
-      socket.once("data", (hello) => {
+      const legacyHandshake = () => socket.once("data", (hello) => {
         // Record header (5) + handshake header (4), then client_version.
         if (hello[9] === 3 && hello[10] >= 3) return socket.resetAndDestroy();
         const up = net.connect(legacyPort, "127.0.0.1");
@@ -87,6 +104,18 @@ if (spec.kind === "backlog") {
         socket.pipe(up);
         up.pipe(socket);
       });
+      if (!spec.starttls) return legacyHandshake();
+      socket.write("220 old.test ESMTP\r\n");
+      const onLine = (d) => {
+        const line = d.toString("latin1");
+        if (/^EHLO/i.test(line)) socket.write("250-old.test\r\n250 STARTTLS\r\n");
+        else if (/^STARTTLS/i.test(line)) {
+          socket.off("data", onLine);
+          socket.write("220 go ahead\r\n");
+          legacyHandshake();
+        } else socket.write("250 ok\r\n");
+      };
+      socket.on("data", onLine);
     }
   };
   if (spec.kind === "tls") {
@@ -104,7 +133,7 @@ export async function startChildServer(spec: ChildServerSpec): Promise<ChildServ
   const child: ChildProcess = spawn(process.execPath, ["-e", _CHILD, JSON.stringify(spec)], {
     stdio: ["ignore", "pipe", "inherit"],
   });
-  const events: { event: string; data?: string }[] = [];
+  const events: ChildEvent[] = [];
   let buffer = "";
   let onPort: (port: number) => void = () => {};
   const port = new Promise<number>((resolve, reject) => {
@@ -114,7 +143,7 @@ export async function startChildServer(spec: ChildServerSpec): Promise<ChildServ
   child.stdout?.on("data", (chunk: Buffer) => {
     buffer += chunk.toString();
     for (let nl = buffer.indexOf("\n"); nl >= 0; nl = buffer.indexOf("\n")) {
-      const event = JSON.parse(buffer.slice(0, nl)) as { event: string; data?: string };
+      const event = JSON.parse(buffer.slice(0, nl)) as ChildEvent;
       buffer = buffer.slice(nl + 1);
       if (event.event === "port") onPort(Number(event.data));
       else events.push(event);

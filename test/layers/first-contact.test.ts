@@ -1,0 +1,82 @@
+// Gentle probing (issue 6 item 20): nothing plaintext before a banner, a TLS ClientHello on a
+// side connection only after a silence longer than a greeting pause, every side connection
+// explained in the transcript, and none at all with probes "off". The servers run in a child
+// process that reports every byte it received before its banner, per connection.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { diagnose } from "../../core/diagnose.ts";
+import { systemIo } from "../../core/io.ts";
+import { GREETING_PAUSE_MS, patienceMs, SNIFF_MS } from "../../core/layers/first-contact.ts";
+import { type ChildServer, type ChildServerSpec, startChildServer } from "../helpers/child-server.ts";
+import { options } from "../helpers/fake-io.ts";
+
+async function withChild<T>(spec: ChildServerSpec, run: (child: ChildServer) => Promise<T>): Promise<T> {
+  const child = await startChildServer(spec);
+  try {
+    return await run(child);
+  } finally {
+    await child.close();
+  }
+}
+
+const QUIT_HEX = Buffer.from("QUIT").toString("hex");
+const isClientHello = (hex: string | undefined) => /^16030[0-4]/.test(hex ?? "");
+
+test("patienceMs: short on 465, the whole timeout on 25, a greeting pause elsewhere", () => {
+  assert.equal(patienceMs(465, 10_000), SNIFF_MS);
+  assert.equal(patienceMs(25, 10_000), 10_000);
+  assert.equal(patienceMs(587, 10_000), GREETING_PAUSE_MS);
+  assert.equal(patienceMs(2525, 1000), 1000);
+});
+
+test("a server with a greeting pause shorter than the probe patience gets no byte before its banner", async () => {
+  await withChild({ kind: "banner", delayMs: GREETING_PAUSE_MS - 800 }, async (child) => {
+    const report = await diagnose(options({ port: child.port, tls: "none", timeoutMs: 10_000 }), systemIo());
+    assert.equal(report.verdict.status, "pass", JSON.stringify(report.verdict));
+    const events = child.events();
+    assert.deepEqual(events.filter((e) => e.event === "prebanner"), []);
+    assert.equal(events.filter((e) => e.event === "connection").length, 1, "no side connection");
+    assert.ok(report.layers.find((l) => l.id === "greeting")?.warnings.some((w) => w.code === "greeting.slow"));
+  });
+});
+
+test("a silent port gets one ClientHello on a side connection and plaintext only after the whole timeout", async () => {
+  await withChild({ kind: "silent" }, async (child) => {
+    const timeoutMs = 4000;
+    const started = performance.now();
+    const report = await diagnose(options({ port: child.port, timeoutMs }), systemIo());
+    assert.equal(report.verdict.code, "greeting.timeout");
+    const pre = child.events().filter((e) => e.event === "prebanner");
+    const main = 1;
+    // The side connection got a ClientHello and nothing else; the main one only the last-resort QUIT.
+    assert.ok(pre.filter((e) => e.conn !== main).every((e) => isClientHello(e.data)), JSON.stringify(pre));
+    assert.ok(pre.some((e) => e.conn !== main && isClientHello(e.data)), JSON.stringify(pre));
+    assert.ok(pre.every((e) => e.conn === main ? e.data === `${QUIT_HEX}0d0a` : true), JSON.stringify(pre));
+    const quit = report.transcript.find((e) => e.dir === "C" && e.text === "QUIT");
+    assert.ok(quit && quit.t >= timeoutMs, `QUIT sent at ${quit?.t} ms, before the ${timeoutMs} ms timeout`);
+    // The transcript says what went out on the side connection, before it went out.
+    const side = report.transcript.filter((e) => e.dir === "*" && e.text.startsWith("side connection"));
+    assert.ok(side.length >= 2, JSON.stringify(report.transcript));
+    assert.ok(performance.now() - started < timeoutMs + 3000);
+  });
+});
+
+test("probes off: a silent port gets no side connection and no byte at all", async () => {
+  await withChild({ kind: "silent" }, async (child) => {
+    const report = await diagnose(options({ port: child.port, timeoutMs: 2000, probes: "off" }), systemIo());
+    assert.equal(report.verdict.code, "greeting.timeout");
+    assert.equal(report.layers.find((l) => l.id === "greeting")?.facts.portSpeaks, "off");
+    const events = child.events();
+    assert.equal(events.filter((e) => e.event === "connection").length, 1);
+    assert.deepEqual(events.filter((e) => e.event === "prebanner"), []);
+  });
+});
+
+test("a banner that comes while the side probe runs wins, and the probe is closed", async () => {
+  await withChild({ kind: "banner", delayMs: GREETING_PAUSE_MS + 200 }, async (child) => {
+    const report = await diagnose(options({ port: child.port, tls: "none", timeoutMs: 10_000 }), systemIo());
+    assert.equal(report.verdict.status, "pass", JSON.stringify(report.verdict));
+    const pre = child.events().filter((e) => e.event === "prebanner");
+    assert.ok(pre.every((e) => e.conn !== 1), "nothing before the banner on the main connection");
+  });
+});
