@@ -26,6 +26,8 @@ export interface SessionState {
   /** True only after a handshake whose certificate verified. */
   tlsVerified: boolean;
   ehloName?: string;
+  /** The domain the server named in its 220 banner. */
+  greetingName?: string;
   capsBefore?: Capabilities;
   capsAfter?: Capabilities;
   usedHelo: boolean;

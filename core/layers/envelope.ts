@@ -5,12 +5,13 @@
  */
 import { interpretReply } from "../knowledge/interpret-reply.ts";
 import type { ReplyStage } from "../knowledge/reply-rule.ts";
-import { failed, type LayerResult, passed } from "../layer.ts";
+import { type Diagnosis, type Facts, failed, type LayerResult, passed } from "../layer.ts";
 import { hasCapability } from "../smtp/capabilities.ts";
 import { SmtpReadError } from "../smtp/connection.ts";
-import { replyLine } from "../smtp/reply.ts";
+import { replyLine, replyText } from "../smtp/reply.ts";
 import { currentCapabilities, type LayerContext, since } from "./context.ts";
 import { readFailureDiagnosis, readFailureFacts } from "./_failure.ts";
+import { recipientInContext } from "./_recipient-context.ts";
 
 /** Runs the envelope layer; requires --from and at least one --to. */
 export async function runEnvelope(ctx: LayerContext, start: number): Promise<LayerResult> {
@@ -22,9 +23,9 @@ export async function runEnvelope(ctx: LayerContext, start: number): Promise<Lay
   if (caps.size !== undefined) params.push(`SIZE=${declaredSize}`);
   if (hasCapability(caps, "8BITMIME")) params.push("BODY=8BITMIME");
   const facts: Record<string, unknown> = { from, to, parameters: params };
-  const steps: { stage: ReplyStage; line: string }[] = [
+  const steps: { stage: ReplyStage; line: string; rcpt?: string }[] = [
     { stage: "mail", line: `MAIL FROM:<${from}>${params.length ? ` ${params.join(" ")}` : ""}` },
-    ...to.map((rcpt) => ({ stage: "rcpt" as const, line: `RCPT TO:<${rcpt}>` })),
+    ...to.map((rcpt) => ({ stage: "rcpt" as const, line: `RCPT TO:<${rcpt}>`, rcpt })),
   ];
   const replies: string[] = [];
   for (const step of steps) {
@@ -32,9 +33,19 @@ export async function runEnvelope(ctx: LayerContext, start: number): Promise<Lay
       const reply = await conn.command(step.line, ctx.options.timeoutMs);
       replies.push(replyLine(reply));
       if (reply.code !== 250 && reply.code !== 251) {
-        const diagnosis = interpretReply(step.stage, reply, ctx.rules, ctx.transcript.redact);
+        let diagnosis: Diagnosis = interpretReply(step.stage, reply, ctx.rules, ctx.transcript.redact);
         await _reset(ctx);
-        return failed("envelope", since(ctx, start), { ...facts, replies, failedAt: step.line }, diagnosis);
+        let context: Facts = {};
+        if (step.stage === "rcpt" && step.rcpt !== undefined) {
+          ({ diagnosis, facts: context } = recipientInContext(
+            ctx,
+            step.rcpt,
+            replyText(reply),
+            diagnosis,
+            conn.closed,
+          ));
+        }
+        return failed("envelope", since(ctx, start), { ...facts, replies, failedAt: step.line, ...context }, diagnosis);
       }
     } catch (err) {
       if (!(err instanceof SmtpReadError)) throw err;

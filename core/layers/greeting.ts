@@ -62,6 +62,8 @@ export async function runGreeting(ctx: LayerContext, start: number, contact: Fir
   const ms = since(ctx, start);
   const facts = { banner: replyLine(reply), latencyMs: ms, summary: replyLine(reply) };
   if (reply.code === 220) {
+    // RFC 5321 §4.3.1: the banner starts with the server's domain; later layers compare addresses with it.
+    ctx.state.greetingName = reply.lines[0]?.split(/\s/, 1)[0] || undefined;
     const warnings: Warning[] = ms > SLOW_GREETING_MS
       ? [{
         code: "greeting.slow",
