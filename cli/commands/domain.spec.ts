@@ -11,7 +11,7 @@ export const domainSpec: CommandSpec = {
   summary: "Audit a sender domain's DNS: SPF, DKIM, DMARC, MX, PTR, MTA-STS, TLS-RPT, BIMI (DNS lookups only, no mail)",
   effect: "network",
   json: { schema: "smtpilot.domain/1" },
-  args: [{ name: "domain", description: "the sender domain to audit (the part after @ in From)", required: true }],
+  args: [{ name: "domain", description: "the sender domain to audit (default: the --profile's From domain)" }],
   options: [
     { flags: "--ip <address>", description: "sending server IP: evaluate SPF for it and check its reverse DNS" },
     { flags: "--sender <address>", description: "MAIL FROM for the SPF evaluation (default: postmaster@DOMAIN)" },
@@ -31,6 +31,12 @@ export const domainSpec: CommandSpec = {
       description: "run only these checks, comma-separated: spf,dkim,dmarc,mx,ptr,mta-sts,tls-rpt,bimi",
     },
     { flags: "--fetch-policy", description: "fetch the MTA-STS policy over HTTPS (certificate verified)" },
+    {
+      flags: "--profile <name>",
+      description: "the saved profile this domain sends through: its From domain, and its last check (fix that first)",
+      complete: { dynamic: "profile-names" },
+    },
+    { flags: "--note", description: "append a dated summary to deliverability-notes.md in the memory folder" },
     { flags: "--resolver <ip[:port]>", description: "use this DNS server instead of the system's" },
     {
       flags: "--timeout <seconds>",
@@ -45,6 +51,7 @@ export const domainSpec: CommandSpec = {
     "smtpilot domain example.com --only spf --ip 192.0.2.25 --sender bounces@example.com",
     "smtpilot domain example.com --message ./sent.eml --json",
     "smtpilot domain example.com --fetch-policy --resolver 1.1.1.1",
+    "smtpilot domain --profile work --note",
   ],
   notes: "Exit codes: 0 no error finding (warnings allowed), 1 at least one error finding,\n" +
     "2 usage error, 3 environment error, 70 internal error (a bug).\n" +

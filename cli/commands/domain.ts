@@ -6,7 +6,8 @@
  */
 import net from "node:net";
 import { isMailboxProblem, parseMailbox } from "../../core/address.ts";
-import { auditDomain, DOMAIN_CHECKS, type DomainCheck, hasErrors } from "../../core/domain/audit.ts";
+import { domainOf } from "../../core/align/align.ts";
+import { auditDomain, DOMAIN_CHECKS, type DomainCheck, type DomainReport, hasErrors } from "../../core/domain/audit.ts";
 import { DNS_TIMEOUT_MS, systemDns } from "../../core/domain/dns.ts";
 import { httpsPolicyFetcher } from "../../core/domain/policy-fetch.ts";
 import { UsageError } from "../../core/errors.ts";
@@ -15,6 +16,7 @@ import { readSmallFile } from "../../core/files.ts";
 import { shown } from "../../core/printable.ts";
 import { renderDomainText } from "../../core/reporters/domain-text.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
+import { memoryOf } from "../memory.ts";
 import { hostValue, resolverAddress } from "../validate.ts";
 
 /** The parsed flags of `domain`. */
@@ -26,6 +28,8 @@ export interface DomainFlags {
   message?: string;
   fetchPolicy?: true;
   only?: string;
+  profile?: string;
+  note?: true;
   resolver?: string;
   timeout?: number;
   json?: true;
@@ -37,7 +41,17 @@ export const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
 /** Runs the command. */
 export async function runDomain(input: CommandInput, ctx: RunContext): Promise<CommandResult> {
   const flags = input.options as unknown as DomainFlags;
-  const domain = domainArgument(String(input.args[0] ?? ""));
+  const profile = flags.profile === undefined ? undefined : await memoryOf(ctx).profile(flags.profile);
+  const given = input.args[0] === undefined ? undefined : String(input.args[0]);
+  const fromProfile = profile ? domainOf(profile.from ?? profile.auth?.user ?? "") : undefined;
+  if (given === undefined && fromProfile === undefined) {
+    throw new UsageError(
+      profile
+        ? `Profile ${shown(profile.name)} has no From address: give the DOMAIN to audit`
+        : "Missing DOMAIN: the sender domain to audit (or --profile NAME)",
+    );
+  }
+  const domain = domainArgument(given ?? fromProfile ?? "");
   const ip = flags.ip === undefined ? undefined : _ip(flags.ip);
   const sender = flags.sender === undefined ? undefined : _sender(flags.sender);
   const helo = flags.helo === undefined ? undefined : hostValue("--helo", flags.helo);
@@ -62,14 +76,40 @@ export async function runDomain(input: CommandInput, ctx: RunContext): Promise<C
     ...(flags.fetchPolicy
       ? { fetchPolicy: (dns) => httpsPolicyFetcher({ dns, timeoutMs: Math.max(timeoutMs, 10_000) }) }
       : {}),
+    ...(profile?.lastCheck?.verdict === "fail" && profile.lastCheck.layer
+      ? {
+        lastFailure: {
+          profile: profile.name,
+          layer: profile.lastCheck.layer,
+          date: profile.lastCheck.date,
+          ...(profile.lastCheck.code ? { code: profile.lastCheck.code } : {}),
+        },
+      }
+      : {}),
     onProgress: (text) => ctx.progress(text),
   }, systemDns(resolver, timeoutMs));
   ctx.progress("");
+  if (flags.note) await _note(ctx, report);
   return {
     exitCode: hasErrors(report) ? EXIT_FINDINGS : EXIT_OK,
     document: report,
     text: renderDomainText(report),
   };
+}
+
+/** Appends the audit's summary to deliverability-notes.md (kind dns-auth). */
+async function _note(ctx: RunContext, report: DomainReport): Promise<void> {
+  const { errors, warnings } = report.summary;
+  const codes = report.findings.filter((f) => f.severity !== "info").map((f) => f.code);
+  const summary = `${errors} error(s), ${warnings} warning(s)${
+    codes.length ? `: ${[...new Set(codes)].join(", ")}` : ""
+  }`;
+  await memoryOf(ctx).appendNote({
+    kind: "dns-auth",
+    domain: report.domain,
+    summary: summary.length > 1900 ? `${summary.slice(0, 1900)}…` : summary,
+    ...(report.spf ? { spf: report.spf.result } : {}),
+  });
 }
 
 /** The DOMAIN argument: a domain name (an internationalised one in ASCII form), not an address or an IP. */

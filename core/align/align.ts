@@ -7,7 +7,7 @@
  * tool does: the authenticated account against the envelope sender and the
  * From, which submission services (Gmail, Microsoft 365, SES…) enforce by
  * rewriting or refusing. A provider's own rules come in as an
- * IdentityPolicy. The send workflow's preflight calls this function too.
+ * AlignPolicy. The send workflow's preflight calls this function too.
  */
 import type { DnsClient } from "../domain/dns.ts";
 import { EnvironmentError } from "../errors.ts";
@@ -48,11 +48,12 @@ export interface AlignFinding {
 }
 
 /**
- * A provider's identity rules, passed in by a provider plugin through a
- * profile: given the identities, what the provider will do to or say about
- * them (rewrite the envelope, refuse a From that is not an alias…).
+ * A provider's identity rules, passed in for a profile's provider (see
+ * provider-policy.ts, which turns a provider plugin's declared rule into
+ * one): given the identities, what the provider will do to or say about them
+ * (rewrite the envelope, refuse a From that is not an alias…).
  */
-export interface IdentityPolicy {
+export interface AlignPolicy {
   provider: string;
   check(identities: readonly Identity[], input: AlignInput): AlignFinding[];
 }
@@ -96,6 +97,15 @@ export const ALIGN_CODES = {
     "the SMTP AUTH account's organisation differs from the envelope sender's",
   ],
   "align.dmarc-none": ["warning", "the From domain has no usable DMARC record"],
+  "align.provider-from-not-account": [
+    "warning",
+    "the provider lets the account send only as itself or a verified alias (Gmail), or a mailbox it has SendAs on (Microsoft 365)",
+  ],
+  "align.provider-identity-unverified": [
+    "info",
+    "the provider sends only from verified identities (SES) or mapped logins (a Postfix relay): check the From is one",
+  ],
+  "align.provider-envelope-rewritten": ["info", "the provider replaces the envelope sender with the account"],
 } as const satisfies Record<string, readonly [Severity, string]>;
 
 /** Domain of an address or bare domain; undefined for an account name without one. */
@@ -115,7 +125,7 @@ export function aligned(a: string, b: string, mode: "r" | "s"): boolean {
 export async function checkAlignment(
   input: AlignInput,
   inner: DnsClient,
-  policy?: IdentityPolicy,
+  policy?: AlignPolicy,
 ): Promise<AlignReport> {
   const dns = cachedDns(inner);
   const identities = _identities(input);

@@ -29,6 +29,9 @@ export const DOMAIN_CHECKS = ["spf", "dkim", "dmarc", "mx", "ptr", "mta-sts", "t
 /** One check. */
 export type DomainCheck = typeof DOMAIN_CHECKS[number];
 
+/** Layers below envelope: a failure there is about the connection, TLS or the account, never DNS records. */
+export const BELOW_ENVELOPE: readonly string[] = ["dns", "tcp", "greeting", "tls", "ehlo", "auth"];
+
 /** What to audit. */
 export interface DomainAuditOptions {
   domain: string;
@@ -40,6 +43,11 @@ export interface DomainAuditOptions {
   message?: Buffer;
   /** Fetches the MTA-STS policy over HTTPS; absent means the policy is not fetched. */
   fetchPolicy?: (dns: DnsClient) => PolicyFetcher;
+  /**
+   * The last check of the profile the domain sends through, when it failed
+   * below envelope: the report then says first that no DNS change fixes it.
+   */
+  lastFailure?: { profile: string; layer: string; code?: string; date: string };
   /** Run only these checks (default: all). */
   only?: readonly DomainCheck[];
   onProgress?: (check: string) => void;
@@ -166,6 +174,17 @@ export async function auditDomain(options: DomainAuditOptions, inner: DnsClient)
   }
 
   const findings: Finding[] = [];
+  const failure = options.lastFailure;
+  if (failure && BELOW_ENVELOPE.includes(failure.layer)) {
+    findings.push(finding(
+      "domain.fix-connection-first",
+      `The last check of profile ${failure.profile} failed at ${failure.layer}${
+        failure.code ? ` (${failure.code})` : ""
+      }: no change to these DNS records fixes a connection, TLS or authentication failure — fix that first`,
+      [`profile ${failure.profile}: last check ${failure.date} failed at ${failure.layer}`],
+      { fix: `smtpilot diagnose --profile ${failure.profile}` },
+    ));
+  }
   if (mx.nxdomain && spf.tree?.nxdomain === true) {
     findings.push(finding("domain.nxdomain", `${domain} does not exist in DNS`, [`${domain}: NXDOMAIN`]));
   }

@@ -23,6 +23,10 @@ export interface Finding {
 
 /** Every code, with its default severity and meaning (the README's table is generated from this). */
 export const DOMAIN_CODES = {
+  "domain.fix-connection-first": [
+    "error",
+    "the profile's last check failed below envelope (connection, TLS or authentication): no DNS change fixes that",
+  ],
   "domain.nxdomain": ["error", "the domain does not exist in DNS"],
   "domain.dns-error": [
     "error",

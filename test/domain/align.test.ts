@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { type AlignInput, checkAlignment, type IdentityPolicy } from "../../core/align/align.ts";
+import { type AlignInput, type AlignPolicy, checkAlignment } from "../../core/align/align.ts";
 import { renderAlignText } from "../../core/align/align-text.ts";
 import { fakeDns } from "./fake-dns.ts";
 
@@ -13,7 +13,7 @@ const _dns = fakeDns({
   "_dmarc.example.com": { TXT: ["v=DMARC1; p=reject; rua=mailto:d@example.com"] },
   "_dmarc.strict.example": { TXT: ["v=DMARC1; p=reject; adkim=s; aspf=s"] },
 });
-const _codes = async (input: AlignInput, policy?: IdentityPolicy) =>
+const _codes = async (input: AlignInput, policy?: AlignPolicy) =>
   (await checkAlignment(input, _dns, policy)).findings.map((f) => f.code).sort();
 
 test("checkAlignment() aligns subdomains in relaxed mode", async () => {
@@ -75,7 +75,7 @@ test("checkAlignment() notes a missing DMARC record and a rewritten Return-Path"
 });
 
 test("checkAlignment() adds a provider's identity policy findings", async () => {
-  const policy: IdentityPolicy = {
+  const policy: AlignPolicy = {
     provider: "test-provider",
     check: (ids) =>
       ids.some((i) => i.role === "header-from" && i.domain !== "example.com")

@@ -13,6 +13,9 @@ import { after, before, describe, test } from "node:test";
 import nodemailer from "nodemailer";
 import type { KeyObject } from "node:crypto";
 import { DOMAIN_CODES } from "../../core/domain/finding.ts";
+import { initMemory } from "../../core/memory/init.ts";
+import { openMemory } from "../../core/memory/store.ts";
+import { parseProfile } from "../../core/profile.ts";
 import { knotMissing, type KnotPeer, startKnotPeer } from "../../scripts/peers/knot/peer.ts";
 import { type QueryLog, startQueryLog } from "../../scripts/peers/knot/query-log.ts";
 import { runCli } from "../helpers/cli.ts";
@@ -23,7 +26,12 @@ if (_missing && process.env.CI === "true") {
 }
 
 /** Codes only a reachable HTTPS policy server produces: covered by test/domain/mta-sts.test.ts. */
-const _FETCH_ONLY = new Set(["mta-sts.policy-syntax", "mta-sts.policy-testing", "mta-sts.mx-mismatch"]);
+const _FETCH_ONLY = new Set([
+  "mta-sts.policy-syntax",
+  "mta-sts.policy-testing",
+  "mta-sts.mx-mismatch",
+  "domain.fix-connection-first", // from a saved profile: the profile suite below
+]);
 
 interface _Case {
   args: string[];
@@ -274,6 +282,91 @@ describe("smtpilot domain against a real Knot DNS", { skip: _missing }, () => {
     const codes = (JSON.parse(strict.stdout) as { findings: { code: string }[] }).findings.map((f) => f.code);
     assert.ok(codes.includes("align.dkim-misaligned") && codes.includes("align.none-aligned"), codes.join(" "));
     assert.equal(strict.code, 1);
+  });
+});
+
+describe("smtpilot domain and align with a saved profile", { skip: _missing }, () => {
+  let peer: KnotPeer;
+  let home: string;
+
+  before(async () => {
+    peer = await startKnotPeer();
+    home = mkdtempSync(path.join(os.tmpdir(), "smtpilot-dns-home-"));
+    await initMemory(home);
+    const store = openMemory({ home });
+    await store.saveProfile(parseProfile({
+      name: "work",
+      provider: "gmail",
+      host: "smtp.gmail.com",
+      port: 587,
+      tls: "starttls",
+      auth: { user: "sender@near.test", secret: "env:SMTPILOT_TEST_UNUSED" },
+      from: "news@good.test",
+      dkimDomain: "good.test",
+      lastCheck: {
+        date: "2026-12-01T10:00:00Z",
+        verdict: "fail",
+        upTo: "auth",
+        layer: "auth",
+        code: "auth.invalid-credentials",
+      },
+    }));
+  });
+  after(async () => {
+    await peer?.stop();
+    if (home) rmSync(home, { recursive: true, force: true });
+  });
+
+  test("domain --profile audits the profile's From domain and says first that DNS cannot fix an auth failure", async () => {
+    const r = await runCli([
+      "--home",
+      home,
+      "domain",
+      "--profile",
+      "work",
+      "--selector",
+      "s1",
+      "--note",
+      "--resolver",
+      peer.resolver,
+      "--json",
+    ]);
+    const doc = JSON.parse(r.stdout) as _Doc & { domain: string };
+    assert.equal(doc.domain, "good.test");
+    assert.equal(doc.findings[0]?.code, "domain.fix-connection-first");
+    assert.equal(r.code, 1);
+    const notes = await openMemory({ home }).notes();
+    assert.equal(notes.length, 1);
+    assert.equal(notes[0]?.kind, "dns-auth");
+    assert.equal(notes[0]?.domain, "good.test");
+    assert.match(String(notes[0]?.summary), /domain\.fix-connection-first/);
+    const text = await runCli([
+      "--home",
+      home,
+      "domain",
+      "--profile",
+      "work",
+      "--selector",
+      "s1",
+      "--resolver",
+      peer.resolver,
+    ]);
+    assert.match(text.stdout.split("\n").find((l) => l.includes("ERROR")) ?? "", /domain\.fix-connection-first/);
+  });
+
+  test("align --profile takes the profile's identities and applies Gmail's identity rule", async () => {
+    const r = await runCli(["--home", home, "align", "--profile", "work", "--resolver", peer.resolver, "--json"]);
+    const doc = JSON.parse(r.stdout) as { provider?: string; findings: { code: string }[] };
+    assert.equal(doc.provider, "gmail");
+    const codes = doc.findings.map((f) => f.code);
+    assert.ok(codes.includes("align.provider-from-not-account"), codes.join(" "));
+    assert.ok(codes.includes("align.provider-envelope-rewritten"), codes.join(" "));
+    assert.ok(codes.includes("align.auth-from-mismatch"), codes.join(" "));
+  });
+
+  test("domain --profile with an unknown profile is a usage error", async () => {
+    const r = await runCli(["--home", home, "domain", "--profile", "nope", "--resolver", peer.resolver, "--json"]);
+    assert.equal(r.code, 2, r.stderr);
   });
 });
 
