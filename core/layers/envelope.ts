@@ -22,6 +22,22 @@ export async function runEnvelope(ctx: LayerContext, start: number): Promise<Lay
   const params: string[] = [];
   if (caps.size !== undefined) params.push(`SIZE=${declaredSize}`);
   if (hasCapability(caps, "8BITMIME")) params.push("BODY=8BITMIME");
+  // A non-ASCII local part (RFC 6531) may only cross with the server's SMTPUTF8; domains were
+  // already turned into A-labels, so any non-ASCII left is in a local part.
+  const utf8 = [from, ...to].filter((a) => _NON_ASCII.test(a));
+  if (utf8.length > 0) {
+    if (!hasCapability(caps, "SMTPUTF8")) {
+      return failed("envelope", since(ctx, start), { from, to, utf8Addresses: utf8, offered: caps.keywords }, {
+        code: "envelope.smtputf8-required",
+        summary: `${utf8.join(", ")} needs SMTPUTF8, which the server does not offer`,
+        cause:
+          "The address has non-ASCII characters before the @, and a server may only receive such an address when it offers the SMTPUTF8 extension (RFC 6531); this one does not, so nothing was sent.",
+        next:
+          "Use an ASCII address for this server (an alias of the same mailbox), or a server that offers SMTPUTF8; a non-ASCII domain alone is fine (it is sent as xn--).",
+      });
+    }
+    params.push("SMTPUTF8");
+  }
   const facts: Record<string, unknown> = { from, to, parameters: params };
   const steps: { stage: ReplyStage; line: string; rcpt?: string }[] = [
     { stage: "mail", line: `MAIL FROM:<${from}>${params.length ? ` ${params.join(" ")}` : ""}` },
@@ -64,6 +80,9 @@ export async function runEnvelope(ctx: LayerContext, start: number): Promise<Lay
     summary: `envelope accepted for ${to.length} recipient(s); no DATA sent, nothing delivered`,
   });
 }
+
+// deno-lint-ignore no-control-regex
+const _NON_ASCII = /[^\x00-\x7f]/;
 
 /** RSET so the server drops the transaction; its answer does not change the verdict. */
 async function _reset(ctx: LayerContext): Promise<void> {

@@ -99,3 +99,50 @@ test("550 … closing connection at RCPT: the server hung up on a policy (server
     await srv.close();
   }
 });
+
+/** A server offering `smtputf8` or not, recording the raw bytes of every line it receives. */
+async function utf8Session(smtputf8: boolean, from: string, to: string) {
+  const received: Buffer[] = [];
+  const srv = await startScriptServer({
+    greeting: "220 mx.osmtpd.test ESMTP\r\n",
+    onLine: (line) => {
+      received.push(Buffer.from(line, "latin1"));
+      if (/^EHLO/i.test(line)) {
+        return `250-mx.osmtpd.test\r\n250-8BITMIME\r\n${smtputf8 ? "250-SMTPUTF8\r\n" : ""}250 SIZE 1000000\r\n`;
+      }
+      return /^QUIT/i.test(line) ? "221 Bye\r\n" : "250 2.0.0 Ok\r\n";
+    },
+  });
+  try {
+    const report = await diagnose(
+      options({ port: srv.port, tls: "none", from, to: [to], timeoutMs: 2000 }),
+      systemIo(),
+    );
+    return { report, received };
+  } finally {
+    await srv.close();
+  }
+}
+
+test("a non-ASCII local part goes out with MAIL FROM … SMTPUTF8, in UTF-8, when the server offers it", async () => {
+  const { report, received } = await utf8Session(true, "app@example.org", "jörg@osmtpd.test");
+  assert.equal(report.verdict.status, "pass", JSON.stringify(report.verdict));
+  const mail = received.find((b) => b.toString("latin1").startsWith("MAIL FROM:"));
+  assert.match(mail?.toString("latin1") ?? "", / SMTPUTF8$/);
+  const rcpt = received.find((b) => b.toString("latin1").startsWith("RCPT TO:"));
+  assert.deepEqual(rcpt, Buffer.from("RCPT TO:<jörg@osmtpd.test>", "utf8"));
+});
+
+test("a non-ASCII local part without the server's SMTPUTF8 is envelope.smtputf8-required, nothing sent", async () => {
+  const { report, received } = await utf8Session(false, "jörg@example.org", "bob@osmtpd.test");
+  assert.equal(report.verdict.code, "envelope.smtputf8-required");
+  assert.deepEqual(envelope(report)?.facts.utf8Addresses, ["jörg@example.org"]);
+  assert.ok(!received.some((b) => /^(?:MAIL|RCPT)/.test(b.toString("latin1"))));
+});
+
+test("an ASCII envelope never asks for SMTPUTF8, even when offered", async () => {
+  const { report, received } = await utf8Session(true, "app@example.org", "bob@xn--mller-kva.test");
+  assert.equal(report.verdict.status, "pass");
+  const mail = received.find((b) => b.toString("latin1").startsWith("MAIL FROM:"));
+  assert.doesNotMatch(mail?.toString("latin1") ?? "", /SMTPUTF8/);
+});
