@@ -7,7 +7,10 @@
 
 /** The questions a command may ask. */
 export interface Asker {
-  input(message: string, options?: { default?: string; validate?: (value: string) => true | string }): Promise<string>;
+  input(
+    message: string,
+    options?: { default?: string; validate?: (value: string) => true | string; display?: (value: string) => string },
+  ): Promise<string>;
   select<T extends string>(
     message: string,
     choices: readonly { value: T; name: string; description?: string }[],
@@ -24,6 +27,7 @@ export const terminalAsker: Asker = {
         message,
         ...(options.default !== undefined ? { default: options.default } : {}),
         ...(options.validate ? { validate: options.validate } : {}),
+        ...(options.display ? { transformer: options.display } : {}),
       },
       { output: process.stderr },
     );
@@ -37,3 +41,14 @@ export const terminalAsker: Asker = {
     return await confirm({ message, default: defaultValue }, { output: process.stderr });
   },
 };
+
+/**
+ * How a typed secret reference is shown while typing: as typed while it is
+ * (the start of) a reference, masked as soon as it is not — a password
+ * pasted into the wrong prompt never appears on the screen.
+ */
+export function referenceDisplay(value: string): string {
+  const kinds = ["env:", "dotenv:", "cmd:", "prompt"];
+  const plausible = kinds.some((k) => value.startsWith(k) || k.startsWith(value));
+  return plausible ? value : "*".repeat(value.length);
+}

@@ -19,7 +19,7 @@ import { type Detection, detectProvider, systemDetectDns } from "../../core/prov
 import { expandPath, isSecretRef } from "../../core/secrets.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
 import { memoryOf } from "../memory.ts";
-import { type Asker, terminalAsker } from "../prompt.ts";
+import { type Asker, referenceDisplay, terminalAsker } from "../prompt.ts";
 import { ehloNameValue, hostValue, readCaFile, resolverAddress } from "../validate.ts";
 import { describeProfile, providerSummary } from "./profile-render.ts";
 import { PROFILE_SCHEMA } from "./profile.spec.ts";
@@ -291,6 +291,7 @@ async function _auth(
       default: `env:SMTP_${name.toUpperCase().replace(/-/g, "_")}_SECRET`,
       validate: (x) =>
         isSecretRef(x.trim()) || "a reference such as env:SMTP_PASSWORD; the secret itself is never stored",
+      display: referenceDisplay,
     });
     secret = secret.trim();
   }
