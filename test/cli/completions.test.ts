@@ -2,13 +2,13 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { runCli } from "../helpers/cli.ts";
+import { makeTestDir } from "../helpers/temp-dir.ts";
 
 /** Asks the generated bash function what it would complete for a command line. */
 function bashComplete(script: string, words: string[]): string[] {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "smtpilot-compl-")), "c.bash");
+  const file = path.join(makeTestDir("smtpilot-compl-"), "c.bash");
   fs.writeFileSync(file, script);
   const quoted = words.map((w) => `'${w}'`).join(" ");
   const out = execFileSync("bash", [

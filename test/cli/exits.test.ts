@@ -4,14 +4,14 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
+import { makeTestDir } from "../helpers/temp-dir.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
 /** Runs the CLI with its stdout closed before it writes, in a private TMPDIR; returns code, stderr and leftovers. */
 function runWithClosedStdout(args: string[]): Promise<{ code: number | null; stderr: string; leftovers: string[] }> {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "smtpilot-exits-"));
+  const tmp = makeTestDir("smtpilot-exits-");
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "cli/smtpilot.ts"), ...args], {
       cwd: root,
@@ -47,7 +47,7 @@ for (
 
 for (const [signal, code] of [["SIGTERM", 143], ["SIGHUP", 129], ["SIGINT", 130]] as const) {
   test(`diagnose --fixture stopped by ${signal} exits ${code} and removes the fixture's temp folder`, async () => {
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "smtpilot-exits-"));
+    const tmp = makeTestDir("smtpilot-exits-");
     // A scenario that keeps the run waiting, so the signal arrives mid-diagnosis.
     const child = spawn(process.execPath, [
       "--import",

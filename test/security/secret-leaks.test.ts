@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { secretForms } from "../../core/redact.ts";
 import { runCli } from "../helpers/cli.ts";
 import { loopbackCert } from "../helpers/loopback-cert.ts";
+import { makeTestDir } from "../helpers/temp-dir.ts";
 import { type ScriptServer, startScriptServer } from "../helpers/script-server.ts";
 
 const { ca, leaf } = loopbackCert();
@@ -37,9 +38,8 @@ let caFile = "";
 
 before(async () => {
   const fs = await import("node:fs");
-  const os = await import("node:os");
   const path = await import("node:path");
-  caFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "smtpilot-leak-")), "ca.pem");
+  caFile = path.join(makeTestDir("smtpilot-leak-"), "ca.pem");
   fs.writeFileSync(caFile, ca.certPem);
   echo = await startScriptServer({
     tls: { key: leaf.keyPem, cert: leaf.certPem },

@@ -1,12 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { isSet, Journal, readJournal } from "../../core/send/journal.ts";
+import { makeTestDir } from "../helpers/temp-dir.ts";
 
 function tempFile(): { file: string; done(): void } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "smtpilot-journal-"));
+  const dir = makeTestDir("smtpilot-journal-");
   return { file: path.join(dir, "j.jsonl"), done: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
