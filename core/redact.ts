@@ -1,6 +1,6 @@
 /**
  * Removes a secret from any text before it leaves the process: the raw value,
- * its URL-encoded form and its base64 forms. Base64 of a secret embedded in a
+ * its URL-encoded, hex and base64 forms. Base64 of a secret embedded in a
  * larger payload (AUTH PLAIN, XOAUTH2) depends on the byte offset modulo 3, so
  * the stable middle of each of the three alignments is searched for too.
  */
@@ -21,6 +21,9 @@ export function secretForms(secret: string): string[] {
     JSON.stringify(secret).slice(1, -1),
     encodeURIComponent(secret),
     bytes.toString("base64"),
+    // A server (or a debug line) may echo what it received as hex.
+    bytes.toString("hex"),
+    bytes.toString("hex").toUpperCase(),
   ]);
   for (let align = 0; align < 3; align++) {
     const padded = Buffer.concat([Buffer.alloc(align), bytes]);
