@@ -4,7 +4,7 @@
  * valid, body changed, header changed, wrong key, Ed25519 keys.
  */
 import assert from "node:assert/strict";
-import { generateKeyPairSync } from "node:crypto";
+import { createHash, createSign, generateKeyPairSync } from "node:crypto";
 import { test } from "node:test";
 import nodemailer from "nodemailer";
 import { auditDkimKeys, parseDkimKey } from "../../core/domain/dkim-key.ts";
@@ -81,4 +81,26 @@ test("verifyDkim() passes a nodemailer signature and fails changed bodies, heade
   assert.equal(await check(text.replace("Quarterly", "Yearly")), "fail");
   assert.equal(await check(await _signed(_rsa(2048).privateKey)), "fail");
   assert.equal(await check((await _signed(key.privateKey, "other.example")).replace(/s=s1/, "s=s1")), "no-key");
+});
+
+test("verifyDkim() checks simple/simple signatures built by the RFC 6376 recipe", async () => {
+  const key = _rsa(2048);
+  const body = "Hi there\r\n\r\n\r\n";
+  const bh = createHash("sha256").update("Hi there\r\n").digest("base64");
+  const head =
+    `DKIM-Signature: v=1; a=rsa-sha256; c=simple/simple; d=example.com; s=s1;\r\n h=From:Subject; bh=${bh}; b=`;
+  const signedData = "From: a@example.com\r\nSubject:  Hello  \r\n" + head;
+  const b = createSign("sha256").update(signedData).sign(key.privateKey).toString("base64");
+  const message = `${head}${b.slice(0, 40)}\r\n ${
+    b.slice(40)
+  }\r\nFrom: a@example.com\r\nSubject:  Hello  \r\n\r\n${body}`;
+  const dns = fakeDns({ "s1._domainkey.example.com": { TXT: [[`v=DKIM1; p=${_p(key)}`]] } });
+  const check = async (text: string) => {
+    const m = splitMessage(text);
+    const [sig] = dkimSignatures(m.headers);
+    assert.ok(sig);
+    return (await verifyDkim(dns, m.headers, m.body, sig)).result;
+  };
+  assert.equal(await check(message), "pass");
+  assert.equal(await check(message.replace("Subject:  Hello  ", "Subject: Hello")), "fail");
 });
