@@ -48,7 +48,8 @@ export const fixtureSpec: CommandSpec = {
     {
       flags: "--maildir <dir>",
       description: "also deliver accepted messages to this Maildir (INBOX; .Junk for the spam scenario), " +
-        "for an IMAP server such as Dovecot to serve (created if missing, kept on exit)",
+        "for an IMAP server such as Dovecot to serve (created private if missing, kept on exit; new files take " +
+        "its permissions, so `mkdir -m 0777 DIR` first lets a server running as another user read them)",
       parse: _pathOption("--maildir"),
       complete: "dir",
     },
