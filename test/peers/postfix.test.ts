@@ -61,7 +61,7 @@ describe(`a real Postfix with Dovecot SASL on loopback`, { skip: missing ?? fals
     assert.deepEqual(ehlo.warnings, [], explain(report));
     assert.ok(!(ehlo.facts.beforeTls as string[]).includes("AUTH"), explain(report));
     assert.ok((ehlo.facts.changedByTls as { added: string[] }).added.includes("AUTH"), explain(report));
-    assert.deepEqual([...(ehlo.facts.auth as string[])].sort(), ["LOGIN", "PLAIN"]);
+    assert.deepEqual([...(ehlo.facts.auth as string[])].sort(), ["LOGIN", "PLAIN", "SCRAM-SHA-1", "SCRAM-SHA-256"]);
   });
 
   test("an unauthenticated RCPT to an outside domain is envelope.relay-denied", async () => {

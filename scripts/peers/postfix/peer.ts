@@ -6,9 +6,12 @@
  * queue_directory, data_directory and log, Dovecot's base_dir, state and
  * passwd-file, the certificates. The system instance (/etc/postfix,
  * /var/spool/postfix, /run/dovecot) is never read for configuration nor
- * touched, and the only listeners are two submission ports on 127.0.0.1:
- * STARTTLS (587 style) and implicit TLS (465 style). Nothing is ever
- * delivered (every transport is `discard`), and no DNS is needed.
+ * touched, and the only listeners are three submission ports on 127.0.0.1:
+ * STARTTLS (587 style), implicit TLS (465 style), and a restricted STARTTLS
+ * port (client and HELO restrictions, as distributions ship submission).
+ * Nothing is ever delivered (every transport is `discard`), and no DNS is
+ * needed. Passwords are stored as SCRAM keys, so Dovecot offers SCRAM-SHA-256
+ * and SCRAM-SHA-1 besides PLAIN and LOGIN.
  *
  * Needs root (Postfix's master and Dovecot drop privileges themselves),
  * Postfix >= 3.4 and Dovecot 2.3 — `postfixPeerMissing()` says what is not
@@ -18,7 +21,7 @@
  *   npx tsx scripts/peers/postfix/peer.ts
  */
 import { type ChildProcess, execFile, execFileSync, spawn, spawnSync } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, createHmac, pbkdf2Sync, randomBytes } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import net from "node:net";
@@ -61,7 +64,8 @@ export interface PeerAddresses {
 /** A running peer. */
 export interface PostfixPeer {
   host: string;
-  ports: { starttls: number; implicit: number };
+  /** STARTTLS, implicit TLS, and STARTTLS with client/HELO restrictions. */
+  ports: { starttls: number; implicit: number; restricted: number };
   /** The private CA that signed the server certificate (PEM), to pass as `ca`. */
   caPem: string;
   /** Postfix's myhostname, also in the certificate (with `localhost` and 127.0.0.1). */
@@ -69,8 +73,10 @@ export interface PostfixPeer {
   domain: string;
   /** SASL login of the demo user (its own address). */
   user: string;
-  /** The demo user's password, generated for this run. */
+  /** The demo user's password, generated for this run (stored as SCRAM-SHA-256 keys). */
   password: string;
+  /** A second user whose password is stored as SCRAM-SHA-1 keys. */
+  sha1User: { user: string; password: string };
   addresses: PeerAddresses;
   /** The temp dir holding everything (removed by `stop()`). */
   dir: string;
@@ -121,10 +127,24 @@ export function renderTemplate(text: string, values: Readonly<Record<string, str
   });
 }
 
-/** Dovecot's {SSHA256} scheme: base64(sha256(password + salt) + salt). */
-export function ssha256(password: string, salt = randomBytes(8)): string {
-  const digest = createHash("sha256").update(password).update(salt).digest();
-  return `{SSHA256}${Buffer.concat([digest, salt]).toString("base64")}`;
+/**
+ * Dovecot's SCRAM password scheme: `{SCRAM-SHA-256}ITERATIONS,SALT,STOREDKEY,SERVERKEY`
+ * (base64), the keys RFC 5802 derives from the password.
+ */
+export function scramScheme(
+  password: string,
+  hash: "sha256" | "sha1",
+  salt = randomBytes(16),
+  iterations = 4096,
+): string {
+  const salted = pbkdf2Sync(password, salt, iterations, hash === "sha256" ? 32 : 20, hash);
+  const clientKey = createHmac(hash, salted).update("Client Key").digest();
+  const storedKey = createHash(hash).update(clientKey).digest();
+  const serverKey = createHmac(hash, salted).update("Server Key").digest();
+  const name = hash === "sha256" ? "SCRAM-SHA-256" : "SCRAM-SHA-1";
+  return `{${name}}${iterations},${salt.toString("base64")},${storedKey.toString("base64")},${
+    serverKey.toString("base64")
+  }`;
 }
 
 /** An unprivileged loopback port that was free a moment ago. */
@@ -336,6 +356,7 @@ export async function startPostfixPeer(options: StartPostfixPeerOptions = {}): P
 
     const user = `pilot@${_DOMAIN}`;
     const password = randomBytes(18).toString("base64url");
+    const sha1User = { user: `legacy@${_DOMAIN}`, password: randomBytes(18).toString("base64url") };
     const addresses: PeerAddresses = {
       own: user,
       localKnown: `postmaster@${_DOMAIN}`,
@@ -344,7 +365,7 @@ export async function startPostfixPeer(options: StartPostfixPeerOptions = {}): P
       outside: "rcpt@example.net",
       outsideSender: "app@example.org",
     };
-    const [starttls, implicit] = [await freePort(), await freePort()];
+    const [starttls, implicit, restricted] = [await freePort(), await freePort(), await freePort()];
     const values: Record<string, string> = {
       CONFIG_DIR: p.etc,
       QUEUE_DIR: p.spool,
@@ -361,6 +382,7 @@ export async function startPostfixPeer(options: StartPostfixPeerOptions = {}): P
       SASL_PATH: files.authSocket,
       SUBMISSION_LISTEN: `${_HOST}:${starttls}`,
       SUBMISSIONS_LISTEN: `${_HOST}:${implicit}`,
+      RESTRICTED_LISTEN: `${_HOST}:${restricted}`,
       INSTANCE_NAME: `smtpilot-peer-${path.basename(dir)}`,
       DOVECOT_RUN_DIR: path.dirname(files.authSocket),
       DOVECOT_STATE_DIR: path.join(p.dovecot, "state"),
@@ -369,7 +391,9 @@ export async function startPostfixPeer(options: StartPostfixPeerOptions = {}): P
       POSTFIX_USER: mailOwner,
       POSTFIX_GROUP: ownerGroup,
       USER: user,
-      PASSWORD_HASH: ssha256(password),
+      PASSWORD_HASH: scramScheme(password, "sha256"),
+      SHA1_USER: sha1User.user,
+      SHA1_PASSWORD_HASH: scramScheme(sha1User.password, "sha1"),
     };
     const render = async (template: string, target: string, mode = 0o644) => {
       const text = await readFile(path.join(_TEMPLATES, template), "utf8");
@@ -399,16 +423,17 @@ export async function startPostfixPeer(options: StartPostfixPeerOptions = {}): P
     // owned as Postfix wants them) and returns once the master is initialised.
     postfixStarting = true;
     await _run(PEER_BINARIES.postfix, ["-c", p.etc, "start"], startTimeoutMs * 2);
-    for (const port of [starttls, implicit]) await _waitForPort(port, startTimeoutMs, dovecotExited);
+    for (const port of [starttls, implicit, restricted]) await _waitForPort(port, startTimeoutMs, dovecotExited);
 
     return {
       host: _HOST,
-      ports: { starttls, implicit },
+      ports: { starttls, implicit, restricted },
       caPem: ca.certPem,
       hostname: _HOSTNAME,
       domain: _DOMAIN,
       user,
       password,
+      sha1User,
       addresses,
       dir,
       postfixLog,
