@@ -4,7 +4,7 @@
  * verdict, the CA to trust, where accepted messages go and the (public)
  * demo credentials. `--list` describes the scenarios without serving.
  */
-import { renameSync, writeFileSync } from "node:fs";
+import { renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { EnvironmentError, UsageError } from "../../core/errors.ts";
 import { shown } from "../../core/printable.ts";
@@ -148,6 +148,7 @@ function _writeCa(file: string, pem: string): string {
     writeFileSync(partial, pem, { mode: 0o644 });
     renameSync(partial, target);
   } catch (err) {
+    rmSync(partial, { force: true });
     const code = (err as NodeJS.ErrnoException).code ?? "error";
     throw new EnvironmentError(`Cannot write --ca-out ${shown(target, 200)} (${code})`);
   }
