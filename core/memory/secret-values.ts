@@ -11,7 +11,7 @@ import { isSecretRef } from "../secrets.ts";
 
 /** One secret-looking value: where it is and what it looks like (never the value). */
 export interface SecretFinding {
-  /** Dotted field path (`auth.secret`), or undefined for prose. */
+  /** Dotted field path (auth.secret for a profile), or undefined for prose. */
   field?: string;
   /** Path into the data, for line lookups. */
   path: (string | number)[];
