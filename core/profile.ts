@@ -9,6 +9,8 @@
 import * as v from "valibot";
 import { isMailboxProblem, parseMailbox } from "./address.ts";
 import type { DiagnoseOptions } from "./diagnose-options.ts";
+import { SmtpilotError } from "./errors.ts";
+import { EXIT_USAGE } from "./exit.ts";
 import { isSecretRef } from "./secrets.ts";
 
 /** A secret reference as stored in a profile: where the secret comes from at run time. */
@@ -102,9 +104,11 @@ export type ProviderProfile = v.InferOutput<typeof ProviderProfileSchema>;
 /** The record of one `profile check`. */
 export type LastCheck = v.InferOutput<typeof LastCheckSchema>;
 
-/** Thrown for an invalid profile; `code` is E_PROFILE_INVALID, the message lists every issue. */
-export class ProfileError extends Error {
-  readonly code = "E_PROFILE_INVALID";
+/** Thrown for an invalid profile (exit 2); `code` is E_PROFILE_INVALID, the message lists every issue. */
+export class ProfileError extends SmtpilotError {
+  constructor(message: string) {
+    super("E_PROFILE_INVALID", EXIT_USAGE, message);
+  }
 }
 
 /** Validates unknown input (parsed YAML/JSON, a plugin's preset) into a profile. */
@@ -112,7 +116,10 @@ export function parseProfile(input: unknown): ProviderProfile {
   const result = v.safeParse(ProviderProfileSchema, input);
   if (result.success) return result.output;
   const name = typeof (input as { name?: unknown })?.name === "string" ? (input as { name: string }).name : "(unnamed)";
-  const issues = result.issues.map((i) => `${v.getDotPath(i) ?? "profile"}: ${i.message}`).join("; ");
+  // Valibot's default messages repeat the value ("but received …"): it may be a secret, so it is cut.
+  const issues = result.issues
+    .map((i) => `${v.getDotPath(i) ?? "profile"}: ${i.message.replace(/,? but received [\s\S]*$/, "")}`)
+    .join("; ");
   throw new ProfileError(`Invalid profile ${name}: ${issues}`);
 }
 

@@ -104,6 +104,8 @@ test("without a terminal, what is missing is a usage error naming it, and nothin
       ["x"], // no provider, no --email
       ["x", "--provider", "nosuch", "--host", "h.example"],
       ["Bad Name", "--provider", "gmail"],
+      ["x", "--provider", "custom", "--host", "h.example", "--notes", "n".repeat(5000)], // over the schema's limit
+      ["x", "--provider", "custom", "--host", "h.example", "--from", "a@b\r\nRCPT TO:<x@y>"],
     ]
   ) {
     const r = await run(["profile", "add", ...args]);
