@@ -66,7 +66,7 @@ export const profileAddSpec: CommandSpec = {
   options: _ADD_OPTIONS,
   examples: [
     "smtpilot profile add work --provider gmail --user me@gmail.com --secret env:GMAIL_APP_PASSWORD",
-    "smtpilot profile add ses-eu --provider ses --host email-smtp.eu-west-1.amazonaws.com --user AKIA… --secret cmd:pass show ses/smtp --from app@example.com",
+    "smtpilot profile add ses-eu --provider ses --host email-smtp.eu-west-1.amazonaws.com --user AKIA… --secret 'cmd:pass show ses/smtp' --from app@example.com",
     "smtpilot profile add relay --provider postfix-relay --host relay.internal --port 25 --ca ./corp-ca.pem --from app@corp.example",
     "smtpilot profile add mine --email me@example.com        # proposes a provider from DNS, you confirm",
   ],

@@ -70,7 +70,7 @@ after(async () => {
 
 const authLayer = (stdout: string) => JSON.parse(stdout).layers.find((l: { id: string }) => l.id === "auth");
 
-for (const [name, rule] of [["gmail", "gmail.bad-credentials"], ["ses", "ses.credentials-invalid"]]) {
+for (const [name, rule] of [["gmail", "gmail.bad-credentials"], ["ses", "ses.credentials-invalid"]] as const) {
   test(`a 535 on a ${name} profile is explained by the ${name} plugin (${rule})`, async () => {
     const withProfile = await runCli(["--home", home, "diagnose", "--profile", `my-${name}`, "--json"], {
       PW: "wrong-password",
