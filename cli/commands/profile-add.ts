@@ -249,10 +249,12 @@ async function _fillHost(
   if (names.length === 0) return template;
   if (!ask) {
     const spec = provider.hostVariables?.[names[0] as string];
+    const example = spec ? fillHost(provider, template, { [names[0] as string]: spec.example }) : undefined;
     throw new UsageError(
-      `Missing --host: ${provider.name} needs ${template}${
-        spec ? ` with ${names[0]} = ${spec.description} (e.g. ${spec.example})` : ""
-      }`,
+      `Missing --host: ${provider.name} needs ${
+        template === `{${names[0]}}` ? "" : `${template}, with {${names[0]}} `
+      }` +
+        `${spec?.description ?? names[0]}${example ? ` (e.g. --host ${example})` : ""}`,
     );
   }
   const values: Record<string, string> = {};
