@@ -57,6 +57,7 @@ export async function diagnose(
   const layers: LayerResult[] = [];
   try {
     await _session(ctx, layers, extensions.onProgress ?? (() => {}));
+    await _goodbye(ctx, layers);
   } finally {
     // Every step releases what it opened; this catches what a failure path may have left, and
     // waits until the handles are gone so the caller can exit the moment the verdict is out.
@@ -132,10 +133,23 @@ async function _session(ctx: LayerContext, layers: LayerResult[], progress: (id:
   if (!opened) return;
   if (!await steps.run("ehlo", (t) => runEhlo(ctx, t))) return;
   if (options.auth && !await steps.run("auth", (t) => runAuth(ctx, t))) return;
-  if (options.from !== undefined && options.to.length > 0 && !await steps.run("envelope", (t) => runEnvelope(ctx, t))) {
-    return;
-  }
-  await state.conn?.quit();
+  if (options.from !== undefined && options.to.length > 0) await steps.run("envelope", (t) => runEnvelope(ctx, t));
+}
+
+/**
+ * Ends the session with QUIT whenever the server is still talking, failure or
+ * not: a server that answered deserves a proper goodbye (RFC 5321 wants QUIT
+ * even after a 554 banner), and one torn down mid-TLS logs an error against
+ * this client. A server that stopped answering gets no more waiting.
+ */
+async function _goodbye(ctx: LayerContext, layers: readonly LayerResult[]): Promise<void> {
+  const conn = ctx.state.conn;
+  if (!conn || conn.closed) return;
+  // Only a server that sent an SMTP banner is spoken to: not a silent, TLS-only or HTTP port.
+  if (!layers.some((l) => l.id === "greeting" && l.facts.banner !== undefined)) return;
+  const failure = layers.find((l) => l.status === "fail")?.diagnosis?.code ?? "";
+  if (/\.(?:timeout|protocol-error)$/.test(failure)) return;
+  await conn.quit(Math.min(1000, ctx.options.timeoutMs));
 }
 
 /**

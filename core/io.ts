@@ -109,22 +109,34 @@ export const systemConnect: Connector = (address, port, signal) =>
   });
 
 /**
- * Destroys a socket (or any stream over one) and resolves once it has closed:
+ * Destroys a socket (or any stream over one), or ends it gracefully, and resolves once it has closed:
  * `destroy()` alone leaves the handle open until a later turn of the event
  * loop, and a step that ends before that would leave it behind.
  */
-export async function release(socket: Duplex): Promise<void> {
+export async function release(socket: Duplex, options: { graceful?: boolean } = {}): Promise<void> {
   socket.on("error", () => {});
   if (!socket.closed) {
     await new Promise<void>((resolve) => {
-      socket.once("close", () => resolve());
-      socket.destroy();
+      socket.once("close", () => {
+        clearTimeout(grace);
+        resolve();
+      });
+      // Graceful: end our side (a TLS close_notify, then FIN) and give the peer a moment to close
+      // its side, so the server logs a clean end instead of "TLS connection non-properly terminated".
+      const grace = options.graceful && socket.writable && !socket.destroyed
+        ? setTimeout(() => socket.destroy(), _GRACEFUL_CLOSE_MS)
+        : undefined;
+      if (grace) socket.end();
+      else socket.destroy();
     });
   }
   // A TLS socket reports 'close' when its TLS layer is closed; the TCP handle beneath closes in the
   // event loop's next close phase. Two turns later it is gone.
   for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
 }
+
+/** How long a graceful release waits for the peer to close its side. */
+const _GRACEFUL_CLOSE_MS = 300;
 
 /** `performance.now()` and `new Date()`. */
 export const systemClock: Clock = { now: () => performance.now(), date: () => new Date() };

@@ -71,8 +71,9 @@ export function verifiedHandshake(socket: Duplex, options: HandshakeOptions): Pr
       options.signal?.removeEventListener("abort", onAbort);
       secure.removeAllListeners("secureConnect");
       if (result.ok) return resolve(result);
-      // A failed handshake answers only once its socket is closed: nothing outlives the step.
-      void release(secure).then(() => resolve(result));
+      // A failed handshake answers only once its socket is closed: nothing outlives the step. A
+      // refused certificate ends the completed TLS session properly (close_notify, no data).
+      void release(secure, { graceful: result.reason === "certificate" }).then(() => resolve(result));
     };
     const timer = setTimeout(() => settle({ ok: false, reason: "timeout" }), options.timeoutMs);
     const onAbort = () => settle({ ok: false, reason: "handshake", code: "EABORTED", message: "Handshake abandoned" });

@@ -80,7 +80,7 @@ export async function probeTls(
     timeoutMs: target.timeoutMs,
     ...(target.signal ? { signal: target.signal } : {}),
   });
-  if (result.ok) await release(result.socket);
+  if (result.ok) await release(result.socket, { graceful: true });
   await release(sniff.stream);
   await release(socket);
   const answered = protocolOf(sniff.first());
