@@ -7,6 +7,7 @@ import net from "node:net";
 import { diagnose } from "../../core/diagnose.ts";
 import type { DiagnoseOptions } from "../../core/diagnose-options.ts";
 import { connectWithin, systemIo } from "../../core/io.ts";
+import { GREETING_PAUSE_MS } from "../../core/layers/first-contact.ts";
 import type { DiagnoseReport } from "../../core/report.ts";
 import { type ChildServerSpec, startChildServer } from "../helpers/child-server.ts";
 import { options } from "../helpers/fake-io.ts";
@@ -101,8 +102,9 @@ test("side probes of a silent port leave no handle (greeting.timeout)", async ()
 });
 
 test("side probes abandoned because the banner came late leave no handle", async () => {
-  await withChild({ kind: "banner", delayMs: 1500 }, async (port) => {
-    const report = await diagnoseClean(options({ port, tls: "none", timeoutMs: 4000 }));
+  // The banner comes after the probe patience (GREETING_PAUSE_MS) but before the probe's answer.
+  await withChild({ kind: "banner", delayMs: GREETING_PAUSE_MS + 300 }, async (port) => {
+    const report = await diagnoseClean(options({ port, tls: "none", timeoutMs: 6000 }));
     assert.equal(report.verdict.status, "pass", JSON.stringify(report.verdict));
   });
 });
@@ -126,5 +128,20 @@ test("a TLS alert in answer to the ClientHello leaves no handle", async () => {
   await withChild({ kind: "alert", alert: 80 }, async (port) => {
     const report = await diagnoseClean(options({ port, tls: "implicit", timeoutMs: 2000 }));
     assert.equal(report.verdict.layer, "tls");
+  });
+});
+
+test("the old-TLS question on a side connection leaves no handle", async () => {
+  const { ca, leaf } = loopbackCert();
+  await withChild({ kind: "legacy-reset", key: leaf.keyPem, cert: leaf.certPem }, async (port) => {
+    const report = await diagnoseClean(options({ port, tls: "implicit", ca: ca.certPem, timeoutMs: 2000 }));
+    assert.equal(report.verdict.code, "tls.handshake-failed");
+  });
+});
+
+test("a side probe answered with a TLS alert under --tls auto leaves no handle", async () => {
+  await withChild({ kind: "alert", alert: 80 }, async (port) => {
+    const report = await diagnoseClean(options({ port, timeoutMs: 4000 }));
+    assert.equal(report.verdict.code, "tls.handshake-failed");
   });
 });
