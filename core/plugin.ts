@@ -11,11 +11,15 @@
  * place, `_claim`, which refuses reserved names and keeps the first of two
  * plugins registering the same name, with a warning naming both.
  */
+import type { DiagnoseOptions } from "./diagnose-options.ts";
+import type { DiagnoseIo } from "./io.ts";
 import { STAGE_LAYER } from "./knowledge/interpret-reply.ts";
 import type { ReplyRule } from "./knowledge/reply-rule.ts";
+import type { LayerId } from "./layer.ts";
 import { printable, shown } from "./printable.ts";
 import { parseProfile, type ProviderProfile } from "./profile.ts";
 import { checkProvider, type ProviderDefinition } from "./provider.ts";
+import type { DiagnoseReport } from "./report.ts";
 import type { Reporter } from "./reporter.ts";
 
 /**
@@ -36,6 +40,43 @@ export interface PluginApi {
    * consulted first for that provider's profiles. `custom` is reserved.
    */
   addProvider(provider: ProviderDefinition): void;
+  /**
+   * Adds a probe backend selectable with `diagnose --backend NAME`: another
+   * way to perform the network layers that yields the same report. `builtin`
+   * (smtpilot's own client) is reserved.
+   */
+  addProbeBackend(backend: ProbeBackend): void;
+}
+
+/**
+ * One diagnosis handed to a probe backend: the request as the CLI validated
+ * it (the secret already resolved), the injected I/O (resolver, connector for
+ * side connections, clock), the reply knowledge to interpret replies with, and
+ * where the backend's program lives when the user named one (`--swaks PATH`).
+ */
+export interface ProbeRequest {
+  options: DiagnoseOptions;
+  io: DiagnoseIo;
+  replyRules: readonly ReplyRule[];
+  onProgress?: (layer: LayerId) => void;
+  /** The program to drive, when given on the command line; else the backend finds its own. */
+  program?: string;
+}
+
+/**
+ * A probe backend: performs the network layers of a diagnosis its own way
+ * (for instance through an external tool) and returns the same
+ * `smtpilot.diagnose/1` report as the built-in client, with the same layer
+ * results and diagnosis codes, so reporters, JSON and exit codes do not
+ * change. It throws the core's EnvironmentError (exit 3) when it cannot run
+ * at all and GateError (exit 4) when it refuses to, never for findings.
+ */
+export interface ProbeBackend {
+  /** Letters, digits, "." "_" or "-", at most 40; `builtin` is reserved. */
+  name: string;
+  /** One line for `--help` and error messages. */
+  summary: string;
+  diagnose(request: ProbeRequest): Promise<DiagnoseReport>;
 }
 
 /** A plugin object: the default export (or `plugin` export, or `module.exports`) of a plugin file. */
@@ -52,6 +93,9 @@ export function definePlugin(plugin: Plugin): Plugin {
 
 /** Reporter names smtpilot owns: `text` (the default) and `json` (the document `--json` prints). */
 export const RESERVED_REPORTERS: readonly string[] = ["text", "json"];
+
+/** The probe backend name of smtpilot's own client, the default of `diagnose --backend`. */
+export const BUILTIN_BACKEND = "builtin";
 
 /** How long a plugin's setup() (and the import of its file) may take before it is left out of the run. */
 export const PLUGIN_SETUP_LIMIT_MS = 5_000;
@@ -93,6 +137,8 @@ export class Registry {
   readonly presets = new Map<string, ProviderProfile>();
   /** Providers by name (`gmail`), from provider plugins. */
   readonly providers = new Map<string, ProviderDefinition>();
+  /** Probe backends by name (`swaks`), for `diagnose --backend NAME`. */
+  readonly probeBackends = new Map<string, ProbeBackend>();
   readonly loaded: { name: string; version: string; source: string }[] = [];
   /** Plugins left out (`E_*`). */
   readonly failures: PluginFailure[] = [];
@@ -149,7 +195,8 @@ export class Registry {
 
 function _isReserved(kind: string, key: string): boolean {
   return (kind === "reporter" && RESERVED_REPORTERS.includes(key)) ||
-    (kind === "reply rule" && key.startsWith("core.")) || (kind === "provider" && key === "custom");
+    (kind === "reply rule" && key.startsWith("core.")) || (kind === "provider" && key === "custom") ||
+    (kind === "probe backend" && key === BUILTIN_BACKEND);
 }
 
 /**
@@ -236,6 +283,10 @@ function _api(stage: (kind: string, key: string, commit: _Staged["commit"]) => v
       const p = checkProvider(provider, _checkRule);
       stage("provider", p.name, (registry) => void registry.providers.set(p.name, p));
     },
+    addProbeBackend: (backend) => {
+      const b = _checkBackend(backend);
+      stage("probe backend", b.name, (registry) => void registry.probeBackends.set(b.name, b));
+    },
   };
 }
 
@@ -278,6 +329,18 @@ function _checkReporter(reporter: Reporter): Reporter {
   }
   if (typeof r.render !== "function") throw new Error(`Reporter ${shown(r.name)} has no render(report, options)`);
   return reporter;
+}
+
+function _checkBackend(backend: ProbeBackend): ProbeBackend {
+  const b = backend as Partial<ProbeBackend> | undefined;
+  if (typeof b?.name !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/.test(b.name)) {
+    throw new Error(`Invalid probe backend name ${shown(b?.name)}: letters, digits, ".", "_" or "-", at most 40`);
+  }
+  if (typeof b.summary !== "string" || b.summary.trim() === "") {
+    throw new Error(`Probe backend ${shown(b.name)} has no summary`);
+  }
+  if (typeof b.diagnose !== "function") throw new Error(`Probe backend ${shown(b.name)} has no diagnose(request)`);
+  return backend;
 }
 
 /** Rejects a malformed rule at registration, so it can never break or garble a diagnosis later. */

@@ -219,6 +219,79 @@ export interface ProviderDefinition {
   facts?: readonly string[];
 }
 
+/** Credentials of an auth probe: the secret is resolved from `secretRef` before the backend runs, and must never be printed. */
+export interface ProbeAuth {
+  user: string;
+  /** The resolved secret; undefined when the reference pointed at nothing (the auth layer then reports auth.no-secret). */
+  secret: string | undefined;
+  /** Where the secret came from (`env:SMTP_PASSWORD`), for the report. */
+  secretRef: string;
+  /** A SASL mechanism the user pinned (`--auth-mech`). */
+  mechanism?: string;
+}
+
+/** What a diagnosis was asked to do, after validation: the same for every backend. */
+export interface DiagnoseRequestOptions {
+  host: string;
+  port: number;
+  tls: TlsMode;
+  /** Name the certificate must match, and SNI; defaults to `host`. */
+  servername?: string;
+  /** Trusted private CA certificates (PEM text of `--ca`); when given, only they are trusted. */
+  ca?: string;
+  ehloName?: string;
+  auth?: ProbeAuth;
+  from?: string;
+  to: string[];
+  /** Per-step timeout in milliseconds. */
+  timeoutMs: number;
+  /** Message size declared with MAIL FROM SIZE= when the server offers SIZE. */
+  declaredSize: number;
+  /** Side connections allowed to learn what a silent port speaks. */
+  probes?: "gentle" | "off";
+}
+
+/** The I/O a backend is given: the resolver of the run (`--resolver`), a TCP connector for side connections, a clock. */
+export interface ProbeIo {
+  resolver: {
+    lookup(host: string): Promise<{ address: string; family: 4 | 6 }[]>;
+    resolveCname(host: string): Promise<string[]>;
+    server?: string;
+  };
+  /** Opens a TCP connection (a Node `net.Socket`); `signal` is an AbortSignal. */
+  connect(address: string, port: number, signal?: unknown): Promise<unknown>;
+  clock: { now(): number; date(): Date };
+}
+
+/** One diagnosis handed to a probe backend. */
+export interface ProbeRequest {
+  options: DiagnoseRequestOptions;
+  io: ProbeIo;
+  /** Reply knowledge (provider and plugin rules), consulted before smtpilot's own table; pass it on, do not edit it. */
+  replyRules: readonly {
+    id: string;
+    stages: readonly ReplyStage[];
+    diagnosis: { code: string; title: string; cause: string; next: string };
+  }[];
+  /** Call as each layer starts (progress display). */
+  onProgress?: (layer: LayerId) => void;
+  /** The program the user named for this backend (`--swaks PATH`), if any. */
+  program?: string;
+}
+
+/**
+ * A probe backend, selected with `diagnose --backend NAME`: performs the network layers its own
+ * way and returns the same `smtpilot.diagnose/1` report (same layer results and codes), so
+ * reporters, JSON and exit codes stay the same. `builtin` (smtpilot's own client) is reserved.
+ */
+export interface ProbeBackend {
+  /** Letters, digits, ".", "_" or "-", at most 40. */
+  name: string;
+  /** One line shown in help and messages. */
+  summary: string;
+  diagnose(request: ProbeRequest): Promise<DiagnoseReport>;
+}
+
 /** What a plugin may register during setup(). Registrations count only if setup() succeeds in time. */
 export interface PluginApi {
   /** Adds a reporter; a name another plugin registered first is kept by that plugin (with a warning). */
@@ -229,6 +302,8 @@ export interface PluginApi {
   addProviderPreset(preset: ProviderPreset): void;
   /** Adds what the plugin knows about an email service (validated; a mistake fails the setup). */
   addProvider(provider: ProviderDefinition): void;
+  /** Adds a probe backend for `diagnose --backend NAME` (validated; a mistake fails the setup). */
+  addProbeBackend(backend: ProbeBackend): void;
 }
 
 /** A plugin: the default export, the `plugin` export, or `module.exports` of a plugin file. */
