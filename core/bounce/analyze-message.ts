@@ -40,6 +40,8 @@ export interface BounceRecipient {
   hard: boolean;
   next: string;
   originalRecipient?: string;
+  /** The DSN's Status when the Diagnostic-Code carried a more precise code (which `status` then holds). */
+  reportedStatus?: string;
   remoteMta?: string;
   lastAttemptDate?: string;
   /** Which rule named the reason. */

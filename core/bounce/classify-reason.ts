@@ -37,6 +37,19 @@ export interface ReasonResult {
 
 const _MAX_TEXT = 4096;
 
+/** Causes that stay true while a queue retries, so they name an expired recipient better than "expired". */
+const _SURVIVES_EXPIRY: ReadonlySet<Reason> = new Set<Reason>([
+  "userunknown",
+  "hostunknown",
+  "hasmoved",
+  "notaccept",
+  "mailboxfull",
+  "suspend",
+  "emailtoolarge",
+  "norelaying",
+  "systemfull",
+]);
+
 /** The class digit (2, 4, 5) of the failure, from the status code or else the reply code. */
 export function failureClass(status: string | undefined, replyCode: number | undefined): number | undefined {
   const parsed = status === undefined ? undefined : parseEnhancedStatus(status);
@@ -54,10 +67,24 @@ export function classifyReason(input: ReasonInput): ReasonResult {
   }
   if (klass === 2) return { reason: "delivered", permanent: false, hard: false, rule: "status:success" };
   const permanent = klass === undefined ? action !== "delayed" : klass === 5;
-  // A "failed" action with only a temporary error: the queue gave up retrying.
-  if (action === "failed" && klass === 4) return _result("expired", false, "action:expired");
-
   const text = (input.text ?? "").replace(/\s+/g, " ").slice(0, _MAX_TEXT);
+  // The queue gave up retrying ("failed" with only a temporary error, or words saying so). A cause that
+  // stays true however long one waits (no such user, mailbox full) still names the recipient's state;
+  // anything else (greylisting, a lookup failure, a refused connection) is just "expired".
+  const expiredByAction = action === "failed" && klass === 4;
+  const expiredByText = REASON_RULES.find((r) => r.reason === "expired" && text.search(r.text) !== -1);
+  if (expiredByAction || expiredByText) {
+    for (const rule of REASON_RULES) {
+      if (_SURVIVES_EXPIRY.has(rule.reason) && text.search(rule.text) !== -1) {
+        return _result(rule.reason, permanent && !expiredByAction, `text:${rule.id}`);
+      }
+    }
+    return _result(
+      "expired",
+      permanent && !expiredByAction,
+      expiredByAction ? "action:expired" : `text:${expiredByText!.id}`,
+    );
+  }
   if (text !== "") {
     for (const rule of REASON_RULES) {
       if (rule.when === "temporary" && permanent) continue;

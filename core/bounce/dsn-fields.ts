@@ -34,37 +34,61 @@ const _MAX_RECIPIENTS = 1000;
 /** Parses a delivery-status body (already decoded text). */
 export function parseDeliveryStatus(text: string): DsnReport {
   const report: DsnReport = { recipients: [] };
-  let current: DsnRecipient | undefined;
-  let blankSince = true;
-  const fields = _fields(text);
-  for (const f of fields) {
-    if (f === null) {
-      blankSince = true;
+  for (const block of _blocks(_fields(text))) {
+    const starts = block.filter((f) => f.name === "final-recipient" || f.name === "original-recipient");
+    if (starts.length === 0) {
+      // Per-message fields; a stray recipient field (Exim writes Action before Final-Recipient) waits for its block.
+      for (const f of block) {
+        if (f.name === "reporting-mta") report.reportingMta = _typed(f.value);
+        else if (f.name === "arrival-date") report.arrivalDate = f.value.trim();
+      }
       continue;
     }
-    const { name, value } = f;
-    if (name === "final-recipient" || name === "original-recipient") {
-      const key = name === "final-recipient" ? "finalRecipient" : "originalRecipient";
-      if (!current || blankSince || current[key] !== undefined || current.action !== undefined) {
-        if (report.recipients.length >= _MAX_RECIPIENTS) break;
-        current = {};
-        report.recipients.push(current);
+    // Fields before the first recipient field belong to the first recipient of the block.
+    let current: DsnRecipient = {};
+    let opened = false;
+    for (const f of block) {
+      if (f.name === "final-recipient" || f.name === "original-recipient") {
+        const key = f.name === "final-recipient" ? "finalRecipient" : "originalRecipient";
+        if (opened && (current[key] !== undefined || current.status !== undefined)) {
+          report.recipients.push(current);
+          current = {};
+        }
+        opened = true;
+        current[key] = _address(f.value, f.name === "original-recipient");
+      } else {
+        _set(current, f.name, f.value);
       }
-      current[key] = _address(value, name === "original-recipient");
-    } else if (current) {
-      if (name === "action") current.action = value.trim().toLowerCase().split(/[\s(;]/)[0];
-      else if (name === "status") current.status = /[245]\.\d{1,3}\.\d{1,3}/.exec(value)?.[0] ?? value.trim();
-      else if (name === "diagnostic-code") {
-        const semi = value.indexOf(";");
-        current.diagnosticType = semi > 0 ? value.slice(0, semi).trim().toLowerCase() : undefined;
-        current.diagnostic = (semi > 0 && semi < 20 ? value.slice(semi + 1) : value).trim();
-      } else if (name === "remote-mta") current.remoteMta = _typed(value);
-      else if (name === "last-attempt-date") current.lastAttemptDate = value.trim();
-    } else if (name === "reporting-mta") report.reportingMta = _typed(value);
-    else if (name === "arrival-date") report.arrivalDate = value.trim();
-    blankSince = false;
+    }
+    if (report.recipients.length < _MAX_RECIPIENTS) report.recipients.push(current);
+    if (report.recipients.length >= _MAX_RECIPIENTS) break;
   }
   return report;
+}
+
+function _set(r: DsnRecipient, name: string, value: string): void {
+  if (name === "action") r.action = value.trim().toLowerCase().split(/[\s(;]/)[0];
+  else if (name === "status") r.status = /[245]\.\d{1,3}\.\d{1,3}/.exec(value)?.[0] ?? value.trim();
+  else if (name === "diagnostic-code") {
+    const semi = value.indexOf(";");
+    const typed = semi > 0 && semi < 20;
+    if (typed) r.diagnosticType = value.slice(0, semi).trim().toLowerCase();
+    r.diagnostic = (typed ? value.slice(semi + 1) : value).trim();
+  } else if (name === "remote-mta") r.remoteMta = _typed(value);
+  else if (name === "last-attempt-date") r.lastAttemptDate = value.trim();
+}
+
+/** Groups fields into blocks at blank lines. */
+function _blocks(fields: ({ name: string; value: string } | null)[]): { name: string; value: string }[][] {
+  const blocks: { name: string; value: string }[][] = [[]];
+  for (const f of fields) {
+    if (f === null) {
+      if (blocks[blocks.length - 1]!.length > 0) blocks.push([]);
+    } else {
+      blocks[blocks.length - 1]!.push(f);
+    }
+  }
+  return blocks.filter((b) => b.length > 0);
 }
 
 /** Header-style fields with folding undone; null marks a blank line (a block boundary). */
