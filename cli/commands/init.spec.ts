@@ -19,6 +19,7 @@ export const initSpec: CommandSpec = {
     "SMTPILOT_HOME=/srv/app/smtp smtpilot init",
   ],
   notes: "Idempotent: existing files are kept (permissions narrowed to the owner) and must still parse.\n" +
-    "Never touches the network. Exit codes: 0 done, 3 the folder or a file cannot be used or does not parse.",
+    "Never touches the network. Exit codes: 0 done, 2 usage error, 3 the folder or a file cannot be used or does\n" +
+    "not parse (named with its line and field).",
   load: async () => (await import("./init.ts")).runInit,
 };

@@ -14,6 +14,10 @@ export const PROFILE_CHECK_SCHEMA = "smtpilot.profile-check/1";
 /** Providers shipped with smtpilot (plugins may add more), for completion. */
 export const BUILTIN_PROVIDERS = ["gmail", "ses", "m365", "postfix-relay", "custom"] as const;
 
+const _READ_NOTES =
+  "Exit codes: 0 shown, 2 usage error (also: no such profile), 3 no memory folder or a file that does not parse\n" +
+  "(named with its line and field).";
+
 const _NAME: ArgSpec = {
   name: "name",
   description: "profile name (kebab-case, e.g. work or ses-eu)",
@@ -83,6 +87,7 @@ export const profileListSpec: CommandSpec = {
   json: { schema: PROFILES_SCHEMA },
   options: [{ flags: "--names", description: "print only the names, one a line (for scripts and completion)" }],
   examples: ["smtpilot profile list", "smtpilot profile list --json"],
+  notes: _READ_NOTES,
   load: async () => (await import("./profile-manage.ts")).runProfileList,
 };
 
@@ -95,6 +100,7 @@ export const profileShowSpec: CommandSpec = {
   args: [_NAME],
   options: [],
   examples: ["smtpilot profile show work", "smtpilot profile show work --json"],
+  notes: _READ_NOTES,
   load: async () => (await import("./profile-manage.ts")).runProfileShow,
 };
 
@@ -107,7 +113,8 @@ export const profileRmSpec: CommandSpec = {
   args: [_NAME],
   options: [],
   examples: ["smtpilot profile rm old-relay"],
-  notes: "Exit codes: 0 removed, 2 no such profile, 3 no memory folder or a file that does not parse.",
+  notes:
+    "Exit codes: 0 removed, 2 usage error (also: no such profile), 3 no memory folder or a file that does not parse.",
   load: async () => (await import("./profile-manage.ts")).runProfileRm,
 };
 
@@ -133,7 +140,8 @@ export const profileCheckSpec: CommandSpec = {
     { flags: "--transcript", description: "show the SMTP transcript (credentials redacted)", cliOnly: true },
   ],
   examples: ["smtpilot profile check work", "smtpilot profile check work --to me@example.net --json"],
-  notes: "Never sends DATA. Exit codes as for diagnose: 0 pass, 10-16 the failing layer, 2 usage, 3 memory.",
+  notes: "Never sends DATA. Exit codes: 0 pass, 10-16 the failing layer (as diagnose), 2 usage error (also: no such\n" +
+    "profile, a secret reference that resolves to nothing), 3 no memory folder or a file that does not parse.",
   load: async () => (await import("./profile-check.ts")).runProfileCheck,
 };
 

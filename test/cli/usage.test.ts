@@ -43,7 +43,11 @@ const usageErrors: { name: string; args: string[]; mentions: string }[] = [
   { name: "a zero timeout", args: ["diagnose", "--host", "h", "--timeout", "0"], mentions: "--timeout" },
   { name: "an unknown fixture", args: ["diagnose", "--fixture", "nope"], mentions: "nope" },
   { name: "an unknown mechanism", args: ["diagnose", "--host", "h", "--auth-mech", "NTLM"], mentions: "NTLM" },
-  { name: "a reserved --profile", args: ["diagnose", "--profile", "work"], mentions: "work" },
+  {
+    name: "--profile with --fixture",
+    args: ["diagnose", "--profile", "work", "--fixture", "healthy-starttls"],
+    mentions: "--fixture",
+  },
   { name: "an unknown option", args: ["diagnose", "--hots", "h"], mentions: "--hots" },
   {
     name: "a CR/LF in --ehlo-name",
