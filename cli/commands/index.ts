@@ -7,8 +7,10 @@
 import type { CommandSpec, GroupSpec } from "../command-spec.ts";
 import { alignSpec } from "./align.spec.ts";
 import { bounceSpec } from "./bounce.spec.ts";
+import { canarySpec } from "./canary.spec.ts";
 import { completionsSpec } from "./completions.spec.ts";
 import { diagnoseSpec } from "./diagnose.spec.ts";
+import { draftSpec } from "./draft.spec.ts";
 import { domainSpec } from "./domain.spec.ts";
 import { explainSpec } from "./explain.spec.ts";
 import { fixtureSpec } from "./fixture.spec.ts";
@@ -21,6 +23,8 @@ export const COMMANDS: readonly (CommandSpec | GroupSpec)[] = [
   diagnoseSpec,
   domainSpec,
   alignSpec,
+  draftSpec,
+  canarySpec,
   explainSpec,
   bounceSpec,
   fixtureSpec,
