@@ -63,13 +63,18 @@ export interface BounceMessage {
 /** Analyses one message tree. */
 export function analyzeMessage(root: MimePart, source: string): BounceMessage {
   const direct = _analyze(root, source);
-  if (direct.kind !== "not-bounce") return direct;
+  // A report of its own is never a forward; anything else may carry the real bounce as an attachment.
+  if (direct.kind === "dsn" || direct.kind === "feedback") return direct;
+  if (direct.kind === "bounce" && direct.format !== "generic" && direct.recipients.length > 0) return direct;
   for (const part of walk(root)) {
     if (part.type !== "message/rfc822" && part.type !== "message/global") continue;
     const inner = part.children[0];
     if (!inner || part.depth > 2) continue;
     const forwarded = _analyze(inner, source);
-    if (forwarded.kind === "dsn" || forwarded.kind === "bounce" || forwarded.kind === "feedback") {
+    if (
+      forwarded.kind === "dsn" || forwarded.kind === "feedback" ||
+      (forwarded.kind === "bounce" && forwarded.recipients.length > 0)
+    ) {
       return { ...forwarded, forwarded: true };
     }
   }
@@ -146,13 +151,15 @@ function _fromDsn(r: DsnRecipient, fromText: readonly TextRecipient[]): BounceRe
     ..._recipient(
       address,
       r.action ?? null,
-      r.status ?? status ?? null,
+      status ?? r.status ?? null,
       inDiag.code ?? null,
       diagnostic,
       result.reason,
       result.permanent,
       result.rule,
     ),
+    // The report's own Status when the diagnostic's code was more precise and replaced it.
+    ...(r.status && status && r.status !== status ? { reportedStatus: r.status } : {}),
     ...(r.originalRecipient && r.originalRecipient.toLowerCase() !== address.toLowerCase()
       ? { originalRecipient: r.originalRecipient }
       : {}),

@@ -71,7 +71,9 @@ export function classifyReason(input: ReasonInput): ReasonResult {
   // The queue gave up retrying ("failed" with only a temporary error, or words saying so). A cause that
   // stays true however long one waits (no such user, mailbox full) still names the recipient's state;
   // anything else (greylisting, a lookup failure, a refused connection) is just "expired".
-  const expiredByAction = action === "failed" && klass === 4;
+  // As Sisimai does, a delay notice is named "expired" (the first half of an expiry: the queue is still
+  // retrying); the cause stays in the diagnostic and `permanent` stays false.
+  const expiredByAction = (action === "failed" && klass === 4) || action === "delayed";
   const expiredByText = REASON_RULES.find((r) => r.reason === "expired" && text.search(r.text) !== -1);
   if (expiredByAction || expiredByText) {
     for (const rule of REASON_RULES) {

@@ -51,8 +51,9 @@ export const MTA_FORMATS: readonly MtaFormat[] = [
     detect:
       /This message was created automatically by mail delivery software|^A message that you sent (?:could not be delivered|has not yet been delivered)|The following address\(es\) failed:/m,
     start:
-      /following address(?:\(es\))? (?:failed|are still in the queue|have been delayed):?|could not be delivered to one or more of its\s+recipients|has not yet been delivered to one or more of its\s+recipients/i,
-    end: RETURNED_MESSAGE_MARKER,
+      /following address(?:\(es\))? (?:failed|are still in the queue|have been delayed):?|address(?:es)? to which the message has not yet been delivered (?:is|are):|could not be delivered to one or more of its\s+recipients|has not yet been delivered to one or more of its\s+recipients/i,
+    end:
+      /^[ \t]*-{2,}[ \t]*this is a copy of|^[ \t]*-{2,}[ \t]*the header of the original|^No action is required on your part/im,
     recipient: new RegExp(String.raw`^ {1,4}<?(${_ADDR})>?(?: <[^>]{0,256}>)?:?[ \t]*$`, "gm"),
   },
   {
@@ -61,8 +62,7 @@ export const MTA_FORMATS: readonly MtaFormat[] = [
     detect:
       /-{3,} The following addresses had (?:permanent fatal|transient non-fatal) errors -{3,}|-{3,} Transcript of session follows -{3,}/,
     start: /-{3,} The following addresses had (?:permanent fatal|transient non-fatal) errors -{3,}/,
-    end:
-      /-{3,} (?:Original message|Message header|Message body|Returned message) follows|^\s*-{3,} Transcript of session follows/m,
+    end: /-{3,} (?:Original message|Message header|Message body|Returned message) follows/,
     recipient: new RegExp(String.raw`^\s*<?(${_ADDR})>?\s*(?:\(expanded from: [^)]{0,256}\))?\s*$`, "gm"),
   },
   {
@@ -152,5 +152,5 @@ export const BOUNCE_SIGNALS = {
   from:
     /mailer-daemon|postmaster|mail delivery (?:subsystem|system|service)|\bmdaemon\b|mail administrator|microsoftexchange|nobody@|bounces?@|returned[- ]mail/i,
   subject:
-    /undeliver|returned (?:mail|to sender)|delivery (?:status notification|failure|failed|notification|report|problem)|failure notice|mail delivery failed|could not be delivered|non[- ]?remis|unzustellbar|nicht zustellbar|no entregado|non recapitabile|delivery has failed|message not delivered|rejected:|warning: (?:message|could not)|delayed mail|mail system error|bounce/i,
+    /undeliver|returned (?:mail|to sender)|delivery (?:status notification|failure|failed|notification|report|problem)|failure notice|mail delivery failed|could not be delivered|non[- ]?remis|unzustellbar|nicht zustellbar|no entregado|non recapitabile|delivery has failed|message not delivered|rejected:|warning: (?:message|could not)|delayed mail|mail system error/i,
 };

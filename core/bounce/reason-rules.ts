@@ -37,6 +37,12 @@ export const REASON_RULES: readonly ReasonRule[] = [
     text:
       /requiretls|must issue a starttls|starttls (?:is )?required|(?:tls|encryption|ssl) (?:is )?(?:required|needed)|requires? (?:a )?(?:tls|starttls|encryption|secure connection)|must use (?:tls|starttls|encryption)/i,
   },
+  {
+    id: "rate",
+    reason: "ratelimited",
+    text:
+      /too many (?:connections|messages|mails|emails|recipients|sessions|concurrent|simultaneous|errors|invalid)|rate[- ]limit|throttl|\bunusual rate|sending rate|(?:message|connection|recipient|submission) rate|rate (?:of|that|exceeded)|receiving mail at a rate|exceeded the (?:maximum|configured|allowed) (?:number|rate|limit)|(?:daily|hourly) (?:sending |message )?(?:limit|quota)|(?:sending|message|submission) (?:quota|limit) (?:exceeded|reached)|submissionquotaexceeded|recipientthresholdexceeded|connection limit|too much mail|try (?:again )?later[^.;]{0,40}(?:volume|load)|unexpected volume/i,
+  },
   // Sender authentication in DNS (SPF, DKIM, DMARC, ARC).
   {
     id: "dns-authentication",
@@ -66,18 +72,12 @@ export const REASON_RULES: readonly ReasonRule[] = [
     id: "blocklist",
     reason: "blocked",
     text:
-      /spamhaus|spamcop|barracuda|\bsorbs\b|\bdnsbl|\brbl\b|\buceprotect|abuseat|\bcbl\b|block ?list|black ?list|deny ?list|blocked using|\blisted (?:at|on|by|in)\b|\b(?:is|are|been) listed\b|banned sending ip|on our block/i,
+      /spamhaus|spamcop|barracuda|\bsorbs\b|\bdnsbl|\brbl\b|\buceprotect|abuseat|\bcbl\b|block ?list|black ?list|deny ?list|blocked using|(?<!not )\blisted (?:at|on|by|in)\b|\b(?:is|are|been) listed\b|banned sending ip|on our block/i,
   },
   {
     id: "reputation",
     reason: "badreputation",
     text: /reputation|\bsender score|sender (?:is )?(?:not )?trusted|\bsuspicious due to/i,
-  },
-  {
-    id: "rate",
-    reason: "ratelimited",
-    text:
-      /too many (?:connections|messages|mails|emails|recipients|sessions|concurrent|simultaneous|errors|invalid)|rate[- ]limit|throttl|\bunusual rate|sending rate|(?:message|connection|recipient|submission) rate|rate (?:of|that|exceeded)|receiving mail at a rate|exceeded the (?:maximum|configured|allowed) (?:number|rate|limit)|(?:daily|hourly) (?:sending |message )?(?:limit|quota)|(?:sending|message|submission) (?:quota|limit) (?:exceeded|reached)|submissionquotaexceeded|recipientthresholdexceeded|connection limit|too much mail|try (?:again )?later[^.;]{0,40}(?:volume|load)|unexpected volume/i,
   },
   {
     id: "greylisting",

@@ -49,8 +49,7 @@ export function recipientsIn(text: string, format: MtaFormat): TextRecipient[] {
   const byAddress = new Map<string, TextRecipient>();
   hits.forEach((h, i) => {
     const next = hits[i + 1]?.from ?? region.length;
-    const own = region.slice(h.from, h.to).replace(/^[\s\S]*?>?:\s*/, "");
-    const diagnostic = `${own.includes("@") ? "" : own} ${region.slice(h.to, next)}`.replace(/\s+/g, " ").trim()
+    const diagnostic = region.slice(h.to, next).replace(/\s+/g, " ").trim()
       .slice(0, _MAX_DIAGNOSTIC);
     const key = h.address.toLowerCase();
     const seen = byAddress.get(key);
