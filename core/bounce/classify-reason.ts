@@ -68,25 +68,22 @@ export function classifyReason(input: ReasonInput): ReasonResult {
   if (klass === 2) return { reason: "delivered", permanent: false, hard: false, rule: "status:success" };
   const permanent = klass === undefined ? action !== "delayed" : klass === 5;
   const text = (input.text ?? "").replace(/\s+/g, " ").slice(0, _MAX_TEXT);
-  // The queue gave up retrying ("failed" with only a temporary error, or words saying so). A cause that
-  // stays true however long one waits (no such user, mailbox full) still names the recipient's state;
-  // anything else (greylisting, a lookup failure, a refused connection) is just "expired".
-  // As Sisimai does, a delay notice is named "expired" (the first half of an expiry: the queue is still
-  // retrying); the cause stays in the diagnostic and `permanent` stays false.
-  const expiredByAction = (action === "failed" && klass === 4) || action === "delayed";
+  // A delay notice, or a report whose words say the queue gave up ("retry timeout exceeded"): the event is
+  // the expiry, named "expired" as Sisimai does, unless a cause that stays true however long one waits
+  // (no such user, mailbox full) names the recipient's state better.
+  const delayed = action === "delayed";
   const expiredByText = REASON_RULES.find((r) => r.reason === "expired" && text.search(r.text) !== -1);
-  if (expiredByAction || expiredByText) {
+  if (delayed || expiredByText) {
     for (const rule of REASON_RULES) {
       if (_SURVIVES_EXPIRY.has(rule.reason) && text.search(rule.text) !== -1) {
-        return _result(rule.reason, permanent && !expiredByAction, `text:${rule.id}`);
+        return _result(rule.reason, permanent && !delayed, `text:${rule.id}`);
       }
     }
-    return _result(
-      "expired",
-      permanent && !expiredByAction,
-      expiredByAction ? "action:expired" : `text:${expiredByText!.id}`,
-    );
+    return _result("expired", permanent && !delayed, delayed ? "action:delayed" : `text:${expiredByText!.id}`);
   }
+  // "failed" with only a temporary reply (Postfix's expired mail): the last reply names the cause; without
+  // one the recipient simply expired.
+  const gaveUp = action === "failed" && klass === 4;
   if (text !== "") {
     for (const rule of REASON_RULES) {
       if (rule.when === "temporary" && permanent) continue;
@@ -100,7 +97,7 @@ export function classifyReason(input: ReasonInput): ReasonResult {
     const reason = STATUS_REASONS[key];
     if (reason) return _result(reason, permanent, `status:${key}`);
   }
-  return _result("undefined", permanent, "none");
+  return gaveUp ? _result("expired", false, "action:expired") : _result("undefined", permanent, "none");
 }
 
 function _result(reason: Reason, permanent: boolean, rule: string): ReasonResult {

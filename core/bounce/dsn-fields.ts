@@ -122,9 +122,8 @@ function _typed(value: string): string {
 
 /** An address field's address: type removed, brackets and xtext undone. */
 function _address(value: string, xtext: boolean): string {
-  let a = _typed(value).replace(/^<|>$/g, "").trim();
-  const bracketed = /<([^<>\s]+@[^<>\s]+)>/.exec(a);
-  if (bracketed) a = bracketed[1] ?? a;
+  const typed = _typed(value);
+  let a = /<([^<>\s]+@[^<>\s]+)>/.exec(typed)?.[1] ?? typed.replace(/^<|>$/g, "").trim();
   if (xtext) a = a.replace(/\+([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
   return a;
 }

@@ -105,8 +105,40 @@ async function _readMaildir(
   }
 }
 
-function _readFile(file: string, onMessage: OnMessage, budget: { left: number }): Promise<void> {
-  return _readStream(fs.createReadStream(file, { highWaterMark: _CHUNK }), file, onMessage, budget);
+/** Files up to this size are read in one synchronous call (most bounces); larger ones are streamed. */
+const _SMALL_FILE = 1024 * 1024;
+
+async function _readFile(file: string, onMessage: OnMessage, budget: { left: number }): Promise<void> {
+  const whole = _readIfSmall(file);
+  if (whole) {
+    // One read instead of a stream: per-file stream set-up costs more than parsing a small bounce.
+    const splitter = new MessageSplitter(file, onMessage, budget);
+    splitter.push(whole);
+    splitter.end();
+    if (splitter.count === 0) throw Object.assign(new Error("it holds no message"), { code: "E_EMPTY" });
+    return;
+  }
+  return await _readStream(fs.createReadStream(file, { highWaterMark: _CHUNK }), file, onMessage, budget);
+}
+
+/** The whole file when it holds at most _SMALL_FILE bytes (read bounded, whatever stat said), else undefined. */
+function _readIfSmall(file: string): Buffer | undefined {
+  const fd = fs.openSync(file, "r");
+  try {
+    const size = fs.fstatSync(fd).size;
+    if (size > _SMALL_FILE) return undefined;
+    // One byte more than stat said: a file that grew meanwhile fills it and is streamed instead.
+    const buf = Buffer.allocUnsafe(size + 1);
+    let total = 0;
+    for (;;) {
+      const n = fs.readSync(fd, buf, total, buf.length - total, null);
+      if (n === 0) return buf.subarray(0, total);
+      total += n;
+      if (total === buf.length) return undefined;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 async function _readStream(stream: Readable, label: string, onMessage: OnMessage, budget: { left: number }) {

@@ -123,16 +123,16 @@ export const REASON_RULES: readonly ReasonRule[] = [
       /has moved|mailbox moved|moved (?:permanently|to)|address (?:has )?changed|no forwarding address|is no longer (?:valid|in use|at|with)|new address is/i,
   },
   {
-    id: "null-mx",
-    reason: "notaccept",
-    text:
-      /null mx|does not accept (?:any )?(?:e-?mail|mail|messages)|accepts no mail|not accepting (?:any )?(?:e-?mail|mail|messages)|domain (?:does not|doesn't) receive mail/i,
-  },
-  {
     id: "suspended",
     reason: "suspend",
     text:
       /mailbox (?:is )?(?:disabled|inactive|suspended|locked|frozen|blocked)|account (?:is |has been )?(?:disabled|inactive|suspended|deactivated|locked|frozen|expired|closed|terminated)|(?:disabled|suspended|inactive|deactivated) (?:mailbox|account|user|recipient)|user (?:account )?(?:is )?(?:disabled|suspended|inactive|deactivated)|mailbox unavailable: disabled|not (?:currently )?active|recipient (?:is )?(?:inactive|suspended)/i,
+  },
+  {
+    id: "null-mx",
+    reason: "notaccept",
+    text:
+      /null mx|does not accept (?:any )?(?:e-?mail|mail|messages)|accepts no mail|not accepting (?:any )?(?:e-?mail|mail|messages)|domain (?:does not|doesn't) receive mail/i,
   },
   // Temporary DNS trouble reads like "host not found" but says "try again".
   {

@@ -89,5 +89,6 @@ export function cleanDiagnostic(text: string): string {
   if (!lead) return one.slice(0, _MAX_DIAGNOSTIC);
   const code = lead[1]!;
   const repeated = new RegExp(String.raw`\s${code}[ -](?:${(lead[2] ?? "").replace(/\./g, "\\.")}\s)?`, "g");
-  return (lead[0] + one.slice(lead[0].length).replace(repeated, " ")).replace(/\s+/g, " ").slice(0, _MAX_DIAGNOSTIC);
+  const head = `${code} ${lead[2] ? `${lead[2]} ` : ""}`;
+  return (head + one.slice(lead[0].length).replace(repeated, " ")).replace(/\s+/g, " ").slice(0, _MAX_DIAGNOSTIC);
 }

@@ -19,7 +19,16 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort, postfixPeerMissing, renderTemplate } from "../peers/postfix/peer.ts";
-import { corpusMessage, type CorpusPostfix, postfixCommand, sendOnce, startCorpusPostfix } from "./postfix-bounces.ts";
+import {
+  corpusMessage,
+  type CorpusPostfix,
+  postfixCommand,
+  RECEIVER_HEADER_CHECKS,
+  RECEIVER_SCENARIOS,
+  receiverSettings,
+  sendOnce,
+  startCorpusPostfix,
+} from "./postfix-bounces.ts";
 
 const _HERE = path.dirname(fileURLToPath(import.meta.url));
 const _ROOT = path.resolve(_HERE, "../..");
@@ -51,19 +60,14 @@ async function main(): Promise<void> {
   let exim: ChildProcess | undefined;
   let receiver: CorpusPostfix | undefined;
   try {
-    receiver = startCorpusPostfix(dir, "receiver", receiverPort, {
-      hostname: "mx.rcpt.test",
-      domain: "rcpt.test",
-      mynetworks: "",
-      mailboxes: "known@rcpt.test=known/, greylist@rcpt.test=greylist/",
-      mailboxLimit: "20000",
-      sizeLimit: "20000",
-      transports: `exim.test=smtp:[127.0.0.1]:${eximPort}`,
-      recipientRestrictions:
-        "check_recipient_access inline:{ {greylist@rcpt.test=450 4.7.1 Greylisted, please try again later} }",
-      uid,
-      gid,
-    });
+    const headerChecks = path.join(dir, "header_checks");
+    writeFileSync(headerChecks, `${RECEIVER_HEADER_CHECKS}\n`);
+    receiver = startCorpusPostfix(
+      dir,
+      "receiver",
+      receiverPort,
+      receiverSettings(`exim.test=smtp:[127.0.0.1]:${eximPort}`, uid, gid, headerChecks),
+    );
     const conf = path.join(dir, "exim.conf");
     const template = readFileSync(path.join(_HERE, "exim.conf.tmpl"), "utf8");
     writeFileSync(
@@ -81,11 +85,7 @@ async function main(): Promise<void> {
     await _sleep(1500);
 
     const scenarios = [
-      { name: "user-unknown", to: "nobody-here@rcpt.test" },
-      { name: "relay-denied", to: "someone@other.test" },
-      { name: "message-too-large", to: "known@rcpt.test", extra: 40_000 },
-      { name: "host-not-found", to: "user@no-such-host.invalid" },
-      { name: "expired-after-deferral", to: "greylist@rcpt.test" },
+      ...RECEIVER_SCENARIOS,
       { name: "mailbox-full", to: "full@exim.test", extra: 12_000 },
     ];
     const inbox = path.join(dir, "mail", "app", "new");

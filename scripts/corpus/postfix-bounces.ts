@@ -84,6 +84,7 @@ message_size_limit = ${o.sizeLimit}
 transport_maps = inline:{ ${o.transports} }
 smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
 smtpd_recipient_restrictions = ${o.recipientRestrictions}
+header_checks = ${o.headerChecks ?? ""}
 maximal_queue_lifetime = 0
 bounce_queue_lifetime = 0
 queue_run_delay = 1s
@@ -92,6 +93,70 @@ maximal_backoff_time = 2s
 smtp_connect_timeout = 5s
 bounce_size_limit = 2000
 `;
+}
+
+/**
+ * What the receiving Postfix refuses, per recipient, worded the way
+ * administrators configure such refusals (access maps and header checks):
+ * blocklists, disabled or moved mailboxes, SPF, reverse DNS, spam and virus
+ * content. Every corpus run sends one message to each.
+ */
+export const RECEIVER_ACCESS: readonly [string, string][] = [
+  ["greylist@rcpt.test", "450 4.7.1 Greylisted, please try again later"],
+  ["blocked@rcpt.test", "554 5.7.1 Service unavailable; Client host [192.0.2.10] blocked using zen.spamhaus.org"],
+  ["disabled@rcpt.test", "550 5.2.1 Mailbox disabled, not accepting messages"],
+  ["moved@rcpt.test", "550 5.1.6 Mailbox has moved; no forwarding address known"],
+  ["spf@rcpt.test", "550 5.7.23 Message rejected due to: SPF fail - not authorized"],
+  ["noptr@rcpt.test", "550 5.7.25 Client host rejected: cannot find your reverse hostname, [192.0.2.10]"],
+  ["busy@rcpt.test", "452 4.5.3 Error: too many recipients"],
+];
+
+/** Header checks of the receiver: the Subject says which content refusal to trigger. */
+export const RECEIVER_HEADER_CHECKS = [
+  "/^Subject: spam-content/ REJECT 5.7.1 Message content rejected as spam (score 14.2 > 5.0)",
+  "/^Subject: virus-content/ REJECT 5.7.1 Virus found: Eicar-Test-Signature",
+  "/^Subject: header-syntax/ REJECT 5.6.0 Malformed header: Date header missing or invalid",
+].join("\n");
+
+/** The scenarios every sender runs against the receiver, beyond its own. */
+export const RECEIVER_SCENARIOS: readonly { name: string; to: string; extra?: number }[] = [
+  { name: "user-unknown", to: "nobody-here@rcpt.test" },
+  { name: "relay-denied", to: "someone@other.test" },
+  { name: "message-too-large", to: "known@rcpt.test", extra: 40_000 },
+  { name: "host-not-found", to: "user@no-such-host.invalid" },
+  { name: "expired-after-deferral", to: "greylist@rcpt.test" },
+  { name: "blocklisted-client", to: "blocked@rcpt.test" },
+  { name: "mailbox-disabled", to: "disabled@rcpt.test" },
+  { name: "mailbox-moved", to: "moved@rcpt.test" },
+  { name: "spf-fail", to: "spf@rcpt.test" },
+  { name: "no-reverse-dns", to: "noptr@rcpt.test" },
+  { name: "too-many-recipients", to: "busy@rcpt.test" },
+  { name: "spam-content", to: "known@rcpt.test" },
+  { name: "virus-content", to: "known@rcpt.test" },
+  { name: "header-syntax", to: "known@rcpt.test" },
+];
+
+/** Settings of the receiving Postfix; `transports` routes the bounces it makes back to the sender. */
+export function receiverSettings(
+  transports: string,
+  uid: string,
+  gid: string,
+  headerChecks: string,
+): Record<string, string> {
+  const access = RECEIVER_ACCESS.map(([rcpt, action]) => `{${rcpt}=${action}}`).join(", ");
+  return {
+    hostname: "mx.rcpt.test",
+    domain: "rcpt.test",
+    mynetworks: "",
+    mailboxes: "known@rcpt.test=known/, full@rcpt.test=full",
+    mailboxLimit: "20000",
+    sizeLimit: "20000",
+    transports,
+    recipientRestrictions: `check_recipient_access inline:{ ${access} }`,
+    headerChecks: `regexp:${headerChecks}`,
+    uid,
+    gid,
+  };
 }
 
 /** A running private Postfix of the corpus scripts. */
@@ -200,19 +265,14 @@ async function main(): Promise<void> {
   const [portA, portB] = [await freePort(), await freePort()];
   const started: CorpusPostfix[] = [];
   try {
-    const receiver = startCorpusPostfix(dir, "receiver", portB, {
-      hostname: "mx.rcpt.test",
-      domain: "rcpt.test",
-      mynetworks: "",
-      mailboxes: "known@rcpt.test=known/, full@rcpt.test=full, greylist@rcpt.test=greylist/",
-      mailboxLimit: "20000",
-      sizeLimit: "20000",
-      transports: `sender.test=smtp:[${_HOST}]:${portA}`,
-      recipientRestrictions:
-        "check_recipient_access inline:{ {greylist@rcpt.test=450 4.7.1 Greylisted, please try again later} }",
-      uid,
-      gid,
-    });
+    const headerChecks = path.join(dir, "header_checks");
+    writeFileSync(headerChecks, `${RECEIVER_HEADER_CHECKS}\n`);
+    const receiver = startCorpusPostfix(
+      dir,
+      "receiver",
+      portB,
+      receiverSettings(`sender.test=smtp:[${_HOST}]:${portA}`, uid, gid, headerChecks),
+    );
     started.push(receiver);
     // A mailbox already over virtual_mailbox_limit: the next delivery fails with "File too large".
     writeFileSync(path.join(receiver.mail, "full"), `From x\n${"y".repeat(30000)}\n`);
@@ -233,12 +293,8 @@ async function main(): Promise<void> {
     await _sleep(1500);
 
     const scenarios: { name: string; to: string; extra?: number; params?: string }[] = [
-      { name: "user-unknown", to: "nobody-here@rcpt.test" },
+      ...RECEIVER_SCENARIOS,
       { name: "mailbox-full", to: "full@rcpt.test" },
-      { name: "relay-denied", to: "someone@other.test" },
-      { name: "message-too-large", to: "known@rcpt.test", extra: 40_000 },
-      { name: "host-not-found", to: "user@no-such-host.invalid" },
-      { name: "expired-after-deferral", to: "greylist@rcpt.test" },
       { name: "delivered-notify-success", to: "known@rcpt.test", params: " NOTIFY=SUCCESS" },
     ];
     const inbox = path.join(sender.mail, "app", "new");
