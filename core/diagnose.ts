@@ -16,7 +16,8 @@ import { SmtpConnection } from "./smtp/connection.ts";
 import { Transcript } from "./smtp/transcript.ts";
 import type { TlsProbe } from "./tls/port-speaks.ts";
 import { runAuth } from "./layers/auth.ts";
-import type { LayerContext } from "./layers/context.ts";
+import { currentCapabilities, type LayerContext } from "./layers/context.ts";
+import type { Capabilities } from "./smtp/capabilities.ts";
 import { runDns } from "./layers/dns.ts";
 import { defaultEhloName, ehloExchange, ehloFailed, runEhlo } from "./layers/ehlo.ts";
 import { runEnvelope } from "./layers/envelope.ts";
@@ -31,6 +32,26 @@ export interface DiagnoseExtensions {
   replyRules?: readonly ReplyRule[];
   /** Called as each layer starts, for progress display on long waits. */
   onProgress?: (layer: LayerId) => void;
+  /**
+   * Runs on the open session once every layer passed — the send workflow's
+   * mail transactions, on the same verified, authenticated connection the
+   * diagnosis proved. The session is closed (QUIT, every socket released)
+   * after it returns or throws, exactly as after a diagnosis.
+   */
+  onSession?: (session: OpenSession) => Promise<void>;
+}
+
+/** The live session handed to `onSession`. */
+export interface OpenSession {
+  conn: SmtpConnection;
+  capabilities: Capabilities;
+  transcript: Transcript;
+  /** Reply knowledge in force (plugin rules first). */
+  rules: readonly ReplyRule[];
+  /** True: credentials and mail only ever cross a verified TLS session (or --tls none by request). */
+  tlsVerified: boolean;
+  /** The server's name from its EHLO reply. */
+  server: string;
 }
 
 /** Runs a diagnosis and returns its report; never throws for network findings. */
@@ -57,6 +78,17 @@ export async function diagnose(
   const layers: LayerResult[] = [];
   try {
     await _session(ctx, layers, extensions.onProgress ?? (() => {}));
+    const caps = currentCapabilities(ctx);
+    if (extensions.onSession && ctx.state.conn && caps && !layers.some((l) => l.status === "fail")) {
+      await extensions.onSession({
+        conn: ctx.state.conn,
+        capabilities: caps,
+        transcript,
+        rules: ctx.rules,
+        tlsVerified: ctx.state.tlsVerified,
+        server: caps.domain,
+      });
+    }
     await _goodbye(ctx, layers);
   } finally {
     // Every step releases what it opened; this catches what a failure path may have left, and

@@ -58,8 +58,10 @@ const _ENVIRONMENT_ERRNO = new Set([
 
 /** The exit code an error maps to: its own, 3 for an OS error about the machine, else 70 (a bug). */
 export function exitCodeOfError(err: unknown): number {
+  if (err instanceof SmtpilotError) return err.exitCode;
   const e = err as { exitCode?: unknown; code?: unknown } | undefined;
-  if (typeof e?.exitCode === "number" && typeof e.code === "string" && e.code.startsWith("E_")) return e.exitCode;
+  // Duck-typed for errors from another copy of this module (a plugin bundling its own core).
+  if (typeof e?.exitCode === "number" && typeof e.code === "string" && /^(E_|gate\.)/.test(e.code)) return e.exitCode;
   if (e?.code === "E_USAGE") return EXIT_USAGE;
   if (typeof e?.code === "string" && _ENVIRONMENT_ERRNO.has(e.code)) return EXIT_ENVIRONMENT;
   if (e?.code === "E_GATE") return EXIT_GATE;

@@ -14,6 +14,9 @@ import { draftSpec } from "./draft.spec.ts";
 import { domainSpec } from "./domain.spec.ts";
 import { explainSpec } from "./explain.spec.ts";
 import { fixtureSpec } from "./fixture.spec.ts";
+import { preflightSpec } from "./preflight.spec.ts";
+import { sendSpec } from "./send.spec.ts";
+import { verifySpec } from "./verify.spec.ts";
 import { initSpec } from "./init.spec.ts";
 import { profileSpec } from "./profile.spec.ts";
 import { statusSpec } from "./status.spec.ts";
@@ -24,6 +27,9 @@ export const COMMANDS: readonly (CommandSpec | GroupSpec)[] = [
   domainSpec,
   alignSpec,
   draftSpec,
+  preflightSpec,
+  sendSpec,
+  verifySpec,
   canarySpec,
   explainSpec,
   bounceSpec,

@@ -23,6 +23,8 @@ export interface TransactionInput {
   /** Needs SMTPUTF8 (a non-ASCII address or header). */
   smtputf8: boolean;
   timeoutMs: number;
+  /** Called right before the message's bytes are written: the journal's "attempt" point. */
+  beforeMessage?: () => void;
 }
 
 /** The answer for one recipient. */
@@ -86,6 +88,22 @@ export async function runTransaction(
   rules: readonly ReplyRule[],
   redact: (text: string) => string,
 ): Promise<TransactionOutcome> {
+  if (input.smtputf8 && !hasCapability(caps, "SMTPUTF8")) {
+    // Never downgrade an internationalised address: the server could not deliver it as written.
+    const d: Diagnosis = {
+      code: "envelope.smtputf8-required",
+      summary: "The message needs SMTPUTF8 (a non-ASCII address), which this server does not offer",
+      cause: "An address has a non-ASCII local part; without the SMTPUTF8 extension the server cannot accept it.",
+      next: "Use an ASCII address, or a server (provider) that offers SMTPUTF8.",
+    };
+    const recipients = input.recipients.map((r) => ({
+      address: r,
+      status: "rejected" as const,
+      reply: d.summary,
+      diagnosis: d,
+    }));
+    return { accepted: false, recipients, reply: d.summary, diagnosis: d, reusable: true };
+  }
   const params = [`SIZE=${input.message.length}`].filter(() => caps.size !== undefined);
   if (hasCapability(caps, "8BITMIME")) params.push("BODY=8BITMIME");
   if (input.smtputf8) params.push("SMTPUTF8");
@@ -171,6 +189,7 @@ async function _afterData(
     await conn.readReply(input.timeoutMs).catch(() => undefined);
     return { accepted: false, recipients: outcomes, reply: outcomes[0]?.reply ?? "", reusable: true };
   }
+  input.beforeMessage?.();
   conn.sendRaw(dotStuff(input.message), `<message, ${input.message.length} bytes>`);
   const final = await conn.readReply(Math.max(input.timeoutMs, DATA_END_TIMEOUT_MS));
   const reply = redact(replyLine(final));

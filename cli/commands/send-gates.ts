@@ -1,0 +1,41 @@
+/**
+ * The gates preflight and send both apply before any network I/O: the
+ * provider is approved, a canary goes to exactly one approved recipient
+ * (inside the sender's organisation unless --allow-external), and a scale
+ * send stays under the batch limit and follows a canary verified in the
+ * inbox. Each refusal is a GateError (exit 4).
+ */
+import {
+  type CanaryKey,
+  checkBatchSize,
+  checkCanaryRecipient,
+  checkProviderApproved,
+  checkVerifiedCanary,
+  refuse,
+} from "../../core/send/gates.ts";
+import type { SendFlags, SendSetup } from "./send-setup.ts";
+
+/** The canary identity a scale send must match. */
+export function canaryKeyOf(setup: SendSetup): CanaryKey {
+  return { profile: setup.profile.name, from: setup.draft.from.address, messageDigest: setup.draft.digest };
+}
+
+/** Runs every gate that needs no confirmation; throws the first refusal. */
+export async function checkSendGates(setup: SendSetup, flags: SendFlags, now: Date): Promise<void> {
+  const { settings } = setup;
+  checkProviderApproved(setup.profile.provider, settings.approvedProviders);
+  if (setup.mode === "canary") {
+    if ((flags.to ?? []).length !== 1) {
+      refuse("gate.canary-one-recipient", `A canary goes to exactly one recipient, not ${(flags.to ?? []).length}`);
+    }
+    checkCanaryRecipient(
+      [setup.to as string],
+      settings.canaries,
+      setup.draft.from.address,
+      flags.allowExternal === true,
+    );
+    return;
+  }
+  checkBatchSize(setup.subject.recipients.count, settings.safety.maxRecipientsPerBatch);
+  checkVerifiedCanary(await setup.store.sendLog(), canaryKeyOf(setup), now, settings.safety.canaryFreshnessHours);
+}

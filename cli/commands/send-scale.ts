@@ -1,0 +1,146 @@
+/**
+ * The scale send of a confirmed plan: paced by --rate, else the provider's
+ * limit, else memory.md's default; journalled per recipient under the
+ * memory folder; a progress bar on a terminal; Ctrl-C stops taking new
+ * recipients and leaves a journal a rerun resumes from. The send log gets
+ * the human summary.
+ */
+import path from "node:path";
+import { UsageError } from "../../core/errors.ts";
+import { EXIT_FINDINGS, EXIT_OK } from "../../core/exit.ts";
+import { JOURNAL_DIR } from "../../core/memory/layout.ts";
+import { shown } from "../../core/printable.ts";
+import { redactDeep } from "../../core/redact.ts";
+import { exitCodeOf } from "../../core/report.ts";
+import { planDigest } from "../../core/send/plan.ts";
+import { parseRate } from "../../core/send/rate-limiter.ts";
+import { runScale, type ScaleProgress } from "../../core/send/scale.ts";
+import fs from "node:fs";
+import type { CommandResult, RunContext } from "../command-spec.ts";
+import type { SendCommandFlags } from "./send.ts";
+import { diagnosisLines } from "./send-render.ts";
+import type { SendSetup } from "./send-setup.ts";
+import { SEND_SCHEMA } from "./send.spec.ts";
+
+/** Messages per second for this run, and where that number came from. */
+export function rateOf(setup: SendSetup, flags: SendCommandFlags): { perSecond: number; source: string } {
+  if (flags.rate !== undefined) {
+    const r = parseRate(flags.rate);
+    if (r === undefined) {
+      throw new UsageError(`Invalid --rate ${shown(flags.rate)}: expected 10/s, 600/min, 20000/day or none`);
+    }
+    return { perSecond: r, source: "--rate" };
+  }
+  const limit = setup.provider?.rateLimit;
+  const fromProvider = limit?.perSecond ?? (limit?.perMinute !== undefined ? limit.perMinute / 60 : undefined) ??
+    (limit?.perDay !== undefined ? limit.perDay / 86_400 : undefined);
+  if (fromProvider !== undefined) return { perSecond: fromProvider, source: `provider ${setup.provider?.name}` };
+  return { perSecond: setup.settings.safety.sendRatePerMinute / 60, source: "memory.md sendRatePerMinute" };
+}
+
+/** Sends the list of a confirmed plan. */
+export async function sendScale(setup: SendSetup, flags: SendCommandFlags, ctx: RunContext): Promise<CommandResult> {
+  const list = setup.list as NonNullable<SendSetup["list"]>;
+  const rate = rateOf(setup, flags);
+  const journalFile = path.join(setup.store.home, JOURNAL_DIR, `scale-${planDigest(setup.subject).slice(0, 24)}.jsonl`);
+  fs.mkdirSync(path.dirname(journalFile), { recursive: true, mode: 0o700 });
+  const abort = new AbortController();
+  const started = Date.now();
+  const bar = (p: ScaleProgress) => {
+    const done = p.skipped + p.accepted + p.rejected + p.deferred;
+    const width = 24;
+    const filled = Math.round((done / Math.max(1, p.total)) * width);
+    ctx.progress(
+      `[${"#".repeat(filled)}${
+        ".".repeat(width - filled)
+      }] ${done}/${p.total} accepted ${p.accepted} refused ${p.rejected} deferred ${p.deferred}`,
+    );
+  };
+  const running = runScale({
+    options: setup.options,
+    rules: setup.rules,
+    redact: setup.redact,
+    draft: setup.draft,
+    envelopeFrom: setup.envelopeFrom,
+    listFile: list.file,
+    count: list.scan.count,
+    journalFile,
+    connections: flags.connections ?? 1,
+    ratePerSecond: rate.perSecond,
+    onProgress: bar,
+    signal: abort.signal,
+  });
+  // Ctrl-C: stop taking recipients; what is in flight finishes and is journalled before the exit.
+  const unregister = ctx.onCleanup(async () => {
+    abort.abort();
+    await running.catch(() => undefined);
+  });
+  const result = await running.finally(unregister);
+  ctx.progress("");
+  const seconds = (Date.now() - started) / 1000;
+  const state = result.stopped ? "stopped" : result.rejected + result.deferred > 0 ? "partial" : "accepted";
+  await setup.store.appendSendLog({
+    kind: "scale",
+    profile: setup.profile.name,
+    from: setup.draft.from.address,
+    digest: setup.draft.digest,
+    messageId: setup.draft.messageId,
+    recipients: list.scan.count,
+    accepted: result.accepted,
+    rejected: result.rejected,
+    deferred: result.deferred,
+    skipped: result.skipped,
+    unknown: result.unknown.length,
+    journal: path.relative(setup.store.home, journalFile),
+    state,
+    ...(result.stopped
+      ? { stoppedBy: result.stopped.reason, ...(result.stopped.code ? { code: result.stopped.code } : {}) }
+      : {}),
+  });
+  const document = redactDeep({
+    schema: SEND_SCHEMA,
+    mode: "scale",
+    state,
+    profile: setup.profile.name,
+    messageId: setup.draft.messageId,
+    rate: { perSecond: Number.isFinite(rate.perSecond) ? rate.perSecond : null, source: rate.source },
+    total: result.total,
+    skipped: result.skipped,
+    accepted: result.accepted,
+    rejected: result.rejected,
+    deferred: result.deferred,
+    unknown: result.unknown,
+    codes: result.codes,
+    journal: journalFile,
+    seconds,
+    ...(result.stopped ? { stopped: result.stopped } : {}),
+    ...(result.failedSession ? { diagnosis: result.failedSession } : {}),
+  }, setup.redact);
+  const lines = [
+    "Mode: scale send (live messages to a list)",
+    `Accepted by the server (queued, not yet delivered): ${result.accepted} of ${result.total}` +
+    (result.skipped ? ` (+${result.skipped} settled by an earlier run)` : ""),
+    `Refused: ${result.rejected}   deferred (retried by a rerun): ${result.deferred}   in ${seconds.toFixed(1)} s`,
+    ...Object.entries(result.codes).map(([code, n]) => `  ${code}: ${n}`),
+    ...(result.unknown.length
+      ? [
+        `Unknown (sent before an interruption, no answer recorded; never resent): ${result.unknown.length} — list indices in ${journalFile}`,
+      ]
+      : []),
+    ...(result.stopped
+      ? [
+        `Stopped: ${result.stopped.reason}${
+          result.stopped.code ? ` (${result.stopped.code})` : ""
+        }; rerun the same command to resume`,
+      ]
+      : []),
+    ...(result.failedSession ? diagnosisLines(result.failedSession) : []),
+    `Journal: ${journalFile}`,
+  ];
+  const exitCode = result.failedSession
+    ? exitCodeOf(result.failedSession)
+    : state === "accepted"
+    ? EXIT_OK
+    : EXIT_FINDINGS;
+  return { exitCode, document, text: `${lines.join("\n")}\n` };
+}

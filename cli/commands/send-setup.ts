@@ -1,0 +1,173 @@
+/**
+ * What `preflight` and `send` both derive from the same flags: the profile
+ * and its connection options, the draft, the recipients and the plan
+ * subject. Both commands go through this one function, so the plan digest a
+ * preflight issues a token for is, by construction, the digest the send
+ * recomputes from the same flags — and differs as soon as anything differs.
+ */
+import { isMailboxProblem, parseMailbox } from "../../core/address.ts";
+import type { DiagnoseOptions } from "../../core/diagnose-options.ts";
+import { UsageError } from "../../core/errors.ts";
+import type { ReplyRule } from "../../core/knowledge/reply-rule.ts";
+import type { MemorySettings, MemoryStore } from "../../core/memory/index.ts";
+import { shown } from "../../core/printable.ts";
+import { envelopeSender, type ProviderProfile } from "../../core/profile.ts";
+import { type ProviderDefinition, providerFor, rulesForTarget } from "../../core/provider.ts";
+import { type Draft, makeDraft } from "../../core/send/draft.ts";
+import type { PlanSubject, SendMode } from "../../core/send/plan.ts";
+import { type RecipientScan, recipientsDigest, scanRecipients } from "../../core/send/recipients.ts";
+import type { OptionSpec, RunContext } from "../command-spec.ts";
+import { memoryHome, memoryOf, secretForRun, withProfile } from "../memory.ts";
+import { secondsOption } from "../usage.ts";
+import { resolverAddress } from "../validate.ts";
+import { toOptions } from "./diagnose.ts";
+import { draftInputOf, MESSAGE_OPTIONS, type MessageFlags } from "./message-options.ts";
+
+/** The flags preflight and send share. */
+export interface SendFlags extends MessageFlags {
+  profile?: string;
+  to?: string[];
+  toList?: string;
+  from?: string;
+  envelopeFrom?: string;
+  allowExternal?: true;
+  resolver?: string;
+  timeout?: number;
+}
+
+/** Options shared by preflight and send, defined once. */
+export const SEND_TARGET_OPTIONS: readonly OptionSpec[] = [
+  {
+    flags: "--profile <name>",
+    description: "the saved profile to send through (required)",
+    complete: { dynamic: "profile-names" },
+  },
+  { flags: "--to <address>", description: "the canary recipient (exactly one; see smtpilot canary)", repeatable: true },
+  {
+    flags: "--to-list <file>",
+    description: "recipients for a scale send, one address per line",
+    complete: "file",
+    conflicts: ["to"],
+  },
+  { flags: "--from <address>", description: "header From (default: the profile's)" },
+  { flags: "--envelope-from <address>", description: "envelope sender, MAIL FROM (default: the profile's)" },
+  ...MESSAGE_OPTIONS,
+  { flags: "--allow-external", description: "allow a canary outside the sender's organisation" },
+  { flags: "--resolver <ip[:port]>", description: "DNS server for the alignment lookups (DMARC)" },
+  {
+    flags: "--timeout <seconds>",
+    description: "per-step timeout in seconds, at most 600 (default: 10)",
+    parse: secondsOption("--timeout"),
+  },
+];
+
+/** Everything a preflight or send works from. */
+export interface SendSetup {
+  store: MemoryStore;
+  settings: MemorySettings;
+  profile: ProviderProfile;
+  provider: ProviderDefinition | undefined;
+  /** Connection and credentials (secret resolved), without an envelope. */
+  options: DiagnoseOptions;
+  rules: ReplyRule[];
+  draft: Draft;
+  envelopeFrom: string;
+  mode: SendMode;
+  /** The canary's address (canary mode). */
+  to?: string;
+  /** The list file and its scan (scale mode). */
+  list?: { file: string; scan: RecipientScan };
+  subject: PlanSubject;
+  resolver: string | undefined;
+  redact: (text: string) => string;
+}
+
+/** Builds the setup; every problem with the flags is a usage error before any network I/O. */
+export async function sendSetup(flags: SendFlags, ctx: RunContext): Promise<SendSetup> {
+  if (flags.profile === undefined) {
+    throw new UsageError("Missing --profile NAME: a send goes through a saved profile (smtpilot profile add)");
+  }
+  const to = flags.to ?? [];
+  if (flags.toList === undefined && to.length === 0) {
+    throw new UsageError("Missing recipients: --to ADDRESS for a canary, or --to-list FILE for a scale send");
+  }
+  const mode: SendMode = flags.toList !== undefined ? "scale" : "canary";
+  const store = memoryOf(ctx);
+  const [settings, profile] = await Promise.all([store.settings(), store.profile(flags.profile)]);
+  const connection = withProfile({ profile: undefined, tls: undefined }, profile, memoryHome(ctx));
+  const options = toOptions({ ...connection, tls: (connection.tls ?? "auto") as DiagnoseOptions["tls"] });
+  if (flags.timeout !== undefined) options.timeoutMs = flags.timeout;
+  if (!options.auth) {
+    throw new UsageError(`Profile ${shown(profile.name)} has no credentials: a send needs --user/--secret in it`);
+  }
+  options.auth.secret = await secretForRun(options.auth.secretRef, ctx, `secret for ${options.auth.user}`);
+  const redact = ctx.protectSecrets([options.auth.secret]);
+
+  const headerFrom = flags.from ?? profile.from;
+  if (headerFrom === undefined) {
+    throw new UsageError(
+      `Profile ${shown(profile.name)} has no From: give --from or set it with profile add --replace`,
+    );
+  }
+  const draft = makeDraft(draftInputOf(flags, flags.eml === undefined ? headerFrom : undefined));
+  const envelopeFrom = _address("--envelope-from", flags.envelopeFrom ?? envelopeSender(profile) ?? draft.from.address);
+  const registry = await ctx.plugins();
+  const provider = providerFor(registry.providers, { provider: profile.provider, host: options.host });
+  const rules = rulesForTarget(provider, registry.replyRules, { port: options.port, authenticated: true });
+
+  let recipients: PlanSubject["recipients"];
+  let canaryTo: string | undefined;
+  let list: SendSetup["list"];
+  if (mode === "canary") {
+    const addresses = to.map((a) => _address("--to", a));
+    canaryTo = addresses[0];
+    recipients = { count: addresses.length, digest: recipientsDigest(addresses) };
+  } else {
+    const file = flags.toList as string;
+    ctx.progress("reading the recipient list…");
+    const scan = await scanRecipients(file);
+    if (scan.invalidCount > 0) {
+      const named = scan.invalid.map((i) => `line ${i.line} ${i.value}: ${i.reason}`).join("; ");
+      throw new UsageError(`--to-list ${shown(file)} has ${scan.invalidCount} invalid line(s): ${named}`);
+    }
+    if (scan.count === 0) throw new UsageError(`--to-list ${shown(file)} holds no address`);
+    list = { file, scan };
+    recipients = { count: scan.count, digest: scan.digest };
+  }
+  const subject: PlanSubject = {
+    mode,
+    profile: {
+      name: profile.name,
+      host: options.host,
+      port: options.port,
+      tls: options.tls,
+      user: options.auth.user,
+    },
+    envelopeFrom,
+    headerFrom: draft.fromHeader,
+    recipients,
+    message: { digest: draft.digest, messageId: draft.messageId },
+  };
+  return {
+    store,
+    settings,
+    profile,
+    provider,
+    options,
+    rules,
+    draft,
+    envelopeFrom,
+    mode,
+    ...(canaryTo !== undefined ? { to: canaryTo } : {}),
+    ...(list ? { list } : {}),
+    subject,
+    resolver: flags.resolver === undefined ? undefined : resolverAddress(flags.resolver),
+    redact,
+  };
+}
+
+function _address(flag: string, value: string): string {
+  const m = parseMailbox(value);
+  if (isMailboxProblem(m)) throw new UsageError(`Invalid ${flag} ${shown(value)}: ${m.reason}`);
+  return m.address;
+}

@@ -1,0 +1,54 @@
+/**
+ * The definition of `smtpilot verify`: what happened to a sent message after
+ * the server accepted it — placement in the canary mailbox over IMAP, a
+ * bounce, or a person's word.
+ */
+import type { CommandSpec } from "../command-spec.ts";
+import { secondsOption } from "../usage.ts";
+
+/** Version tag of `smtpilot verify --json`. */
+export const VERIFY_SCHEMA = "smtpilot.verify/1";
+
+/** `smtpilot verify`. */
+export const verifySpec: CommandSpec = {
+  name: "verify",
+  summary: "Find out where an accepted canary landed: inbox, spam, bounced or missing (IMAP, bounce or your word)",
+  effect: "network",
+  json: { schema: VERIFY_SCHEMA },
+  args: [{ name: "message-id", description: "the Message-ID of the send (see send-log.md)" }],
+  options: [
+    { flags: "--last", description: "the last canary in the send log" },
+    {
+      flags: "--placement <where>",
+      description: "record what you saw yourself instead of checking: inbox, spam or missing",
+      choices: ["inbox", "spam", "missing"],
+    },
+    { flags: "--note <text>", description: "a note kept with the evidence (with --placement)" },
+    {
+      flags: "--bounce <file>",
+      description: "a bounce (file, mbox, Maildir folder or -) to check for this message (repeatable)",
+      repeatable: true,
+      complete: "file",
+    },
+    {
+      flags: "--wait <seconds>",
+      description: "keep looking in the mailbox this long before calling it missing (default: 20)",
+      parse: secondsOption("--wait"),
+    },
+    {
+      flags: "--timeout <seconds>",
+      description: "IMAP connection timeout in seconds (default: 10)",
+      parse: secondsOption("--timeout"),
+    },
+  ],
+  examples: [
+    "smtpilot verify --last",
+    "smtpilot verify '<c92294a118785f1a@example.com>' --wait 60",
+    "smtpilot verify --last --placement spam --note 'Gmail, promotions tab'",
+    "smtpilot verify --last --bounce ./bounce.eml",
+  ],
+  notes: "The verdict is recorded in send-log.md: a scale send needs a canary verified in the inbox.\n" +
+    "Exit codes: 0 delivered to the inbox, 1 spam, bounced or missing, 2 usage error, 3 memory folder unusable\n" +
+    "or the mailbox cannot be reached (named), 15 the IMAP login was refused.",
+  load: async () => (await import("./verify.ts")).runVerify,
+};

@@ -1,0 +1,147 @@
+/**
+ * The safety gates of a live send, as data checks that either pass or throw
+ * a GateError (exit 4, nothing sent) with a stable code. Each gate is a
+ * separate function so a test can aim at exactly one, and the send command
+ * runs all of them before the first byte goes to a server.
+ */
+import { GateError } from "../errors.ts";
+import { orgDomain } from "../domain/org-domain.ts";
+import type { Canary, SendLogEntry } from "../memory/index.ts";
+import { shown } from "../printable.ts";
+import type { TokenProblem } from "./plan.ts";
+
+/** Stable codes of the gates (the README's table follows this list). */
+export const GATE_CODES = {
+  "gate.canary-one-recipient": "a canary send has exactly one recipient",
+  "gate.canary-not-approved": "the canary recipient is not on the approved list (smtpilot canary add)",
+  "gate.canary-external": "the canary is outside the sender's organisation and --allow-external was not given",
+  "gate.provider-not-approved": "the profile's provider is not among memory.md's approvedProviders",
+  "gate.no-confirmation": "no confirmation: not a terminal and no --confirm TOKEN",
+  "gate.confirmation-declined": "the person did not type the confirmation code",
+  "gate.token-malformed": "--confirm is not a plan token (spt-…)",
+  "gate.token-unknown": "the token was never issued by a preflight on this machine",
+  "gate.token-expired": "the plan token has expired: run preflight again",
+  "gate.token-used": "the plan token was already used",
+  "gate.plan-changed": "the token was issued for another plan (recipients, profile, sender or message changed)",
+  "gate.preflight-failed": "the preflight failed: no plan is issued and nothing may be sent",
+  "gate.no-verified-canary":
+    "no canary of this profile, From and message reached the inbox within the freshness window",
+  "gate.too-many-recipients": "the list is longer than memory.md's maxRecipientsPerBatch",
+  "gate.mode-mismatch": "the token is for another mode (canary vs scale)",
+} as const;
+
+/** A gate code. */
+export type GateCode = keyof typeof GATE_CODES;
+
+/** Throws the gate's refusal. */
+export function refuse(code: GateCode, message: string): never {
+  throw new GateError(`${message} (${code}); nothing was sent`, code);
+}
+
+/** A canary send: exactly one recipient, approved, inside the sender's organisation unless allowed. */
+export function checkCanaryRecipient(
+  recipients: readonly string[],
+  canaries: readonly Canary[],
+  senderAddress: string,
+  allowExternal: boolean,
+): Canary {
+  if (recipients.length !== 1) {
+    refuse("gate.canary-one-recipient", `A canary goes to exactly one recipient, not ${recipients.length}`);
+  }
+  const to = recipients[0] as string;
+  const canary = canaries.find((c) => c.address.toLowerCase() === to.toLowerCase());
+  if (!canary) {
+    refuse(
+      "gate.canary-not-approved",
+      `${shown(to)} is not an approved canary; add it with: smtpilot canary add ${to}`,
+    );
+  }
+  const theirs = orgDomain(to.slice(to.lastIndexOf("@") + 1));
+  const ours = orgDomain(senderAddress.slice(senderAddress.lastIndexOf("@") + 1));
+  if (theirs !== ours && !allowExternal) {
+    refuse(
+      "gate.canary-external",
+      `The canary ${
+        shown(to)
+      } is outside the sender's organisation (${ours}); pass --allow-external if that is intended`,
+    );
+  }
+  return canary;
+}
+
+/** The profile's provider must be approved when memory.md lists approved providers. */
+export function checkProviderApproved(provider: string | undefined, approved: readonly string[]): void {
+  if (approved.length === 0) return;
+  const name = provider ?? "custom";
+  if (!approved.includes(name)) {
+    refuse(
+      "gate.provider-not-approved",
+      `Provider ${shown(name)} is not approved in memory.md (${approved.join(", ")})`,
+    );
+  }
+}
+
+/** Turns a token check's answer into the gate refusal. */
+export function refuseToken(problem: TokenProblem): never {
+  const code = `gate.${problem}` as GateCode;
+  refuse(code, GATE_CODES[code].replace(/^./, (c) => c.toUpperCase()));
+}
+
+/** What identifies "the same canary" for a scale send. */
+export interface CanaryKey {
+  profile: string;
+  from: string;
+  messageDigest: string;
+}
+
+/**
+ * The newest verification in the send log that proves a canary of this
+ * profile, From and message reached the inbox within `freshnessHours`, or
+ * undefined. Only a `verify` entry with state delivered-inbox counts: a 250
+ * (accepted) never does.
+ */
+export function verifiedCanary(
+  log: readonly SendLogEntry[],
+  key: CanaryKey,
+  now: Date,
+  freshnessHours: number,
+): SendLogEntry | undefined {
+  const since = now.getTime() - freshnessHours * 3_600_000;
+  const sent = new Set(
+    log.filter((e) =>
+      e.kind === "canary" && e.profile === key.profile && e.from === key.from && e.digest === key.messageDigest
+    ).map((e) => e.messageId),
+  );
+  return [...log].reverse().find((e) =>
+    e.kind === "verify" && e.state === "delivered-inbox" && sent.has(e.messageId) && Date.parse(e.at) >= since
+  );
+}
+
+/** A scale send needs that verified canary. */
+export function checkVerifiedCanary(
+  log: readonly SendLogEntry[],
+  key: CanaryKey,
+  now: Date,
+  freshnessHours: number,
+): SendLogEntry {
+  const found = verifiedCanary(log, key, now, freshnessHours);
+  if (!found) {
+    refuse(
+      "gate.no-verified-canary",
+      `No canary of profile ${key.profile} from ${key.from} with this message (sha256:${
+        key.messageDigest.slice(0, 12)
+      }…) was verified in the inbox in the last ${freshnessHours} h: send one with --canary, then smtpilot verify`,
+    );
+  }
+  return found;
+}
+
+/** A list longer than the memory's batch limit is refused. */
+export function checkBatchSize(count: number, max: number): void {
+  if (count > max) {
+    refuse(
+      "gate.too-many-recipients",
+      `The list has ${count} recipients, more than maxRecipientsPerBatch (${max}) in memory.md; raise it there or split the list`,
+    );
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * A scale send: the recipients of a list, one transaction each (each gets
+ * its own To header), over a few reused sessions in parallel, paced by one
+ * shared rate limit, every step journalled. The list is streamed and the
+ * journal's bitmap skips what a previous run already settled, so a rerun
+ * after a crash, kill or Ctrl-C never sends twice to a recipient the server
+ * may have accepted. Sessions are opened by the diagnosis engine, so a
+ * session that cannot be opened explains itself with the same layer codes.
+ */
+import { diagnose } from "../diagnose.ts";
+import type { DiagnoseOptions } from "../diagnose-options.ts";
+import { type DiagnoseIo, systemIo } from "../io.ts";
+import type { ReplyRule } from "../knowledge/reply-rule.ts";
+import type { DiagnoseReport } from "../report.ts";
+import type { Draft } from "./draft.ts";
+import { isSet, Journal, readJournal } from "./journal.ts";
+import { maskAddress, readRecipients, type Recipient } from "./recipients.ts";
+import { runTransaction } from "./transaction.ts";
+import { RateLimiter } from "./rate-limiter.ts";
+
+/** What a scale run needs. */
+export interface ScaleInput {
+  options: DiagnoseOptions;
+  rules: readonly ReplyRule[];
+  redact: (text: string) => string;
+  draft: Draft;
+  envelopeFrom: string;
+  listFile: string;
+  count: number;
+  journalFile: string;
+  connections: number;
+  /** Messages per second across all connections; Infinity for no pacing. */
+  ratePerSecond: number;
+  io?: DiagnoseIo;
+  onProgress?: (p: ScaleProgress) => void;
+  /** Aborting stops taking new recipients; transactions in flight finish. */
+  signal?: AbortSignal;
+}
+
+/** Counters of a run, for progress and the result. */
+export interface ScaleProgress {
+  total: number;
+  /** Settled by an earlier run (journal) and skipped. */
+  skipped: number;
+  accepted: number;
+  rejected: number;
+  deferred: number;
+}
+
+/** The outcome of a run. */
+export interface ScaleResult extends ScaleProgress {
+  /** Attempted by an earlier run without a recorded answer: never resent, to be checked by hand. */
+  unknown: number[];
+  /** Why the run stopped before the end of the list, when it did. */
+  stopped?: { reason: "session-failed" | "rate-limited" | "interrupted"; code?: string };
+  /** The diagnosis of the session that could not be opened, when that stopped the run. */
+  failedSession?: DiagnoseReport;
+  /** Refusal codes and how often each occurred. */
+  codes: Record<string, number>;
+}
+
+/** Refusals that mean "slow down": the run stops instead of hammering (a rerun resumes). */
+const _STOP_CODES = new Set(["envelope.rate-limited", "greeting.busy"]);
+/** Consecutive sessions that die mid-run before a worker gives up. */
+const _MAX_RECONNECTS = 3;
+
+/** Runs a scale send; never throws for server behaviour. */
+export async function runScale(input: ScaleInput): Promise<ScaleResult> {
+  const state = await readJournal(input.journalFile, input.count);
+  const journal = new Journal(input.journalFile);
+  const result: ScaleResult = {
+    total: input.count,
+    skipped: state.accepted + state.rejected + state.unknown.length,
+    accepted: 0,
+    rejected: 0,
+    deferred: 0,
+    unknown: state.unknown,
+    codes: {},
+  };
+  const pending = _pending(input.listFile, state.done);
+  const limiter = new RateLimiter(input.ratePerSecond);
+  let stop: ScaleResult["stopped"];
+  const stopped = () => stop !== undefined || input.signal?.aborted === true;
+  const report = () => input.onProgress?.({ ...result });
+
+  const worker = async (): Promise<void> => {
+    let failures = 0;
+    while (!stopped()) {
+      let sent = 0;
+      let exhausted = false;
+      const session = await diagnose(input.options, input.io ?? systemIo(), {
+        replyRules: input.rules,
+        onSession: async (s) => {
+          for (;;) {
+            if (stopped()) return;
+            const next = await pending.next();
+            if (next.done) {
+              exhausted = true;
+              return;
+            }
+            const r = next.value;
+            await limiter.take(input.signal);
+            const message = await input.draft.compose([r.address]);
+            let attempted = false;
+            const outcome = await runTransaction(
+              s.conn,
+              s.capabilities,
+              {
+                envelopeFrom: input.envelopeFrom,
+                recipients: [r.address],
+                message,
+                smtputf8: r.smtputf8 || input.draft.from.smtputf8,
+                timeoutMs: input.options.timeoutMs,
+                beforeMessage: () => {
+                  attempted = true;
+                  journal.write({ i: r.index, status: "attempt", to: maskAddress(r.address) });
+                },
+              },
+              s.rules,
+              input.redact,
+            );
+            const o = outcome.recipients[0];
+            const code = o?.diagnosis?.code ?? outcome.diagnosis?.code;
+            if (attempted && !outcome.accepted && !outcome.reusable) {
+              // The message left but its answer never came: the server may have accepted it.
+              // The attempt stays the last word on this recipient, so no rerun sends it again.
+              result.unknown.push(r.index);
+            } else if (outcome.accepted) {
+              result.accepted++;
+              journal.write({
+                i: r.index,
+                status: "accepted",
+                ...(outcome.queueId ? { queueId: outcome.queueId } : {}),
+              });
+            } else {
+              const status = o?.status === "rejected" ? "rejected" : "deferred";
+              result[status]++;
+              if (code) result.codes[code] = (result.codes[code] ?? 0) + 1;
+              journal.write({ i: r.index, status, ...(code ? { code } : {}), reply: outcome.reply.slice(0, 300) });
+              if (code && _STOP_CODES.has(code)) stop ??= { reason: "rate-limited", code };
+            }
+            sent++;
+            report();
+            if (!outcome.reusable) return;
+          }
+        },
+      });
+      if (session.verdict.status === "fail") {
+        // The session itself failed: the same failure would greet every retry.
+        result.failedSession = session;
+        stop ??= { reason: "session-failed", ...(session.verdict.code ? { code: session.verdict.code } : {}) };
+        return;
+      }
+      if (exhausted) return;
+      failures = sent === 0 ? failures + 1 : 0;
+      if (failures >= _MAX_RECONNECTS) {
+        stop ??= { reason: "session-failed", code: "envelope.connection-dropped" };
+        return;
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, input.connections) }, worker));
+  } finally {
+    await pending.return(undefined);
+    journal.close();
+  }
+  if (!stop && input.signal?.aborted) stop = { reason: "interrupted" };
+  return stop ? { ...result, stopped: stop } : result;
+}
+
+/** The list's recipients that the journal has not settled, streamed; shared by the workers. */
+async function* _pending(file: string, done: Uint8Array): AsyncGenerator<Recipient> {
+  for await (const r of readRecipients(file)) if (!isSet(done, r.index)) yield r;
+}
