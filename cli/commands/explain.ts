@@ -10,11 +10,14 @@ import { type FoundReply, parseReplies } from "../../core/explain/parse-replies.
 import { readBounded } from "../../core/explain/read-input.ts";
 import { renderExplainText } from "../../core/explain/render-text.ts";
 import type { ReplyStage } from "../../core/knowledge/reply-rule.ts";
+import { providerFor, rulesForTarget } from "../../core/provider.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
+import { memoryOf } from "../memory.ts";
 
 /** The parsed flags of `explain`. */
 export interface ExplainFlags {
   stage?: ReplyStage;
+  profile?: string;
   json?: true;
 }
 
@@ -45,6 +48,27 @@ export async function runExplain(input: CommandInput, ctx: RunContext): Promise<
   }
   const registry = await ctx.plugins();
   const redact = ctx.protectSecrets([]);
-  const document = explainReplies(found, registry.replyRules, redact, flags.stage);
+  // Provider knowledge: the --profile's provider for every reply, else the provider a reply's words name.
+  const profile = flags.profile === undefined ? undefined : await memoryOf(ctx).profile(flags.profile);
+  const profileProvider = profile
+    ? providerFor(registry.providers, { provider: profile.provider, host: profile.host })
+    : undefined;
+  const providers = new Map(
+    [...registry.providers.values()].map((p) => [
+      p.name,
+      {
+        title: p.title,
+        rules: p.name === profileProvider?.name && profile
+          ? rulesForTarget(p, [], { port: profile.port, authenticated: profile.auth !== undefined })
+          : (p.replyRules ?? []).filter((r) => r.ports === undefined && r.authenticated === undefined),
+      },
+    ]),
+  );
+  const knowledge = {
+    general: registry.replyRules,
+    providers,
+    ...(profileProvider ? { profileProvider: profileProvider.name } : {}),
+  };
+  const document = explainReplies(found, knowledge, redact, flags.stage);
   return { exitCode: 0, document, text: renderExplainText(document) };
 }

@@ -11,7 +11,7 @@
 import { parseEnhancedStatus } from "../enhanced-status/describe.ts";
 import { REASON_RULES } from "./reason-rules.ts";
 import { type Reason, REASON_INFO } from "./reasons.ts";
-import { STATUS_REASONS } from "./status-reasons.ts";
+import { REPLY_CODE_REASONS, STATUS_REASONS } from "./status-reasons.ts";
 
 /** What is known about one recipient or reply. */
 export interface ReasonInput {
@@ -31,7 +31,7 @@ export interface ReasonResult {
   permanent: boolean;
   /** True when the address is dead (user or host unknown, moved, null MX) and the failure permanent. */
   hard: boolean;
-  /** `action:delivered`, `action:expired`, `text:<rule id>`, `status:<subject.detail>` or `none`. */
+  /** `action:delivered`, `action:delayed`, `action:expired`, `text:<rule id>`, `status:<subject.detail>`, `code:<reply code>` or `none`. */
   rule: string;
 }
 
@@ -97,6 +97,8 @@ export function classifyReason(input: ReasonInput): ReasonResult {
     const reason = STATUS_REASONS[key];
     if (reason) return _result(reason, permanent, `status:${key}`);
   }
+  const byCode = input.replyCode === undefined ? undefined : REPLY_CODE_REASONS[String(input.replyCode)];
+  if (byCode) return _result(byCode, permanent, `code:${input.replyCode}`);
   return gaveUp ? _result("expired", false, "action:expired") : _result("undefined", permanent, "none");
 }
 

@@ -54,7 +54,7 @@ export const REASON_RULES: readonly ReasonRule[] = [
     id: "smtp-auth",
     reason: "smtpauth",
     text:
-      /smtp auth|authentication (?:is )?required|authentication credentials invalid|\bauth(?:entication)? failed|invalid credentials|username and password not accepted|please authenticate|must (?:be )?authenticated?\b|not authenticated|authentication mechanism is too weak|application-specific password|app password/i,
+      /smtp auth|authentication (?:is )?required|authentication unsuccessful|authentication credentials invalid|\bauth(?:entication)? failed|invalid credentials|username and password not accepted|please authenticate|must (?:be )?authenticated?\b|not authenticated|authentication mechanism is too weak|application-specific password|app password/i,
   },
   {
     id: "reverse-dns",

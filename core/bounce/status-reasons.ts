@@ -80,3 +80,17 @@ export const STATUS_REASONS: Readonly<Record<string, Reason>> = {
   "7.29": "authfailure",
   "7.30": "tlsrequired",
 };
+
+/**
+ * Reply codes that name a reason when neither the words nor an enhanced code
+ * did: the AUTH codes of RFC 4954 and the "no mail here" codes of RFC 7504.
+ */
+export const REPLY_CODE_REASONS: Readonly<Record<string, Reason>> = {
+  "521": "notaccept",
+  "556": "notaccept",
+  "530": "smtpauth",
+  "534": "smtpauth",
+  "535": "smtpauth",
+  "538": "tlsrequired",
+  "454": "smtpauth",
+};

@@ -90,19 +90,42 @@ const _STAGE_LAYER: Record<ReplyStage, ExplainedReply["layer"]> = {
   data: "envelope",
 };
 
-/** Explains one found reply. `pluginRules` are the loaded plugins' reply rules; `redact` cleans echoed text. */
+/**
+ * The knowledge `explain` consults: every plugin's general reply rules, and
+ * the provider plugins' own rules by provider id (`gmail`, `m365`, `ses`…),
+ * used when the reply's words or `--profile` identify the provider.
+ */
+export interface ExplainKnowledge {
+  general: readonly ReplyRule[];
+  providers?: ReadonlyMap<string, { title: string; rules: readonly ReplyRule[] }>;
+  /** The provider a `--profile` names: its rules apply to every reply. */
+  profileProvider?: string;
+}
+
+function _knowledge(k: readonly ReplyRule[] | ExplainKnowledge): ExplainKnowledge {
+  return Array.isArray(k) ? { general: k as readonly ReplyRule[] } : k as ExplainKnowledge;
+}
+
+/** Explains one found reply with the plugins' knowledge (a bare list is taken as general rules); `redact` cleans echoed text. */
 export function explainReply(
   found: FoundReply,
-  pluginRules: readonly ReplyRule[] = [],
+  knowledge: readonly ReplyRule[] | ExplainKnowledge = [],
   redact: (text: string) => string = (t) => t,
   forcedStage?: ReplyStage,
 ): ExplainedReply {
+  const k = _knowledge(knowledge);
   const { reply } = found;
   const text = replyText(reply);
   const severity = _severity(reply.code);
   const enhancedCode = reply.enhanced ?? /#([245]\.\d{1,3}\.\d{1,3})\b/.exec(text)?.[1];
   const stageGiven = forcedStage ?? found.stage;
-  const provider = providerOf(`${text} ${found.source}`);
+  const signature = providerOf(`${text} ${found.source}`);
+  const providerId = k.profileProvider ?? signature?.id;
+  const plugin = providerId === undefined ? undefined : k.providers?.get(providerId);
+  const provider = providerId === undefined
+    ? undefined
+    : { id: providerId, name: plugin?.title ?? signature?.name ?? providerId };
+  const pluginRules = [...(plugin?.rules ?? []), ...k.general];
   const base = {
     reply: printable(redact(replyLine(reply)), 1000),
     code: reply.code,
@@ -110,7 +133,7 @@ export function explainReply(
     enhanced: _enhanced(enhancedCode ? describeEnhancedStatus(enhancedCode) : undefined),
     severity,
     permanent: severity === "permanent",
-    provider: provider ? { id: provider.id, name: provider.name } : null,
+    provider: provider ?? null,
   };
   if (severity === "success" || severity === "intermediate") {
     return {
@@ -186,7 +209,7 @@ function _agrees(code: string, reason: Reason): boolean {
 /** Builds the document for every found reply. */
 export function explainReplies(
   found: readonly FoundReply[],
-  pluginRules: readonly ReplyRule[] = [],
+  knowledge: readonly ReplyRule[] | ExplainKnowledge = [],
   redact: (text: string) => string = (t) => t,
   forcedStage?: ReplyStage,
 ): ExplainDocument {
@@ -194,6 +217,6 @@ export function explainReplies(
     schema: EXPLAIN_SCHEMA,
     mode: "offline",
     registry: { url: IANA_REGISTRY_SOURCE.url, lastUpdated: IANA_REGISTRY_SOURCE.lastUpdated },
-    replies: found.map((f) => explainReply(f, pluginRules, redact, forcedStage)),
+    replies: found.map((f) => explainReply(f, knowledge, redact, forcedStage)),
   };
 }

@@ -45,3 +45,43 @@ test("smtpilot explain makes control characters in a hostile reply visible", asy
   assert.equal(r.code, 0);
   assert.equal(r.stdout.includes("\x1b"), false);
 });
+
+test("smtpilot explain --profile uses the profile's provider knowledge for every reply", async () => {
+  const fs = await import("node:fs");
+  const os = await import("node:os");
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), "smtpilot-explain-"));
+  try {
+    assert.equal((await runCli(["--home", home, "init"])).code, 0);
+    const add = await runCli([
+      "--home",
+      home,
+      "profile",
+      "add",
+      "work",
+      "--provider",
+      "m365",
+      "--user",
+      "me@contoso.example",
+      "--secret",
+      "env:M365_PASSWORD",
+    ]);
+    assert.equal(add.code, 0, add.stderr);
+    const r = await runCli([
+      "--home",
+      home,
+      "explain",
+      "--json",
+      "--profile",
+      "work",
+      "535 5.7.3 Authentication unsuccessful",
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const [reply] = JSON.parse(r.stdout).replies;
+    assert.equal(reply.provider.id, "m365");
+    assert.match(reply.knowledge.rule, /^m365\./);
+    assert.equal(reply.reason, "smtpauth");
+    assert.equal((await runCli(["--home", home, "explain", "--profile", "nope", "550 x"])).code, 2);
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
