@@ -109,7 +109,7 @@ export const MTA_FORMATS: readonly MtaFormat[] = [
     end: /^\s*Original message headers:|^-{2,}\s*Original message|^Received: from /im,
     recipient: new RegExp(
       String
-        .raw`^\s*'?<?(${_ADDR})>?'?(?:\s+\([^)]{0,256}\))?(?:\s+on\s+\d[^\n]{0,60})?\s*$|^Your message to (${_ADDR}) couldn't be delivered`,
+        .raw`^\s*'?<?(${_ADDR})>?'?(?:<mailto:[^>]{1,256}>)?(?:\s+\([^)]{0,256}\))?(?:\s+on\s+\d[^\n]{0,60})?\s*$|^Your message to (${_ADDR}) couldn't be delivered`,
       "gm",
     ),
   },

@@ -48,7 +48,7 @@ export const REASON_RULES: readonly ReasonRule[] = [
     id: "dns-authentication",
     reason: "authfailure",
     text:
-      /\bspf\b|\bdkim\b|\bdmarc\b|\barc validation|sender policy framework|unauthenticated (?:email|mail|message)|sender (?:is )?unauthenticated|does not (?:pass|meet) (?:the )?(?:authentication|sender authentication)|authentication checks? (?:failed|failure)|not authenticated by the sender domain|domain (?:authentication|alignment)/i,
+      /\bspf\b|\bdkim\b|\bdmarc\b|\barc validation|sender policy framework|unauthenticated (?:email|mail|message)|sender (?:is )?unauthenticated|does not (?:pass|meet) (?:the )?(?:authentication|sender authentication)|authentication checks? (?:failed|failure)|fails? to pass (?:sender |the )?authentication|(?:no|lacks?) authentication information|not authenticated by the sender domain|domain (?:authentication|alignment)/i,
   },
   {
     id: "smtp-auth",
@@ -102,7 +102,7 @@ export const REASON_RULES: readonly ReasonRule[] = [
     id: "mailbox-full",
     reason: "mailboxfull",
     text:
-      /mailbox (?:is )?full|full mailbox|mail ?box (?:quota|size)|(?:over|exceeded?|exceeds|reached|above) (?:the |their |his |her |its |your )?(?:storage |mailbox |disk |mail )?(?:quota|storage (?:allocation|limit)|allowed size)|quota (?:exceeded|full|reached|limit)|insufficient (?:storage|space) (?:in|for) (?:the )?(?:mail ?box|account)|(?:mailbox|inbox|account) (?:has )?(?:exceeded|no space|out of storage|is over)|user(?:'s)? (?:mailbox )?is over|out of storage|not enough (?:space|storage) (?:in|for) (?:the )?mail ?box|file too large|mailbox size limit|the (?:email )?account that you tried to reach is over quota|user has (?:too many messages|exhausted)/i,
+      /mailbox (?:is )?full|full mailbox|mail ?box (?:quota|size)|(?:over|exceeded?|exceeds|reached|above) (?:the |their |his |her |its |your )?(?:storage |mailbox |disk |mail )?(?:quota|storage (?:allocation|limit)|allowed size)|quota ?(?:exceeded|full|reached|limit)|insufficient (?:storage|space) (?:in|for) (?:the )?(?:mail ?box|account)|(?:mailbox|inbox|account) (?:has )?(?:exceeded|no space|out of storage|is over)|user(?:'s)? (?:mailbox )?is over|out of storage|not enough (?:space|storage) (?:in|for) (?:the )?mail ?box|file too large|mailbox size limit|the (?:email )?account that you tried to reach is over quota|user has (?:too many messages|exhausted)/i,
   },
   {
     id: "too-large",
@@ -169,13 +169,13 @@ export const REASON_RULES: readonly ReasonRule[] = [
     id: "ip-blocked",
     reason: "blocked",
     text:
-      /client host (?:\[[^\]]{1,64}\] )?(?:rejected|blocked)|(?:your|sending|client|remote|connecting) (?:ip|host|server|address|mail server)[^.;]{0,40}(?:blocked|banned|rejected|refused|denied|not allowed|not permitted)|(?:ip|host) (?:address )?(?:\S+ )?(?:is |has been )?(?:blocked|banned|blacklisted)|access denied|connection (?:refused|rejected|denied) (?:by|from|due)|not allowed to (?:send|connect)|blocked (?:for|due|because)|has been blocked|temporarily blocked|dynamic (?:ip|address)|dialup|residential/i,
+      /client host (?:\[[^\]]{1,64}\] )?(?:rejected|blocked)|(?:your|sending|client|remote|connecting) (?:ip|host|server|address|mail server)[^.;]{0,40}(?:blocked|banned|rejected|refused|denied|not allowed|not permitted)|(?:ip|host) (?:address )?(?:\S+ )?(?:is |has been )?(?:blocked|banned|blacklisted)|access denied|connection (?:refused|rejected|denied) (?:by|from|due)|not allowed to (?:send|connect)|the ip (?:address )?you(?:'re| are) using|not authori[sz]ed to send (?:e-?mail |mail )?directly|^blocked\b|\bblocked\s*[-:]|temporarily blocked|dynamic (?:ip|address)|dialup|residential/i,
   },
   {
     id: "content",
     reason: "contenterror",
     text:
-      /\bheader(?:s)?\b[^.;]{0,40}(?:invalid|malformed|missing|too (?:long|many)|not allowed|rejected|syntax)|(?:invalid|malformed|missing|duplicate) (?:\S+ )?header|\bmime\b|malformed (?:message|mail|content)|message (?:content|body) (?:rejected|not accepted)|bare lf|line (?:is )?too long|8-?bit|improper (?:use|format)|rfc ?(?:2)?822|rfc ?5322|not rfc|invalid (?:message|content)|message (?:is )?corrupt|attachment (?:type )?(?:not allowed|rejected|blocked)|prohibited attachment|file type/i,
+      /\bheader(?:s)?\b[^.;]{0,40}(?:invalid|malformed|missing|too (?:long|many)|not allowed|rejected|syntax)|(?:invalid|malformed|missing|duplicate) (?:\S+ )?header|\bmime\b|malformed (?:message|mail|content)|message (?:content|body) (?:rejected|not accepted)|bare lf|line (?:is )?too long|8-?bit|improper (?:use|format)|rfc ?(?:2)?822|rfc ?5322|not rfc|invalid (?:message|content)|message (?:is )?corrupt|attachment[^.;]{0,30}(?:not allowed|rejected|blocked|banned|prohibited)|(?:banned|prohibited|forbidden|blocked) (?:file |attachment)|file type/i,
   },
   {
     id: "security",

@@ -7,8 +7,9 @@
  */
 import type { Reason } from "./reasons.ts";
 
-/** Subject.detail → reason. Codes that mean too many things (X.7.1, X.0.0) are left out on purpose. */
+/** Subject.detail → reason. Codes that mean too many things (X.7.1, X.0.0) are left out on purpose; X.1.0 is, in practice, an address the server does not take. */
 export const STATUS_REASONS: Readonly<Record<string, Reason>> = {
+  "1.0": "userunknown",
   "1.1": "userunknown",
   "1.2": "hostunknown",
   "1.3": "userunknown",

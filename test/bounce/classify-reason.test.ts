@@ -15,7 +15,49 @@ const CASES: [ReasonInput, string, boolean, boolean][] = [
     true,
   ],
   [{ replyCode: 550, text: "Requested action not taken: mailbox unavailable" }, "userunknown", true, true],
-  [{ replyCode: 550, status: "5.1.0", text: "Address rejected" }, "undefined", true, false],
+  [{ replyCode: 550, status: "5.1.0", text: "Address rejected" }, "userunknown", true, true],
+  [
+    {
+      replyCode: 550,
+      status: "5.7.1",
+      text: "The IP you're using to send mail is not authorized to send email directly to our servers.",
+    },
+    "blocked",
+    true,
+    false,
+  ],
+  [
+    {
+      replyCode: 550,
+      status: "5.7.1",
+      text: "This message does not have authentication information or fails to pass authentication checks.",
+    },
+    "authfailure",
+    true,
+    false,
+  ],
+  [
+    {
+      replyCode: 554,
+      status: "5.2.0",
+      text: "STOREDRV.Deliver.Exception:QuotaExceededException; Failed to process message",
+    },
+    "mailboxfull",
+    true,
+    false,
+  ],
+  [
+    { replyCode: 550, status: "5.7.0", text: "Blocked - see https://support.apple.com/en-us/HT204137" },
+    "blocked",
+    true,
+    false,
+  ],
+  [
+    { replyCode: 554, status: "5.7.1", text: "This message has been blocked because it contains a banned attachment" },
+    "contenterror",
+    true,
+    false,
+  ],
   [{ replyCode: 552, status: "5.2.2", text: "Mailbox full" }, "mailboxfull", true, false],
   [
     { replyCode: 452, status: "4.2.2", text: "The email account that you tried to reach is over quota" },
