@@ -91,6 +91,21 @@ export const diagnoseSpec: CommandSpec = {
       description: "run against the built-in fixture server (see `smtpilot fixture --list`)",
       complete: { dynamic: "fixture-scenarios" },
     },
+    {
+      flags: "--backend <name>",
+      description:
+        "who performs the network layers: builtin (smtpilot's own client, the default) or a plugin's backend, e.g. swaks",
+    },
+    {
+      flags: "--swaks <path>",
+      description: "the swaks program for --backend swaks (default: swaks on PATH); implies --backend swaks",
+      complete: "file",
+    },
+    {
+      flags: "--recipes",
+      description:
+        "after a failed diagnosis, also print the commands that check the failing layer and the one below it by hand",
+    },
     { flags: "--transcript", description: "show the SMTP transcript (credentials redacted)", cliOnly: true },
     {
       flags: "--reporter <name>",
@@ -107,6 +122,7 @@ export const diagnoseSpec: CommandSpec = {
     "smtpilot diagnose --fixture cert-expired",
     "smtpilot diagnose --profile work --to bob@example.net --json",
     "smtpilot --plugin ./my-reporter.mjs diagnose --fixture healthy-starttls --reporter oneline",
+    "smtpilot diagnose --backend swaks --host smtp.example.com --recipes",
   ],
   notes: "Exit codes: 0 pass, 10 dns, 11 tcp, 12 greeting, 13 tls, 14 ehlo, 15 auth, 16 envelope,\n" +
     "2 usage error, 3 environment error, 70 internal error (a bug), 130 interrupted.\n" +

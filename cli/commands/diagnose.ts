@@ -21,6 +21,9 @@ import { providerFor, rulesForTarget } from "../../core/provider.ts";
 import { redactDeep, SHORT_SECRET } from "../../core/redact.ts";
 import { type DiagnoseReport, exitCodeOf } from "../../core/report.ts";
 import type { Reporter } from "../../core/reporter.ts";
+import type { LayerId } from "../../core/layer.ts";
+import { BUILTIN_BACKEND, type ProbeBackend } from "../../core/plugin.ts";
+import { withRecipes } from "./recipes.ts";
 import { textReporter } from "../../core/reporters/text.ts";
 import { parseSecretRef } from "../../core/secrets.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
@@ -50,6 +53,12 @@ export interface DiagnoseFlags {
   transcript?: true;
   json?: true;
   reporter?: string;
+  /** `--backend NAME`: a probe backend from a plugin (`swaks`), or `builtin`. */
+  backend?: string;
+  /** `--swaks PATH`: the program of the swaks backend. */
+  swaks?: string;
+  /** `--recipes`: after a failure, the commands to check the failing layer (and the one below) by hand. */
+  recipes?: true;
 }
 
 const _DEFAULT_PORT: Record<TlsMode, number> = { auto: 587, starttls: 587, implicit: 465, none: 25 };
@@ -100,17 +109,38 @@ async function _run(
   ctx: RunContext,
   redact: (text: string) => string,
 ): Promise<CommandResult> {
-  const report = await diagnose(options, systemIo(resolver), {
-    replyRules,
-    onProgress: (layer) => ctx.progress(`checking ${layer}…`),
-  });
+  const backend = _backend(flags, (await ctx.plugins()).probeBackends);
+  const onProgress = (layer: LayerId) => ctx.progress(`checking ${layer}…`);
+  const report = backend
+    ? await backend.diagnose({
+      options,
+      io: systemIo(resolver),
+      replyRules,
+      onProgress,
+      ...(flags.swaks !== undefined ? { program: flags.swaks } : {}),
+    })
+    : await diagnose(options, systemIo(resolver), { replyRules, onProgress });
   ctx.progress("");
   const document = renderableReport(report, redact);
-  return {
-    exitCode: exitCodeOf(report),
-    document,
-    text: reporter ? renderWith(reporter, document, flags.transcript === true, ctx, redact) : undefined,
-  };
+  const text = reporter ? renderWith(reporter, document, flags.transcript === true, ctx, redact) : undefined;
+  if (flags.recipes) return withRecipes({ exitCode: exitCodeOf(report), document, text }, document, flags, options);
+  return { exitCode: exitCodeOf(report), document, text };
+}
+
+/** The probe backend `--backend` (or `--swaks`) names; undefined for smtpilot's own client. */
+function _backend(flags: DiagnoseFlags, backends: ReadonlyMap<string, ProbeBackend>): ProbeBackend | undefined {
+  const name = flags.backend ?? (flags.swaks !== undefined ? "swaks" : BUILTIN_BACKEND);
+  if (flags.swaks !== undefined && name !== "swaks") {
+    throw new UsageError(`--swaks PATH goes with --backend swaks, not --backend ${shown(name)}`);
+  }
+  if (name === BUILTIN_BACKEND) return undefined;
+  const found = backends.get(name);
+  if (!found) {
+    throw new UsageError(
+      `Unknown --backend ${shown(name)}: available are ${[BUILTIN_BACKEND, ...backends.keys()].join(", ")}`,
+    );
+  }
+  return found;
 }
 
 /**

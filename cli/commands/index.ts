@@ -19,11 +19,15 @@ import { sendSpec } from "./send.spec.ts";
 import { verifySpec } from "./verify.spec.ts";
 import { initSpec } from "./init.spec.ts";
 import { profileSpec } from "./profile.spec.ts";
+import { recipesSpec } from "./recipes.spec.ts";
+import { redactSpec } from "./redact.spec.ts";
 import { statusSpec } from "./status.spec.ts";
 
 /** The command tree. */
 export const COMMANDS: readonly (CommandSpec | GroupSpec)[] = [
   diagnoseSpec,
+  recipesSpec,
+  redactSpec,
   domainSpec,
   alignSpec,
   draftSpec,
