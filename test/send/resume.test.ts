@@ -1,0 +1,87 @@
+// A scale send killed midway and run again reaches every recipient once: what the first run got
+// accepted is never sent twice, what it had not reached yet is sent by the second.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { FIXTURE_DEMO_SECRET } from "../../fixtures/index.ts";
+import { b, CANARY, MESSAGE, preflightToken, useSendBed } from "./send-fixture.ts";
+
+useSendBed();
+
+const root = path.resolve(import.meta.dirname, "../..");
+// Under memory.md's default maxRecipientsPerBatch (50).
+const COUNT = 45;
+
+test("a scale send killed midway and rerun sends to each recipient exactly once", async () => {
+  // The scale gate: a canary of this profile, From and message, verified in the inbox.
+  const canaryToken = await preflightToken(["--to", CANARY, ...MESSAGE]);
+  const sent = await b().cli([
+    "send",
+    "--canary",
+    "--profile",
+    "lab",
+    "--to",
+    CANARY,
+    ...MESSAGE,
+    "--confirm",
+    canaryToken,
+  ]);
+  assert.equal(sent.code, 0, sent.stderr);
+  const verified = await b().cli(["verify", "--last", "--placement", "inbox"]);
+  assert.equal(verified.code, 0, verified.stderr);
+
+  const list = path.join(b().dir, "scale.txt");
+  const recipients = Array.from({ length: COUNT }, (_, i) => `r${i}@smtpilot.test`);
+  fs.writeFileSync(list, `${recipients.join("\n")}\n`);
+  const args = ["send", "--profile", "lab", "--to-list", list, ...MESSAGE];
+
+  // First run: paced so that it is killed with about a third sent.
+  const first = spawn(process.execPath, [
+    "--import",
+    "tsx",
+    path.join(root, "cli/smtpilot.ts"),
+    "--home",
+    b().home,
+    ...args,
+    "--confirm",
+    await preflightToken(["--to-list", list, ...MESSAGE]),
+    "--rate",
+    "25/s",
+  ], { cwd: root, env: { ...process.env, PW: FIXTURE_DEMO_SECRET }, stdio: ["ignore", "ignore", "pipe"] });
+  const exited = new Promise((resolve) => first.on("close", resolve));
+  const before = b().stored().length;
+  for (let i = 0; i < 400 && b().stored().length - before < COUNT / 3; i++) await new Promise((r) => setTimeout(r, 10));
+  first.kill("SIGKILL");
+  await exited;
+  const afterKill = b().stored().length - before;
+  assert.ok(afterKill > 0 && afterKill < COUNT, `the kill came mid-run (${afterKill} of ${COUNT} sent)`);
+
+  // Second run: a new confirmation of the same plan, no pacing.
+  const rerun = await b().cli([
+    ...args,
+    "--confirm",
+    await preflightToken(["--to-list", list, ...MESSAGE]),
+    "--rate",
+    "none",
+    "--json",
+  ]);
+  assert.equal(rerun.code, 0, rerun.stderr);
+  const doc = JSON.parse(rerun.stdout);
+  assert.equal(doc.mode, "scale");
+  assert.ok(doc.skipped >= afterKill - 1, `the rerun skipped what the first run settled (${doc.skipped})`);
+
+  const perRecipient = new Map<string, number>();
+  for (const m of b().stored().slice(before)) {
+    for (const to of m.to) perRecipient.set(to, (perRecipient.get(to) ?? 0) + 1);
+  }
+  const unknown = new Set<number>(doc.unknown);
+  recipients.forEach((r, i) => {
+    const n = perRecipient.get(r) ?? 0;
+    // An index attempted without a recorded answer is never resent: at most once, exactly once otherwise.
+    if (unknown.has(i)) assert.ok(n <= 1, `${r} received ${n}`);
+    else assert.equal(n, 1, `${r} received ${n}`);
+  });
+  assert.equal(doc.accepted + doc.skipped, COUNT);
+});
