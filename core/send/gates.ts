@@ -27,7 +27,6 @@ export const GATE_CODES = {
   "gate.no-verified-canary":
     "no canary of this profile, From and message reached the inbox within the freshness window",
   "gate.too-many-recipients": "the list is longer than memory.md's maxRecipientsPerBatch",
-  "gate.mode-mismatch": "the token is for another mode (canary vs scale)",
 } as const;
 
 /** A gate code. */

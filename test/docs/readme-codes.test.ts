@@ -38,3 +38,16 @@ test("the README's exit code table matches the code", () => {
     assert.match(readme, new RegExp(`\\| ${code} \\| failed at ${layer} \\|`));
   }
 });
+
+test("every send gate code is in the README's gate table", async () => {
+  const { GATE_CODES } = await import("../../core/send/gates.ts");
+  for (const code of Object.keys(GATE_CODES)) {
+    assert.match(readme, new RegExp(`\\| \`${code.replace(".", "\\.")}\` \\|`));
+  }
+  // …and every gate the code can raise is in GATE_CODES.
+  for (const file of sources("core").concat(sources("cli"))) {
+    for (const m of fs.readFileSync(file, "utf8").matchAll(/["`](gate\.[a-z-]+)["`]/g)) {
+      assert.ok(m[1]! in GATE_CODES, `${m[1]} (${file}) is not in GATE_CODES`);
+    }
+  }
+});
