@@ -49,6 +49,12 @@ export interface DiagnoseOptions {
   declaredSize: number;
   /** Side probes allowed (default `gentle`). */
   probes?: SideProbes;
+  /**
+   * The well-known port this one stands in for, when the caller knows (the
+   * fixture's implicit-TLS scenarios listen on random ports but behave like
+   * 465): it sets how long a silent port is given before a side probe.
+   */
+  conventionalPort?: number;
 }
 
 /** Default per-step timeout: long enough for a slow greylisting server, short for a human. */

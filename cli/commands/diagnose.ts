@@ -89,7 +89,12 @@ export async function runDiagnose(input: CommandInput, ctx: RunContext): Promise
     const { startFixtureTarget } = await import("./fixture-target.ts");
     const target = await startFixtureTarget(flags.fixture);
     const unregister = ctx.onCleanup(target.close);
-    Object.assign(options, { host: target.host, port: target.port, ca: options.ca ?? target.caPem });
+    Object.assign(options, {
+      host: target.host,
+      port: target.port,
+      ca: options.ca ?? target.caPem,
+      ...(target.conventionalPort ? { conventionalPort: target.conventionalPort } : {}),
+    });
     try {
       return await _run(options, resolver, rules, reporter, flags, ctx, redact);
     } finally {

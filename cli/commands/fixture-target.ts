@@ -12,6 +12,8 @@ export interface FixtureTarget {
   host: string;
   port: number;
   caPem: string;
+  /** 465 for an implicit-TLS scenario: it is given a 465's patience before a side probe. */
+  conventionalPort?: number;
   close(): Promise<void>;
 }
 
@@ -36,7 +38,8 @@ export async function startFixtureTarget(name: string): Promise<FixtureTarget> {
       closing ??= fixture.close().finally(() => temp.remove());
       return closing;
     };
-    return { host: fixture.host, port, caPem: fixture.caPem, close };
+    const implicit = FIXTURE_SCENARIOS.find((s) => s.name === name)?.tls === "implicit";
+    return { host: fixture.host, port, caPem: fixture.caPem, ...(implicit ? { conventionalPort: 465 } : {}), close };
   } catch (err) {
     temp.remove();
     throw err;

@@ -55,7 +55,8 @@ export async function awaitFirstContact(ctx: LayerContext, conn: SmtpConnection)
   const { clock } = ctx.io;
   const started = ctx.state.connectedAt ?? clock.now();
   const left = () => started + timeoutMs - clock.now();
-  const early = await within(conn.activity, Math.min(patienceMs(port, timeoutMs), left()));
+  const patience = patienceMs(ctx.options.conventionalPort ?? port, timeoutMs);
+  const early = await within(conn.activity, Math.min(patience, left()));
   if (early === "bytes") return { kind: "bytes" };
   if (ctx.options.probes === "off") {
     if (early === "closed") return { kind: "closed" };

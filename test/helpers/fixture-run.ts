@@ -7,7 +7,13 @@ import { diagnose } from "../../core/diagnose.ts";
 import type { DiagnoseOptions } from "../../core/diagnose-options.ts";
 import { systemIo } from "../../core/io.ts";
 import type { DiagnoseReport } from "../../core/report.ts";
-import { FIXTURE_DEMO_SECRET, FIXTURE_DEMO_USER, type RunningFixture, startFixture } from "../../fixtures/index.ts";
+import {
+  FIXTURE_DEMO_SECRET,
+  FIXTURE_DEMO_USER,
+  FIXTURE_SCENARIOS,
+  type RunningFixture,
+  startFixture,
+} from "../../fixtures/index.ts";
 
 /** The fixture shared by a test file; valid inside tests. */
 export const shared: { fixture?: RunningFixture } = {};
@@ -35,8 +41,20 @@ export async function diagnoseScenario(name: string, over: Partial<DiagnoseOptio
   if (!fx) throw new Error("useFixture() was not called");
   const port = fx.ports[name];
   if (port === undefined) throw new Error(`No fixture scenario ${name}`);
+  // An implicit-TLS scenario stands in for port 465, as `diagnose --fixture` tells the engine.
+  const implicit = FIXTURE_SCENARIOS.find((s) => s.name === name)?.tls === "implicit";
   return await diagnose(
-    { host: fx.host, port, tls: "auto", ca: fx.caPem, to: [], timeoutMs: 4000, declaredSize: 10240, ...over },
+    {
+      host: fx.host,
+      port,
+      tls: "auto",
+      ca: fx.caPem,
+      to: [],
+      timeoutMs: 4000,
+      declaredSize: 10240,
+      ...(implicit ? { conventionalPort: 465 } : {}),
+      ...over,
+    },
     systemIo(),
   );
 }
