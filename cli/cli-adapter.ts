@@ -63,6 +63,16 @@ export function cliContext(globals: { plugin?: string[]; home?: string }, json: 
     },
     protectSecrets,
     onCleanup,
+    agent: false,
+    ...(process.stdin.isTTY === true && process.stderr.isTTY === true
+      ? {
+        confirm: async (request) => {
+          const { terminalAsker } = await import("./prompt.ts");
+          process.stderr.write(`${request.summary}\n`);
+          return await terminalAsker.input(`Type ${request.code} to confirm (anything else cancels)`);
+        },
+      }
+      : {}),
     emit: (result) => _print({ exitCode: 0, ...result }, json, ""),
   };
 }

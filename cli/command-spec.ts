@@ -88,6 +88,24 @@ export interface RunContext {
   onCleanup(fn: () => void | Promise<void>): () => void;
   /** Prints a result before the command returns (a server that serves until stopped). */
   emit(result: Omit<CommandResult, "exitCode">): void;
+  /**
+   * Asks the person — never the caller's program or agent — to confirm an
+   * action by typing `code`: a terminal prompt on the command line, an MCP
+   * elicitation shown by the client to its user. Resolves with what was typed,
+   * or undefined when declined. Absent when no person can be asked (a pipe, an
+   * MCP client without elicitation): the action is then refused.
+   */
+  confirm?: (request: ConfirmRequest) => Promise<string | undefined>;
+  /** True when the caller is a program acting for a person (the MCP server): actions that widen what may be sent need the person's confirmation. */
+  agent: boolean;
+}
+
+/** What a confirmation shows the person. */
+export interface ConfirmRequest {
+  /** What will happen, in full: profile, recipients and count, message digest. */
+  summary: string;
+  /** The code the person types; derived from the exact action, so an answer for another one never fits. */
+  code: string;
 }
 
 /** The function that runs a command. */

@@ -3,7 +3,10 @@
  * its lock. An address is stored in its canonical form (ASCII domain), the
  * IMAP secret only as a reference; adding never touches the network.
  */
+import { createHash } from "node:crypto";
 import { isMailboxProblem, parseMailbox } from "../../core/address.ts";
+import { refuse } from "../../core/send/gates.ts";
+import { confirmCodeOf } from "../../core/send/plan.ts";
 import { UsageError } from "../../core/errors.ts";
 import type { Canary } from "../../core/memory/index.ts";
 import { shown } from "../../core/printable.ts";
@@ -69,6 +72,7 @@ export async function runCanaryAdd(input: CommandInput, ctx: RunContext): Promis
       }
       : {}),
   };
+  if (ctx.agent) await _personApproves(address, ctx);
   const settings = await memoryOf(ctx).updateSettings((s) => {
     const at = s.canaries.findIndex((c) => c.address.toLowerCase() === address.toLowerCase());
     if (at >= 0 && !flags.replace) {
@@ -78,6 +82,22 @@ export async function runCanaryAdd(input: CommandInput, ctx: RunContext): Promis
     else s.canaries.push(entry);
   });
   return _result(settings.canaries, `Canary approved: ${address}${entry.imap ? " (IMAP verification set up)" : ""}`);
+}
+
+/**
+ * A program acting for a person (the MCP server) may not widen where mail can
+ * go on its own: the person confirms the new canary by typing its code.
+ */
+async function _personApproves(address: string, ctx: RunContext): Promise<void> {
+  if (!ctx.confirm) {
+    refuse("gate.no-confirmation", "Adding a canary needs the person's confirmation, and this client cannot ask");
+  }
+  const code = confirmCodeOf(createHash("sha256").update(`canary-add\n${address.toLowerCase()}`).digest("hex"));
+  const typed = await ctx.confirm({
+    summary: `Approve ${address} as a canary recipient? A canary send may then deliver live mail to it.`,
+    code,
+  });
+  if (typed?.trim().toUpperCase() !== code) refuse("gate.confirmation-declined", "The canary was not approved");
 }
 
 /** Runs `canary list`. */

@@ -1,7 +1,8 @@
 /**
  * `smtpilot send`: checks the gates, obtains the confirmation bound to the
- * exact plan (a token from preflight, or the code typed by a person at a
- * terminal after an inline preflight), then sends the canary or the list.
+ * exact plan (a token from preflight, or the code typed by a person — at a
+ * terminal, or shown by an MCP client to its user — after an inline
+ * preflight), then sends the canary or the list.
  * Every refusal before the first byte is a GateError: exit 4, nothing sent.
  */
 import { UsageError } from "../../core/errors.ts";
@@ -10,7 +11,6 @@ import { refuse, refuseToken } from "../../core/send/gates.ts";
 import { confirmCodeOf, planDigest } from "../../core/send/plan.ts";
 import { consumeToken } from "../../core/send/plan-store.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
-import { terminalAsker } from "../prompt.ts";
 import { preflightOf } from "./preflight.ts";
 import { checkSendGates } from "./send-gates.ts";
 import { renderPreflight } from "./send-render.ts";
@@ -51,24 +51,29 @@ export async function confirmPlan(setup: SendSetup, flags: SendCommandFlags, ctx
     if (problem) refuseToken(problem);
     return;
   }
-  if (!ctx.interactive) {
+  if (!ctx.confirm) {
     refuse(
       "gate.no-confirmation",
-      "No confirmation: run `smtpilot preflight` with the same flags and pass its plan token with --confirm, or send from a terminal",
+      ctx.agent
+        ? "No confirmation: this MCP client cannot ask its user (no elicitation support); a person can send from a terminal with `smtpilot send` (it asks), or with `smtpilot preflight` and `--confirm TOKEN`"
+        : "No confirmation: run `smtpilot preflight` with the same flags and pass its plan token with --confirm, or send from a terminal",
     );
   }
   const result = await preflightOf(setup, ctx);
-  process.stderr.write(renderPreflight(setup, result, undefined, flags).replace(/^Verdict: .*\n?/m, ""));
   if (!result.passed) refuse("gate.preflight-failed", `The preflight failed (${result.failures.join(", ")})`);
   const code = confirmCodeOf(digest);
   const count = setup.subject.recipients.count;
   const who = setup.to !== undefined ? maskAddress(setup.to) : `${count} recipients`;
-  const typed = await terminalAsker.input(
+  const summary = [
+    renderPreflight(setup, result, undefined, flags).replace(/^Verdict: .*\n?/m, "").trimEnd(),
+    "",
     `Send ${
-      count === 1 ? "1 message" : `${count} messages`
-    } to ${who} through profile ${setup.profile.name}? Type ${code} to confirm`,
-  );
-  if (typed.trim().toUpperCase() !== code) {
+      count === 1 ? "1 live message" : `${count} live messages`
+    } to ${who} through profile ${setup.profile.name}` +
+    ` (message sha256:${setup.draft.digest.slice(0, 16)}…)?`,
+  ].join("\n");
+  const typed = await ctx.confirm({ summary, code });
+  if (typed?.trim().toUpperCase() !== code) {
     refuse("gate.confirmation-declined", "The confirmation code was not typed");
   }
 }
