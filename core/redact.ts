@@ -106,8 +106,15 @@ const _AUTH_WINDOW = 6;
 const _KEY = "(?:[A-Za-z][A-Za-z0-9]*[_.-])*(?:pass(?:word|wd|phrase)?|pwd|secret(?:[_-]?access[_-]?key|[_-]?key)?|" +
   "(?:access|refresh|id|auth|api|bearer)?[_-]?token|api[_-]?key|client[_-]?secret|auth[_-]?pass(?:word)?|" +
   "secretaccesskey)";
-/** `password=…`, `pass: …`, `smtp_pass = '…'`, `aws_secret_access_key=…` (not `secretRef:`, which names a reference). */
-const _KEY_VALUE = new RegExp(`(^|[^A-Za-z0-9_])(${_KEY})(\\s*[=:]\\s*)("[^"]*"|'[^']*'|(?!===)[^\\s,;&"'<>]+)`, "gi");
+/**
+ * `password=…`, `pass: …`, `smtp_pass = '…'`, `aws_secret_access_key=…` (not
+ * `secretRef:`, which names a reference). An `&` ends the value only where a
+ * URL query goes on (`&user=`): a password may well contain one.
+ */
+const _KEY_VALUE = new RegExp(
+  `(^|[^A-Za-z0-9_])(${_KEY})(\\s*[=:]\\s*)("[^"]*"|'[^']*'|(?!===)(?:[^\\s,;&"'<>]|&(?![A-Za-z0-9_.-]+=))+)`,
+  "gi",
+);
 /** `"password": "…"` in JSON. */
 const _JSON_VALUE = new RegExp(`("${_KEY}"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, "gi");
 /** Command-line flags that carry a password (swaks `-ap`, `--auth-password`, `--password`). */

@@ -4,6 +4,7 @@
  * masked, so a log of any size needs only a line (at most 64 KiB) and one
  * line of AUTH state in memory.
  */
+import { once } from "node:events";
 import fs from "node:fs";
 import type { Readable } from "node:stream";
 import { LineSplitter } from "../../core/bounce/line-splitter.ts";
@@ -32,7 +33,11 @@ export async function runRedact(input: CommandInput, ctx: RunContext): Promise<C
       batch = "";
     }
   });
-  for await (const chunk of _source(file)) splitter.push(chunk as Buffer);
+  for await (const chunk of _source(file)) {
+    splitter.push(chunk as Buffer);
+    // Read no faster than the reader of stdout takes the output: memory stays bounded on a pipe too.
+    if (process.stdout.writableNeedDrain) await once(process.stdout, "drain");
+  }
   splitter.end();
   if (batch !== "") ctx.emit({ text: batch });
   return { exitCode: 0 };
