@@ -6,11 +6,14 @@
  * queue_directory, data_directory and log, Dovecot's base_dir, state and
  * passwd-file, the certificates. The system instance (/etc/postfix,
  * /var/spool/postfix, /run/dovecot) is never read for configuration nor
- * touched, and the only listeners are three submission ports on 127.0.0.1:
- * STARTTLS (587 style), implicit TLS (465 style), and a restricted STARTTLS
- * port (client and HELO restrictions, as distributions ship submission).
- * Nothing is ever delivered (every transport is `discard`), and no DNS is
- * needed. Passwords are stored as SCRAM keys, so Dovecot offers SCRAM-SHA-256
+ * touched, and the only listeners are submission ports on 127.0.0.1:
+ * STARTTLS (587 style), implicit TLS (465 style), a restricted STARTTLS
+ * port (client and HELO restrictions, as distributions ship submission), and
+ * two STARTTLS ports with a small message_size_limit (one advertising SIZE,
+ * one not, so the refusal comes at MAIL FROM or after the final dot). Mail
+ * for the local domain is accepted and queued (a real queue id), then
+ * discarded: nothing is ever delivered or relayed (every transport is
+ * `discard`), and no DNS is needed. Passwords are stored as SCRAM keys, so Dovecot offers SCRAM-SHA-256
  * and SCRAM-SHA-1 besides PLAIN and LOGIN.
  *
  * Needs root (Postfix's master and Dovecot drop privileges themselves),
@@ -44,6 +47,8 @@ const _DOMAIN = "pf.smtpilot.test";
 const _HOSTNAME = `mx.${_DOMAIN}`;
 const _SYSLOG_NAME = "smtpilot-postfix";
 const _DAY_MS = 24 * 60 * 60 * 1000;
+/** message_size_limit of the limited ports: a short text message fits, one with a few KB of body does not. */
+const _SIZE_LIMIT = 4096;
 
 /** Addresses with a known fate at the peer. */
 export interface PeerAddresses {
@@ -64,8 +69,13 @@ export interface PeerAddresses {
 /** A running peer. */
 export interface PostfixPeer {
   host: string;
-  /** STARTTLS, implicit TLS, and STARTTLS with client/HELO restrictions. */
-  ports: { starttls: number; implicit: number; restricted: number };
+  /**
+   * STARTTLS, implicit TLS, STARTTLS with client/HELO restrictions, and
+   * STARTTLS with message_size_limit = `sizeLimit` (advertised as SIZE, or not).
+   */
+  ports: { starttls: number; implicit: number; restricted: number; limited: number; limitedNoSize: number };
+  /** message_size_limit of the two limited ports, in bytes. */
+  sizeLimit: number;
   /** The private CA that signed the server certificate (PEM), to pass as `ca`. */
   caPem: string;
   /** Postfix's myhostname, also in the certificate (with `localhost` and 127.0.0.1). */
@@ -232,7 +242,7 @@ export interface StartPostfixPeerOptions {
 }
 
 /**
- * Starts a private Postfix + Dovecot on two free loopback ports. On any
+ * Starts a private Postfix + Dovecot on free loopback ports. On any
  * failure it stops whatever it had started, removes the temp dir and throws
  * with the logs collected so far.
  */
@@ -365,7 +375,13 @@ export async function startPostfixPeer(options: StartPostfixPeerOptions = {}): P
       outside: "rcpt@example.net",
       outsideSender: "app@example.org",
     };
-    const [starttls, implicit, restricted] = [await freePort(), await freePort(), await freePort()];
+    const [starttls, implicit, restricted, limited, limitedNoSize] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     const values: Record<string, string> = {
       CONFIG_DIR: p.etc,
       QUEUE_DIR: p.spool,
@@ -383,6 +399,9 @@ export async function startPostfixPeer(options: StartPostfixPeerOptions = {}): P
       SUBMISSION_LISTEN: `${_HOST}:${starttls}`,
       SUBMISSIONS_LISTEN: `${_HOST}:${implicit}`,
       RESTRICTED_LISTEN: `${_HOST}:${restricted}`,
+      LIMITED_LISTEN: `${_HOST}:${limited}`,
+      LIMITED_NO_SIZE_LISTEN: `${_HOST}:${limitedNoSize}`,
+      SIZE_LIMIT: String(_SIZE_LIMIT),
       INSTANCE_NAME: `smtpilot-peer-${path.basename(dir)}`,
       DOVECOT_RUN_DIR: path.dirname(files.authSocket),
       DOVECOT_STATE_DIR: path.join(p.dovecot, "state"),
@@ -423,11 +442,14 @@ export async function startPostfixPeer(options: StartPostfixPeerOptions = {}): P
     // owned as Postfix wants them) and returns once the master is initialised.
     postfixStarting = true;
     await _run(PEER_BINARIES.postfix, ["-c", p.etc, "start"], startTimeoutMs * 2);
-    for (const port of [starttls, implicit, restricted]) await _waitForPort(port, startTimeoutMs, dovecotExited);
+    for (const port of [starttls, implicit, restricted, limited, limitedNoSize]) {
+      await _waitForPort(port, startTimeoutMs, dovecotExited);
+    }
 
     return {
       host: _HOST,
-      ports: { starttls, implicit, restricted },
+      ports: { starttls, implicit, restricted, limited, limitedNoSize },
+      sizeLimit: _SIZE_LIMIT,
       caPem: ca.certPem,
       hostname: _HOSTNAME,
       domain: _DOMAIN,
