@@ -14,7 +14,15 @@ import { classifyReason, effectiveStatus } from "./classify-reason.ts";
 import { decodeHeader, headerText, partText } from "./decode.ts";
 import { type DsnRecipient, parseDeliveryStatus } from "./dsn-fields.ts";
 import { header, type MimePart, walk } from "./mime-part.ts";
-import { BOUNCE_SIGNALS, type MtaFormat, RETURNED_MESSAGE_MARKER } from "./mta-formats.ts";
+import {
+  addressIn,
+  hasBounceSignals,
+  headerRecipients,
+  humanText,
+  isAutoReply,
+  originalMessageId,
+} from "./message-signals.ts";
+import type { MtaFormat } from "./mta-formats.ts";
 import { type Reason, REASON_INFO } from "./reasons.ts";
 import {
   cleanDiagnostic,
@@ -83,9 +91,9 @@ export function analyzeMessage(root: MimePart, source: string): BounceMessage {
 
 function _analyze(root: MimePart, source: string): BounceMessage {
   const parts = [...walk(root)];
-  const text = _humanText(parts);
-  const originalMessageId = _originalMessageId(parts, text);
-  const base = { source, ...(originalMessageId ? { originalMessageId } : {}) };
+  const text = humanText(parts);
+  const original = originalMessageId(parts, text);
+  const base = { source, ...(original ? { originalMessageId: original } : {}) };
   const reportType = (root.params["report-type"] ?? "").toLowerCase();
 
   const feedback = parts.find((p) => p.type === "message/feedback-report");
@@ -106,11 +114,11 @@ function _analyze(root: MimePart, source: string): BounceMessage {
     }
   }
 
-  const looksBounced = _bounceSignals(root, text) || statusPart !== undefined || reportType === "delivery-status";
+  const looksBounced = hasBounceSignals(root, text) || statusPart !== undefined || reportType === "delivery-status";
   const chosen: MtaFormat | undefined = format ?? (looksBounced ? formatById("generic") : undefined);
   if (chosen) {
     let found = textRecipients.length > 0 ? textRecipients : recipientsIn(text, chosen);
-    if (found.length === 0) found = _headerRecipients(root, parts);
+    if (found.length === 0) found = headerRecipients(root, parts);
     if (found.length > 0 || looksBounced) {
       const delayed = /^warning:|delayed|delay(?:ed)? (?:mail|notification)/i.test(headerText(root, "subject") ?? "");
       return {
@@ -122,8 +130,8 @@ function _analyze(root: MimePart, source: string): BounceMessage {
     }
   }
 
-  if (_isAutoReply(root)) {
-    const from = _addressIn(headerText(root, "from") ?? "");
+  if (isAutoReply(root)) {
+    const from = addressIn(headerText(root, "from") ?? "");
     return {
       ...base,
       kind: "autoreply",
@@ -222,89 +230,19 @@ function _feedbackRecipients(report: MimePart | undefined, parts: readonly MimeP
   const fields = report ? partText(report) : "";
   const addresses = [...fields.matchAll(/^original-rcpt-to:\s*<?([^\s<>]+@[^\s<>]+?)>?\s*$/gim)].map((m) => m[1]!);
   if (addresses.length === 0) {
-    const returned = parts.find((p) => p.type === "text/rfc822-headers" || p.depth > 0 && header(p, "message-id"));
-    const to = returned ? _addressIn(decodeHeader(header(returned, "to") ?? "")) : undefined;
+    // No Original-Rcpt-To (it is optional): the To of the returned message, which is who complained.
+    const enclosed = parts.find((p) => p.type === "message/rfc822")?.children[0];
+    const headersPart = parts.find((p) => p.type === "text/rfc822-headers");
+    const rawTo = enclosed
+      ? header(enclosed, "to")
+      : headersPart
+      ? /^to:[ \t]*(.+)$/im.exec(partText(headersPart))?.[1]
+      : undefined;
+    const to = rawTo === undefined ? undefined : addressIn(decodeHeader(rawTo));
     if (to) addresses.push(to);
   }
   const type = /^feedback-type:\s*([\w-]+)/im.exec(fields)?.[1]?.toLowerCase() ?? "abuse";
   return addresses.map((a) =>
     _recipient(a, null, null, null, `feedback-type: ${type}`, "feedback", false, "report:arf")
   );
-}
-
-/** The text a person would read: the first text/plain outside returned messages, else text/html stripped, else the body. */
-function _humanText(parts: readonly MimePart[]): string {
-  const plain = parts.filter((p) => p.type === "text/plain" && p.body !== "");
-  if (plain.length > 0) return plain.map(partText).join("\n");
-  const html = parts.find((p) => p.type === "text/html" && p.body !== "");
-  if (html) {
-    return partText(html).replace(/<(?:br|\/p|\/div|\/tr|\/li)[^>]{0,40}>/gi, "\n").replace(/<[^>]{0,2000}>/g, "")
-      .replace(/&nbsp;/g, " ").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
-  }
-  return "";
-}
-
-/** The returned message's Message-ID: its headers (message/rfc822, text/rfc822-headers), else the copy in the text. */
-function _originalMessageId(parts: readonly MimePart[], text: string): string | undefined {
-  for (const p of parts) {
-    if (p.type === "message/rfc822" || p.type === "message/global") {
-      const id = p.children[0] ? header(p.children[0], "message-id") : undefined;
-      if (id) return _messageId(id);
-    }
-    if (
-      p.type === "text/rfc822-headers" || p.type === "message/rfc822-headers" || p.type === "message/global-headers"
-    ) {
-      const m = /^message-id:\s*(<[^>\s]{1,998}>)/im.exec(partText(p));
-      if (m) return m[1];
-    }
-  }
-  const marker = RETURNED_MESSAGE_MARKER.exec(text);
-  const after = marker ? text.slice(marker.index) : "";
-  return /^\s*message-id:\s*(<[^>\s]{1,998}>)/im.exec(after)?.[1];
-}
-
-function _messageId(value: string): string | undefined {
-  return /<[^>\s]{1,998}>/.exec(value)?.[0] ?? (value.trim() === "" ? undefined : value.trim().slice(0, 998));
-}
-
-function _bounceSignals(root: MimePart, text: string): boolean {
-  const from = headerText(root, "from") ?? "";
-  const subject = headerText(root, "subject") ?? "";
-  const returnPath = header(root, "return-path") ?? "";
-  return BOUNCE_SIGNALS.from.test(from) || BOUNCE_SIGNALS.subject.test(subject) || /^<>$/.test(returnPath.trim()) ||
-    header(root, "x-failed-recipients") !== undefined ||
-    /^from:.{0,80}(?:mailer-daemon|mail delivery (?:subsystem|system))/im.test(text.slice(0, 4096));
-}
-
-function _headerRecipients(root: MimePart, parts: readonly MimePart[]): TextRecipient[] {
-  const failed = header(root, "x-failed-recipients");
-  if (failed) {
-    return failed.split(",").map((a) => _addressIn(a)).filter((a): a is string => a !== undefined)
-      .map((address) => ({ address, diagnostic: "" }));
-  }
-  const returned = parts.find((p) =>
-    p.depth > 0 && header(p, "to") !== undefined && header(p, "message-id") !== undefined
-  );
-  const to = returned ? _addressIn(decodeHeader(header(returned, "to") ?? "")) : undefined;
-  return to ? [{ address: to, diagnostic: "" }] : [];
-}
-
-function _isAutoReply(root: MimePart): boolean {
-  const auto = (header(root, "auto-submitted") ?? "").toLowerCase();
-  if (auto.startsWith("auto-replied")) return true;
-  if (header(root, "x-autoreply") !== undefined || header(root, "x-autorespond") !== undefined) return true;
-  if (/^auto[_-]?reply$/i.test((header(root, "precedence") ?? "").trim())) return true;
-  if (
-    (header(root, "x-auto-response-suppress") ?? "") !== "" &&
-    /^(?:automatic reply|auto(?:matische)? ?(?:reply|antwort|response))/i.test(headerText(root, "subject") ?? "")
-  ) {
-    return true;
-  }
-  const subject = headerText(root, "subject") ?? "";
-  return /^(?:auto(?:matic)?[ -]?(?:reply|response|antwort)|automatische antwort|out of (?:the )?office|réponse automatique|respuesta automática|abwesenheit|on vacation|vacation(?: reply)?:|away from (?:my|the) office|auto:)/i
-    .test(subject.trim());
-}
-
-function _addressIn(value: string): string | undefined {
-  return /<([^<>\s]+@[^<>\s]+)>/.exec(value)?.[1] ?? /([^\s<>"',;:]+@[A-Za-z0-9.-]+)/.exec(value)?.[1];
 }

@@ -96,3 +96,13 @@ test("bounce decodes encoded-word and 8-bit headers and quoted-printable, base64
   assert.equal(m?.recipients[0]?.address, "müller@beispiel.example");
   assert.equal(m?.originalMessageId, "<gruesse-koeln@example.org>");
 });
+
+test("bounce names a complaint's recipient from the returned message when Original-Rcpt-To is missing", () => {
+  const arf = fs.readFileSync("test/data/bounces/providers/arf-complaint.eml", "latin1").replace(
+    /^Original-Rcpt-To:.*\n/m,
+    "",
+  );
+  const [m] = analyze(Buffer.from(arf, "latin1"));
+  assert.equal(m?.kind, "feedback");
+  assert.deepEqual(m?.recipients.map((r) => [r.address, r.reason]), [["annoyed@mailbox.example", "feedback"]]);
+});
