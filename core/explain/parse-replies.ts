@@ -31,9 +31,13 @@ const _MARKED =
 const _ENHANCED_AFTER = /(?:^|[\s:;(\[<>'"])([2-5]\d\d)([ -])([245]\.\d{1,3}\.\d{1,3}\b.*)$/s;
 
 const _STAGES: readonly { stage: ReplyStage; text: RegExp }[] = [
-  { stage: "rcpt", text: /\b(?:in reply to|after) rcpt to\b|\brcpt to:?\s*<[^>]{0,256}>\s*:/i },
-  { stage: "data", text: /\b(?:in reply to|after) (?:end of data|data)\b|\bafter (?:the )?end of data\b/i },
-  { stage: "mail", text: /\b(?:in reply to|after) mail from\b/i },
+  { stage: "rcpt", text: /\b(?:in reply to|after) rcpt to\b|\brcpt to:?\s*<[^>]{0,256}>\s*:|\breject: rcpt from\b/i },
+  {
+    stage: "data",
+    text:
+      /\b(?:in reply to|after) (?:end of data|data)\b|\bafter (?:the )?end of data\b|\breject: (?:data|end-of-message) from\b/i,
+  },
+  { stage: "mail", text: /\b(?:in reply to|after) mail from\b|\breject: mail from\b/i },
   { stage: "starttls", text: /\b(?:in reply to|after) starttls\b/i },
   { stage: "auth", text: /\b(?:in reply to|after) auth\b/i },
   { stage: "ehlo", text: /\b(?:in reply to|after) (?:ehlo|helo|lhlo)\b/i },

@@ -34,6 +34,12 @@ test("parseReplies() reads replies inside Postfix, Exim, DSN and Exchange lines 
       undefined,
     ],
     ["host mx said: 554 5.7.1 rejected (in reply to end of DATA command)", 554, "5.7.1", "data"],
+    [
+      "Dec  2 14:06:47 mx postfix/smtpd[3714]: NOQUEUE: reject: RCPT from unknown[192.0.2.1]: 550 5.1.1 <x@rcpt.test>: Recipient address rejected: User unknown in virtual mailbox table; from=<a@b.test> to=<x@rcpt.test> proto=ESMTP helo=<h>",
+      550,
+      "5.1.1",
+      "rcpt",
+    ],
   ];
   for (const [line, code, enhanced, stage] of cases) {
     const [found] = parseReplies(line);
