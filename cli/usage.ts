@@ -7,23 +7,31 @@ import { shown } from "../core/printable.ts";
 
 export { UsageError };
 
+/** A value parser that also says which JSON type its values are (for the MCP tool schemas). */
+export type TypedParser<T> = ((value: string) => T) & {
+  jsonType?: "integer" | "number";
+  minimum?: number;
+  maximum?: number;
+};
+
 /** Parses an integer flag within bounds. */
-export function intOption(flag: string, min: number, max: number): (value: string) => number {
-  return (value) => {
+export function intOption(flag: string, min: number, max: number): TypedParser<number> {
+  const parse: TypedParser<number> = (value) => {
     const n = Number(value);
     if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < min || n > max) {
       throw new UsageError(`Invalid ${flag} ${shown(value)}: expected a whole number from ${min} to ${max}`);
     }
     return n;
   };
+  return Object.assign(parse, { jsonType: "integer" as const, minimum: min, maximum: max });
 }
 
 /** The most seconds a `--timeout` may ask for. */
 export const MAX_TIMEOUT_SECONDS = 600;
 
 /** Parses a positive number of seconds into milliseconds. */
-export function secondsOption(flag: string): (value: string) => number {
-  return (value) => {
+export function secondsOption(flag: string): TypedParser<number> {
+  const parse: TypedParser<number> = (value) => {
     const n = Number(value);
     if (value.trim() === "" || !Number.isFinite(n) || n <= 0 || n > MAX_TIMEOUT_SECONDS) {
       throw new UsageError(
@@ -32,6 +40,7 @@ export function secondsOption(flag: string): (value: string) => number {
     }
     return Math.round(n * 1000);
   };
+  return Object.assign(parse, { jsonType: "number" as const, maximum: MAX_TIMEOUT_SECONDS });
 }
 
 /** Accepts one of a fixed set of values (case-insensitive), returned in canonical case. */

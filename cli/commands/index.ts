@@ -18,6 +18,7 @@ import { preflightSpec } from "./preflight.spec.ts";
 import { sendSpec } from "./send.spec.ts";
 import { verifySpec } from "./verify.spec.ts";
 import { initSpec } from "./init.spec.ts";
+import { mcpSpec } from "./mcp.spec.ts";
 import { profileSpec } from "./profile.spec.ts";
 import { recipesSpec } from "./recipes.spec.ts";
 import { redactSpec } from "./redact.spec.ts";
@@ -41,5 +42,6 @@ export const COMMANDS: readonly (CommandSpec | GroupSpec)[] = [
   initSpec,
   statusSpec,
   profileSpec,
+  mcpSpec,
   completionsSpec,
 ];

@@ -5,7 +5,7 @@
  */
 import { PLAN_SCHEMA } from "../../core/send/plan.ts";
 import type { CommandSpec } from "../command-spec.ts";
-import { SEND_TARGET_OPTIONS } from "./send-setup.ts";
+import { SEND_TARGET_OPTIONS } from "./send-options.ts";
 
 /** `smtpilot preflight`. */
 export const preflightSpec: CommandSpec = {

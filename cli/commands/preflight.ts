@@ -26,7 +26,9 @@ export async function runPreflightCommand(input: CommandInput, ctx: RunContext):
   await checkSendGates(setup, flags, new Date());
   const result = await preflightOf(setup, ctx);
   const now = new Date();
-  const plan = result.passed ? issuePlan(setup.subject, now) : undefined;
+  // An agent never holds a plan token: it would be a way around the person's confirmation.
+  // Its send_canary/send_scale call runs this preflight again and asks the person instead.
+  const plan = result.passed && !ctx.agent ? issuePlan(setup.subject, now) : undefined;
   if (plan) await storeIssuedPlan(setup.store, plan, now);
   await setup.store.appendSendLog({
     kind: "preflight",
@@ -44,6 +46,12 @@ export async function runPreflightCommand(input: CommandInput, ctx: RunContext):
     mode: "preflight",
     verdict: { status: result.passed ? "pass" : "fail", failures: result.failures },
     plan: plan ?? null,
+    ...(ctx.agent && result.passed
+      ? {
+        confirmation:
+          "through send_canary or send_scale: the person confirms in the client; no token is issued to an agent",
+      }
+      : {}),
     message: {
       from: setup.draft.fromHeader,
       subject: setup.draft.subject,

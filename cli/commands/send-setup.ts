@@ -16,12 +16,11 @@ import { type ProviderDefinition, providerFor, rulesForTarget } from "../../core
 import { type Draft, makeDraft } from "../../core/send/draft.ts";
 import type { PlanSubject, SendMode } from "../../core/send/plan.ts";
 import { type RecipientScan, recipientsDigest, scanRecipients } from "../../core/send/recipients.ts";
-import type { OptionSpec, RunContext } from "../command-spec.ts";
+import type { RunContext } from "../command-spec.ts";
 import { memoryHome, memoryOf, secretForRun, withProfile } from "../memory.ts";
-import { secondsOption } from "../usage.ts";
 import { resolverAddress } from "../validate.ts";
 import { toOptions } from "./diagnose.ts";
-import { draftInputOf, MESSAGE_OPTIONS, type MessageFlags } from "./message-options.ts";
+import { draftInputOf, type MessageFlags } from "./message-options.ts";
 
 /** The flags preflight and send share. */
 export interface SendFlags extends MessageFlags {
@@ -34,32 +33,6 @@ export interface SendFlags extends MessageFlags {
   resolver?: string;
   timeout?: number;
 }
-
-/** Options shared by preflight and send, defined once. */
-export const SEND_TARGET_OPTIONS: readonly OptionSpec[] = [
-  {
-    flags: "--profile <name>",
-    description: "the saved profile to send through (required)",
-    complete: { dynamic: "profile-names" },
-  },
-  { flags: "--to <address>", description: "the canary recipient (exactly one; see smtpilot canary)", repeatable: true },
-  {
-    flags: "--to-list <file>",
-    description: "recipients for a scale send, one address per line",
-    complete: "file",
-    conflicts: ["to"],
-  },
-  { flags: "--from <address>", description: "header From (default: the profile's)" },
-  { flags: "--envelope-from <address>", description: "envelope sender, MAIL FROM (default: the profile's)" },
-  ...MESSAGE_OPTIONS,
-  { flags: "--allow-external", description: "allow a canary outside the sender's organisation" },
-  { flags: "--resolver <ip[:port]>", description: "DNS server for the alignment lookups (DMARC)" },
-  {
-    flags: "--timeout <seconds>",
-    description: "per-step timeout in seconds, at most 600 (default: 10)",
-    parse: secondsOption("--timeout"),
-  },
-];
 
 /** Everything a preflight or send works from. */
 export interface SendSetup {

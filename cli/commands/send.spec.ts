@@ -5,7 +5,7 @@
  */
 import type { CommandSpec } from "../command-spec.ts";
 import { intOption } from "../usage.ts";
-import { SEND_TARGET_OPTIONS } from "./send-setup.ts";
+import { SEND_TARGET_OPTIONS } from "./send-options.ts";
 
 /** Version tag of `smtpilot send --json`. */
 export const SEND_SCHEMA = "smtpilot.send/1";

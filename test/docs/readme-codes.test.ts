@@ -51,3 +51,27 @@ test("every send gate code is in the README's gate table", async () => {
     }
   }
 });
+
+test("the diagnosis-code catalogue (core/codes) holds every code the layers use, as the README's tables say", async () => {
+  const { DIAGNOSIS_CODES } = await import("../../core/codes/diagnosis-codes.ts");
+  const catalogue = new Map(DIAGNOSIS_CODES.map((e) => [e.code, e.meaning]));
+  for (const file of sources("core")) {
+    if (file.includes(`${path.sep}codes${path.sep}`)) continue;
+    for (
+      const m of fs.readFileSync(file, "utf8").matchAll(
+        /["`](dns|tcp|greeting|tls|ehlo|auth|envelope)\.([a-z0-9-]+)["`]/g,
+      )
+    ) {
+      const code = `${m[1]}.${m[2]}`;
+      if (code !== "dns.promises") {
+        assert.ok(catalogue.has(code), `${code} (${file}) is not in core/codes/diagnosis-codes.ts`);
+      }
+    }
+  }
+  const section = readme.slice(readme.indexOf("## Diagnosis codes"), readme.indexOf("## Domain findings"));
+  const rows = new Map<string, string>();
+  for (const m of section.matchAll(/^\| (`[^|]+`) \| (.+) \|$/gm)) {
+    for (const c of m[1]!.matchAll(/`([a-z]+\.[a-z0-9-]+)`/g)) rows.set(c[1]!, m[2]!.trim());
+  }
+  assert.deepEqual(rows, catalogue);
+});

@@ -1,0 +1,20 @@
+/**
+ * The definition of `smtpilot mcp`: the MCP server on stdio, for agents.
+ */
+import type { CommandSpec } from "../command-spec.ts";
+
+/** `smtpilot mcp`. */
+export const mcpSpec: CommandSpec = {
+  name: "mcp",
+  summary: "Serve smtpilot's commands as MCP tools on stdio, for agents (live sends confirmed by the person)",
+  effect: "serve",
+  options: [],
+  examples: [
+    "smtpilot mcp",
+    "smtpilot --home ~/smtp mcp",
+    `# in an MCP client's configuration: { "command": "smtpilot", "args": ["mcp"] }`,
+  ],
+  notes: "Speaks the Model Context Protocol on stdin/stdout until the client closes it (logs go to stderr).\n" +
+    "See docs/agents.md. Exit codes: 0 the client closed the session, 2 usage error, 70 internal error.",
+  load: async () => (await import("./mcp.ts")).runMcp,
+};

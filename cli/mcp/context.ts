@@ -1,0 +1,74 @@
+/**
+ * The RunContext of a tool call: the result is always the JSON document;
+ * nobody sits at a terminal; progress goes out as MCP progress notifications
+ * and warnings as log messages (stdout belongs to the protocol); the caller
+ * is an agent, so confirmations go to the person through the client's
+ * elicitation — when the client supports it, and never otherwise.
+ */
+import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import type { Registry } from "../../core/plugin.ts";
+import type { CommandResult, ConfirmRequest, RunContext } from "../command-spec.ts";
+import { onCleanup } from "../lifecycle.ts";
+import { protectSecrets, redactText } from "../output.ts";
+
+/** What one tool call collects besides its returned result. */
+export interface CallCollector {
+  /** Results the command emitted as it went (redact streams its output). */
+  emitted: Omit<CommandResult, "exitCode">[];
+}
+
+/** The pieces of the server a call context needs. */
+export interface McpCallEnvironment {
+  server: Server;
+  globals: { plugin?: string[]; home?: string };
+  plugins: () => Promise<Registry>;
+  progressToken?: string | number;
+}
+
+/** Builds the context of one tool call. */
+export function mcpContext(env: McpCallEnvironment, collector: CallCollector): RunContext {
+  const { server } = env;
+  let step = 0;
+  const canAsk = server.getClientCapabilities()?.elicitation !== undefined;
+  return {
+    globals: env.globals,
+    json: true,
+    interactive: false,
+    agent: true,
+    plugins: env.plugins,
+    progress: (text) => {
+      if (env.progressToken === undefined || text === "") return;
+      void server.notification({
+        method: "notifications/progress",
+        params: { progressToken: env.progressToken, progress: ++step, message: redactText(text) },
+      }).catch(() => {});
+    },
+    warn: (text) => {
+      void server.sendLoggingMessage({ level: "warning", logger: "smtpilot", data: redactText(text) }).catch(() => {});
+    },
+    protectSecrets,
+    onCleanup,
+    emit: (result) => void collector.emitted.push(result),
+    ...(canAsk ? { confirm: (request: ConfirmRequest) => _elicit(server, request) } : {}),
+  };
+}
+
+/**
+ * Shows the person the full plan and asks for its code. The code is only in
+ * what the client shows its user, never in a tool result the agent reads.
+ */
+async function _elicit(server: Server, request: ConfirmRequest): Promise<string | undefined> {
+  const answer = await server.elicitInput({
+    message: `${request.summary}\n\nTo go ahead, type the confirmation code ${request.code}. Anything else cancels.`,
+    requestedSchema: {
+      type: "object",
+      properties: {
+        code: { type: "string", title: "Confirmation code", description: "The code shown above" },
+      },
+      required: ["code"],
+    },
+  });
+  if (answer.action !== "accept") return undefined;
+  const code = answer.content?.code;
+  return typeof code === "string" ? code : undefined;
+}

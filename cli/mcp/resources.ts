@@ -1,0 +1,91 @@
+/**
+ * What an agent may read without calling a tool: the memory files, read-only
+ * (they never hold a secret: the memory refuses one), and the code tables —
+ * diagnosis codes, domain findings, send gates and exit codes — as JSON.
+ */
+import path from "node:path";
+import { DIAGNOSIS_CODES } from "../../core/codes/diagnosis-codes.ts";
+import { DOMAIN_CODES } from "../../core/domain/finding.ts";
+import { UsageError } from "../../core/errors.ts";
+import { EXIT_CODES } from "../../core/report.ts";
+import { readSmallFile } from "../../core/files.ts";
+import { MEMORY_FILES, resolveHome } from "../../core/memory/layout.ts";
+import { shown } from "../../core/printable.ts";
+import { GATE_CODES } from "../../core/send/gates.ts";
+import { redactText } from "../output.ts";
+
+/** A resource as resources/list shows it. */
+export interface ResourceInfo {
+  uri: string;
+  name: string;
+  description: string;
+  mimeType: string;
+}
+
+const _EXIT = {
+  "0": "ok: pass (warnings allowed)",
+  "1": "a check found a problem (an error finding, a refused recipient)",
+  "2": "usage error: a bad flag or value",
+  "3": "environment error: a port, folder, file, DNS or the memory folder cannot be used",
+  "4": "refused by a safety gate: nothing was sent",
+  "70": "internal error (a bug)",
+  ...Object.fromEntries(Object.entries(EXIT_CODES).map(([layer, code]) => [String(code), `failed at ${layer}`])),
+};
+
+const _TABLES: Record<string, { name: string; description: string; data: () => unknown }> = {
+  "smtpilot://codes/diagnosis": {
+    name: "Diagnosis codes",
+    description: "Every diagnosis and warning code of diagnose, preflight and send, with its meaning",
+    data: () => DIAGNOSIS_CODES,
+  },
+  "smtpilot://codes/domain": {
+    name: "Domain findings",
+    description: "Every finding code of smtpilot domain, with its severity and meaning",
+    data: () => Object.entries(DOMAIN_CODES).map(([code, [severity, meaning]]) => ({ code, severity, meaning })),
+  },
+  "smtpilot://codes/gates": {
+    name: "Send gates",
+    description: "Every safety gate of the send workflow (exit 4: nothing was sent)",
+    data: () => Object.entries(GATE_CODES).map(([code, meaning]) => ({ code, meaning })),
+  },
+  "smtpilot://codes/exit": {
+    name: "Exit codes",
+    description: "What each exit code (the _meta smtpilot/exitCode of a tool result) means",
+    data: () => _EXIT,
+  },
+};
+
+/** Every resource. */
+export const RESOURCES: readonly ResourceInfo[] = [
+  ...Object.entries(MEMORY_FILES).map(([role, file]) => ({
+    uri: `smtpilot://memory/${file}`,
+    name: file,
+    description: `The memory folder's ${file} (${role}), read-only`,
+    mimeType: "text/markdown",
+  })),
+  ...Object.entries(_TABLES).map(([uri, t]) => ({
+    uri,
+    name: t.name,
+    description: t.description,
+    mimeType: "application/json",
+  })),
+];
+
+/** Memory files are read up to this size. */
+const _MAX_MEMORY_FILE = 8 * 1024 * 1024;
+
+/** Reads one resource. */
+export function readResource(
+  uri: string,
+  globals: { home?: string },
+): { uri: string; mimeType: string; text: string } {
+  const table = _TABLES[uri];
+  if (table) return { uri, mimeType: "application/json", text: JSON.stringify(table.data(), null, 2) };
+  const file = /^smtpilot:\/\/memory\/([a-z-]+\.md)$/.exec(uri)?.[1];
+  if (file && (Object.values(MEMORY_FILES) as string[]).includes(file)) {
+    const full = path.join(resolveHome(globals.home), file);
+    const text = readSmallFile(full, { what: "memory file", maxBytes: _MAX_MEMORY_FILE }).toString("utf8");
+    return { uri, mimeType: "text/markdown", text: redactText(text) };
+  }
+  throw new UsageError(`Unknown resource ${shown(uri)}`);
+}
