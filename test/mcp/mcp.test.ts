@@ -1,3 +1,5 @@
+// deno-lint-ignore-file no-explicit-any
+// (Tool results are JSON documents of many shapes; the assertions say which field they expect.)
 // smtpilot's MCP server, driven in-process by the SDK's own client against the fixture: every tool
 // answers with its command's JSON document; the send gates hold when the caller is an agent — no
 // elicitation, a declined one, or an answer for another plan means no message reaches the server;
