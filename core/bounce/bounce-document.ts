@@ -71,5 +71,6 @@ export function renderBounceText(doc: BounceDocument): string {
     }
   }
   for (const e of doc.errors) out.push("", `${sanitize(e.source)}: error ${e.code}: ${sanitize(e.message)}`);
-  return `${out.join("\n")}\n`;
+  // Every line through sanitize: plugin-supplied titles and advice reach the terminal too.
+  return `${out.map(sanitize).join("\n")}\n`;
 }

@@ -41,5 +41,6 @@ export function renderExplainText(doc: ExplainDocument): string {
     out.push(`  next       ${r.next}`);
   }
   out.push("", `Enhanced status codes: IANA registry (updated ${doc.registry.lastUpdated}), ${doc.registry.url}`);
-  return `${out.join("\n")}\n`;
+  // Every line through sanitize: plugin-supplied titles and advice reach the terminal too.
+  return `${out.map(sanitize).join("\n")}\n`;
 }
