@@ -22,21 +22,22 @@ export class LineSplitter {
     let text = this.#carry + chunk.toString("latin1");
     this.#carry = "";
     let start = 0;
+    // Each terminator's next position is searched again only once passed: a chunk without any CR
+    // (or any LF) must not be rescanned for every line.
+    let lf = text.indexOf("\n");
+    let cr = text.indexOf("\r");
     for (;;) {
-      const lf = text.indexOf("\n", start);
-      const cr = text.indexOf("\r", start);
-      let end: number;
+      if (lf !== -1 && lf < start) lf = text.indexOf("\n", start);
+      if (cr !== -1 && cr < start) cr = text.indexOf("\r", start);
       if (lf === -1 && cr === -1) break;
       if (cr !== -1 && (lf === -1 || cr < lf)) {
         // A CR at the very end may be the first half of CRLF: wait for the next chunk.
         if (cr === text.length - 1) break;
-        end = cr;
-        this.#emit(text.slice(start, end));
+        this.#emit(text.slice(start, cr));
         start = text[cr + 1] === "\n" ? cr + 2 : cr + 1;
         continue;
       }
-      end = lf;
-      this.#emit(text.slice(start, end));
+      this.#emit(text.slice(start, lf));
       start = lf + 1;
     }
     text = text.slice(start);
