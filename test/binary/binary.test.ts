@@ -156,3 +156,48 @@ test("the binary names a syntax error's line and column and refuses a folder wit
   assert.ok(lines.some((l) => l.includes(folder) && l.includes("E_PLUGIN_IMPORT")), r.stderr);
   assert.ok(!r.stderr.includes(root) && !r.stderr.includes("smtpilot.cjs"), r.stderr);
 });
+
+test("the binary serves MCP on stdio: initialize, tools/list, a tool call, then a clean exit when stdin ends", async () => {
+  const { spawn } = await import("node:child_process");
+  const child = spawn(binary, ["--home", empty, "mcp"], { cwd: empty, env: { PATH: "/usr/bin:/bin" } });
+  const lines: Record<string, unknown>[] = [];
+  let buffer = "";
+  child.stdout.on("data", (d) => {
+    buffer += d;
+    for (let nl = buffer.indexOf("\n"); nl >= 0; nl = buffer.indexOf("\n")) {
+      lines.push(JSON.parse(buffer.slice(0, nl)));
+      buffer = buffer.slice(nl + 1);
+    }
+  });
+  const send = (m: unknown) => child.stdin.write(`${JSON.stringify(m)}\n`);
+  const reply = async (id: number) => {
+    for (let i = 0; i < 300; i++) {
+      const found = lines.find((l) => l.id === id);
+      if (found) return found as { result?: Record<string, unknown> };
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`no reply ${id}`);
+  };
+  send({
+    jsonrpc: "2.0",
+    id: 1,
+    method: "initialize",
+    params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "smoke", version: "1" } },
+  });
+  assert.equal(((await reply(1)).result?.serverInfo as { name: string }).name, "smtpilot");
+  send({ jsonrpc: "2.0", method: "notifications/initialized" });
+  send({ jsonrpc: "2.0", id: 2, method: "tools/list" });
+  const tools = (await reply(2)).result?.tools as { name: string }[];
+  assert.ok(tools.some((t) => t.name === "send_canary"));
+  send({
+    jsonrpc: "2.0",
+    id: 3,
+    method: "tools/call",
+    params: { name: "explain", arguments: { reply: ["421 4.7.0 Try again later"] } },
+  });
+  const call = (await reply(3)).result as { structuredContent: { schema: string } };
+  assert.equal(call.structuredContent.schema, "smtpilot.explain/1");
+  const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+  child.stdin.end();
+  assert.equal(await exited, 0);
+});
