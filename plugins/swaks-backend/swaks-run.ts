@@ -34,6 +34,7 @@ export class SwaksRun {
   #pending = "";
   #secret: string | undefined;
   #done = false;
+  #stopping: Promise<void> | undefined;
 
   constructor(spec: SwaksRunSpec) {
     this.#secret = spec.secret;
@@ -42,6 +43,8 @@ export class SwaksRun {
     this.#child = spawn("/bin/sh", ["-c", 'exec "$0" "$@" 2>&1', spec.program, ...spec.args], {
       stdio: ["pipe", "pipe", "ignore"],
       env: spec.env,
+      // Its own process group, so stop() ends whatever it started too.
+      detached: true,
     });
     this.#child.stdin?.on("error", () => {});
     if (this.#secret === undefined) this.#child.stdin?.end();
@@ -95,16 +98,31 @@ export class SwaksRun {
     });
   }
 
-  /** Stops swaks (TERM, then KILL) and resolves once it is gone. */
-  async stop(): Promise<void> {
-    if (this.#done) return;
-    this.#child.kill("SIGTERM");
-    const timer = setTimeout(() => this.#child.kill("SIGKILL"), _KILL_GRACE_MS);
-    await this.exited;
-    clearTimeout(timer);
+  /** Stops swaks and its process group (TERM, then KILL), stops reading it, and resolves once it is gone. */
+  stop(): Promise<void> {
+    if (this.#done) return Promise.resolve();
+    this.#stopping ??= (async () => {
+      this.#signal("SIGTERM");
+      const timer = setTimeout(() => this.#signal("SIGKILL"), _KILL_GRACE_MS);
+      // Nothing it prints from now on counts; a child that kept the pipe open must not hold the run.
+      this.#child.stdout?.destroy();
+      await this.exited;
+      clearTimeout(timer);
+    })();
+    return this.#stopping;
+  }
+
+  #signal(signal: NodeJS.Signals): void {
+    const pid = this.#child.pid;
+    try {
+      if (pid !== undefined) process.kill(-pid, signal);
+    } catch {
+      this.#child.kill(signal);
+    }
   }
 
   #data(chunk: string): void {
+    if (this.#stopping) return;
     this.#pending += chunk;
     let nl: number;
     while ((nl = this.#pending.indexOf("\n")) !== -1) {
@@ -133,6 +151,7 @@ export class SwaksRun {
   }
 
   #line(raw: string): void {
+    if (this.#stopping) return;
     if (this.events.length >= _MAX_EVENTS) {
       void this.stop();
       return;

@@ -188,6 +188,29 @@ describe("the swaks backend", { skip }, () => {
     assert.equal(report.verdict.code, "greeting.unknown", JSON.stringify(report.layers));
   });
 
+  test("a swaks that floods output is stopped with its process group; memory and time stay bounded", async () => {
+    const head = ["=== smtpilot: guard loaded", "=== Trying 127.0.0.1:25...", "=== Connected to 127.0.0.1."];
+    const flood = fakeSwaks(
+      "flood-swaks",
+      "20201014.0",
+      "=== TLS supported",
+      `printf '%s\\n' ${head.map((l) => `'${l}'`).join(" ")}; yes "<-  220-$(printf '%3000s' | tr ' ' x)"`,
+    );
+    const started = performance.now();
+    const report = await diagnoseWithSwaks(swaksRequest(options("helo-only", { tls: "none" }), flood));
+    assert.equal(report.verdict.code, "greeting.protocol-error", JSON.stringify(report.layers));
+    assert.ok(performance.now() - started < 10_000);
+    assert.ok(JSON.stringify(report.transcript).length < 2_000_000);
+    const left = fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p)).filter((pid) => {
+      try {
+        return fs.readFileSync(`/proc/${pid}/cmdline`, "latin1").startsWith("yes\0<-  220-");
+      } catch {
+        return false;
+      }
+    });
+    assert.deepEqual(left, []);
+  });
+
   test("a run leaves no smtpilot folder behind in the temp folder", async () => {
     const tmp = makeTestDir("smtpilot-swaks-tmp-");
     const r = await runCli(["diagnose", "--backend", "swaks", "--fixture", "cert-expired"], { TMPDIR: tmp });
