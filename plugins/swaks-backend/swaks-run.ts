@@ -46,6 +46,10 @@ export class SwaksRun {
       // Its own process group, so stop() ends whatever it started too.
       detached: true,
     });
+    // In its own process group swaks does not get the terminal's Ctrl-C: it must not outlive smtpilot.
+    const orphan = () => this.#signal("SIGKILL");
+    process.once("exit", orphan);
+    this.#child.once("exit", () => process.off("exit", orphan));
     this.#child.stdin?.on("error", () => {});
     if (this.#secret === undefined) this.#child.stdin?.end();
     this.exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
