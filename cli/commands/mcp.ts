@@ -2,6 +2,7 @@
  * `smtpilot mcp`: connects the MCP server to stdin/stdout and serves until
  * the client closes the session or the process is told to stop.
  */
+// @ts-types="../../node_modules/@modelcontextprotocol/sdk/dist/esm/server/stdio.d.ts"
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import type { Registry } from "../../core/plugin.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";

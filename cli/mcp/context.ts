@@ -5,6 +5,7 @@
  * is an agent, so confirmations go to the person through the client's
  * elicitation — when the client supports it, and never otherwise.
  */
+// @ts-types="../../node_modules/@modelcontextprotocol/sdk/dist/esm/server/index.d.ts"
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type { Registry } from "../../core/plugin.ts";
 import type { CommandResult, ConfirmRequest, RunContext } from "../command-spec.ts";

@@ -7,7 +7,10 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+// Deno cannot find the SDK's types through its wildcard "exports"; these directives point at them (tsc ignores them).
+// @ts-types="../../node_modules/@modelcontextprotocol/sdk/dist/esm/server/index.d.ts"
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+// @ts-types="../../node_modules/@modelcontextprotocol/sdk/dist/esm/types.d.ts"
 import {
   CallToolRequestSchema,
   type CallToolResult,
