@@ -207,8 +207,43 @@ export const DIAGNOSIS_CODES: readonly CodeEntry[] = [
     meaning: "the server stopped answering, closed or garbled at MAIL/RCPT",
     kind: "failure",
   },
+  {
+    code: "greeting.unknown",
+    meaning:
+      "`--backend swaks` only: swaks could not observe this layer (it does not print the lines, or cannot do what smtpilot would); not guessed",
+    kind: "failure",
+  },
+  {
+    code: "tls.unknown",
+    meaning:
+      "`--backend swaks` only: swaks could not observe this layer (it does not print the lines, or cannot do what smtpilot would); not guessed",
+    kind: "failure",
+  },
+  {
+    code: "ehlo.unknown",
+    meaning:
+      "`--backend swaks` only: swaks could not observe this layer (it does not print the lines, or cannot do what smtpilot would); not guessed",
+    kind: "failure",
+  },
+  {
+    code: "auth.unknown",
+    meaning:
+      "`--backend swaks` only: swaks could not observe this layer (it does not print the lines, or cannot do what smtpilot would); not guessed",
+    kind: "failure",
+  },
+  {
+    code: "envelope.unknown",
+    meaning:
+      "`--backend swaks` only: swaks could not observe this layer (it does not print the lines, or cannot do what smtpilot would); not guessed",
+    kind: "failure",
+  },
   { code: "greeting.slow", meaning: "the banner took more than 2 s", kind: "warning" },
   { code: "tls.cert-expiring-soon", meaning: "the certificate expires in less than 14 days", kind: "warning" },
   { code: "ehlo.auth-offered-in-clear", meaning: "AUTH is offered before encryption", kind: "warning" },
   { code: "ehlo.helo-fallback", meaning: "EHLO was refused and HELO used: no extensions", kind: "warning" },
+  {
+    code: "envelope.size-unknown",
+    meaning: "`--backend swaks` only: swaks sends no `SIZE=`, so a size refusal at MAIL FROM cannot be seen",
+    kind: "warning",
+  },
 ];
