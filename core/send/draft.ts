@@ -16,6 +16,7 @@ import { UsageError } from "../errors.ts";
 import { readSmallFile } from "../files.ts";
 import { hasControl, shown } from "../printable.ts";
 import { emlDraft } from "./eml.ts";
+import { templateComposer } from "./draft-template.ts";
 
 /** What a draft is made from: flags, or an .eml file. */
 export interface DraftInput {
@@ -55,8 +56,17 @@ const _HEADER_NAME = /^[!-9;-~]+$/;
 /** A fixed MIME boundary base derived from the digest: the same draft composes to the same bytes. */
 const _BOUNDARY_PREFIX = "smtpilot";
 
+/** How a draft composes. */
+export interface DraftOptions {
+  /**
+   * false: every message goes through MailComposer (the reference the
+   * template is tested against). Default: the template, where it applies.
+   */
+  template?: boolean;
+}
+
 /** Builds a draft from flags or an .eml file; every problem is a UsageError naming the flag. */
-export function makeDraft(input: DraftInput): Draft {
+export function makeDraft(input: DraftInput, options: DraftOptions = {}): Draft {
   if (input.eml !== undefined) {
     for (const flag of ["from", "subject", "text", "html"] as const) {
       if (input[flag] !== undefined) throw new UsageError(`--eml carries the whole message; drop --${flag}`);
@@ -88,7 +98,7 @@ export function makeDraft(input: DraftInput): Draft {
     attachments: attachments.map((a) => [a.filename, createHash("sha256").update(a.content).digest("hex")]),
   })).digest("hex");
   const messageId = `<${digest.slice(0, 32)}@${from.domain}>`;
-  const compose = (to: readonly string[], date = new Date()) =>
+  const composeFully = (to: readonly string[], date = new Date()) =>
     new Promise<Buffer>((resolve, reject) => {
       new MailComposer({
         from: fromHeader,
@@ -106,6 +116,7 @@ export function makeDraft(input: DraftInput): Draft {
         disableUrlAccess: true,
       }).compile().build((err: Error | null, message: Buffer) => (err ? reject(err) : resolve(message)));
     });
+  const compose = options.template === false ? composeFully : templateComposer(composeFully);
   return {
     digest,
     messageId,

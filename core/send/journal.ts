@@ -99,31 +99,58 @@ export async function readJournal(file: string, count: number): Promise<JournalS
   return state;
 }
 
-/** An open journal: appends whole lines with one write each (O_APPEND), mode 0600. */
+/**
+ * An open journal: appends whole lines with one write each (O_APPEND), mode
+ * 0600. An answer (`accepted`, `rejected`, `deferred`) may wait for the next
+ * write (`writeLater`): an `attempt` is always written at once, taking the
+ * waiting answers with it, so a scale send costs one write per message. A
+ * crash can lose only answers still waiting — their recipients then read as
+ * attempted without an answer, never sent again: at most once still holds.
+ */
 export class Journal {
   readonly file: string;
   #fd: number;
+  #waiting = "";
 
   constructor(file: string) {
     this.file = file;
     this.#fd = fs.openSync(file, "a", 0o600);
   }
 
-  /** Appends one entry. */
+  /** Appends one entry now, after any waiting ones. */
   write(entry: Omit<JournalEntry, "t">): void {
-    fs.writeSync(this.#fd, `${JSON.stringify({ ...entry, t: new Date().toISOString() })}\n`);
+    const line = `${JSON.stringify({ ...entry, t: new Date().toISOString() })}\n`;
+    fs.writeSync(this.#fd, this.#waiting + line);
+    this.#waiting = "";
+  }
+
+  /** Appends an answer with the next write (or at close). Never for an `attempt`. */
+  writeLater(entry: Omit<JournalEntry, "t">): void {
+    if (entry.status === "attempt") throw new Error("An attempt is journalled before the message, never later");
+    this.#waiting += `${JSON.stringify({ ...entry, t: new Date().toISOString() })}\n`;
+    // A long run of refusals with no attempt between them is still written out in bounded pieces.
+    if (this.#waiting.length > 64 * 1024) this.flush();
+  }
+
+  /** Writes the waiting answers. */
+  flush(): void {
+    if (this.#waiting === "") return;
+    fs.writeSync(this.#fd, this.#waiting);
+    this.#waiting = "";
   }
 
   /** Appends several entries in one write (a pipelined batch). */
   writeMany(entries: readonly Omit<JournalEntry, "t">[]): void {
     if (entries.length === 0) return;
     const t = new Date().toISOString();
-    fs.writeSync(this.#fd, entries.map((e) => `${JSON.stringify({ ...e, t })}\n`).join(""));
+    fs.writeSync(this.#fd, this.#waiting + entries.map((e) => `${JSON.stringify({ ...e, t })}\n`).join(""));
+    this.#waiting = "";
   }
 
-  /** Flushes to disk and closes. */
+  /** Writes the waiting answers, flushes to disk and closes. */
   close(): void {
     try {
+      this.flush();
       fs.fsyncSync(this.#fd);
     } finally {
       fs.closeSync(this.#fd);

@@ -7,16 +7,18 @@
  * may have accepted. Sessions are opened by the diagnosis engine, so a
  * session that cannot be opened explains itself with the same layer codes.
  */
-import { diagnose } from "../diagnose.ts";
+import { diagnose, type OpenSession } from "../diagnose.ts";
 import type { DiagnoseOptions } from "../diagnose-options.ts";
 import { type DiagnoseIo, systemIo } from "../io.ts";
 import type { ReplyRule } from "../knowledge/reply-rule.ts";
+import { hasCapability } from "../smtp/capabilities.ts";
 import type { DiagnoseReport } from "../report.ts";
 import type { Draft } from "./draft.ts";
 import { isSet, Journal, readJournal } from "./journal.ts";
 import { maskAddress, readRecipients, type Recipient } from "./recipients.ts";
-import { runTransaction } from "./transaction.ts";
+import { runPipelined } from "./pipelined-session.ts";
 import { RateLimiter } from "./rate-limiter.ts";
+import { runTransaction, type TransactionOutcome } from "./transaction.ts";
 
 /** What a scale run needs. */
 export interface ScaleInput {
@@ -80,69 +82,125 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
   const pending = _pending(input.listFile, state.done);
   const limiter = new RateLimiter(input.ratePerSecond);
   let stop: ScaleResult["stopped"];
+  let listDone = false;
   const stopped = () => stop !== undefined || input.signal?.aborted === true;
   const report = () => input.onProgress?.({ ...result });
 
+  /** The next recipient with its message, paced; undefined when the list is done or the run stops. */
+  const take = async (): Promise<_Item | undefined> => {
+    if (stopped() || listDone) return undefined;
+    const next = await pending.next();
+    if (next.done) {
+      listDone = true;
+      return undefined;
+    }
+    const r = next.value;
+    await limiter.take(input.signal);
+    const message = await input.draft.compose([r.address]);
+    return { ...r, message, smtputf8: r.smtputf8 || input.draft.from.smtputf8 };
+  };
+  const attempt = (r: _Item) => journal.write({ i: r.index, status: "attempt", to: maskAddress(r.address) });
+  /** Records a recipient's outcome; answers ride along with the next attempt's journal write. */
+  const settle = (r: _Item, outcome: TransactionOutcome, attempted: boolean) => {
+    const o = outcome.recipients[0];
+    const code = o?.diagnosis?.code ?? outcome.diagnosis?.code;
+    if (attempted && !outcome.accepted && !outcome.reusable) {
+      // The message left but its answer never came: the server may have accepted it.
+      // The attempt stays the last word on this recipient, so no rerun sends it again.
+      result.unknown.push(r.index);
+    } else if (outcome.accepted) {
+      result.accepted++;
+      journal.writeLater({ i: r.index, status: "accepted", ...(outcome.queueId ? { queueId: outcome.queueId } : {}) });
+    } else {
+      const status = o?.status === "rejected" ? "rejected" : "deferred";
+      result[status]++;
+      if (code) result.codes[code] = (result.codes[code] ?? 0) + 1;
+      journal.writeLater({ i: r.index, status, ...(code ? { code } : {}), reply: outcome.reply.slice(0, 300) });
+      if (code && _STOP_CODES.has(code)) stop ??= { reason: "rate-limited", code };
+    }
+    report();
+  };
+  const transaction = (s: OpenSession, r: _Item, journalled: boolean) =>
+    runTransaction(
+      s.conn,
+      s.capabilities,
+      {
+        envelopeFrom: input.envelopeFrom,
+        recipients: [r.address],
+        message: r.message,
+        smtputf8: r.smtputf8,
+        timeoutMs: input.options.timeoutMs,
+        ...(journalled ? { beforeMessage: () => attempt(r) } : {}),
+      },
+      s.rules,
+      input.redact,
+    );
+
+  /** Sends on one open session until the list is done, the run stops or the session breaks; returns how many were settled. */
+  const useSession = async (s: OpenSession): Promise<number> => {
+    if (hasCapability(s.capabilities, "PIPELINING")) {
+      const utf8 = hasCapability(s.capabilities, "SMTPUTF8");
+      const session = {
+        conn: s.conn,
+        caps: s.capabilities,
+        rules: s.rules,
+        redact: input.redact,
+        envelopeFrom: input.envelopeFrom,
+        timeoutMs: input.options.timeoutMs,
+      };
+      let refused = 0;
+      const settled = await runPipelined(session, {
+        next: async () => {
+          for (;;) {
+            const r = await take();
+            if (!r || !r.smtputf8 || utf8) return r;
+            // Never downgraded: refused without a byte on the wire (transaction.ts explains it).
+            settle(r, await transaction(s, r, false), false);
+            refused++;
+          }
+        },
+        beforeMessage: attempt,
+        settle,
+      });
+      return settled + refused;
+    }
+    // No PIPELINING: one transaction at a time, each in its own round trips.
+    let settled = 0;
+    for (;;) {
+      const r = await take();
+      if (!r) return settled;
+      let attempted = false;
+      const outcome = await runTransaction(
+        s.conn,
+        s.capabilities,
+        {
+          envelopeFrom: input.envelopeFrom,
+          recipients: [r.address],
+          message: r.message,
+          smtputf8: r.smtputf8,
+          timeoutMs: input.options.timeoutMs,
+          beforeMessage: () => {
+            attempted = true;
+            attempt(r);
+          },
+        },
+        s.rules,
+        input.redact,
+      );
+      settle(r, outcome, attempted);
+      settled++;
+      if (!outcome.reusable) return settled;
+    }
+  };
+
   const worker = async (): Promise<void> => {
     let failures = 0;
-    while (!stopped()) {
+    while (!stopped() && !listDone) {
       let sent = 0;
-      let exhausted = false;
       const session = await diagnose(input.options, input.io ?? systemIo(), {
         replyRules: input.rules,
         onSession: async (s) => {
-          for (;;) {
-            if (stopped()) return;
-            const next = await pending.next();
-            if (next.done) {
-              exhausted = true;
-              return;
-            }
-            const r = next.value;
-            await limiter.take(input.signal);
-            const message = await input.draft.compose([r.address]);
-            let attempted = false;
-            const outcome = await runTransaction(
-              s.conn,
-              s.capabilities,
-              {
-                envelopeFrom: input.envelopeFrom,
-                recipients: [r.address],
-                message,
-                smtputf8: r.smtputf8 || input.draft.from.smtputf8,
-                timeoutMs: input.options.timeoutMs,
-                beforeMessage: () => {
-                  attempted = true;
-                  journal.write({ i: r.index, status: "attempt", to: maskAddress(r.address) });
-                },
-              },
-              s.rules,
-              input.redact,
-            );
-            const o = outcome.recipients[0];
-            const code = o?.diagnosis?.code ?? outcome.diagnosis?.code;
-            if (attempted && !outcome.accepted && !outcome.reusable) {
-              // The message left but its answer never came: the server may have accepted it.
-              // The attempt stays the last word on this recipient, so no rerun sends it again.
-              result.unknown.push(r.index);
-            } else if (outcome.accepted) {
-              result.accepted++;
-              journal.write({
-                i: r.index,
-                status: "accepted",
-                ...(outcome.queueId ? { queueId: outcome.queueId } : {}),
-              });
-            } else {
-              const status = o?.status === "rejected" ? "rejected" : "deferred";
-              result[status]++;
-              if (code) result.codes[code] = (result.codes[code] ?? 0) + 1;
-              journal.write({ i: r.index, status, ...(code ? { code } : {}), reply: outcome.reply.slice(0, 300) });
-              if (code && _STOP_CODES.has(code)) stop ??= { reason: "rate-limited", code };
-            }
-            sent++;
-            report();
-            if (!outcome.reusable) return;
-          }
+          sent = await useSession(s);
         },
       });
       if (session.verdict.status === "fail") {
@@ -151,7 +209,7 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
         stop ??= { reason: "session-failed", ...(session.verdict.code ? { code: session.verdict.code } : {}) };
         return;
       }
-      if (exhausted) return;
+      if (listDone) return;
       failures = sent === 0 ? failures + 1 : 0;
       if (failures >= _MAX_RECONNECTS) {
         stop ??= { reason: "session-failed", code: "envelope.connection-dropped" };
@@ -168,6 +226,9 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
   if (!stop && input.signal?.aborted) stop = { reason: "interrupted" };
   return stop ? { ...result, stopped: stop } : result;
 }
+
+/** A recipient with the message composed for it. */
+type _Item = Recipient & { message: Buffer };
 
 /** The list's recipients that the journal has not settled, streamed; shared by the workers. */
 async function* _pending(file: string, done: Uint8Array): AsyncGenerator<Recipient> {

@@ -80,6 +80,14 @@ export function queueIdOf(reply: SmtpReply): string | undefined {
   return undefined;
 }
 
+/** The MAIL FROM command: SIZE when the server takes it, BODY=8BITMIME when offered, SMTPUTF8 when needed. */
+export function mailCommand(envelopeFrom: string, size: number, smtputf8: boolean, caps: Capabilities): string {
+  const params = caps.size !== undefined ? [`SIZE=${size}`] : [];
+  if (hasCapability(caps, "8BITMIME")) params.push("BODY=8BITMIME");
+  if (smtputf8) params.push("SMTPUTF8");
+  return `MAIL FROM:<${envelopeFrom}>${params.length ? ` ${params.join(" ")}` : ""}`;
+}
+
 /** Runs one transaction. Never throws for server behaviour: refusals and drops are outcomes. */
 export async function runTransaction(
   conn: SmtpConnection,
@@ -104,11 +112,8 @@ export async function runTransaction(
     }));
     return { accepted: false, recipients, reply: d.summary, diagnosis: d, reusable: true };
   }
-  const params = [`SIZE=${input.message.length}`].filter(() => caps.size !== undefined);
-  if (hasCapability(caps, "8BITMIME")) params.push("BODY=8BITMIME");
-  if (input.smtputf8) params.push("SMTPUTF8");
   const commands: { stage: ReplyStage; line: string; rcpt?: string }[] = [
-    { stage: "mail", line: `MAIL FROM:<${input.envelopeFrom}>${params.length ? ` ${params.join(" ")}` : ""}` },
+    { stage: "mail", line: mailCommand(input.envelopeFrom, input.message.length, input.smtputf8, caps) },
     ...input.recipients.map((r) => ({ stage: "rcpt" as const, line: `RCPT TO:<${r}>`, rcpt: r })),
     { stage: "data", line: "DATA" },
   ];

@@ -133,6 +133,67 @@ describe("the canary through a real Postfix", { skip: missing ?? false }, () => 
     });
   }
 
+  test("a scale send through Postfix: known recipients queued with Postfix's ids, unknown ones refused, no pipelining complaint", async () => {
+    await setUp();
+    const p = peer();
+    const message = ["--subject", "Scale through Postfix", "--text", "Hello, list."];
+    const plan = await preflight("pf", message);
+    assert.equal(plan.code, 0, plan.stderr);
+    await must([
+      "send",
+      "--canary",
+      "--profile",
+      "pf",
+      "--to",
+      p.addresses.localKnown,
+      ...message,
+      "--confirm",
+      doc(plan).plan.token,
+    ]);
+    await must(["verify", "--last", "--placement", "inbox", "--note", "discarded by the peer; the test says so"]);
+
+    const list = path.join(dir, "list.txt");
+    // The preflight tries the first three at RCPT: the unknown ones come after.
+    const recipients = [
+      p.addresses.localKnown,
+      p.addresses.own,
+      p.addresses.localKnown,
+      p.addresses.localUnknown,
+      p.addresses.own,
+      `nobody-here@${p.domain}`,
+      p.addresses.localKnown,
+    ];
+    fs.writeFileSync(list, `${recipients.join("\n")}\n`);
+    const listPlan = doc(
+      await must(["preflight", "--profile", "pf", "--to-list", list, ...message, ...NO_DNS, "--json"]),
+    );
+    const r = await run([
+      "send",
+      "--profile",
+      "pf",
+      "--to-list",
+      list,
+      ...message,
+      "--confirm",
+      listPlan.plan.token,
+      "--rate",
+      "none",
+      "--json",
+    ]);
+    assert.equal(r.code, 1, `${r.stderr}\n${peer().logTail(20)}`);
+    const d = doc(r);
+    assert.equal(d.accepted, 5);
+    assert.equal(d.rejected, 2);
+    assert.deepEqual(d.codes, { "envelope.recipient-unknown": 2 });
+    const journal = fs.readFileSync(d.journal, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const ids = journal.filter((e) => e.status === "accepted").map((e) => e.queueId);
+    assert.equal(ids.length, 5);
+    assert.equal(new Set(ids).size, 5, "one queue id per message");
+    for (const id of ids) await logged(new RegExp(`cleanup\\[\\d+\\]: ${id}: message-id=`));
+    await peer().settleLog();
+    assert.doesNotMatch(peer().postfixLog(), /improper command pipelining|nested MAIL/);
+  });
+
   test("a port advertising SIZE 4096: the preflight is refused at MAIL FROM with envelope.size-exceeded (exit 16), no plan", async () => {
     await setUp();
     const big = ["--subject", "Too big at MAIL FROM", "--text", "x".repeat(3 * peer().sizeLimit)];

@@ -1,0 +1,130 @@
+/**
+ * A small, strict SMTP server for the scale send's wire tests: it keeps
+ * transaction state the way Postfix's smtpd does (a MAIL inside an open
+ * transaction is "503 5.5.1 Error: nested MAIL command"; DATA without a valid
+ * recipient is "554 5.5.1 Error: no valid recipients"), answers each line
+ * as it is read, and records what arrived in which chunk — so a test can
+ * tell a pipelined client (message and next envelope in one write) from one
+ * that waits, and see every transaction's outcome.
+ */
+import net from "node:net";
+
+/** How the server treats a recipient. */
+export type Fate = "accept" | "unknown" | "too-big" | "drop";
+
+/** Options of the server. */
+export interface MiniMtaOptions {
+  pipelining?: boolean;
+  smtputf8?: boolean;
+  /** The fate of a recipient by its address (default: accept). */
+  fate?: (address: string) => Fate;
+  /** Called with each accepted message's recipient as its final dot arrives. */
+  onMessage?: (to: string) => void;
+}
+
+/** A running server and what it saw. */
+export interface MiniMta {
+  port: number;
+  /** Every data chunk received, as text, per connection. */
+  chunks: string[];
+  /** Recipients whose messages were accepted, in order. */
+  accepted: string[];
+  /** Replies that mean the client broke the command sequence (503). */
+  errors: string[];
+  connections: number;
+  close(): Promise<void>;
+}
+
+/** Starts the server on 127.0.0.1. */
+export async function startMiniMta(options: MiniMtaOptions = {}): Promise<MiniMta> {
+  const sockets = new Set<net.Socket>();
+  const state: MiniMta = { port: 0, chunks: [], accepted: [], errors: [], connections: 0, close: async () => {} };
+  let queue = 0;
+  const server = net.createServer((socket) => {
+    state.connections++;
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    socket.on("error", () => {});
+    socket.setNoDelay(true);
+    socket.write("220 mini.mta.test ESMTP\r\n");
+    let buf = "";
+    let inData = false;
+    let mail = false;
+    let rcpt: string | undefined;
+    const reply = (line: string) => {
+      if (line.startsWith("503")) state.errors.push(line);
+      if (!socket.destroyed) socket.write(`${line}\r\n`);
+    };
+    const endOfData = () => {
+      const to = rcpt as string;
+      inData = false;
+      mail = false;
+      rcpt = undefined;
+      const fate = options.fate?.(to) ?? "accept";
+      if (fate === "drop") return void socket.destroy();
+      if (fate === "too-big") return reply("552 5.3.4 Error: message file too big");
+      options.onMessage?.(to);
+      state.accepted.push(to);
+      reply(`250 2.0.0 Ok: queued as Q${String(++queue).padStart(8, "0")}`);
+    };
+    socket.on("data", (chunk: Buffer) => {
+      state.chunks.push(chunk.toString("latin1"));
+      buf += chunk.toString("latin1");
+      for (let eol = buf.indexOf("\r\n"); eol >= 0 && !socket.destroyed; eol = buf.indexOf("\r\n")) {
+        const line = buf.slice(0, eol);
+        buf = buf.slice(eol + 2);
+        if (inData) {
+          if (line === ".") endOfData();
+          continue;
+        }
+        const verb = line.slice(0, 4).toUpperCase();
+        if (verb === "EHLO") {
+          const ext = [
+            ...(options.pipelining === false ? [] : ["PIPELINING"]),
+            "SIZE 10240000",
+            "8BITMIME",
+            ...(options.smtputf8 ? ["SMTPUTF8"] : []),
+          ];
+          reply(["250-mini.mta.test", ...ext.map((e, i) => `250${i === ext.length - 1 ? " " : "-"}${e}`)].join("\r\n"));
+        } else if (verb === "MAIL") {
+          if (mail) reply("503 5.5.1 Error: nested MAIL command");
+          else {
+            mail = true;
+            reply("250 2.1.0 Ok");
+          }
+        } else if (verb === "RCPT") {
+          const to = /<([^>]*)>/.exec(line)?.[1] ?? "";
+          if (!mail) reply("503 5.5.1 Error: need MAIL command");
+          else if (options.fate?.(to) === "unknown") {
+            reply(`550 5.1.1 <${to}>: Recipient address rejected: User unknown in local recipient table`);
+          } else {
+            rcpt = to;
+            reply("250 2.1.5 Ok");
+          }
+        } else if (verb === "DATA") {
+          if (!mail) reply("503 5.5.1 Error: need RCPT command");
+          else if (rcpt === undefined) reply("554 5.5.1 Error: no valid recipients");
+          else {
+            inData = true;
+            reply("354 End data with <CR><LF>.<CR><LF>");
+          }
+        } else if (verb === "RSET") {
+          mail = false;
+          rcpt = undefined;
+          reply("250 2.0.0 Ok");
+        } else if (verb === "QUIT") {
+          reply("221 2.0.0 Bye");
+          socket.end();
+        } else reply("502 5.5.2 Error: command not recognized");
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  state.port = (server.address() as net.AddressInfo).port;
+  state.close = () =>
+    new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => resolve());
+    });
+  return state;
+}

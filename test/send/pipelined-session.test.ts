@@ -1,0 +1,184 @@
+// A scale send on a server that offers PIPELINING writes each message with the next recipient's
+// envelope behind its final dot — one write and one round trip per message — while keeping what a
+// single transaction guarantees: the attempt is journalled before the message's bytes, a refused
+// recipient's open transaction is closed with RSET (no "nested MAIL"), a refusal after the dot
+// does not end the session, a drop after the message leaves that recipient unknown (never resent),
+// and a server without PIPELINING gets one command at a time. Against a strict local server.
+import { after, test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import type { DiagnoseOptions } from "../../core/diagnose-options.ts";
+import { makeDraft } from "../../core/send/draft.ts";
+import { readJournal } from "../../core/send/journal.ts";
+import { runScale, type ScaleResult } from "../../core/send/scale.ts";
+import { makeTestDir } from "../helpers/temp-dir.ts";
+import { type MiniMta, type MiniMtaOptions, startMiniMta } from "./mini-mta.ts";
+
+const dir = makeTestDir("smtpilot-pipelined-");
+const servers: MiniMta[] = [];
+after(async () => {
+  for (const s of servers) await s.close();
+});
+
+const draft = makeDraft({ from: "app@example.com", subject: "Pipelined", text: "Hello.\n.leading dot line\n" });
+let run = 0;
+
+/** Runs a scale send of `list` against a fresh strict server; returns both sides. */
+async function scale(list: string[], server: MiniMtaOptions = {}, connections = 1) {
+  const mta = await startMiniMta(server);
+  servers.push(mta);
+  const listFile = path.join(dir, `list-${++run}.txt`);
+  fs.writeFileSync(listFile, `${list.join("\n")}\n`);
+  const journalFile = path.join(dir, `journal-${run}.jsonl`);
+  const options: DiagnoseOptions = {
+    host: "127.0.0.1",
+    port: mta.port,
+    tls: "none",
+    to: [],
+    timeoutMs: 5000,
+    declaredSize: 10240,
+    probes: "off",
+  };
+  const result = await runScale({
+    options,
+    rules: [],
+    redact: (t) => t,
+    draft,
+    envelopeFrom: "bounces@example.com",
+    listFile,
+    count: list.length,
+    journalFile,
+    connections,
+    ratePerSecond: Infinity,
+  });
+  const journal = fs.readFileSync(journalFile, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  return { mta, result, journal, journalFile };
+}
+
+const names = (n: number, prefix = "r") => Array.from({ length: n }, (_, i) => `${prefix}${i}@example.net`);
+const messageChunks = (mta: MiniMta) => mta.chunks.filter((c) => c.includes("\r\n.\r\n"));
+
+test("each message goes out with the next envelope behind its final dot: one write per message", async () => {
+  const list = names(8);
+  const { mta, result, journal } = await scale(list);
+  assert.deepEqual(mta.accepted, list);
+  assert.equal(result.accepted, 8);
+  assert.deepEqual(mta.errors, []);
+  assert.equal(mta.connections, 1);
+  const withMessage = messageChunks(mta);
+  assert.equal(withMessage.length, 8, "each message arrived in one chunk");
+  for (const [i, chunk] of withMessage.entries()) {
+    const next = list[i + 1];
+    if (next) {
+      assert.match(
+        chunk,
+        new RegExp(`\\r\\n\\.\\r\\nMAIL FROM:<bounces@example\\.com>[^\\r]*\\r\\nRCPT TO:<${next}>\\r\\nDATA\\r\\n$`),
+      );
+    } else assert.match(chunk, /\r\n\.\r\n$/);
+  }
+  // Dot-stuffing survives the concatenation.
+  assert.ok(withMessage.every((c) => c.includes("\r\n..leading dot line\r\n")));
+  // Journal: an attempt, then the answer with the server's queue id, for every recipient.
+  const accepted = journal.filter((e) => e.status === "accepted");
+  assert.deepEqual(accepted.map((e) => e.queueId), list.map((_, i) => `Q${String(i + 1).padStart(8, "0")}`));
+  for (const [i] of list.entries()) {
+    const at = journal.findIndex((e) => e.i === i && e.status === "attempt");
+    assert.ok(at >= 0 && at < journal.findIndex((e) => e.i === i && e.status === "accepted"));
+  }
+});
+
+test("the attempt is journalled before the server sees the message (not after its answer)", async () => {
+  // scale() numbers its files before the server sees a byte.
+  const journalOf = () => path.join(dir, `journal-${run}.jsonl`);
+  const missing: string[] = [];
+  const list = names(5);
+  await scale(list, {
+    onMessage: (to) => {
+      const lines = fs.readFileSync(journalOf(), "utf8");
+      const i = list.indexOf(to);
+      if (!lines.split("\n").some((l) => l.includes(`"i":${i},"status":"attempt"`))) missing.push(to);
+    },
+  });
+  assert.deepEqual(missing, []);
+});
+
+test("a refused recipient's transaction is closed with RSET: no nested MAIL, the rest go through", async () => {
+  const list = [
+    "a@example.net",
+    "unknown1@example.net",
+    "b@example.net",
+    "unknown2@example.net",
+    "unknown3@example.net",
+    "c@example.net",
+  ];
+  const { mta, result } = await scale(list, { fate: (to) => (to.startsWith("unknown") ? "unknown" : "accept") });
+  assert.deepEqual(mta.errors, [], "the server saw no out-of-sequence command");
+  assert.deepEqual(mta.accepted, ["a@example.net", "b@example.net", "c@example.net"]);
+  assert.equal(result.accepted, 3);
+  assert.equal(result.rejected, 3);
+  assert.deepEqual(result.codes, { "envelope.recipient-unknown": 3 });
+  assert.equal(mta.connections, 1);
+  assert.ok(mta.chunks.some((c) => c.startsWith("RSET\r\nMAIL FROM:")), "RSET pipelined before the next MAIL");
+});
+
+test("a message refused after its final dot (552) is rejected with its code and the session carries on", async () => {
+  const list = ["a@example.net", "big@example.net", "b@example.net"];
+  const { mta, result } = await scale(list, { fate: (to) => (to.startsWith("big") ? "too-big" : "accept") });
+  assert.deepEqual(mta.accepted, ["a@example.net", "b@example.net"]);
+  assert.equal(result.rejected, 1);
+  assert.deepEqual(result.codes, { "envelope.size-exceeded": 1 });
+  assert.deepEqual(mta.errors, []);
+  assert.equal(mta.connections, 1);
+});
+
+test("a drop after the message leaves that recipient unknown (never resent) and the pipelined next one deferred", async () => {
+  const list = ["a@example.net", "drop@example.net", "b@example.net", "c@example.net"];
+  const { mta, result, journalFile } = await scale(list, { fate: (to) => (to.startsWith("drop") ? "drop" : "accept") });
+  assert.deepEqual(result.unknown, [1]);
+  // b's envelope was on the wire behind drop's message, its content never: deferred, for a rerun.
+  assert.equal(result.deferred, 1);
+  assert.deepEqual(mta.accepted, ["a@example.net", "c@example.net"]);
+  assert.equal(mta.connections, 2, "a new session took the rest");
+  const state = await readJournal(journalFile, list.length);
+  assert.deepEqual(state.unknown, [1]);
+  assert.equal(state.deferred, 1);
+  assert.equal(state.accepted, 2);
+});
+
+test("a recipient that needs SMTPUTF8 is refused without a byte on the wire when the server lacks it", async () => {
+  const list = ["a@example.net", "josé@example.net", "b@example.net"];
+  const { mta, result } = await scale(list, { smtputf8: false });
+  assert.deepEqual(result.codes, { "envelope.smtputf8-required": 1 });
+  assert.deepEqual(mta.accepted, ["a@example.net", "b@example.net"]);
+  assert.ok(!mta.chunks.some((c) => c.includes("jos")));
+});
+
+test("without PIPELINING every command waits for its reply, and the results are the same", async () => {
+  const list = ["a@example.net", "unknown@example.net", "b@example.net"];
+  const { mta, result } = await scale(list, {
+    pipelining: false,
+    fate: (to) => (to.startsWith("unknown") ? "unknown" : "accept"),
+  });
+  assert.deepEqual(mta.accepted, ["a@example.net", "b@example.net"]);
+  assert.equal(result.rejected, 1);
+  assert.deepEqual(mta.errors, []);
+  for (const chunk of mta.chunks) {
+    const commands = chunk.split("\r\n").filter((l) => /^(MAIL|RCPT|DATA|RSET|QUIT) ?/.test(l));
+    assert.ok(commands.length <= 1, `one command per write: ${JSON.stringify(chunk.slice(0, 120))}`);
+  }
+});
+
+test("ten connections share the list: every recipient exactly once", async () => {
+  const list = names(200);
+  const { mta, result } = await scale(list, {}, 10);
+  assert.equal(result.accepted, 200);
+  assert.equal(mta.connections, 10);
+  assert.deepEqual([...mta.accepted].sort(), [...list].sort());
+  const summary: Partial<ScaleResult> = {
+    unknown: result.unknown,
+    rejected: result.rejected,
+    deferred: result.deferred,
+  };
+  assert.deepEqual(summary, { unknown: [], rejected: 0, deferred: 0 });
+});
