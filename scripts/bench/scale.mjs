@@ -1,0 +1,407 @@
+#!/usr/bin/env node
+// Benchmark: messages per second of a scale send (`smtpilot send --to-list`, the bundled build
+// dist/smtpilot.cjs) next to Postfix's smtp-source and nodemailer's pooled SMTP transport — the
+// same ~2 KB message, the same number of connections (1 and 10), the same loopback sink (Postfix's
+// smtp-sink), in the same run. Prints a table; asserts nothing except that every tool's messages
+// reached the sink. Run: npm run bench:scale
+//   BENCH_MESSAGES=5000  messages per run      BENCH_RUNS=3  runs per cell (the median is shown)
+//   BENCH_CONNECTIONS=1,10  BENCH_CPU_PROF=DIR (V8 CPU profiles of smtpilot's sends)
+//   BENCH_BUNDLE=FILE (time that build instead of building dist/smtpilot.cjs)
+//
+// Target (issue #8): above nodemailer, and at least half of smtp-source.
+//
+// The transport each tool can use: smtp-sink and smtp-source speak plaintext SMTP only, while a
+// smtpilot send always authenticates and never sends credentials without verified TLS. So the sink
+// gets a TLS front (implicit TLS, a certificate from a CA made here, in its own process) and the
+// table shows nodemailer twice: over that front with TLS + AUTH exactly as smtpilot, and plaintext
+// straight to the sink as smtp-source. The front answers AUTH itself (235, any credentials).
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import tls from "node:tls";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const self = fileURLToPath(import.meta.url);
+
+if (process.argv[2] === "--tls-front") tlsFront(process.argv.slice(3));
+else await main();
+
+/**
+ * The TLS front (run as a child): implicit TLS on a free loopback port, each connection piped to
+ * the sink's plaintext port. It answers AUTH itself (smtp-sink answers AUTH with 250, not RFC
+ * 4954's 235, which a careful client refuses) and then pipes the session through untouched.
+ * Prints its port, then serves until killed.
+ */
+function tlsFront([certFile, keyFile, sinkPort]) {
+  const server = tls.createServer(
+    { cert: fs.readFileSync(certFile), key: fs.readFileSync(keyFile), minVersion: "TLSv1.2" },
+    (client) => {
+      client.setNoDelay(true);
+      const upstream = net.connect(Number(sinkPort), "127.0.0.1");
+      upstream.setNoDelay(true);
+      upstream.pipe(client);
+      const close = () => (client.destroy(), upstream.destroy());
+      client.on("error", close).on("close", close);
+      upstream.on("error", close).on("close", close);
+      // Until the login is done, read lines: AUTH and its continuation lines are answered here.
+      let pending = "";
+      let steps = 0; // continuation lines still expected
+      const onData = (chunk) => {
+        pending += chunk.toString("latin1");
+        let eol;
+        while ((eol = pending.indexOf("\r\n")) >= 0) {
+          const line = pending.slice(0, eol);
+          pending = pending.slice(eol + 2);
+          if (steps > 0) {
+            steps--;
+            client.write(steps === 0 ? "235 2.7.0 Authentication successful\r\n" : "334 UGFzc3dvcmQ6\r\n");
+          } else if (/^AUTH PLAIN \S+$/i.test(line)) {
+            client.write("235 2.7.0 Authentication successful\r\n");
+          } else if (/^AUTH PLAIN$/i.test(line)) {
+            steps = 1;
+            client.write("334 \r\n");
+          } else if (/^AUTH LOGIN \S+$/i.test(line)) {
+            steps = 1;
+            client.write("334 UGFzc3dvcmQ6\r\n");
+          } else if (/^AUTH LOGIN$/i.test(line)) {
+            steps = 2;
+            client.write("334 VXNlcm5hbWU6\r\n");
+          } else {
+            upstream.write(`${line}\r\n`);
+            continue;
+          }
+          if (steps === 0) {
+            // Logged in: from here on the session is piped through as it is.
+            client.off("data", onData);
+            if (pending) upstream.write(Buffer.from(pending, "latin1"));
+            client.pipe(upstream);
+            return;
+          }
+        }
+      };
+      client.on("data", onData);
+    },
+  );
+  server.listen(0, "127.0.0.1", () => process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`));
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port) {
+  for (let i = 0; i < 100; i++) {
+    const ok = await new Promise((resolve) => {
+      const socket = net.connect(port, "127.0.0.1");
+      socket.once("connect", () => (socket.destroy(), resolve(true)));
+      socket.once("error", () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`nothing listens on 127.0.0.1:${port}`);
+}
+
+function has(file) {
+  return fs.existsSync(file);
+}
+
+/** Starts a child and resolves once `ready(stdoutSoFar)` returns a value. */
+function startChild(cmd, args, ready, options = {}) {
+  const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], ...options });
+  let out = "";
+  let err = "";
+  child.stderr.on("data", (d) => (err += d));
+  return new Promise((resolve, reject) => {
+    child.stdout.on("data", (d) => {
+      out = (out + d).slice(-4000);
+      child.lastOut = out;
+      const value = ready(out);
+      if (value !== undefined) resolve({ child, value });
+    });
+    child.once("exit", (code) => reject(new Error(`${cmd} exited (${code}): ${err}`)));
+    setTimeout(() => reject(new Error(`${cmd} did not start: ${err}`)), 10_000).unref();
+  });
+}
+
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+async function main() {
+  const N = Number(process.env.BENCH_MESSAGES ?? 5000);
+  const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+  const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? "1,10").split(",").map(Number);
+  const SINK = "/usr/sbin/smtp-sink";
+  const SOURCE = "/usr/sbin/smtp-source";
+  if (!has(SINK) || !has(SOURCE)) {
+    console.log(`needs Postfix's ${SINK} and ${SOURCE} (apt-get install postfix)`);
+    process.exit(1);
+  }
+  // BENCH_BUNDLE=FILE: time another build (say, an unminified one for readable profiles).
+  const bundle = process.env.BENCH_BUNDLE
+    ? path.resolve(process.env.BENCH_BUNDLE)
+    : path.join(root, "dist/smtpilot.cjs");
+  if (!process.env.BENCH_BUNDLE) {
+    spawnSync(process.execPath, [path.join(root, "scripts/build/bundle.mjs")], { stdio: "inherit", cwd: root });
+  }
+  const { createFixtureCa, issueCert } = await import("../../fixtures/certs.ts");
+  const { default: nodemailer } = await import("nodemailer");
+  const { default: MailComposer } = await import("nodemailer/lib/mail-composer");
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "smtpilot-bench-scale-"));
+  const children = [];
+  const cleanup = () => {
+    for (const c of children) c.kill("SIGKILL");
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  process.once("exit", cleanup);
+  process.once("SIGINT", () => process.exit(130));
+  process.once("SIGTERM", () => process.exit(143));
+
+  // --- The sink, and the TLS front before it -------------------------------------------------
+  const sinkPort = await freePort();
+  const asRoot = process.getuid?.() === 0;
+  // -c: running counters (sessions, messages) on stdout, which tell how many messages arrived.
+  const sinkArgs = [...(asRoot ? ["-u", "nobody"] : []), "-c", `127.0.0.1:${sinkPort}`, "1024"];
+  // Its counters go to a file: a pipe left undrained while a tool runs synchronously would stall it.
+  const sinkLog = path.join(dir, "sink.log");
+  const sink = spawn(SINK, sinkArgs, { stdio: ["ignore", fs.openSync(sinkLog, "w"), "inherit"] });
+  children.push(sink);
+  await waitForPort(sinkPort);
+  const sinkCount = () => {
+    const text = fs.readFileSync(sinkLog, "latin1");
+    return Number([...text.slice(-400).matchAll(/mesg=(\d+)/g)].at(-1)?.[1] ?? 0);
+  };
+
+  const ca = createFixtureCa("smtpilot bench CA");
+  const leaf = issueCert(ca, {
+    commonName: "localhost",
+    sans: { dns: ["localhost"], ip: ["127.0.0.1"] },
+    notBefore: new Date(Date.now() - 86_400_000),
+    notAfter: new Date(Date.now() + 86_400_000),
+  });
+  const files = { ca: path.join(dir, "ca.pem"), cert: path.join(dir, "cert.pem"), key: path.join(dir, "key.pem") };
+  fs.writeFileSync(files.ca, ca.certPem);
+  fs.writeFileSync(files.cert, leaf.certPem);
+  fs.writeFileSync(files.key, leaf.keyPem, { mode: 0o600 });
+  const front = await startChild(
+    process.execPath,
+    [self, "--tls-front", files.cert, files.key, String(sinkPort)],
+    (o) => {
+      const m = /\{"port":(\d+)\}/.exec(o);
+      return m ? Number(m[1]) : undefined;
+    },
+  );
+  children.push(front.child);
+  const tlsPort = front.value;
+
+  // --- The message: the same fields for every tool --------------------------------------------
+  const from = "bench@bench.smtpilot.test";
+  const subject = "Scale benchmark";
+  // Lines under 76 characters: 7bit, no quoted-printable, as most application mail.
+  const line = "The quick brown fox jumps over the lazy dog, twice.";
+  const text = Array.from({ length: 32 }, (_, i) => `${String(i).padStart(2, "0")} ${line}`).join("\n") + "\n";
+  const recipient = (i) => `r${i}@bench.smtpilot.test`;
+  const composed = await new MailComposer({
+    from,
+    to: recipient(0),
+    subject,
+    text,
+    messageId: "<bench@bench.smtpilot.test>",
+  }).compile().build();
+  // smtp-source appends CRLF to each line itself: give it LF lines.
+  const messageFile = path.join(dir, "message.txt");
+  fs.writeFileSync(messageFile, composed.toString("latin1").replace(/\r\n/g, "\n"));
+  const bodyFile = path.join(dir, "body.txt");
+  fs.writeFileSync(bodyFile, text);
+
+  // --- smtpilot's memory folder: profile, raised batch limit, a verified canary -------------------
+  const home = path.join(dir, "home");
+  const env = { ...process.env, BENCH_PW: "bench-password" };
+  const cli = (args) => {
+    const node = args.filter((a) => a.startsWith("--cpu-prof"));
+    const rest = args.filter((a) => !a.startsWith("--cpu-prof"));
+    return spawnSync(process.execPath, [...node, bundle, "--home", home, ...rest], { env, encoding: "utf8" });
+  };
+  // BENCH_CPU_PROF=DIR: each smtpilot send writes a V8 CPU profile there (open in Chrome DevTools).
+  const profileFlags = process.env.BENCH_CPU_PROF
+    ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`]
+    : [];
+  const must = (args) => {
+    const r = cli(args);
+    if (r.status !== 0) throw new Error(`smtpilot ${args.join(" ")} failed (${r.status}): ${r.stderr}`);
+    return r;
+  };
+  const message = ["--subject", subject, "--text-file", bodyFile];
+  const noDns = ["--resolver", "127.0.0.1:9"];
+  must(["init"]);
+  must([
+    "profile",
+    "add",
+    "bench",
+    "--provider",
+    "custom",
+    "--host",
+    "127.0.0.1",
+    "--port",
+    String(tlsPort),
+    "--tls",
+    "implicit",
+    "--ca",
+    files.ca,
+    "--user",
+    "bench",
+    "--secret",
+    "env:BENCH_PW",
+    "--from",
+    from,
+  ]);
+  const memoryFile = path.join(home, "memory.md");
+  fs.writeFileSync(
+    memoryFile,
+    fs.readFileSync(memoryFile, "utf8").replace(/maxRecipientsPerBatch: \d+/, "maxRecipientsPerBatch: 1000000"),
+  );
+  must(["canary", "add", "canary@bench.smtpilot.test"]);
+  const canaryArgs = ["--profile", "bench", "--to", "canary@bench.smtpilot.test", ...message, ...noDns];
+  const canaryPlan = JSON.parse(must(["preflight", ...canaryArgs, "--json"]).stdout);
+  must(["send", "--canary", ...canaryArgs, "--confirm", canaryPlan.plan.token]);
+  // smtp-sink keeps nothing to look at: the placement is stated, the documented way.
+  must(["verify", "--last", "--placement", "inbox", "--note", "benchmark sink"]);
+  const list = path.join(dir, "list.txt");
+  fs.writeFileSync(list, Array.from({ length: N }, (_, i) => recipient(i)).join("\n") + "\n");
+
+  // --- One run of each tool ------------------------------------------------------------------------
+  const counted = (what, run) => async (c) => {
+    const before = sinkCount();
+    const r = await run(c);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const arrived = sinkCount() - before;
+    if (arrived < N) throw new Error(`${what} with ${c} connection(s): the sink counted ${arrived} of ${N} messages`);
+    return r;
+  };
+  const tools = {
+    "smtp-source": counted("smtp-source", (c) => {
+      const t0 = performance.now();
+      const r = spawnSync(SOURCE, [
+        "-s",
+        String(c),
+        "-d",
+        "-m",
+        String(N),
+        "-F",
+        messageFile,
+        "-f",
+        from,
+        "-t",
+        recipient(0),
+        `127.0.0.1:${sinkPort}`,
+      ]);
+      if (r.status !== 0) throw new Error(`smtp-source failed: ${r.stderr}`);
+      return { seconds: (performance.now() - t0) / 1000 };
+    }),
+    "nodemailer plain": counted("nodemailer plain", (c) => nodemailerRun(c, { port: sinkPort, secure: false })),
+    "nodemailer TLS+AUTH": counted("nodemailer TLS+AUTH", (c) =>
+      nodemailerRun(c, {
+        port: tlsPort,
+        secure: true,
+        tls: { ca: ca.certPem, servername: "localhost" },
+        auth: { user: "bench", pass: "bench-password" },
+      })),
+    "smtpilot TLS+AUTH": counted("smtpilot", (c) => {
+      fs.rmSync(path.join(home, "journal"), { recursive: true, force: true });
+      const listArgs = ["--profile", "bench", "--to-list", list, ...message, ...noDns];
+      const plan = JSON.parse(must(["preflight", ...listArgs, "--json"]).stdout);
+      const t0 = performance.now();
+      const r = cli([
+        ...profileFlags,
+        "send",
+        ...listArgs,
+        "--confirm",
+        plan.plan.token,
+        "--rate",
+        "none",
+        "--connections",
+        String(c),
+        "--json",
+      ]);
+      const wall = (performance.now() - t0) / 1000;
+      const doc = JSON.parse(r.stdout || "{}");
+      if (r.status !== 0 || doc.accepted !== N) {
+        throw new Error(`smtpilot send failed (${r.status}, accepted ${doc.accepted}): ${r.stderr}`);
+      }
+      return { seconds: doc.seconds, wall };
+    }),
+  };
+
+  async function nodemailerRun(c, options) {
+    const transport = nodemailer.createTransport({
+      host: "127.0.0.1",
+      pool: true,
+      maxConnections: c,
+      maxMessages: Infinity,
+      ...options,
+    });
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: N }, (_, i) => transport.sendMail({ from, to: recipient(i), subject, text })),
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    transport.close();
+    return { seconds };
+  }
+
+  console.log(
+    `${N} messages of ${composed.length} bytes to smtp-sink on 127.0.0.1 (TLS front for TLS+AUTH), ` +
+      `median of ${RUNS} run(s); messages/second`,
+  );
+  const results = {};
+  for (const c of CONNECTIONS) {
+    for (const name of Object.keys(tools)) results[`${name}/${c}`] = [];
+    // Interleaved, so a busy moment on the machine does not land on one tool only.
+    for (let run = 0; run < RUNS; run++) {
+      for (const [name, go] of Object.entries(tools)) {
+        process.stderr.write(`  ${name}, ${c} connection(s), run ${run + 1}…\r`);
+        results[`${name}/${c}`].push(await go(c));
+      }
+    }
+  }
+
+  const rate = (rs, key = "seconds") => Math.round(N / median(rs.map((r) => r[key])));
+  const header = [
+    "connections",
+    ...Object.keys(tools),
+    "smtpilot incl. start-up",
+    "vs nodemailer TLS",
+    "vs smtp-source",
+  ];
+  const rows = CONNECTIONS.map((c) => {
+    const r = (name) => rate(results[`${name}/${c}`]);
+    const pilot = r("smtpilot TLS+AUTH");
+    return [
+      String(c),
+      ...Object.keys(tools).map((name) => String(r(name))),
+      String(rate(results[`smtpilot TLS+AUTH/${c}`], "wall")),
+      `${(pilot / r("nodemailer TLS+AUTH")).toFixed(2)}x`,
+      `${(pilot / r("smtp-source")).toFixed(2)}x`,
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const fmt = (cells) => `| ${cells.map((cell, i) => cell.padStart(widths[i])).join(" | ")} |`;
+  console.log(fmt(header));
+  console.log(`|${widths.map((w) => "-".repeat(w + 1) + ":").join("|")}|`);
+  for (const row of rows) console.log(fmt(row));
+  console.log("Target: smtpilot above nodemailer (same TLS+AUTH path), and at least 0.5x smtp-source.");
+  process.exit(0);
+}
