@@ -63,6 +63,8 @@ export interface ScaleResult extends ScaleProgress {
 
 /** Refusals that mean "slow down": the run stops instead of hammering (a rerun resumes). */
 const _STOP_CODES = new Set(["envelope.rate-limited", "greeting.busy"]);
+/** Least time between two progress reports. */
+const _PROGRESS_MS = 50;
 /** Consecutive sessions that die mid-run before a worker gives up. */
 const _MAX_RECONNECTS = 3;
 
@@ -84,7 +86,14 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
   let stop: ScaleResult["stopped"];
   let listDone = false;
   const stopped = () => stop !== undefined || input.signal?.aborted === true;
-  const report = () => input.onProgress?.({ ...result });
+  // Progress at most every 50 ms: redrawing a bar per message costs more than sending it.
+  let reported = 0;
+  const report = (final = false) => {
+    const now = performance.now();
+    if (!input.onProgress || (!final && now - reported < _PROGRESS_MS)) return;
+    reported = now;
+    input.onProgress({ ...result });
+  };
 
   /** The next recipient with its message, paced; undefined when the list is done or the run stops. */
   const take = async (): Promise<_Item | undefined> => {
@@ -223,6 +232,7 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
     await pending.return(undefined);
     journal.close();
   }
+  report(true);
   if (!stop && input.signal?.aborted) stop = { reason: "interrupted" };
   return stop ? { ...result, stopped: stop } : result;
 }

@@ -11,7 +11,7 @@ import path from "node:path";
 import type { DiagnoseOptions } from "../../core/diagnose-options.ts";
 import { makeDraft } from "../../core/send/draft.ts";
 import { readJournal } from "../../core/send/journal.ts";
-import { runScale, type ScaleResult } from "../../core/send/scale.ts";
+import { runScale, type ScaleProgress, type ScaleResult } from "../../core/send/scale.ts";
 import { makeTestDir } from "../helpers/temp-dir.ts";
 import { type MiniMta, type MiniMtaOptions, startMiniMta } from "./mini-mta.ts";
 
@@ -25,7 +25,12 @@ const draft = makeDraft({ from: "app@example.com", subject: "Pipelined", text: "
 let run = 0;
 
 /** Runs a scale send of `list` against a fresh strict server; returns both sides. */
-async function scale(list: string[], server: MiniMtaOptions = {}, connections = 1) {
+async function scale(
+  list: string[],
+  server: MiniMtaOptions = {},
+  connections = 1,
+  onProgress?: (p: ScaleProgress) => void,
+) {
   const mta = await startMiniMta(server);
   servers.push(mta);
   const listFile = path.join(dir, `list-${++run}.txt`);
@@ -51,6 +56,7 @@ async function scale(list: string[], server: MiniMtaOptions = {}, connections = 
     journalFile,
     connections,
     ratePerSecond: Infinity,
+    ...(onProgress ? { onProgress } : {}),
   });
   const journal = fs.readFileSync(journalFile, "utf8").trim().split("\n").map((l) => JSON.parse(l));
   return { mta, result, journal, journalFile };
@@ -181,4 +187,19 @@ test("ten connections share the list: every recipient exactly once", async () =>
     deferred: result.deferred,
   };
   assert.deepEqual(summary, { unknown: [], rejected: 0, deferred: 0 });
+});
+
+test("progress is reported at a bounded pace, and the last report has the final counts", async () => {
+  const reports: ScaleProgress[] = [];
+  const { result } = await scale(names(300), {}, 2, (p) => reports.push(p));
+  assert.ok(reports.length >= 1 && reports.length < 300, `${reports.length} reports for 300 messages`);
+  assert.deepEqual(reports.at(-1), {
+    total: 300,
+    skipped: 0,
+    accepted: result.accepted,
+    rejected: 0,
+    deferred: 0,
+    unknown: [],
+    codes: {},
+  });
 });
