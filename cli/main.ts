@@ -12,7 +12,7 @@ import { errorDocument } from "./cli-adapter.ts";
 import { COMMANDS } from "./commands/index.ts";
 import { markSettled } from "./lifecycle.ts";
 import { redactText, writeErr, writeJson } from "./output.ts";
-import { buildProgram } from "./program.ts";
+import { buildProgram, maskEcho } from "./program.ts";
 
 export { buildProgram };
 
@@ -29,7 +29,8 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) {
       // Help and --version end with exit code 0; commander already printed its error message.
       if (err.exitCode === 0) return EXIT_OK;
-      if (wantsJson) writeJson(errorDocument(err.code, EXIT_USAGE, _plain(err.message)));
+      // The same masking as the message commander printed: a stray value may be a password.
+      if (wantsJson) writeJson(errorDocument(err.code, EXIT_USAGE, _plain(maskEcho(err.message)).trim()));
       return EXIT_USAGE;
     }
     const code = exitCodeOfError(err);

@@ -53,7 +53,7 @@ Plugins: --plugin FILE, see docs/plugins.md. More commands are coming: see the R
  * in the wrong place or hold terminal escapes. Show only what looks like an
  * option name, everything else as a count or a sanitized, shortened value.
  */
-function _maskEcho(text: string): string {
+export function maskEcho(text: string): string {
   return sanitize(
     text
       .replace(/(got \d+):.*$/m, "$1 (not shown).")
@@ -72,14 +72,14 @@ export function buildProgram(specs: readonly (CommandSpec | GroupSpec)[]): Comma
     .description(PROGRAM_SUMMARY)
     .version(VERSION_LINE, "-V, --version")
     .showSuggestionAfterError()
-    .configureOutput({ outputError: (text, write) => write(_maskEcho(text)) })
+    .configureOutput({ outputError: (text, write) => write(maskEcho(text)) })
     .exitOverride();
   for (const o of GLOBAL_OPTIONS) program.addOption(_option(o));
   program.addHelpText("after", _ROOT_HELP);
   for (const spec of specs) {
     if (isGroup(spec)) {
       const group = program.command(spec.name).description(spec.summary).exitOverride();
-      group.configureOutput({ outputError: (text, write) => write(_maskEcho(text)) });
+      group.configureOutput({ outputError: (text, write) => write(maskEcho(text)) });
       if (spec.examples) group.addHelpText("after", _examples(spec.examples));
       for (const sub of spec.commands) _command(group, sub, `${spec.name} ${sub.name}`);
     } else {
@@ -91,7 +91,7 @@ export function buildProgram(specs: readonly (CommandSpec | GroupSpec)[]): Comma
 
 function _command(parent: Command, spec: CommandSpec, path: string): void {
   const cmd = parent.command(spec.name).description(spec.summary).exitOverride();
-  cmd.configureOutput({ outputError: (text, write) => write(_maskEcho(text)) });
+  cmd.configureOutput({ outputError: (text, write) => write(maskEcho(text)) });
   for (const a of spec.args ?? []) cmd.addArgument(_argument(a));
   for (const o of spec.options) cmd.addOption(_option(o));
   if (spec.json) {

@@ -3,16 +3,14 @@
  * its lock. An address is stored in its canonical form (ASCII domain), the
  * IMAP secret only as a reference; adding never touches the network.
  */
-import { createHash } from "node:crypto";
 import { isMailboxProblem, parseMailbox } from "../../core/address.ts";
-import { refuse } from "../../core/send/gates.ts";
-import { confirmCodeOf } from "../../core/send/plan.ts";
 import { UsageError } from "../../core/errors.ts";
 import type { Canary } from "../../core/memory/index.ts";
-import { shown } from "../../core/printable.ts";
+import { hasControl, printable, shown } from "../../core/printable.ts";
 import { parseSecretRef } from "../../core/secrets.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
 import { memoryOf } from "../memory.ts";
+import { approveByPerson } from "../person-approval.ts";
 import { hostValue } from "../validate.ts";
 import { CANARIES_SCHEMA } from "./canary.spec.ts";
 
@@ -54,6 +52,11 @@ export async function runCanaryAdd(input: CommandInput, ctx: RunContext): Promis
     throw new UsageError("--imap-host needs --imap-secret REF (a reference such as env:CANARY_IMAP_PASSWORD)");
   }
   if (flags.imapSecret !== undefined) parseSecretRef(flags.imapSecret);
+  for (const [flag, value] of [["--note", flags.note], ["--imap-user", flags.imapUser]] as const) {
+    if (value !== undefined && hasControl(value)) {
+      throw new UsageError(`Invalid ${flag}: control characters are not allowed`);
+    }
+  }
   const entry: Canary = {
     address,
     addedAt: new Date().toISOString(),
@@ -72,7 +75,21 @@ export async function runCanaryAdd(input: CommandInput, ctx: RunContext): Promis
       }
       : {}),
   };
-  if (ctx.agent) await _personApproves(address, ctx);
+  if (ctx.agent) {
+    // A program acting for a person may not widen where mail can go, nor where verification looks.
+    const before = (await memoryOf(ctx).settings()).canaries.find((c) =>
+      c.address.toLowerCase() === address.toLowerCase()
+    );
+    const show = (c: Canary | undefined) => (c ? JSON.stringify(c.imap ?? "no IMAP access") : "not on the list");
+    await approveByPerson(
+      ctx,
+      `Approve ${address} as a canary recipient? A canary send may then deliver live mail to it.\n` +
+        `IMAP access for verification: ${show(entry)}${before ? `\nIt replaces: ${show(before)}` : ""}`,
+      `canary-add\n${JSON.stringify(entry.imap ?? null)}\n${address.toLowerCase()}\n${
+        JSON.stringify(before?.imap ?? null)
+      }`,
+    );
+  }
   const settings = await memoryOf(ctx).updateSettings((s) => {
     const at = s.canaries.findIndex((c) => c.address.toLowerCase() === address.toLowerCase());
     if (at >= 0 && !flags.replace) {
@@ -82,22 +99,6 @@ export async function runCanaryAdd(input: CommandInput, ctx: RunContext): Promis
     else s.canaries.push(entry);
   });
   return _result(settings.canaries, `Canary approved: ${address}${entry.imap ? " (IMAP verification set up)" : ""}`);
-}
-
-/**
- * A program acting for a person (the MCP server) may not widen where mail can
- * go on its own: the person confirms the new canary by typing its code.
- */
-async function _personApproves(address: string, ctx: RunContext): Promise<void> {
-  if (!ctx.confirm) {
-    refuse("gate.no-confirmation", "Adding a canary needs the person's confirmation, and this client cannot ask");
-  }
-  const code = confirmCodeOf(createHash("sha256").update(`canary-add\n${address.toLowerCase()}`).digest("hex"));
-  const typed = await ctx.confirm({
-    summary: `Approve ${address} as a canary recipient? A canary send may then deliver live mail to it.`,
-    code,
-  });
-  if (typed?.trim().toUpperCase() !== code) refuse("gate.confirmation-declined", "The canary was not approved");
 }
 
 /** Runs `canary list`. */
@@ -118,11 +119,15 @@ export async function runCanaryRm(input: CommandInput, ctx: RunContext): Promise
 }
 
 function _result(canaries: readonly Canary[], headline: string | undefined): CommandResult {
+  // memory.md is edited by hand too: what it holds is printed made safe.
   const rows = canaries.map((c) =>
     `  ${c.address.padEnd(36)} ${
       c.imap ? `imap ${c.imap.host}:${c.imap.port} as ${c.imap.user}` : "no IMAP (verify by --placement)"
     }${c.note ? `  — ${c.note}` : ""}`
   );
-  const text = [...(headline ? [headline] : []), ...(canaries.length > 0 ? ["Canary recipients:", ...rows] : [])];
+  const text = [
+    ...(headline ? [headline] : []),
+    ...(canaries.length > 0 ? ["Canary recipients:", ...rows.map((r) => printable(r, 400))] : []),
+  ];
   return { exitCode: 0, document: { schema: CANARIES_SCHEMA, canaries }, text: `${text.join("\n")}\n` };
 }

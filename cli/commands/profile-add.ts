@@ -12,13 +12,14 @@ import * as v from "valibot";
 import { isMailboxProblem, parseMailbox } from "../../core/address.ts";
 import { UsageError } from "../../core/errors.ts";
 import { EXIT_OK, EXIT_USAGE } from "../../core/exit.ts";
-import { shown } from "../../core/printable.ts";
+import { hasControl, shown } from "../../core/printable.ts";
 import { contractWarnings, parseProfile, PROFILE_MECHANISMS, ProfileNameSchema } from "../../core/profile.ts";
 import { fillHost, type ProviderDefinition, type ProviderEndpoint } from "../../core/provider.ts";
 import { type Detection, detectProvider, systemDetectDns } from "../../core/provider-detect.ts";
 import { expandPath, isSecretRef } from "../../core/secrets.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
 import { memoryOf } from "../memory.ts";
+import { approveByPerson } from "../person-approval.ts";
 import { type Asker, referenceDisplay, terminalAsker } from "../prompt.ts";
 import { ehloNameValue, hostValue, readCaFile, resolverAddress } from "../validate.ts";
 import { describeProfile, providerSummary } from "./profile-render.ts";
@@ -53,6 +54,11 @@ export const askers: { current: Asker } = { current: terminalAsker };
 export async function runProfileAdd(input: CommandInput, ctx: RunContext): Promise<CommandResult> {
   const name = _name(String(input.args[0] ?? ""));
   const flags = input.options as ProfileAddFlags;
+  for (const [flag, value] of [["--user", flags.user], ["--notes", flags.notes]] as const) {
+    if (value !== undefined && hasControl(value)) {
+      throw new UsageError(`Invalid ${flag}: control characters are not allowed`);
+    }
+  }
   // Validate what was typed before anything else (never echoing a secret typed as a reference).
   if (flags.secret !== undefined && !isSecretRef(flags.secret)) {
     throw new UsageError(
@@ -116,6 +122,15 @@ export async function runProfileAdd(input: CommandInput, ctx: RunContext): Promi
     ...(flags.returnPath ? { returnPath: _mailbox("--return-path", flags.returnPath) } : {}),
     ...(flags.notes ? { notes: flags.notes } : {}),
   });
+  if (ctx.agent) {
+    // An agent may propose a profile; only the person may let a secret reference go to a host.
+    const before = flags.replace ? await store.profile(name).catch(() => undefined) : undefined;
+    await approveByPerson(
+      ctx,
+      `Save profile ${name}? ${JSON.stringify(profile)}` + (before ? `\nIt replaces: ${JSON.stringify(before)}` : ""),
+      `profile-add\n${JSON.stringify(profile)}\n${JSON.stringify(before ?? null)}`,
+    );
+  }
   const action = await store.saveProfile(profile, { replace: flags.replace === true });
   const settings = await store.updateSettings((s) => {
     if (!s.approvedProviders.includes(providerName)) s.approvedProviders.push(providerName);

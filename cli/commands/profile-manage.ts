@@ -6,6 +6,7 @@
 import { EXIT_OK } from "../../core/exit.ts";
 import { ProfileNotFoundError } from "../../core/memory/memory-error.ts";
 import { providerFor } from "../../core/provider.ts";
+import { printable } from "../../core/printable.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
 import { memoryOf } from "../memory.ts";
 import { describeProfile, providerSummary } from "./profile-render.ts";
@@ -19,9 +20,12 @@ export async function runProfileList(input: CommandInput, ctx: RunContext): Prom
     return { exitCode: EXIT_OK, text: profiles.map((p) => `${p.name}\n`).join("") };
   }
   const rows = profiles.map((p) =>
-    `${p.name.padEnd(16)} ${(p.provider ?? "custom").padEnd(14)} ${`${p.host}:${p.port}`.padEnd(36)} ${
-      p.tls.padEnd(9)
-    } ${p.lastCheck ? `${p.lastCheck.verdict.toUpperCase()} ${p.lastCheck.date.slice(0, 10)}` : "never checked"}`
+    printable(
+      `${p.name.padEnd(16)} ${(p.provider ?? "custom").padEnd(14)} ${`${p.host}:${p.port}`.padEnd(36)} ${
+        p.tls.padEnd(9)
+      } ${p.lastCheck ? `${p.lastCheck.verdict.toUpperCase()} ${p.lastCheck.date.slice(0, 10)}` : "never checked"}`,
+      400,
+    )
   );
   return {
     exitCode: EXIT_OK,

@@ -4,6 +4,7 @@
  */
 import type { ProviderProfile } from "../../core/profile.ts";
 import type { ProviderDefinition } from "../../core/provider.ts";
+import { printable } from "../../core/printable.ts";
 
 /** The provider knowledge a document carries. */
 export function providerSummary(p: ProviderDefinition): Record<string, unknown> {
@@ -20,8 +21,12 @@ export function providerSummary(p: ProviderDefinition): Record<string, unknown> 
   };
 }
 
-/** A profile as indented lines, with its provider's facts. */
+/** A profile as indented lines, with its provider's facts; provider-profiles.md is edited by hand, so every line is made printable. */
 export function describeProfile(p: ProviderProfile, provider: ProviderDefinition | undefined): string[] {
+  return _describe(p, provider).map((line) => printable(line, 1000));
+}
+
+function _describe(p: ProviderProfile, provider: ProviderDefinition | undefined): string[] {
   const check = p.lastCheck
     ? `${p.lastCheck.verdict.toUpperCase()} on ${p.lastCheck.date}${p.lastCheck.code ? ` (${p.lastCheck.code})` : ""}${
       p.lastCheck.mechanism ? `, mechanism ${p.lastCheck.mechanism}` : ""

@@ -49,6 +49,7 @@ export function inputSchema(tool: ToolDef, spec: CommandSpec): JsonSchema {
   const properties: Record<string, JsonSchema> = {};
   const required: string[] = [];
   for (const a of spec.args ?? []) {
+    if (tool.contentOnly && tool.textInput?.arg === a.name) continue;
     const one: JsonSchema = a.choices ? { type: "string", enum: [...a.choices] } : { type: "string" };
     properties[a.name] = a.variadic
       ? { type: "array", items: one, description: a.description }
@@ -72,7 +73,9 @@ export function toCommandInput(tool: ToolDef, spec: CommandSpec, args: Record<st
   content?: string;
 } {
   const options = toolOptions(tool, spec);
-  const argNames = new Set((spec.args ?? []).map((a) => a.name));
+  const argNames = new Set(
+    (spec.args ?? []).filter((a) => !(tool.contentOnly && tool.textInput?.arg === a.name)).map((a) => a.name),
+  );
   const { content: text, ...rest } = tool.textInput ? args : { ...args, content: undefined };
   const found = findSecretValues(rest)[0];
   if (found) {
@@ -86,6 +89,26 @@ export function toCommandInput(tool: ToolDef, spec: CommandSpec, args: Record<st
     if (!options.has(key) && !argNames.has(key)) {
       throw new UsageError(`Unknown input ${shown(key)} for tool ${tool.name}`);
     }
+  }
+  for (const [key, value] of Object.entries(rest)) {
+    const values = Array.isArray(value) ? value : [value];
+    // This server's stdin is the protocol: nothing may read it as a file.
+    if (values.some((v) => v === "-")) {
+      throw new UsageError(`Input ${key}: "-" (stdin) is not available to tools; pass content`);
+    }
+    // A command run on an agent's word (cmd:), or a prompt nobody can answer, is never a tool's secret.
+    if (/secret/i.test(key) && values.some((v) => typeof v === "string" && /^(cmd:|prompt$)/.test(v.trim()))) {
+      throw new UsageError(`Input ${key}: cmd: and prompt references are not accepted from a tool call`);
+    }
+  }
+  const needs = tool.needsInput;
+  const provided = needs === undefined || tool.contentOnly
+    ? needs === undefined
+    : Array.isArray(rest[needs])
+    ? (rest[needs] as unknown[]).length > 0
+    : rest[needs] !== undefined;
+  if (!provided && text === undefined) {
+    throw new UsageError(`Give ${tool.contentOnly ? "content" : needs}: a tool cannot read stdin`);
   }
   const out: Record<string, unknown> = { ...(tool.fixed ?? {}) };
   for (const [key, o] of options) {

@@ -23,6 +23,10 @@ export interface ToolDef {
   omit?: readonly string[];
   /** A `content` input (pasted text) written to a private file and passed as this positional argument. */
   textInput?: { arg: string; description: string };
+  /** The command reads stdin when this positional argument is missing: the tool requires it (or `content`). */
+  needsInput?: string;
+  /** The positional argument named by textInput is not exposed: the tool takes pasted content only (no file reads). */
+  contentOnly?: boolean;
   /** MCP annotations. */
   readOnly: boolean;
   openWorld: boolean;
@@ -38,13 +42,14 @@ export const TOOLS: readonly ToolDef[] = [
   { name: "profile_list", command: "profile list", readOnly: true, openWorld: false },
   { name: "profile_show", command: "profile show", readOnly: true, openWorld: false },
   { name: "canary_list", command: "canary list", readOnly: true, openWorld: false },
-  { name: "explain", command: "explain", readOnly: true, openWorld: false },
+  { name: "explain", command: "explain", readOnly: true, openWorld: false, needsInput: "reply" },
   {
     name: "bounce",
     command: "bounce",
     readOnly: true,
     openWorld: false,
     textInput: { arg: "source", description: "a bounce message pasted as text (instead of file paths)" },
+    needsInput: "source",
   },
   { name: "recipes", command: "recipes", readOnly: true, openWorld: false, omit: ["format"] },
   {
@@ -53,14 +58,33 @@ export const TOOLS: readonly ToolDef[] = [
     readOnly: true,
     openWorld: false,
     textInput: { arg: "file", description: "the transcript, log or report to mask, pasted as text" },
+    needsInput: "file",
+    // It prints what it reads: given paths, it would read any file for the caller.
+    contentOnly: true,
+    // Masking a value it resolves would let a tool call run a command or read a file on the agent's word.
+    omit: ["secret"],
   },
   { name: "draft", command: "draft", readOnly: true, openWorld: false, omit: ["out"] },
-  { name: "diagnose", command: "diagnose", readOnly: true, openWorld: true, omit: ["fixture", "recipes"] },
+  // Credentials come only from a profile a person saved: an agent naming a secret reference and a host
+  // could send any secret (env:, dotenv:) to a server of its choosing, or run a command (cmd:).
+  {
+    name: "diagnose",
+    command: "diagnose",
+    readOnly: false,
+    openWorld: true,
+    omit: ["fixture", "recipes", "user", "secret", "backend", "swaks"],
+  },
   { name: "domain", command: "domain", readOnly: true, openWorld: true, omit: ["note"] },
   { name: "align", command: "align", readOnly: true, openWorld: true },
   { name: "preflight", command: "preflight", readOnly: false, openWorld: true },
   { name: "verify", command: "verify", readOnly: false, openWorld: true, omit: ["placement", "note"] },
-  { name: "profile_add", command: "profile add", readOnly: false, openWorld: true },
+  {
+    name: "profile_add",
+    command: "profile add",
+    description: "Save a provider profile. The person approves it (with any profile it replaces) through the client.",
+    readOnly: false,
+    openWorld: true,
+  },
   { name: "profile_check", command: "profile check", readOnly: false, openWorld: true },
   {
     name: "canary_add",

@@ -104,3 +104,12 @@ test("with --json, a usage error still prints one valid smtpilot.error/1 documen
   const conflict = await runCli([...target(), "--json", "--reporter", "text"]);
   assert.equal(JSON.parse(conflict.stdout).error.exitCode, 2);
 });
+
+test("with --json, an unknown option or a stray argument is not echoed in the error document either", async () => {
+  for (const args of [["--sekret=hunter2pass"], ["hunter2pass"]]) {
+    const r = await runCli(["diagnose", "--host", "x", ...args, "--json"]);
+    assert.equal(r.code, 2);
+    assert.equal(JSON.parse(r.stdout).schema, "smtpilot.error/1");
+    assert.ok(!(r.stdout + r.stderr).includes("hunter2pass"), "the value was echoed");
+  }
+});

@@ -254,3 +254,40 @@ test("no tool result holds the secret in any form", () => {
   for (const form of secretForms(FIXTURE_DEMO_SECRET)) assert.ok(!all.includes(form), `found ${form}`);
   assert.ok(results.length > 20);
 });
+
+test("an agent cannot name a secret for a host, run a command, read stdin or a file, or save a profile alone", async () => {
+  const client = await connect();
+  // Credentials only through a profile a person saved.
+  const named = await call(client, "diagnose", { host: "127.0.0.1", port: 1, user: "x", secret: "env:PW" });
+  assert.equal(named.exit, 2);
+  assert.equal(named.doc.error.code, "E_USAGE");
+  // No cmd: reference from a tool call, whatever the tool.
+  const marker = `${b().dir}/pwned`;
+  const cmd = await call(client, "profile_add", {
+    name: "cmd",
+    provider: "custom",
+    host: "smtp.example.com",
+    user: "u",
+    secret: `cmd:sh -c "touch ${marker}"`,
+  });
+  assert.equal(cmd.exit, 2);
+  const { existsSync } = await import("node:fs");
+  assert.equal(existsSync(marker), false);
+  // Saving a profile (which lets a secret reference go to a host) is the person's decision.
+  const alone = await call(client, "profile_add", {
+    name: "elsewhere",
+    provider: "custom",
+    host: "smtp.attacker.example",
+    user: "u",
+    secret: "env:PW",
+  });
+  assert.equal(alone.exit, 4);
+  assert.equal(alone.doc.error.code, "gate.no-confirmation");
+  // stdin is the protocol; redact takes pasted content only.
+  assert.equal((await call(client, "explain", {})).exit, 2);
+  assert.equal((await call(client, "bounce", { source: ["-"] })).exit, 2);
+  assert.equal((await call(client, "redact", { file: "/etc/passwd" })).exit, 2);
+  const { tools } = await client.listTools();
+  assert.equal(tools.find((t) => t.name === "diagnose")?.annotations?.readOnlyHint, false);
+  await client.close();
+});
