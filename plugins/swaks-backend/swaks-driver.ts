@@ -75,7 +75,7 @@ export class SwaksDriver {
     const run = new SwaksRun({
       program: program.path,
       args,
-      env: guardedEnv(process.env, guardDir, verify),
+      env: guardedEnv(process.env, guardDir, verify, options.auth?.secret ? [options.auth.secret] : []),
       ...(auth ? { secret: options.auth?.secret ?? "" } : {}),
     });
     const n = this.runs.push(run);

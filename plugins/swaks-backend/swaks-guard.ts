@@ -77,16 +77,27 @@ export function writeGuard(dir: string): string {
   return dir;
 }
 
+/** The variables swaks and Perl need from the caller's environment; nothing else is passed on. */
+const _PASSED = /^(PATH|HOME|USER|LOGNAME|LANG|LANGUAGE|LC_[A-Z_]+|TZ|TMPDIR|TERM|SSL_CERT_FILE|SSL_CERT_DIR)$/;
+
 /**
- * The environment swaks runs with: the caller's, without any SWAKS_OPT_*
- * (they would add options behind smtpilot's back) or PERL5OPT of its own,
- * plus the guard. `verifyName` arms the host name check.
+ * The environment swaks runs with: only the caller's variables swaks and
+ * Perl need (an allowlist: a SWAKS_OPT_* would add options behind
+ * smtpilot's back, and an `env:` reference's variable holds the secret,
+ * which /proc/<pid>/environ shows to the same user), never one holding a
+ * secret of the run, plus the guard. `verifyName` arms the host name check.
  */
-export function guardedEnv(base: NodeJS.ProcessEnv, guardDir: string, verifyName?: string): NodeJS.ProcessEnv {
+export function guardedEnv(
+  base: NodeJS.ProcessEnv,
+  guardDir: string,
+  verifyName?: string,
+  secrets: readonly string[] = [],
+): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
+  const holdsSecret = (value: string | undefined) =>
+    value !== undefined && secrets.some((s) => s.length > 0 && value.includes(s));
   for (const [key, value] of Object.entries(base)) {
-    if (key.startsWith("SWAKS_OPT_") || key === "PERL5OPT" || key === "SMTPILOT_SWAKS_VERIFY_NAME") continue;
-    env[key] = value;
+    if (_PASSED.test(key) && !holdsSecret(value)) env[key] = value;
   }
   env.PERL5LIB = base.PERL5LIB ? `${guardDir}${path.delimiter}${base.PERL5LIB}` : guardDir;
   env.PERL5OPT = `-M${GUARD_MODULE}`;

@@ -71,6 +71,23 @@ test("guardedEnv() drops SWAKS_OPT_* and the caller's PERL5OPT, and loads the gu
   assert.equal(env.SMTPILOT_SWAKS_VERIFY_NAME, "smtp.example.com");
 });
 
+test("guardedEnv() passes only what swaks needs, never a variable that holds the run's secret", () => {
+  const env = guardedEnv(
+    { PATH: "/usr/bin", SMTP_PASSWORD: "s3cret-value", OTHER: "prefix-s3cret-value", HOME: "/root" },
+    "/tmp/g",
+    undefined,
+    ["s3cret-value"],
+  );
+  assert.equal(env.SMTP_PASSWORD, undefined);
+  assert.equal(env.OTHER, undefined);
+  assert.equal(env.HOME, "/root");
+  assert.deepEqual(Object.keys(guardedEnv({ AWS_SECRET_ACCESS_KEY: "k", PATH: "/bin" }, "/g")).sort(), [
+    "PATH",
+    "PERL5LIB",
+    "PERL5OPT",
+  ]);
+});
+
 /** Real swaks 20201014 output (STARTTLS, then a failed LOGIN), as it prints it. */
 const SESSION = `=== smtpilot: guard loaded
 Password: === Trying 127.0.0.1:36109...

@@ -79,9 +79,11 @@ describe("the swaks backend", { skip }, () => {
       }
     })();
     // banner-slow greets after 2.5 s: the second swaks (the one with the password) lives that long.
+    // The reference's variable is really set, as it is when a user runs `--secret env:PW`.
+    process.env.PW = SENTINEL;
     const report = await diagnoseWithSwaks(swaksRequest(options("banner-slow", {
       auth: { user: FIXTURE_DEMO_USER, secret: SENTINEL, secretRef: "env:PW" },
-    })));
+    }))).finally(() => delete process.env.PW);
     polling = false;
     await poll;
     assert.equal(report.verdict.code, "auth.invalid-credentials");
