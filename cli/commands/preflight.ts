@@ -14,9 +14,10 @@ import { issuePlan, PLAN_SCHEMA } from "../../core/send/plan.ts";
 import { storeIssuedPlan } from "../../core/send/plan-store.ts";
 import { PREFLIGHT_SAMPLE, type PreflightResult, runPreflight } from "../../core/send/preflight.ts";
 import { readRecipients } from "../../core/send/recipients.ts";
+import { logStep } from "./send-log.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
 import { checkSendGates } from "./send-gates.ts";
-import { type SendFlags, type SendSetup, sendSetup } from "./send-setup.ts";
+import { type SendFlags, type SendSetup, sendSetup, unlockSecret } from "./send-setup.ts";
 import { renderPreflight } from "./send-render.ts";
 
 /** Runs the command. */
@@ -24,13 +25,14 @@ export async function runPreflightCommand(input: CommandInput, ctx: RunContext):
   const flags = input.options as SendFlags;
   const setup = await sendSetup(flags, ctx);
   await checkSendGates(setup, flags, new Date());
+  await unlockSecret(setup, ctx);
   const result = await preflightOf(setup, ctx);
   const now = new Date();
   // An agent never holds a plan token: it would be a way around the person's confirmation.
   // Its send_canary/send_scale call runs this preflight again and asks the person instead.
   const plan = result.passed && !ctx.agent ? issuePlan(setup.subject, now) : undefined;
   if (plan) await storeIssuedPlan(setup.store, plan, now);
-  await setup.store.appendSendLog({
+  await logStep(setup.store, {
     kind: "preflight",
     profile: setup.profile.name,
     mode: setup.mode,
@@ -40,7 +42,7 @@ export async function runPreflightCommand(input: CommandInput, ctx: RunContext):
     digest: setup.draft.digest,
     state: result.passed ? "passed" : "failed",
     ...(result.failures.length > 0 ? { failures: result.failures } : {}),
-  });
+  }, ctx);
   const document = redactDeep({
     schema: PLAN_SCHEMA,
     mode: "preflight",

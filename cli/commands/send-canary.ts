@@ -10,6 +10,7 @@ import { exitCodeOf } from "../../core/report.ts";
 import { systemIo } from "../../core/io.ts";
 import { redactDeep } from "../../core/redact.ts";
 import { runTransaction, type TransactionOutcome } from "../../core/send/transaction.ts";
+import { logStep } from "./send-log.ts";
 import type { CommandResult, RunContext } from "../command-spec.ts";
 import { diagnosisLines } from "./send-render.ts";
 import { recipientKey } from "./verify.ts";
@@ -48,7 +49,7 @@ export async function sendCanary(setup: SendSetup, ctx: RunContext): Promise<Com
   const state = outcome?.accepted ? "accepted" : outcome ? (outcome.recipients[0]?.status ?? "rejected") : "failed";
   const code = outcome?.accepted ? undefined : outcome?.recipients[0]?.diagnosis?.code ?? outcome?.diagnosis?.code ??
     report.verdict.code;
-  await setup.store.appendSendLog({
+  await logStep(setup.store, {
     kind: "canary",
     profile: setup.profile.name,
     recipient: to,
@@ -61,7 +62,7 @@ export async function sendCanary(setup: SendSetup, ctx: RunContext): Promise<Com
     ...(server ? { server } : {}),
     ...(code ? { code } : {}),
     state,
-  });
+  }, ctx);
   const document = redactDeep({
     schema: SEND_SCHEMA,
     mode: "canary",

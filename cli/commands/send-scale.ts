@@ -16,6 +16,7 @@ import { planDigest } from "../../core/send/plan.ts";
 import { parseRate } from "../../core/send/rate-limiter.ts";
 import { runScale, type ScaleProgress } from "../../core/send/scale.ts";
 import fs from "node:fs";
+import { logStep } from "./send-log.ts";
 import type { CommandResult, RunContext } from "../command-spec.ts";
 import type { SendCommandFlags } from "./send.ts";
 import { diagnosisLines } from "./send-render.ts";
@@ -79,7 +80,7 @@ export async function sendScale(setup: SendSetup, flags: SendCommandFlags, ctx: 
   ctx.progress("");
   const seconds = (Date.now() - started) / 1000;
   const state = result.stopped ? "stopped" : result.rejected + result.deferred > 0 ? "partial" : "accepted";
-  await setup.store.appendSendLog({
+  await logStep(setup.store, {
     kind: "scale",
     profile: setup.profile.name,
     from: setup.draft.from.address,
@@ -96,7 +97,7 @@ export async function sendScale(setup: SendSetup, flags: SendCommandFlags, ctx: 
     ...(result.stopped
       ? { stoppedBy: result.stopped.reason, ...(result.stopped.code ? { code: result.stopped.code } : {}) }
       : {}),
-  });
+  }, ctx);
   const document = redactDeep({
     schema: SEND_SCHEMA,
     mode: "scale",
@@ -131,7 +132,7 @@ export async function sendScale(setup: SendSetup, flags: SendCommandFlags, ctx: 
       ? [
         `Stopped: ${result.stopped.reason}${
           result.stopped.code ? ` (${result.stopped.code})` : ""
-        }; rerun the same command to resume`,
+        }; to resume, run preflight again with the same flags and send with its new token (the journal skips what is settled)`,
       ]
       : []),
     ...(result.failedSession ? diagnosisLines(result.failedSession) : []),

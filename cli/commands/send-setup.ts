@@ -52,7 +52,19 @@ export interface SendSetup {
   list?: { file: string; scan: RecipientScan };
   subject: PlanSubject;
   resolver: string | undefined;
+  /** Redacts every secret resolved so far (the profile's, once unlockSecret ran). */
   redact: (text: string) => string;
+}
+
+/**
+ * Resolves the profile's secret for this run — only once the gates passed —
+ * and registers it with the run's redactor (setup.redact then removes it).
+ */
+export async function unlockSecret(setup: SendSetup, ctx: RunContext): Promise<void> {
+  const auth = setup.options.auth;
+  if (!auth || auth.secret !== undefined) return;
+  auth.secret = await secretForRun(auth.secretRef, ctx, `secret for ${auth.user}`);
+  setup.redact = ctx.protectSecrets([auth.secret]);
 }
 
 /** Builds the setup; every problem with the flags is a usage error before any network I/O. */
@@ -73,8 +85,9 @@ export async function sendSetup(flags: SendFlags, ctx: RunContext): Promise<Send
   if (!options.auth) {
     throw new UsageError(`Profile ${shown(profile.name)} has no credentials: a send needs --user/--secret in it`);
   }
-  options.auth.secret = await secretForRun(options.auth.secretRef, ctx, `secret for ${options.auth.user}`);
-  const redact = ctx.protectSecrets([options.auth.secret]);
+  // The secret is resolved later (unlockSecret), after the gates: a refused send runs no cmd: and reads no file.
+  options.auth.secret = undefined;
+  const redact = ctx.protectSecrets([]);
 
   const headerFrom = flags.from ?? profile.from;
   if (headerFrom === undefined) {

@@ -42,8 +42,10 @@ export const sendSpec: CommandSpec = {
   ],
   notes: "A 250 from the server means accepted and queued, not delivered: run `smtpilot verify` next. A scale send\n" +
     "needs a canary of the same profile, From and message verified in the inbox (smtpilot verify), journals every\n" +
-    "recipient and, rerun after an interruption, never sends twice to a recipient the server may have accepted.\n" +
-    "Exit codes: 0 accepted (all recipients), 1 some recipients refused or the run stopped early, 2 usage error,\n" +
-    "3 memory folder unusable, 4 refused by a safety gate (nothing was sent), 10-16 the session failed at that layer.",
+    "recipient and, resumed after an interruption (a new preflight token for the same plan), never sends twice to a\n" +
+    "recipient the server may have accepted.\n" +
+    "Exit codes: 0 accepted (all recipients), 1 a scale send with refused recipients or stopped early, 2 usage error,\n" +
+    "3 memory folder unusable, 4 refused by a safety gate (nothing was sent), 10-15 the session failed at that layer,\n" +
+    "16 the canary was refused (at MAIL, RCPT or after DATA) or the session failed at envelope.",
   load: async () => (await import("./send.ts")).runSend,
 };

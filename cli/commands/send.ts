@@ -14,7 +14,7 @@ import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts
 import { preflightOf } from "./preflight.ts";
 import { checkSendGates } from "./send-gates.ts";
 import { renderPreflight } from "./send-render.ts";
-import { type SendFlags, type SendSetup, sendSetup } from "./send-setup.ts";
+import { type SendFlags, type SendSetup, sendSetup, unlockSecret } from "./send-setup.ts";
 
 /** Flags of `smtpilot send`. */
 export interface SendCommandFlags extends SendFlags {
@@ -49,6 +49,7 @@ export async function confirmPlan(setup: SendSetup, flags: SendCommandFlags, ctx
   if (flags.confirm !== undefined) {
     const problem = await consumeToken(setup.store, flags.confirm, digest, new Date());
     if (problem) refuseToken(problem);
+    await unlockSecret(setup, ctx);
     return;
   }
   if (!ctx.confirm) {
@@ -59,6 +60,7 @@ export async function confirmPlan(setup: SendSetup, flags: SendCommandFlags, ctx
         : "No confirmation: run `smtpilot preflight` with the same flags and pass its plan token with --confirm, or send from a terminal",
     );
   }
+  await unlockSecret(setup, ctx);
   const result = await preflightOf(setup, ctx);
   if (!result.passed) refuse("gate.preflight-failed", `The preflight failed (${result.failures.join(", ")})`);
   const code = confirmCodeOf(digest);

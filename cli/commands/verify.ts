@@ -12,10 +12,11 @@ import { EnvironmentError, SmtpilotError, UsageError } from "../../core/errors.t
 import { EXIT_FINDINGS, EXIT_OK } from "../../core/exit.ts";
 import { readSmallFile } from "../../core/files.ts";
 import type { Canary, SendLogEntry } from "../../core/memory/index.ts";
-import { shown } from "../../core/printable.ts";
+import { printable, shown } from "../../core/printable.ts";
 import { redactDeep } from "../../core/redact.ts";
 import { EXIT_CODES } from "../../core/report.ts";
 import { findPlacement, type Placement } from "../../core/send/placement.ts";
+import { logStep } from "./send-log.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
 import { memoryHome, memoryOf, secretForRun } from "../memory.ts";
 import { VERIFY_SCHEMA } from "./verify.spec.ts";
@@ -68,14 +69,14 @@ export async function runVerify(input: CommandInput, ctx: RunContext): Promise<C
     state = placement.placement === "missing" ? "missing" : _STATE[placement.placement];
     evidence = { source: "imap", mailbox: canary.imap?.host, ...placement };
   }
-  await store.appendSendLog({
+  await logStep(store, {
     kind: "verify",
     ...(sent.profile ? { profile: sent.profile } : {}),
     messageId,
     ...(sent.queueId ? { queueId: sent.queueId } : {}),
     state,
     evidence,
-  });
+  }, ctx);
   const redact = ctx.protectSecrets([]);
   const document = redactDeep({ schema: VERIFY_SCHEMA, messageId, sent: _sentSummary(sent), state, evidence }, redact);
   const auth = placement?.authResults;
@@ -94,7 +95,9 @@ export async function runVerify(input: CommandInput, ctx: RunContext): Promise<C
       : []),
     `Recorded in ${store.path("sendLog")}`,
   ];
-  return { exitCode: state === "delivered-inbox" ? EXIT_OK : EXIT_FINDINGS, document, text: `${lines.join("\n")}\n` };
+  // Folder names and headers come from the IMAP server: printed made safe.
+  const text = lines.map((l) => printable(l, 600)).join("\n");
+  return { exitCode: state === "delivered-inbox" ? EXIT_OK : EXIT_FINDINGS, document, text: `${text}\n` };
 }
 
 function _sentEntry(log: readonly SendLogEntry[], messageId: string | undefined): SendLogEntry {

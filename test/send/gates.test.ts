@@ -149,3 +149,37 @@ test("a failed preflight issues no token and its send would be refused", async (
   assert.equal(doc.verdict.status, "fail");
   assert.ok(!r.stdout.includes("wrong-password"));
 });
+
+test("a refused send resolves no secret: a cmd: reference does not run before the gates pass", async () => {
+  const marker = path.join(b().dir, "secret-was-resolved");
+  const add = await b().cli([
+    "profile",
+    "add",
+    "lab-cmd",
+    "--provider",
+    "custom",
+    "--host",
+    b().fixture.host,
+    "--port",
+    String(b().fixture.ports["healthy-starttls"]),
+    "--tls",
+    "starttls",
+    "--ca",
+    path.join(b().dir, "ca.pem"),
+    "--user",
+    "demo",
+    "--secret",
+    `cmd:sh -c "touch ${marker}; echo x"`,
+    "--from",
+    "demo@smtpilot.test",
+  ]);
+  assert.equal(add.code, 0, add.stderr);
+  const base = ["send", "--canary", "--profile", "lab-cmd", "--to", CANARY, ...MESSAGE];
+  await refused([...base, "--confirm", "spt-abcdefghijklmnopqrstuvwx"], "gate.token-unknown");
+  await refused(base, "gate.no-confirmation");
+  await refused(
+    ["send", "--canary", "--profile", "lab-cmd", "--to", "stranger@smtpilot.test", ...MESSAGE],
+    "gate.canary-not-approved",
+  );
+  assert.equal(fs.existsSync(marker), false, "the secret command ran for a refused send");
+});

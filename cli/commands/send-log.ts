@@ -1,0 +1,62 @@
+/**
+ * Recording a send-workflow step in send-log.md without letting the record
+ * undo the step. The memory refuses anything shaped like a credential, and
+ * some fields come from servers (a reply, a server name, IMAP evidence)
+ * that any server controls: those are masked and the entry written again;
+ * if even that fails, the step's result still stands and a warning says
+ * the log is missing the entry — a message that was accepted is never
+ * reported as a usage error.
+ */
+import type { SendLogEntry } from "../../core/memory/index.ts";
+import type { MemoryStore } from "../../core/memory/store.ts";
+import { findSecretValues } from "../../core/memory/secret-values.ts";
+import { LineRedactor } from "../../core/redact.ts";
+import type { RunContext } from "../command-spec.ts";
+
+/** What a step appends. */
+export type LogEntry = Omit<SendLogEntry, "at"> & { at?: string };
+
+const _MASKED = "<masked: shaped like a credential>";
+
+/** Appends `entry`; masks server-provided text that looks like a credential; never throws. */
+export async function logStep(store: MemoryStore, entry: LogEntry, ctx: RunContext): Promise<void> {
+  try {
+    await store.appendSendLog(entry);
+    return;
+  } catch (err) {
+    if ((err as { code?: string }).code !== "E_SECRET_VALUE") {
+      ctx.warn(`send-log.md was not updated (${String((err as Error).message ?? err).slice(0, 200)})`);
+      return;
+    }
+  }
+  try {
+    await store.appendSendLog(maskCredentials(entry));
+  } catch (err) {
+    ctx.warn(`send-log.md was not updated (${String((err as Error).message ?? err).slice(0, 200)})`);
+  }
+}
+
+/** A copy with credential-shaped text masked: known forms line by line, then whole values the memory would refuse. */
+export function maskCredentials<T>(entry: T): T {
+  const lines = new LineRedactor();
+  const masked = _map(entry, (s) => lines.line(s));
+  const paths = findSecretValues(masked).map((f) => f.path);
+  for (const p of paths) _set(masked, p, _MASKED);
+  return masked;
+}
+
+function _map<T>(value: T, f: (s: string) => string): T {
+  if (typeof value === "string") return f(value) as T;
+  if (Array.isArray(value)) return value.map((v) => _map(v, f)) as T;
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, _map(v, f)])) as T;
+  }
+  return value;
+}
+
+function _set(root: unknown, path: (string | number)[], value: string): void {
+  let at = root as Record<string | number, unknown>;
+  for (const key of path.slice(0, -1)) at = at[key] as Record<string | number, unknown>;
+  const last = path.at(-1);
+  if (last !== undefined && at && typeof at === "object") at[last] = value;
+}
