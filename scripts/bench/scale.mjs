@@ -15,6 +15,8 @@
 // gets a TLS front (implicit TLS, a certificate from a CA made here, in its own process) and the
 // table shows nodemailer twice: over that front with TLS + AUTH exactly as smtpilot, and plaintext
 // straight to the sink as smtp-source. The front answers AUTH itself (235, any credentials).
+// A second table gives each client's CPU per message (via /usr/bin/time, Debian's `time`, when
+// installed) and the front's: machine load moves the rates, much less the CPU.
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
@@ -25,9 +27,6 @@ import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const self = fileURLToPath(import.meta.url);
-
-if (process.argv[2] === "--tls-front") tlsFront(process.argv.slice(3));
-else await main();
 
 /**
  * The TLS front (run as a child): implicit TLS on a free loopback port, each connection piped to
@@ -110,6 +109,29 @@ async function waitForPort(port) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`nothing listens on 127.0.0.1:${port}`);
+}
+
+const TIME = fs.existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
+let timeFiles = 0;
+
+/** spawnSync, and with `timed` (when /usr/bin/time exists) the child's user + system CPU seconds as `cpu`. */
+function run(cmd, args, options = {}, timed = false) {
+  if (!timed || !TIME) return spawnSync(cmd, args, options);
+  const out = path.join(os.tmpdir(), `smtpilot-bench-time-${process.pid}-${++timeFiles}`);
+  const r = spawnSync(TIME, ["-f", "%U %S", "-o", out, cmd, ...args], options);
+  const [user = NaN, system = NaN] = fs.readFileSync(out, "utf8").trim().split(/\s+/).slice(-2).map(Number);
+  fs.rmSync(out, { force: true });
+  return { ...r, cpu: user + system };
+}
+
+/** A process's user + system CPU seconds so far (Linux /proc), or undefined. */
+function processCpu(pid) {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "").split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 function has(file) {
@@ -230,10 +252,10 @@ async function main() {
   // --- smtpilot's memory folder: profile, raised batch limit, a verified canary -------------------
   const home = path.join(dir, "home");
   const env = { ...process.env, BENCH_PW: "bench-password" };
-  const cli = (args) => {
+  const cli = (args, timed = false) => {
     const node = args.filter((a) => a.startsWith("--cpu-prof"));
     const rest = args.filter((a) => !a.startsWith("--cpu-prof"));
-    return spawnSync(process.execPath, [...node, bundle, "--home", home, ...rest], { env, encoding: "utf8" });
+    return run(process.execPath, [...node, bundle, "--home", home, ...rest], { env, encoding: "utf8" }, timed);
   };
   // BENCH_CPU_PROF=DIR: each smtpilot send writes a V8 CPU profile there (open in Chrome DevTools).
   const profileFlags = process.env.BENCH_CPU_PROF
@@ -282,34 +304,55 @@ async function main() {
   const list = path.join(dir, "list.txt");
   fs.writeFileSync(list, Array.from({ length: N }, (_, i) => recipient(i)).join("\n") + "\n");
 
+  // One send of a one-recipient list: what a send costs before its first message (start-up, gates).
+  const oneList = path.join(dir, "one.txt");
+  fs.writeFileSync(oneList, `${recipient(0)}\n`);
+  const startupCpu = () => {
+    fs.rmSync(path.join(home, "journal"), { recursive: true, force: true });
+    const listArgs = ["--profile", "bench", "--to-list", oneList, ...message, ...noDns];
+    const plan = JSON.parse(must(["preflight", ...listArgs, "--json"]).stdout);
+    return cli(["send", ...listArgs, "--confirm", plan.plan.token, "--rate", "none", "--json"], true).cpu;
+  };
+  const smtpilotStartup = TIME ? median([startupCpu(), startupCpu(), startupCpu()]) : undefined;
+
   // --- One run of each tool ------------------------------------------------------------------------
-  const counted = (what, run) => async (c) => {
+  const counted = (what, go) => async (c) => {
     const before = sinkCount();
-    const r = await run(c);
+    const frontBefore = processCpu(front.child.pid);
+    const r = await go(c);
     await new Promise((resolve) => setTimeout(resolve, 100));
     const arrived = sinkCount() - before;
     if (arrived < N) throw new Error(`${what} with ${c} connection(s): the sink counted ${arrived} of ${N} messages`);
-    return r;
+    const frontAfter = processCpu(front.child.pid);
+    return {
+      ...r,
+      ...(frontBefore !== undefined && frontAfter !== undefined ? { front: frontAfter - frontBefore } : {}),
+    };
   };
   const tools = {
     "smtp-source": counted("smtp-source", (c) => {
       const t0 = performance.now();
-      const r = spawnSync(SOURCE, [
-        "-s",
-        String(c),
-        "-d",
-        "-m",
-        String(N),
-        "-F",
-        messageFile,
-        "-f",
-        from,
-        "-t",
-        recipient(0),
-        `127.0.0.1:${sinkPort}`,
-      ]);
+      const r = run(
+        SOURCE,
+        [
+          "-s",
+          String(c),
+          "-d",
+          "-m",
+          String(N),
+          "-F",
+          messageFile,
+          "-f",
+          from,
+          "-t",
+          recipient(0),
+          `127.0.0.1:${sinkPort}`,
+        ],
+        {},
+        true,
+      );
       if (r.status !== 0) throw new Error(`smtp-source failed: ${r.stderr}`);
-      return { seconds: (performance.now() - t0) / 1000 };
+      return { seconds: (performance.now() - t0) / 1000, cpu: r.cpu };
     }),
     "nodemailer plain": counted("nodemailer plain", (c) => nodemailerRun(c, { port: sinkPort, secure: false })),
     "nodemailer TLS+AUTH": counted("nodemailer TLS+AUTH", (c) =>
@@ -335,13 +378,17 @@ async function main() {
         "--connections",
         String(c),
         "--json",
-      ]);
+      ], true);
       const wall = (performance.now() - t0) / 1000;
       const doc = JSON.parse(r.stdout || "{}");
       if (r.status !== 0 || doc.accepted !== N) {
         throw new Error(`smtpilot send failed (${r.status}, accepted ${doc.accepted}): ${r.stderr}`);
       }
-      return { seconds: doc.seconds, wall };
+      return {
+        seconds: doc.seconds,
+        wall,
+        ...(r.cpu !== undefined && smtpilotStartup !== undefined ? { cpu: r.cpu - smtpilotStartup } : {}),
+      };
     }),
   };
 
@@ -354,12 +401,14 @@ async function main() {
       ...options,
     });
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     await Promise.all(
       Array.from({ length: N }, (_, i) => transport.sendMail({ from, to: recipient(i), subject, text })),
     );
     const seconds = (performance.now() - t0) / 1000;
+    const { user, system } = process.cpuUsage(cpu0);
     transport.close();
-    return { seconds };
+    return { seconds, cpu: (user + system) / 1e6 };
   }
 
   console.log(
@@ -403,5 +452,35 @@ async function main() {
   console.log(`|${widths.map((w) => "-".repeat(w + 1) + ":").join("|")}|`);
   for (const row of rows) console.log(fmt(row));
   console.log("Target: smtpilot above nodemailer (same TLS+AUTH path), and at least 0.5x smtp-source.");
+
+  // CPU per message: the client's own, and the TLS front's for the tools behind it.
+  const perMessage = (rs, key) => {
+    const values = rs.map((r) => r[key]).filter((v) => v !== undefined);
+    return values.length ? `${Math.round((median(values) * 1e6) / N)}` : "-";
+  };
+  const cpuHeader = [
+    "connections",
+    ...Object.keys(tools).map((name) => (name.includes("TLS") ? `${name} (+front)` : name)),
+  ];
+  const cpuRows = CONNECTIONS.map((c) => [
+    String(c),
+    ...Object.keys(tools).map((name) => {
+      const rs = results[`${name}/${c}`];
+      return name.includes("TLS") ? `${perMessage(rs, "cpu")} (+${perMessage(rs, "front")})` : perMessage(rs, "cpu");
+    }),
+  ]);
+  const cw = cpuHeader.map((h, i) => Math.max(h.length, ...cpuRows.map((row) => row[i].length)));
+  const cfmt = (cells) => `| ${cells.map((cell, i) => cell.padStart(cw[i])).join(" | ")} |`;
+  console.log(
+    `\nCPU microseconds per message, user + system, median (smtpilot: one send's start-up and gates ` +
+      `subtracted, ${smtpilotStartup === undefined ? "-" : Math.round(smtpilotStartup * 1000)} ms):`,
+  );
+  console.log(cfmt(cpuHeader));
+  console.log(`|${cw.map((w) => "-".repeat(w + 1) + ":").join("|")}|`);
+  for (const row of cpuRows) console.log(cfmt(row));
   process.exit(0);
 }
+
+// Dispatch last: every helper above is initialised by now.
+if (process.argv[2] === "--tls-front") tlsFront(process.argv.slice(3));
+else await main();
