@@ -40,8 +40,14 @@ export interface PipelineItem {
 
 /** What the session loop asks of its caller. */
 export interface PipelineHooks<T extends PipelineItem> {
-  /** The next recipient (rate limit and stop already applied), or undefined: none is to be sent now. */
-  next(): Promise<T | undefined>;
+  /**
+   * The next recipient (rate limit and stop applied), or undefined. With
+   * `wait` false it never waits for the rate limit: it answers at once
+   * (undefined when the next slot is not due yet) — what a transaction in
+   * its data phase asks, since nothing may hold a server between 354 and
+   * the message.
+   */
+  next(wait: boolean): Promise<T | undefined>;
   /** Right before the item's message bytes are written: the journal's attempt point. */
   beforeMessage(item: T): void;
   /** The item's outcome; `attempted` when its message bytes were written. */
@@ -83,7 +89,7 @@ export async function runPipelined<T extends PipelineItem>(
     return { lines, stages };
   };
 
-  const first = await hooks.next();
+  const first = await hooks.next(true);
   if (!first) return 0;
   let cur: T = first;
   let pending = envelope(cur);
@@ -106,7 +112,7 @@ export async function runPipelined<T extends PipelineItem>(
         }
         hooks.settle(cur, refusal, false);
         settled++;
-        const after = await hooks.next();
+        const after = await hooks.next(true);
         if (!after) {
           if (resetFirst) await s.conn.command("RSET", Math.min(s.timeoutMs, 5000)).catch(() => undefined);
           return settled;
@@ -116,8 +122,8 @@ export async function runPipelined<T extends PipelineItem>(
         s.conn.sendBatch(pending.lines);
         continue;
       }
-      // 354: the message, with the next envelope pipelined behind its final dot.
-      next = await hooks.next();
+      // 354: the message, with the next envelope pipelined behind its final dot when that one is due now.
+      next = await hooks.next(false);
       const following = next ? envelope(next) : undefined;
       hooks.beforeMessage(cur);
       attempted = true;
@@ -133,7 +139,15 @@ export async function runPipelined<T extends PipelineItem>(
       hooks.settle(cur, _finalOutcome(cur.address, replies.get("rcpt") as SmtpReply, final, explain, s.redact), true);
       settled++;
       attempted = false;
-      if (!next || !following) return settled;
+      if (!next || !following) {
+        // Nothing was due during the data phase: wait for the pace between transactions, never inside one.
+        const later = await hooks.next(true);
+        if (!later) return settled;
+        cur = later;
+        pending = envelope(cur);
+        s.conn.sendBatch(pending.lines);
+        continue;
+      }
       cur = next;
       next = undefined;
       pending = following;

@@ -14,22 +14,33 @@ export class RateLimiter {
     this.#interval = Number.isFinite(perSecond) && perSecond > 0 ? 1000 / perSecond : 0;
   }
 
-  /** Resolves when the caller may send its next message (at once when aborted). */
-  async take(signal?: AbortSignal): Promise<void> {
-    if (this.#interval === 0) return;
+  /** Takes the next slot if it is due now; false (and nothing taken) when the caller would have to wait. */
+  tryTake(): boolean {
+    if (this.#interval === 0) return true;
+    const now = performance.now();
+    if (this.#next > now) return false;
+    this.#next = now + this.#interval;
+    return true;
+  }
+
+  /** Resolves true when the caller may send its next message, false when aborted while waiting (nothing may go). */
+  async take(signal?: AbortSignal): Promise<boolean> {
+    if (signal?.aborted) return false;
+    if (this.#interval === 0) return true;
     const now = performance.now();
     const at = Math.max(now, this.#next);
     this.#next = at + this.#interval;
     const wait = at - now;
-    if (wait <= 0 || signal?.aborted) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, wait);
-      function done() {
+    if (wait <= 0) return true;
+    return await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => done(true), wait);
+      const onAbort = () => done(false);
+      function done(ok: boolean) {
         clearTimeout(timer);
-        signal?.removeEventListener("abort", done);
-        resolve();
+        signal?.removeEventListener("abort", onAbort);
+        resolve(ok);
       }
-      signal?.addEventListener("abort", done, { once: true });
+      signal?.addEventListener("abort", onAbort, { once: true });
     });
   }
 }

@@ -95,16 +95,22 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
     input.onProgress({ ...result });
   };
 
-  /** The next recipient with its message, paced; undefined when the list is done or the run stops. */
-  const take = async (): Promise<_Item | undefined> => {
+  /**
+   * The next recipient with its message, paced; undefined when the list is
+   * done or the run stops — or, with `wait` false, when the next slot is not
+   * due yet. The slot is taken before the recipient, and the run's stop is
+   * checked after the wait: an interrupted wait sends nothing.
+   */
+  const take = async (wait = true): Promise<_Item | undefined> => {
     if (stopped() || listDone) return undefined;
+    if (wait ? !(await limiter.take(input.signal)) : !limiter.tryTake()) return undefined;
+    if (stopped()) return undefined;
     const next = await pending.next();
     if (next.done) {
       listDone = true;
       return undefined;
     }
     const r = next.value;
-    await limiter.take(input.signal);
     const message = await input.draft.compose([r.address]);
     return { ...r, message, smtputf8: r.smtputf8 || input.draft.from.smtputf8 };
   };
@@ -159,9 +165,9 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
       };
       let refused = 0;
       const settled = await runPipelined(session, {
-        next: async () => {
+        next: async (wait) => {
           for (;;) {
-            const r = await take();
+            const r = await take(wait);
             if (!r || !r.smtputf8 || utf8) return r;
             // Never downgraded: refused without a byte on the wire (transaction.ts explains it).
             settle(r, await transaction(s, r, false), false);

@@ -31,6 +31,8 @@ export interface MiniMta {
   accepted: string[];
   /** Replies that mean the client broke the command sequence (503). */
   errors: string[];
+  /** Milliseconds from each 354 to the first byte of its message: a client must not hold a server in DATA. */
+  dataWaits: number[];
   connections: number;
   close(): Promise<void>;
 }
@@ -38,7 +40,15 @@ export interface MiniMta {
 /** Starts the server on 127.0.0.1. */
 export async function startMiniMta(options: MiniMtaOptions = {}): Promise<MiniMta> {
   const sockets = new Set<net.Socket>();
-  const state: MiniMta = { port: 0, chunks: [], accepted: [], errors: [], connections: 0, close: async () => {} };
+  const state: MiniMta = {
+    port: 0,
+    chunks: [],
+    accepted: [],
+    errors: [],
+    dataWaits: [],
+    connections: 0,
+    close: async () => {},
+  };
   let queue = 0;
   const server = net.createServer((socket) => {
     state.connections++;
@@ -49,6 +59,7 @@ export async function startMiniMta(options: MiniMtaOptions = {}): Promise<MiniMt
     socket.write("220 mini.mta.test ESMTP\r\n");
     let buf = "";
     let inData = false;
+    let dataSince: number | undefined;
     let mail = false;
     let rcpt: string | undefined;
     const reply = (line: string) => {
@@ -74,6 +85,10 @@ export async function startMiniMta(options: MiniMtaOptions = {}): Promise<MiniMt
         const line = buf.slice(0, eol);
         buf = buf.slice(eol + 2);
         if (inData) {
+          if (dataSince !== undefined) {
+            state.dataWaits.push(performance.now() - dataSince);
+            dataSince = undefined;
+          }
           if (line === ".") endOfData();
           continue;
         }
@@ -106,6 +121,7 @@ export async function startMiniMta(options: MiniMtaOptions = {}): Promise<MiniMt
           else if (rcpt === undefined) reply("554 5.5.1 Error: no valid recipients");
           else {
             inData = true;
+            dataSince = performance.now();
             reply("354 End data with <CR><LF>.<CR><LF>");
           }
         } else if (verb === "RSET") {

@@ -30,6 +30,7 @@ async function scale(
   server: MiniMtaOptions = {},
   connections = 1,
   onProgress?: (p: ScaleProgress) => void,
+  extra: { ratePerSecond?: number; signal?: AbortSignal } = {},
 ) {
   const mta = await startMiniMta(server);
   servers.push(mta);
@@ -55,8 +56,9 @@ async function scale(
     count: list.length,
     journalFile,
     connections,
-    ratePerSecond: Infinity,
+    ratePerSecond: extra.ratePerSecond ?? Infinity,
     ...(onProgress ? { onProgress } : {}),
+    ...(extra.signal ? { signal: extra.signal } : {}),
   });
   const journal = fs.readFileSync(journalFile, "utf8").trim().split("\n").map((l) => JSON.parse(l));
   return { mta, result, journal, journalFile };
@@ -202,4 +204,24 @@ test("progress is reported at a bounded pace, and the last report has the final 
     unknown: [],
     codes: {},
   });
+});
+
+test("a paced send never holds the server between 354 and the message: the pace is kept between transactions", async () => {
+  const list = names(4);
+  const started = performance.now();
+  const { mta, result } = await scale(list, {}, 1, undefined, { ratePerSecond: 5 });
+  assert.equal(result.accepted, 4);
+  assert.ok(performance.now() - started >= 550, "the pace (5/s) was kept");
+  assert.equal(mta.dataWaits.length, 4);
+  for (const w of mta.dataWaits) assert.ok(w < 100, `the server waited ${w.toFixed(0)} ms in DATA`);
+});
+
+test("an interrupted paced wait sends nothing more", async () => {
+  const abort = new AbortController();
+  setTimeout(() => abort.abort(), 350);
+  const { mta, result } = await scale(names(10), {}, 3, undefined, { ratePerSecond: 4, signal: abort.signal });
+  await new Promise((r) => setTimeout(r, 100));
+  // At 4/s over ~350 ms: at most two slots were due before the stop; nothing is released by it.
+  assert.ok(mta.accepted.length <= 2, `${mta.accepted.length} sent`);
+  assert.equal(result.stopped?.reason, "interrupted");
 });
