@@ -15,6 +15,9 @@ import { exitCodeOf } from "../../core/report.ts";
 import { planDigest } from "../../core/send/plan.ts";
 import { parseRate } from "../../core/send/rate-limiter.ts";
 import { runScale, type ScaleProgress } from "../../core/send/scale.ts";
+import { refuse } from "../../core/send/gates.ts";
+import { withFileLock } from "../../core/memory/atomic-file.ts";
+import { snapshotRecipients } from "../../core/send/recipients.ts";
 import fs from "node:fs";
 import { logStep } from "./send-log.ts";
 import type { CommandResult, RunContext } from "../command-spec.ts";
@@ -41,10 +44,36 @@ export function rateOf(setup: SendSetup, flags: SendCommandFlags): { perSecond: 
 
 /** Sends the list of a confirmed plan. */
 export async function sendScale(setup: SendSetup, flags: SendCommandFlags, ctx: RunContext): Promise<CommandResult> {
-  const list = setup.list as NonNullable<SendSetup["list"]>;
   const rate = rateOf(setup, flags);
-  const journalFile = path.join(setup.store.home, JOURNAL_DIR, `scale-${planDigest(setup.subject).slice(0, 24)}.jsonl`);
+  const run = `scale-${planDigest(setup.subject).slice(0, 24)}`;
+  const journalFile = path.join(setup.store.home, JOURNAL_DIR, `${run}.jsonl`);
   fs.mkdirSync(path.dirname(journalFile), { recursive: true, mode: 0o700 });
+  // One run of a plan at a time: two at once would each read the journal before the other wrote.
+  try {
+    return await withFileLock(journalFile, () => _send(setup, flags, ctx, rate, journalFile, run), 500);
+  } catch (err) {
+    if ((err as { code?: string }).code === "E_MEMORY_LOCKED") {
+      refuse("gate.run-in-progress", "Another smtpilot is sending this plan right now; wait for it to end");
+    }
+    throw err;
+  }
+}
+
+async function _send(
+  setup: SendSetup,
+  flags: SendCommandFlags,
+  ctx: RunContext,
+  rate: { perSecond: number; source: string },
+  journalFile: string,
+  run: string,
+): Promise<CommandResult> {
+  const list = setup.list as NonNullable<SendSetup["list"]>;
+  // The send reads a private snapshot of the list, checked against the confirmed plan.
+  const snapshot = path.join(path.dirname(journalFile), `${run}.list`);
+  const now = await snapshotRecipients(list.file, snapshot);
+  if (now.digest !== setup.subject.recipients.digest || now.count !== setup.subject.recipients.count) {
+    refuse("gate.plan-changed", `--to-list ${list.file} changed after it was confirmed`);
+  }
   const abort = new AbortController();
   const started = Date.now();
   const bar = (p: ScaleProgress) => {
@@ -63,8 +92,8 @@ export async function sendScale(setup: SendSetup, flags: SendCommandFlags, ctx: 
     redact: setup.redact,
     draft: setup.draft,
     envelopeFrom: setup.envelopeFrom,
-    listFile: list.file,
-    count: list.scan.count,
+    listFile: snapshot,
+    count: now.count,
     journalFile,
     connections: flags.connections ?? 1,
     ratePerSecond: rate.perSecond,

@@ -27,6 +27,7 @@ export const GATE_CODES = {
   "gate.no-verified-canary":
     "no canary of this profile, From and message reached the inbox within the freshness window",
   "gate.too-many-recipients": "the list is longer than memory.md's maxRecipientsPerBatch",
+  "gate.run-in-progress": "another smtpilot is sending this plan right now",
 } as const;
 
 /** A gate code. */

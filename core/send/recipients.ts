@@ -84,6 +84,40 @@ export async function scanRecipients(file: string): Promise<RecipientScan> {
   return { count, digest: hash.digest("hex"), invalid, invalidCount };
 }
 
+/**
+ * Scans the list as scanRecipients does and writes its valid addresses, one
+ * a line, to `snapshot` (mode 0600): a scale send reads only the snapshot,
+ * so the file the person confirmed cannot change under a running send.
+ */
+export async function snapshotRecipients(file: string, snapshot: string): Promise<RecipientScan> {
+  const out = fs.openSync(snapshot, "w", 0o600);
+  const hash = createHash("sha256");
+  const invalid: RecipientScan["invalid"] = [];
+  let invalidCount = 0;
+  let count = 0;
+  let batch = "";
+  try {
+    for await (const { line, text, mailbox } of _entries(file)) {
+      if (isMailboxProblem(mailbox)) {
+        invalidCount++;
+        if (invalid.length < _MAX_NAMED) invalid.push({ line, value: shown(text), reason: mailbox.reason });
+        continue;
+      }
+      hash.update(`${mailbox.address}\n`);
+      batch += `${mailbox.address}\n`;
+      count++;
+      if (batch.length > 64 * 1024) {
+        fs.writeSync(out, batch);
+        batch = "";
+      }
+    }
+    fs.writeSync(out, batch);
+  } finally {
+    fs.closeSync(out);
+  }
+  return { count, digest: hash.digest("hex"), invalid, invalidCount };
+}
+
 /** The digest of an explicit list of addresses (the canary's one), computed as scanRecipients would. */
 export function recipientsDigest(addresses: readonly string[]): string {
   const hash = createHash("sha256");

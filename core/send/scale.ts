@@ -27,6 +27,7 @@ export interface ScaleInput {
   redact: (text: string) => string;
   draft: Draft;
   envelopeFrom: string;
+  /** The recipients, one address a line: a snapshot the send alone reads (snapshotRecipients). */
   listFile: string;
   count: number;
   journalFile: string;
@@ -81,7 +82,7 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
     unknown: state.unknown,
     codes: {},
   };
-  const pending = _pending(input.listFile, state.done);
+  const pending = _pending(input.listFile, state.done, input.count);
   const limiter = new RateLimiter(input.ratePerSecond);
   let stop: ScaleResult["stopped"];
   let listDone = false;
@@ -246,7 +247,10 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
 /** A recipient with the message composed for it. */
 type _Item = Recipient & { message: Buffer };
 
-/** The list's recipients that the journal has not settled, streamed; shared by the workers. */
-async function* _pending(file: string, done: Uint8Array): AsyncGenerator<Recipient> {
-  for await (const r of readRecipients(file)) if (!isSet(done, r.index)) yield r;
+/** The list's recipients that the journal has not settled, streamed; shared by the workers. Never past the planned count. */
+async function* _pending(file: string, done: Uint8Array, count: number): AsyncGenerator<Recipient> {
+  for await (const r of readRecipients(file)) {
+    if (r.index >= count) return;
+    if (!isSet(done, r.index)) yield r;
+  }
 }

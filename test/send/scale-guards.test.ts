@@ -1,0 +1,88 @@
+// What keeps a scale send at most once beyond the journal: one run of a plan at a time, and a
+// private snapshot of the confirmed list, so a file rewritten mid-run reaches no one new.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { FIXTURE_DEMO_SECRET } from "../../fixtures/index.ts";
+import { b, CANARY, MESSAGE, preflightToken, useSendBed } from "./send-fixture.ts";
+
+useSendBed();
+
+const root = path.resolve(import.meta.dirname, "../..");
+
+/** Starts `smtpilot send` in the background; resolves to its exit code and JSON output. */
+function sendInBackground(args: string[]): Promise<{ code: number | null; out: string }> {
+  const child = spawn(process.execPath, [
+    "--import",
+    "tsx",
+    path.join(root, "cli/smtpilot.ts"),
+    "--home",
+    b().home,
+    ...args,
+    "--json",
+  ], { cwd: root, env: { ...process.env, PW: FIXTURE_DEMO_SECRET }, stdio: ["ignore", "pipe", "ignore"] });
+  let out = "";
+  child.stdout.on("data", (d) => (out += d));
+  return new Promise((resolve) => child.on("close", (code) => resolve({ code, out })));
+}
+
+async function verifiedCanary(): Promise<void> {
+  const token = await preflightToken(["--to", CANARY, ...MESSAGE]);
+  const sent = await b().cli(["send", "--canary", "--profile", "lab", "--to", CANARY, ...MESSAGE, "--confirm", token]);
+  assert.equal(sent.code, 0, sent.stderr);
+  assert.equal((await b().cli(["verify", "--last", "--placement", "inbox"])).code, 0);
+}
+
+const delivered = (from: number) => {
+  const counts = new Map<string, number>();
+  for (const m of b().stored().slice(from)) for (const to of m.to) counts.set(to, (counts.get(to) ?? 0) + 1);
+  return counts;
+};
+
+test("two runs of the same plan at once: the second is refused (gate.run-in-progress), nobody gets two", async () => {
+  await verifiedCanary();
+  const list = path.join(b().dir, "twice.txt");
+  const recipients = Array.from({ length: 12 }, (_, i) => `t${i}@smtpilot.test`);
+  fs.writeFileSync(list, `${recipients.join("\n")}\n`);
+  const flags = ["send", "--profile", "lab", "--to-list", list, ...MESSAGE, "--rate", "8/s"];
+  const [t1, t2] = [
+    await preflightToken(["--to-list", list, ...MESSAGE]),
+    await preflightToken(["--to-list", list, ...MESSAGE]),
+  ];
+  const before = b().stored().length;
+  const first = sendInBackground([...flags, "--confirm", t1]);
+  await new Promise((r) => setTimeout(r, 900));
+  const second = await sendInBackground([...flags, "--confirm", t2]);
+  assert.equal(second.code, 4);
+  assert.equal(JSON.parse(second.out).error.code, "gate.run-in-progress");
+  assert.equal((await first).code, 0);
+  const counts = delivered(before);
+  for (const r of recipients) assert.equal(counts.get(r), 1, r);
+});
+
+test("a list rewritten while its send runs reaches no one the person did not confirm", async () => {
+  const list = path.join(b().dir, "rewritten.txt");
+  const recipients = Array.from({ length: 8 }, (_, i) => `w${i}@smtpilot.test`);
+  fs.writeFileSync(list, `${recipients.join("\n")}\n`);
+  const token = await preflightToken(["--to-list", list, ...MESSAGE]);
+  const before = b().stored().length;
+  const running = sendInBackground([
+    "send",
+    "--profile",
+    "lab",
+    "--to-list",
+    list,
+    ...MESSAGE,
+    "--rate",
+    "8/s",
+    "--confirm",
+    token,
+  ]);
+  await new Promise((r) => setTimeout(r, 700));
+  fs.writeFileSync(list, `${recipients.map((r) => r.replace(/^w/, "evil")).join("\n")}\n`);
+  assert.equal((await running).code, 0);
+  const counts = delivered(before);
+  assert.deepEqual([...counts.keys()].sort(), [...recipients].sort());
+});
