@@ -3,6 +3,7 @@
  * diagnosis engine opened and proved, recorded in the send log as accepted
  * (or refused) with its queue id and Message-ID — never as delivered.
  */
+import { randomBytes } from "node:crypto";
 import { isMailboxProblem, parseMailbox } from "../../core/address.ts";
 import { diagnose } from "../../core/diagnose.ts";
 import { EXIT_CODES } from "../../core/report.ts";
@@ -12,6 +13,7 @@ import { redactDeep } from "../../core/redact.ts";
 import { runTransaction, type TransactionOutcome } from "../../core/send/transaction.ts";
 import { logStep } from "./send-log.ts";
 import type { CommandResult, RunContext } from "../command-spec.ts";
+import { canaryKeyOf } from "./send-gates.ts";
 import { diagnosisLines } from "./send-render.ts";
 import { recipientKey } from "./verify.ts";
 import type { SendSetup } from "./send-setup.ts";
@@ -49,13 +51,20 @@ export async function sendCanary(setup: SendSetup, ctx: RunContext): Promise<Com
   const state = outcome?.accepted ? "accepted" : outcome ? (outcome.recipients[0]?.status ?? "rejected") : "failed";
   const code = outcome?.accepted ? undefined : outcome?.recipients[0]?.diagnosis?.code ?? outcome?.diagnosis?.code ??
     report.verdict.code;
+  const key = canaryKeyOf(setup);
   await logStep(setup.store, {
     kind: "canary",
-    profile: setup.profile.name,
+    // One id per send: verification evidence names it, so it can never be another send's.
+    sendId: randomBytes(8).toString("hex"),
+    profile: key.profile,
+    host: key.host,
+    port: key.port,
+    user: key.user,
     recipient: to,
     recipientKey: recipientKey(to),
-    from: setup.draft.from.address,
-    digest: setup.draft.digest,
+    from: key.from,
+    envelopeFrom: key.envelopeFrom,
+    digest: key.messageDigest,
     messageId: setup.draft.messageId,
     ...(outcome?.queueId ? { queueId: outcome.queueId } : {}),
     ...(outcome ? { reply: outcome.reply } : {}),

@@ -15,9 +15,17 @@ import {
 } from "../../core/send/gates.ts";
 import type { SendFlags, SendSetup } from "./send-setup.ts";
 
-/** The canary identity a scale send must match. */
+/** The canary identity a scale send must match (also recorded by a canary send). */
 export function canaryKeyOf(setup: SendSetup): CanaryKey {
-  return { profile: setup.profile.name, from: setup.draft.from.address, messageDigest: setup.draft.digest };
+  return {
+    profile: setup.profile.name,
+    host: setup.options.host,
+    port: setup.options.port,
+    user: setup.options.auth?.user ?? "",
+    from: setup.draft.from.address,
+    envelopeFrom: setup.envelopeFrom,
+    messageDigest: setup.draft.digest,
+  };
 }
 
 /** Runs every gate that needs no confirmation; throws the first refusal. */

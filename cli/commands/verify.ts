@@ -65,7 +65,7 @@ export async function runVerify(input: CommandInput, ctx: RunContext): Promise<C
     throw new UsageError(`No bounce in ${flags.bounce.map((b) => shown(b)).join(", ")} names ${shown(messageId)}`);
   } else {
     const canary = await _canaryOf(sent, ctx);
-    placement = await _lookInMailbox(canary, messageId, flags, ctx);
+    placement = await _lookInMailbox(canary, messageId, new Date(String(sent.at)), flags, ctx);
     state = placement.placement === "missing" ? "missing" : _STATE[placement.placement];
     evidence = { source: "imap", mailbox: canary.imap?.host, ...placement };
   }
@@ -74,6 +74,8 @@ export async function runVerify(input: CommandInput, ctx: RunContext): Promise<C
     ...(sent.profile ? { profile: sent.profile } : {}),
     messageId,
     ...(sent.queueId ? { queueId: sent.queueId } : {}),
+    // The one send this evidence is about: a scale gate accepts only its own canary's.
+    ...(typeof sent.sendId === "string" ? { sendId: sent.sendId } : {}),
     state,
     evidence,
   }, ctx);
@@ -135,7 +137,13 @@ async function _canaryOf(sent: SendLogEntry, ctx: RunContext): Promise<Canary> {
   return canary;
 }
 
-async function _lookInMailbox(canary: Canary, messageId: string, flags: _Flags, ctx: RunContext): Promise<Placement> {
+async function _lookInMailbox(
+  canary: Canary,
+  messageId: string,
+  sentAt: Date,
+  flags: _Flags,
+  ctx: RunContext,
+): Promise<Placement> {
   const imap = canary.imap as NonNullable<Canary["imap"]>;
   const secret = await secretForRun(imap.secret, ctx, `IMAP password for ${imap.user}`);
   const ca = imap.ca === undefined
@@ -147,16 +155,20 @@ async function _lookInMailbox(canary: Canary, messageId: string, flags: _Flags, 
     ctx.progress(`looking for the message in ${imap.host}…`);
     let found: Placement;
     try {
-      found = await findPlacement({
-        host: imap.host,
-        port: imap.port,
-        tls: imap.tls,
-        user: imap.user,
-        secret,
-        ...(imap.servername ? { servername: imap.servername } : {}),
-        ...(ca ? { ca } : {}),
-        timeoutMs: flags.timeout ?? 10_000,
-      }, messageId);
+      found = await findPlacement(
+        {
+          host: imap.host,
+          port: imap.port,
+          tls: imap.tls,
+          user: imap.user,
+          secret,
+          ...(imap.servername ? { servername: imap.servername } : {}),
+          ...(ca ? { ca } : {}),
+          timeoutMs: flags.timeout ?? 10_000,
+        },
+        messageId,
+        sentAt,
+      );
     } catch (err) {
       throw _imapError(err, imap.host, imap.port);
     }

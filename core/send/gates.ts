@@ -87,18 +87,34 @@ export function refuseToken(problem: TokenProblem): never {
   refuse(code, GATE_CODES[code].replace(/^./, (c) => c.toUpperCase()));
 }
 
-/** What identifies "the same canary" for a scale send. */
+/**
+ * What identifies "the same canary" for a scale send: the profile and what
+ * it points at (a profile edited to another server or account is another
+ * path), the sender identities and the message.
+ */
 export interface CanaryKey {
   profile: string;
+  host: string;
+  port: number;
+  user: string;
   from: string;
+  envelopeFrom: string;
   messageDigest: string;
 }
 
+/** The fields of a canary's send-log entry that must equal the key. */
+function _sameCanary(e: SendLogEntry, key: CanaryKey): boolean {
+  return e.kind === "canary" && e.state === "accepted" && typeof e.sendId === "string" && e.profile === key.profile &&
+    e.host === key.host && e.port === key.port && e.user === key.user && e.from === key.from &&
+    e.envelopeFrom === key.envelopeFrom && e.digest === key.messageDigest;
+}
+
 /**
- * The newest verification in the send log that proves a canary of this
- * profile, From and message reached the inbox within `freshnessHours`, or
- * undefined. Only a `verify` entry with state delivered-inbox counts: a 250
- * (accepted) never does.
+ * The newest verification in the send log that proves a canary of this key
+ * reached the inbox, sent within `freshnessHours`, or undefined. Evidence
+ * binds to one send: a `verify` entry with state delivered-inbox naming that
+ * canary's sendId and made after it. A 250 (accepted) never counts, nor a
+ * verification of another send of the same Message-ID.
  */
 export function verifiedCanary(
   log: readonly SendLogEntry[],
@@ -107,14 +123,15 @@ export function verifiedCanary(
   freshnessHours: number,
 ): SendLogEntry | undefined {
   const since = now.getTime() - freshnessHours * 3_600_000;
-  const sent = new Set(
-    log.filter((e) =>
-      e.kind === "canary" && e.profile === key.profile && e.from === key.from && e.digest === key.messageDigest
-    ).map((e) => e.messageId),
-  );
-  return [...log].reverse().find((e) =>
-    e.kind === "verify" && e.state === "delivered-inbox" && sent.has(e.messageId) && Date.parse(e.at) >= since
-  );
+  const sends = log.filter((e) => _sameCanary(e, key) && Date.parse(e.at) >= since);
+  for (const sent of sends.reverse()) {
+    const proof = log.find((e) =>
+      e.kind === "verify" && e.state === "delivered-inbox" && e.sendId === sent.sendId &&
+      Date.parse(e.at) >= Date.parse(sent.at)
+    );
+    if (proof) return proof;
+  }
+  return undefined;
 }
 
 /** A scale send needs that verified canary. */

@@ -43,8 +43,16 @@ export interface Placement {
 /** Folder names treated as spam when the server marks no special-use \Junk folder. */
 const _SPAM_NAMES = /^(junk|spam|junk e-mail|junk email|bulk mail|\[gmail\]\/spam|inbox[./]junk|inbox[./]spam)$/i;
 
-/** Looks for `messageId` in the canary mailbox. Throws a connection or login error as it is (the caller explains it). */
-export async function findPlacement(target: ImapTarget, messageId: string): Promise<Placement> {
+/** A canary's copy must have arrived after its send; this much clock difference between hosts is forgiven. */
+export const CLOCK_SKEW_MS = 10 * 60_000;
+
+/**
+ * Looks for `messageId` in the canary mailbox: only a copy that arrived
+ * after `sentAt` (less CLOCK_SKEW_MS) counts — the same message sent before
+ * (the same content carries the same Message-ID) is not this send's
+ * evidence. Throws a connection or login error as it is (the caller explains it).
+ */
+export async function findPlacement(target: ImapTarget, messageId: string, sentAt?: Date): Promise<Placement> {
   const options: ImapFlowOptions = {
     host: target.host,
     port: target.port,
@@ -73,11 +81,21 @@ export async function findPlacement(target: ImapTarget, messageId: string): Prom
       const lock = await client.getMailboxLock(folder, { readOnly: true });
       try {
         const uids = await client.search({ header: { "message-id": messageId } }, { uid: true });
-        const uid = Array.isArray(uids) ? uids[0] : undefined;
-        if (uid === undefined) continue;
-        const msg = await client.fetchOne(String(uid), { headers: ["authentication-results"] }, { uid: true });
-        const headers = msg && msg.headers ? msg.headers.toString("utf8") : "";
-        return { placement, folder, searched, authResults: parseAuthResults(headers) };
+        if (!Array.isArray(uids) || uids.length === 0) continue;
+        const after = sentAt ? sentAt.getTime() - CLOCK_SKEW_MS : -Infinity;
+        let best: { internal: number; headers: string } | undefined;
+        for await (
+          const msg of client.fetch(uids.join(","), { internalDate: true, headers: ["authentication-results"] }, {
+            uid: true,
+          })
+        ) {
+          const internal = msg.internalDate ? new Date(msg.internalDate).getTime() : 0;
+          if (internal >= after && (!best || internal > best.internal)) {
+            best = { internal, headers: msg.headers ? msg.headers.toString("utf8") : "" };
+          }
+        }
+        if (!best) continue;
+        return { placement, folder, searched, authResults: parseAuthResults(best.headers) };
       } finally {
         lock.release();
       }
