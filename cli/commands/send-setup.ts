@@ -5,6 +5,7 @@
  * preflight issues a token for is, by construction, the digest the send
  * recomputes from the same flags — and differs as soon as anything differs.
  */
+import { createHash } from "node:crypto";
 import { isMailboxProblem, parseMailbox } from "../../core/address.ts";
 import type { DiagnoseOptions } from "../../core/diagnose-options.ts";
 import { UsageError } from "../../core/errors.ts";
@@ -128,6 +129,11 @@ export async function sendSetup(flags: SendFlags, ctx: RunContext): Promise<Send
       port: options.port,
       tls: options.tls,
       user: options.auth.user,
+      ...(options.servername ? { servername: options.servername } : {}),
+      ...(options.ehloName ? { ehloName: options.ehloName } : {}),
+      ...(options.auth.mechanism ? { mechanism: options.auth.mechanism } : {}),
+      secretRef: options.auth.secretRef,
+      ...(options.ca ? { caDigest: createHash("sha256").update(options.ca).digest("hex") } : {}),
     },
     envelopeFrom,
     headerFrom: draft.fromHeader,

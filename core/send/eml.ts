@@ -1,8 +1,11 @@
 /**
- * A draft read from an `.eml` file: the message is sent byte for byte as the
- * user wrote it (line endings made CRLF), except that a missing Message-ID or
- * Date is added — a message without them is refused or mangled by many
- * servers. The header block is read only to show it and to find From.
+ * A draft read from an `.eml` file: the message is sent as the user wrote it
+ * (line endings made CRLF), except for the recipient headers — each
+ * recipient gets its own To, and Cc, Bcc and Resent-Bcc are removed (a Bcc
+ * line must never reach a recipient, nor one recipient see the others in a
+ * list send) — and a missing Message-ID or Date is added, since many
+ * servers refuse or mangle a message without them. The digest covers the
+ * message without its recipient headers, as for a draft made from flags.
  */
 import { createHash } from "node:crypto";
 import { isMailboxProblem, parseMailbox } from "../address.ts";
@@ -30,7 +33,8 @@ export function emlDraft(file: string): Draft {
   if (isMailboxProblem(from)) {
     throw new UsageError(`--eml ${shown(file)}: its From ${shown(fromHeader)} is not a valid address: ${from.reason}`);
   }
-  const digest = createHash("sha256").update(bytes).digest("hex");
+  const body = withoutFields(bytes, split, _RECIPIENT_HEADERS);
+  const digest = createHash("sha256").update(body).digest("hex");
   const messageId = get("message-id")?.trim() || `<${digest.slice(0, 32)}@${from.domain}>`;
   const added = [
     ...(get("message-id") ? [] : [`Message-ID: ${messageId}`]),
@@ -41,14 +45,40 @@ export function emlDraft(file: string): Draft {
     from,
     fromHeader: printable(fromHeader),
     subject: printable(get("subject") ?? ""),
-    headers: headers.map(([k, v]) => [k, printable(v, 300)] as [string, string]),
-    compose: (_to, date = new Date()) => {
-      const extra = [...added, ...(get("date") ? [] : [`Date: ${date.toUTCString().replace("GMT", "+0000")}`])];
-      return Promise.resolve(
-        extra.length === 0 ? bytes : Buffer.concat([Buffer.from(`${extra.join("\r\n")}\r\n`), bytes]),
-      );
+    headers: [
+      ["To", "(each recipient, set at send time; Cc and Bcc removed)"],
+      ...headers.filter(([k]) => !_RECIPIENT_HEADERS.has(k.toLowerCase())).map(([k, v]) =>
+        [k, printable(v, 300)] as [string, string]
+      ),
+    ],
+    compose: (to, date = new Date()) => {
+      const extra = [
+        `To: ${to.join(", ")}`,
+        ...added,
+        ...(get("date") ? [] : [`Date: ${date.toUTCString().replace("GMT", "+0000")}`]),
+      ];
+      return Promise.resolve(Buffer.concat([Buffer.from(`${extra.join("\r\n")}\r\n`), body]));
     },
   };
+}
+
+/** Header fields a send sets per recipient or never sends. */
+const _RECIPIENT_HEADERS = new Set(["to", "cc", "bcc", "resent-bcc"]);
+
+/** The message without the named header fields (continuation lines included); `split` is the blank line's offset. */
+export function withoutFields(message: Buffer, split: number, names: ReadonlySet<string>): Buffer {
+  const kept: string[] = [];
+  let dropping = false;
+  for (const line of message.subarray(0, split).toString("latin1").split("\r\n")) {
+    if (/^[ \t]/.test(line)) {
+      if (!dropping) kept.push(line);
+      continue;
+    }
+    const colon = line.indexOf(":");
+    dropping = colon > 0 && names.has(line.slice(0, colon).trim().toLowerCase());
+    if (!dropping) kept.push(line);
+  }
+  return Buffer.concat([Buffer.from(kept.join("\r\n"), "latin1"), message.subarray(split)]);
 }
 
 /** The header block as [name, value] pairs, continuation lines unfolded (RFC 5322 §2.2.3). */

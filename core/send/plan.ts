@@ -18,7 +18,20 @@ export type SendMode = "canary" | "scale";
 /** Everything a plan binds. Field order is irrelevant: the digest canonicalises. */
 export interface PlanSubject {
   mode: SendMode;
-  profile: { name: string; host: string; port: number; tls: string; user?: string };
+  /** The server and how it is trusted and logged in to: a token stops fitting when any of it changes. */
+  profile: {
+    name: string;
+    host: string;
+    port: number;
+    tls: string;
+    user?: string;
+    servername?: string;
+    ehloName?: string;
+    mechanism?: string;
+    secretRef?: string;
+    /** sha256 of the private CA's PEM, when the profile trusts one. */
+    caDigest?: string;
+  };
   envelopeFrom: string;
   headerFrom: string;
   recipients: { count: number; digest: string };
