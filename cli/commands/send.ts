@@ -6,7 +6,6 @@
  * Every refusal before the first byte is a GateError: exit 4, nothing sent.
  */
 import { UsageError } from "../../core/errors.ts";
-import { maskAddress } from "../../core/memory/index.ts";
 import { refuse, refuseToken } from "../../core/send/gates.ts";
 import { confirmCodeOf, planDigest } from "../../core/send/plan.ts";
 import { consumeToken } from "../../core/send/plan-store.ts";
@@ -65,14 +64,28 @@ export async function confirmPlan(setup: SendSetup, flags: SendCommandFlags, ctx
   if (!result.passed) refuse("gate.preflight-failed", `The preflight failed (${result.failures.join(", ")})`);
   const code = confirmCodeOf(digest);
   const count = setup.subject.recipients.count;
-  const who = setup.to !== undefined ? maskAddress(setup.to) : `${count} recipients`;
+  // The person sees everything they approve, unmasked: the recipient, every attachment, the body's start.
+  const who = setup.to !== undefined ? setup.to : `${count} recipients from ${setup.list?.file}`;
+  const { attachments, excerpt } = setup.draft.contents;
+  const pace = setup.mode === "scale"
+    ? `, ${flags.connections ?? 1} connection(s), rate ${flags.rate ?? "the profile's default"}`
+    : "";
   const summary = [
     renderPreflight(setup, result, undefined, flags).replace(/^Verdict: .*\n?/m, "").trimEnd(),
+    "",
+    `Attachments: ${
+      flags.eml !== undefined
+        ? `as in ${flags.eml}`
+        : attachments.length === 0
+        ? "none"
+        : attachments.map((a) => `${a.name} (${a.bytes} bytes)`).join(", ")
+    }`,
+    `Body begins: ${excerpt || "(empty)"}`,
     "",
     `Send ${
       count === 1 ? "1 live message" : `${count} live messages`
     } to ${who} through profile ${setup.profile.name}` +
-    ` (message sha256:${setup.draft.digest.slice(0, 16)}…)?`,
+    `${pace} (message sha256:${setup.draft.digest.slice(0, 16)}…)?`,
   ].join("\n");
   const typed = await ctx.confirm({ summary, code });
   if (typed?.trim().toUpperCase() !== code) {

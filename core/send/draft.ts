@@ -14,7 +14,7 @@ import MailComposer from "nodemailer/lib/mail-composer";
 import { isMailboxProblem, type Mailbox, parseMailbox } from "../address.ts";
 import { UsageError } from "../errors.ts";
 import { readSmallFile } from "../files.ts";
-import { hasControl, shown } from "../printable.ts";
+import { hasControl, printable, shown } from "../printable.ts";
 import { emlDraft } from "./eml.ts";
 import { templateComposer } from "./draft-template.ts";
 
@@ -44,6 +44,8 @@ export interface Draft {
   subject: string;
   /** Headers as they will appear (To and Date filled at send time), for display. */
   headers: [string, string][];
+  /** What a person approving a send must see besides the headers: the attachments and the body's start. */
+  contents: { attachments: { name: string; bytes: number }[]; excerpt: string };
   /** The bytes for these To recipients and this date (CRLF line endings). */
   compose(to: readonly string[], date?: Date): Promise<Buffer>;
 }
@@ -131,8 +133,17 @@ export function makeDraft(input: DraftInput, options: DraftOptions = {}): Draft 
       ["Date", "(set at send time)"],
       ...headers,
     ],
+    contents: {
+      attachments: attachments.map((a) => ({ name: printable(a.filename, 100), bytes: a.content.length })),
+      excerpt: excerptOf(input.text ?? input.html?.replace(/<[^>]*>/g, " ") ?? ""),
+    },
     compose,
   };
+}
+
+/** The first words of a body, printable and short: what a person approving a send reads. */
+export function excerptOf(text: string, max = 300): string {
+  return printable(text.replace(/\s+/g, " ").trim(), max);
 }
 
 /** Parses a From header value (`Name <addr>` or `addr`) and checks the mailbox. */

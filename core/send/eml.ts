@@ -12,7 +12,7 @@ import { isMailboxProblem, parseMailbox } from "../address.ts";
 import { UsageError } from "../errors.ts";
 import { readSmallFile } from "../files.ts";
 import { printable, shown } from "../printable.ts";
-import type { Draft } from "./draft.ts";
+import { type Draft, excerptOf } from "./draft.ts";
 import addressparser from "nodemailer/lib/addressparser";
 
 /** The largest .eml a draft reads: bigger than any submission server accepts. */
@@ -51,6 +51,12 @@ export function emlDraft(file: string): Draft {
         [k, printable(v, 300)] as [string, string]
       ),
     ],
+    contents: {
+      attachments: [],
+      excerpt: excerptOf(
+        body.subarray(body.indexOf("\r\n\r\n") + 4, body.indexOf("\r\n\r\n") + 4 + 4096).toString("utf8"),
+      ),
+    },
     compose: (to, date = new Date()) => {
       const extra = [
         `To: ${to.join(", ")}`,

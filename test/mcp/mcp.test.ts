@@ -207,6 +207,9 @@ test("send_canary confirmed by the person in the client sends exactly one messag
   assert.equal(b().stored().length, stored + 1);
   assert.match(shown, /1 live message/, "the person saw the count");
   assert.match(shown, /sha256:[0-9a-f]{16}/, "the person saw the message digest");
+  assert.match(shown, /Body begins: Hello from the send workflow test\./, "the person saw the body");
+  assert.match(shown, /Attachments: none/);
+  assert.ok(shown.includes(CANARY), "the person saw the recipient unmasked");
   assert.ok(!JSON.stringify(r).match(/type the confirmation code/), "the code is never in the tool result");
   await client.close();
 });
