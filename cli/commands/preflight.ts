@@ -82,8 +82,10 @@ export async function preflightOf(setup: SendSetup, ctx: RunContext): Promise<Pr
     }
   }
   const policy = setup.provider ? alignPolicyOf(setup.provider) : undefined;
+  // MAIL FROM declares the real size (SIZE=): a server with a smaller limit refuses it here, not after DATA.
+  const size = (await setup.draft.compose([sample[0] ?? setup.envelopeFrom])).length;
   const result = await runPreflight({
-    options: setup.options,
+    options: { ...setup.options, declaredSize: size },
     rules: setup.rules,
     envelopeFrom: setup.envelopeFrom,
     sample,

@@ -112,14 +112,12 @@ export function parseAuthResults(headers: string): AuthResults {
     .filter((l) => /^authentication-results:/i.test(l))
     .map((l) => l.replace(/^authentication-results:\s*/i, ""));
   const out: AuthResults = { raw: fields.map((f) => printable(f, 500)) };
+  // Only the topmost field is the receiving server's own (RFC 8601 §5: it adds its field on top);
+  // any field below came with the message and may be forged by the sender.
+  const own = fields[0] ?? "";
   for (const method of ["spf", "dkim", "dmarc"] as const) {
-    for (const f of fields) {
-      const m = new RegExp(`(?:^|[;\\s])${method}=([a-z]+)`, "i").exec(f);
-      if (m?.[1]) {
-        out[method] = m[1].toLowerCase();
-        break;
-      }
-    }
+    const m = new RegExp(`(?:^|[;\\s])${method}=([a-z]+)`, "i").exec(own);
+    if (m?.[1]) out[method] = m[1].toLowerCase();
   }
   return out;
 }

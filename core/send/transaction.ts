@@ -180,6 +180,8 @@ async function _afterData(
   if (dataReply.code !== 354) {
     const d = explain("data", dataReply);
     const reply = redact(replyLine(dataReply));
+    // The transaction may still be open on the server (MAIL accepted): close it, so the session can carry another.
+    await _rset(conn, input.timeoutMs);
     return {
       accepted: false,
       recipients: outcomes.map((o) => _downgrade(o, dataReply, d)),

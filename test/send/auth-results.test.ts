@@ -92,3 +92,13 @@ test("parseAuthResults() reports nothing for 'none', for a missing header, and n
   assert.ok(parsed.raw.every((r) => r.length <= 600), "raw text is bounded");
   assert.deepEqual(controls, [], "raw text is printable");
 });
+
+test("parseAuthResults() trusts only the topmost field: a forged one below cannot supply a verdict", () => {
+  const r = parseAuthResults(
+    "Authentication-Results: mx.receiver.example; spf=pass smtp.mailfrom=example.com\r\n" +
+      "Authentication-Results: mx.receiver.example; dkim=pass header.d=example.com; dmarc=pass header.from=example.com\r\n",
+  );
+  assert.equal(r.spf, "pass");
+  assert.equal(r.dkim, undefined);
+  assert.equal(r.dmarc, undefined);
+});
