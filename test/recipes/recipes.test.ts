@@ -25,7 +25,10 @@ after(async () => {
 /** Runs a printed line through sh (asynchronously: the fixture serves in this process). */
 function sh(line: string, env: Record<string, string> = {}): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn("/bin/sh", ["-c", line], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("/bin/sh", ["-c", line], {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString("utf8")));
     child.stderr.on("data", (d: Buffer) => (out += d.toString("utf8")));
@@ -191,7 +194,17 @@ describe("diagnose --recipes", () => {
 
   test("after an auth failure the recipes hold the mechanism tried and the secret's variable, never the secret", async () => {
     const r = await runCli(
-      ["diagnose", "--fixture", "auth-invalid", "--user", FIXTURE_DEMO_USER, "--secret", "env:PW", "--recipes", "--json"],
+      [
+        "diagnose",
+        "--fixture",
+        "auth-invalid",
+        "--user",
+        FIXTURE_DEMO_USER,
+        "--secret",
+        "env:PW",
+        "--recipes",
+        "--json",
+      ],
       { PW: SENTINEL },
     );
     assert.equal(r.code, 15);
