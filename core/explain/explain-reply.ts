@@ -8,6 +8,7 @@ import { classifyReason } from "../bounce/classify-reason.ts";
 import { type Reason, REASON_INFO, type ReasonLayer } from "../bounce/reasons.ts";
 import { describeEnhancedStatus, type EnhancedStatusMeaning } from "../enhanced-status/describe.ts";
 import { IANA_REGISTRY_SOURCE } from "../enhanced-status/iana-registry.ts";
+import { STAGE_LAYER } from "../knowledge/interpret-reply.ts";
 import type { ReplyRule, ReplyStage } from "../knowledge/reply-rule.ts";
 import { printable } from "../printable.ts";
 import { replyLine, replyText } from "../smtp/reply.ts";
@@ -79,17 +80,6 @@ function _severity(code: number): ReplySeverity {
   return code < 500 ? "temporary" : "permanent";
 }
 
-const _STAGE_LAYER: Record<ReplyStage, ExplainedReply["layer"]> = {
-  greeting: "greeting",
-  ehlo: "ehlo",
-  helo: "ehlo",
-  starttls: "tls",
-  auth: "auth",
-  mail: "envelope",
-  rcpt: "envelope",
-  data: "envelope",
-};
-
 /**
  * The knowledge `explain` consults: every plugin's general reply rules, and
  * the provider plugins' own rules by provider id (`gmail`, `m365`, `ses`…),
@@ -157,7 +147,7 @@ export function explainReply(
   });
   const match = matchKnowledge(reply, stageGiven, pluginRules, redact);
   const info = REASON_INFO[classified.reason];
-  const layer = info.layer !== "none" ? info.layer : _STAGE_LAYER[match.stage];
+  const layer = info.layer !== "none" ? info.layer : STAGE_LAYER[match.stage];
   // Provider knowledge (a plugin's rule) and specific core wording beat the reason's generic advice.
   const next = match.fromPlugin || (match.specific && classified.reason === "undefined")
     ? match.interpretation.next

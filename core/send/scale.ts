@@ -136,7 +136,8 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
     }
     report();
   };
-  const transaction = (s: OpenSession, r: _Item, journalled: boolean) =>
+  /** One transaction on its own; `onMessage` runs right before the message's bytes leave (the journal's attempt point). */
+  const transaction = (s: OpenSession, r: _Item, onMessage?: () => void) =>
     runTransaction(
       s.conn,
       s.capabilities,
@@ -146,7 +147,7 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
         message: r.message,
         smtputf8: r.smtputf8,
         timeoutMs: input.options.timeoutMs,
-        ...(journalled ? { beforeMessage: () => attempt(r) } : {}),
+        ...(onMessage ? { beforeMessage: onMessage } : {}),
       },
       s.rules,
       input.redact,
@@ -171,7 +172,7 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
             const r = await take(wait);
             if (!r || !r.smtputf8 || utf8) return r;
             // Never downgraded: refused without a byte on the wire (transaction.ts explains it).
-            settle(r, await transaction(s, r, false), false);
+            settle(r, await transaction(s, r), false);
             refused++;
           }
         },
@@ -186,23 +187,10 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
       const r = await take();
       if (!r) return settled;
       let attempted = false;
-      const outcome = await runTransaction(
-        s.conn,
-        s.capabilities,
-        {
-          envelopeFrom: input.envelopeFrom,
-          recipients: [r.address],
-          message: r.message,
-          smtputf8: r.smtputf8,
-          timeoutMs: input.options.timeoutMs,
-          beforeMessage: () => {
-            attempted = true;
-            attempt(r);
-          },
-        },
-        s.rules,
-        input.redact,
-      );
+      const outcome = await transaction(s, r, () => {
+        attempted = true;
+        attempt(r);
+      });
       settle(r, outcome, attempted);
       settled++;
       if (!outcome.reusable) return settled;
