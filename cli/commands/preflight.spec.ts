@@ -3,7 +3,7 @@
  * without sending — and, when it passes, the plan token that approves
  * exactly that send.
  */
-import { PLAN_SCHEMA } from "../../core/send/plan.ts";
+import { PLAN_SCHEMA } from "../../core/schemas.ts";
 import type { CommandSpec } from "../command-spec.ts";
 import { SEND_TARGET_OPTIONS } from "./send-options.ts";
 

@@ -3,7 +3,7 @@
  * definitions, not copies) plus the output format.
  */
 import { attributeName, type CommandSpec, type OptionSpec } from "../command-spec.ts";
-import { RECIPES_SCHEMA } from "../../core/recipes/recipes.ts";
+import { RECIPES_SCHEMA } from "../../core/schemas.ts";
 import { diagnoseSpec } from "./diagnose.spec.ts";
 
 /** Diagnose options that describe the target; recipes take them as they are. */

@@ -10,9 +10,10 @@ import { isIP } from "node:net";
 import type { TlsMode } from "../diagnose-options.ts";
 import { LAYER_IDS, type LayerId } from "../layer.ts";
 import { commandLine, type RecipeCommand } from "./shell-line.ts";
+import { RECIPES_SCHEMA } from "../schemas.ts";
 
-/** Version tag of the JSON document. */
-export const RECIPES_SCHEMA = "smtpilot.recipes/1";
+/** Version tag of the recipes document. */
+export { RECIPES_SCHEMA };
 
 /** What the recipes are for: a diagnose request without its secret (only where it comes from). */
 export interface RecipeTarget {

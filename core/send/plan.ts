@@ -10,7 +10,7 @@
 import { createHash, randomBytes } from "node:crypto";
 
 /** Version tag of the preflight document that carries a plan. */
-export const PLAN_SCHEMA = "smtpilot.plan/1";
+export { PLAN_SCHEMA } from "../schemas.ts";
 
 /** How a send reaches its recipients. */
 export type SendMode = "canary" | "scale";

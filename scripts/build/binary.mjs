@@ -54,15 +54,20 @@ function build() {
   // 1. The runtime to inject into, first: a missing one is the likeliest failure, so fail fast.
   const runtime = sameHost ? hostRuntime : fetchRuntime(version);
   fs.mkdirSync(out, { recursive: true });
+  // The self-contained bundle (for machines with Node), then the binary's own split of it.
   const bundle = path.join(out, "smtpilot.cjs");
   run(process.execPath, [path.join(root, "scripts/build/bundle.mjs"), "--outfile", bundle], "bundling");
+  const split = path.join(work, "sea");
+  run(process.execPath, [path.join(root, "scripts/build/sea-bundle-cli.mjs"), split], "bundling for the binary");
+  const { main, assets } = JSON.parse(fs.readFileSync(path.join(split, "manifest.json"), "utf8"));
 
   // 2. The preparation blob: made by the same Node version the binary embeds.
   const blob = path.join(work, "sea-prep.blob");
   fs.writeFileSync(
     path.join(work, "sea-config.json"),
     JSON.stringify({
-      main: bundle,
+      main,
+      assets,
       output: blob,
       disableExperimentalSEAWarning: true,
       // V8's code cache speeds start-up but is only valid on the architecture that made it.

@@ -201,3 +201,61 @@ test("the binary serves MCP on stdio: initialize, tools/list, a tool call, then 
   child.stdin.end();
   assert.equal(await exited, 0);
 });
+
+test("the binary loads its lazily embedded packages: init and status (yaml), draft (nodemailer), preflight gates (tldts)", async () => {
+  const home = path.join(empty, "home");
+  assert.equal((await run(["--home", home, "init"])).code, 0);
+  const status = await run(["--home", home, "status", "--json"]);
+  assert.equal(status.code, 0, status.stderr);
+  assert.equal(JSON.parse(status.stdout).schema, "smtpilot.status/1");
+  const draft = await run([
+    "draft",
+    "--from",
+    "Me <me@example.com>",
+    "--to",
+    "you@example.net",
+    "--text",
+    "hi",
+    "--json",
+  ]);
+  assert.equal(draft.code, 0, draft.stderr);
+  assert.match(JSON.parse(draft.stdout).digest, /^[0-9a-f]{64}$/);
+  // The canary gate compares organisational domains (tldts) before anything connects.
+  assert.equal((await run(["--home", home, "canary", "add", "friend@other.example"])).code, 0);
+  const gate = await run([
+    "--home",
+    home,
+    "profile",
+    "add",
+    "lab",
+    "--provider",
+    "custom",
+    "--host",
+    "127.0.0.1",
+    "--port",
+    "1",
+    "--tls",
+    "starttls",
+    "--user",
+    "me",
+    "--secret",
+    "env:PW",
+    "--from",
+    "me@example.com",
+  ]);
+  assert.equal(gate.code, 0, gate.stderr);
+  const refused = await run([
+    "--home",
+    home,
+    "preflight",
+    "--profile",
+    "lab",
+    "--to",
+    "friend@other.example",
+    "--text",
+    "hi",
+    "--json",
+  ]);
+  assert.equal(refused.code, 4, refused.stderr);
+  assert.equal(JSON.parse(refused.stdout).error.code, "gate.canary-external");
+});
