@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Benchmark: wall time of `smtpilot diagnose` (the bundled build, dist/smtpilot.cjs — the same
-// bundle the single binary embeds) next to swaks doing the same work against the same fixture
-// server, in the same run. Prints a table; asserts nothing. Run: npm run bench:diagnose
+// Benchmark: wall time of `smtpilot diagnose` — the single binary, as a user runs it (its start-up
+// included) — next to swaks doing the same work against the same fixture server, in the same run.
+// Prints a table; asserts nothing. Run: npm run bench:diagnose
 //
 // Targets (issue #2): a full STARTTLS + AUTH + RCPT probe within 1.5x swaks' time; every
 // mode-mismatch verdict at least 10x faster than swaks.
@@ -11,9 +11,15 @@ import path from "node:path";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const bundle = path.join(root, "dist/smtpilot.cjs");
+const binary = path.join(
+  root,
+  "dist",
+  `smtpilot-${process.platform}-${process.arch}${process.platform === "win32" ? ".exe" : ""}`,
+);
 const runs = Number(process.env.BENCH_RUNS ?? 7);
 
-spawnSync(process.execPath, [path.join(root, "scripts/build/bundle.mjs")], { stdio: "inherit" });
+// Builds the binary (and the bundle, which serves the fixture in its own process).
+spawnSync(process.execPath, [path.join(root, "scripts/build/binary.mjs")], { stdio: "inherit" });
 const hasSwaks = spawnSync("swaks", ["--version"]).status === 0;
 if (!hasSwaks) console.log("swaks not found (apt-get install swaks): showing smtpilot alone");
 
@@ -53,7 +59,7 @@ function median(cmd, args, n, env) {
 
 /** The three comparisons against one server: a full probe and both mode mismatches. */
 function casesFor(t) {
-  const smtp = (...args) => [bundle, "diagnose", "--host", "127.0.0.1", ...args];
+  const smtp = (...args) => ["diagnose", "--host", "127.0.0.1", ...args];
   const swaks = (
     port,
     ...args
@@ -152,7 +158,7 @@ console.log(`\n${"case".padEnd(52)} ${"smtpilot".padStart(10)} ${"swaks".padStar
 for (const t of targets) {
   const env = { ...process.env, BENCH_SECRET: t.password };
   for (const c of casesFor(t)) {
-    const ours = median(process.execPath, c.smtpilot, c.n, env);
+    const ours = median(binary, c.smtpilot, c.n, env);
     const theirs = hasSwaks ? median("swaks", c.swaks, c.n, env) : undefined;
     const ratio = theirs ? (ours.ms / theirs.ms).toFixed(2) : "-";
     console.log(
@@ -163,5 +169,9 @@ for (const t of targets) {
   }
 }
 const node0 = median(process.execPath, ["-e", "0"], runs);
+const version = median(binary, ["--version"], runs);
 console.log(`${"(reference) node -e 0".padEnd(52)} ${`${node0.ms.toFixed(0)} ms`.padStart(10)}`);
+console.log(
+  `${"(reference) smtpilot --version (start-up alone)".padEnd(52)} ${`${version.ms.toFixed(0)} ms`.padStart(10)}`,
+);
 for (const child of children) child.kill("SIGINT");
