@@ -26,7 +26,7 @@ test("the binary's main script stays small and every lazy package's asset loads 
   };
   for (const [name, file] of Object.entries(assets)) {
     const m = { exports: {} as Record<string, unknown> };
-    new Function("module", "exports", "require", "__filename", "__dirname", fs.readFileSync(file, "utf8"))(
+    new Function("module", "exports", "require", "__filename", "__dirname", fs.readFileSync(file, "utf8") as string)(
       m,
       m.exports,
       onlyBuiltins,
