@@ -26,12 +26,12 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createFixtureCa, issueCert } from "../../../fixtures/index.ts";
 import { freePort, renderTemplate, scramScheme } from "../postfix/peer.ts";
+import { runPeerFromCommandLine, stopChild, waitForPort } from "../_daemon.ts";
 
 /** Where Debian installs Dovecot's master and its IMAP server. */
 export const DOVECOT_BINARIES = {
@@ -130,27 +130,6 @@ function _readOr(file: string): string {
   }
 }
 
-const _sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Resolves once `port` accepts a TCP connection; rejects when `dead()` says why it never will, or on timeout. */
-async function _waitForPort(port: number, timeoutMs: number, dead: () => string | undefined): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, _HOST);
-      socket.once("connect", () => (socket.destroy(), resolve(true)));
-      socket.once("error", () => resolve(false));
-    });
-    if (ok) return;
-    const why = dead();
-    if (why) throw new Error(why);
-    if (Date.now() > deadline) {
-      throw new Error(`nothing accepted connections on ${_HOST}:${port} after ${timeoutMs} ms`);
-    }
-    await _sleep(50);
-  }
-}
-
 /** Gives `root` and everything under it to the run user (only when started by root). */
 async function _handOver(root: string, runAs: _RunAs): Promise<void> {
   await chown(root, runAs.uid, runAs.gid);
@@ -216,15 +195,8 @@ export async function startDovecotImapPeer(options: StartDovecotImapPeerOptions 
 
   const stopNow = async (): Promise<void> => {
     process.removeListener("exit", onExit);
-    const running = child;
-    if (running && running.exitCode === null && running.signalCode === null) {
-      const gone = new Promise<void>((resolve) => running.once("exit", () => resolve()));
-      // The master stops its children on SIGTERM before it exits.
-      running.kill("SIGTERM");
-      const timer = setTimeout(() => running.kill("SIGKILL"), 5000);
-      await gone;
-      clearTimeout(timer);
-    }
+    // The master stops its children on SIGTERM before it exits.
+    await stopChild(child);
     await rm(dir, { recursive: true, force: true });
   };
   const stop = () => (stopping ??= stopNow());
@@ -290,7 +262,7 @@ export async function startDovecotImapPeer(options: StartDovecotImapPeerOptions 
     child.stdout?.on("data", (b: Buffer) => (output = (output + b.toString()).slice(-8000)));
     child.stderr?.on("data", (b: Buffer) => (output = (output + b.toString()).slice(-8000)));
     child.once("error", (err) => (output += `spawn failed: ${err.message}`));
-    for (const port of [starttls, implicit]) await _waitForPort(port, startTimeoutMs, exited);
+    for (const port of [starttls, implicit]) await waitForPort(_HOST, port, startTimeoutMs, exited);
 
     return {
       host: _HOST,
@@ -313,22 +285,7 @@ export async function startDovecotImapPeer(options: StartDovecotImapPeerOptions 
   }
 }
 
-async function _main(): Promise<void> {
-  const peer = await startDovecotImapPeer();
+runPeerFromCommandLine(import.meta.url, startDovecotImapPeer, (peer) => {
   const { host, ports, hostname, user, password, maildir, caFile } = peer;
-  process.stdout.write(
-    `${
-      JSON.stringify({ host, ports, hostname, user, password, maildir, ca: caFile }, null, 2)
-    }\nRunning until Ctrl-C.\n`,
-  );
-  const shutdown = () => void peer.stop().finally(() => process.exit(0));
-  process.once("SIGINT", shutdown);
-  process.once("SIGTERM", shutdown);
-}
-
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  _main().catch((err: unknown) => {
-    process.stderr.write(`${(err as Error).message}\n`);
-    process.exitCode = 1;
-  });
-}
+  return { host, ports, hostname, user, password, maildir, ca: caFile };
+});

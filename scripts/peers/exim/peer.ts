@@ -28,6 +28,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createFixtureCa, issueCert } from "../../../fixtures/index.ts";
 import { freePort, renderTemplate } from "../postfix/peer.ts";
+import { runPeerFromCommandLine, sleep, stopChild, waitForPort } from "../_daemon.ts";
 
 const _HERE = path.dirname(fileURLToPath(import.meta.url));
 const _HOST = "127.0.0.1";
@@ -116,8 +117,6 @@ function _readOr(file: string): string {
   }
 }
 
-const _sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** True when `host:port` can be listened on right now. */
 function _canListen(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -125,22 +124,6 @@ function _canListen(host: string, port: number): Promise<boolean> {
     server.once("error", () => resolve(false));
     server.listen(port, host, () => server.close(() => resolve(true)));
   });
-}
-
-async function _waitForPort(host: string, port: number, timeoutMs: number, dead: () => string | undefined) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, host);
-      socket.once("connect", () => (socket.destroy(), resolve(true)));
-      socket.once("error", () => resolve(false));
-    });
-    if (ok) return;
-    const why = dead();
-    if (why) throw new Error(why);
-    if (Date.now() > deadline) throw new Error(`nothing accepted connections on ${host}:${port} after ${timeoutMs} ms`);
-    await _sleep(50);
-  }
 }
 
 /**
@@ -178,14 +161,7 @@ export async function startEximPeer(options: { tmpRoot?: string; startTimeoutMs?
   process.once("exit", onExit);
   const stopNow = async () => {
     process.removeListener("exit", onExit);
-    const running = child;
-    if (running && running.exitCode === null && running.signalCode === null) {
-      const gone = new Promise<void>((resolve) => running.once("exit", () => resolve()));
-      running.kill("SIGTERM");
-      const timer = setTimeout(() => running.kill("SIGKILL"), 5000);
-      await gone;
-      clearTimeout(timer);
-    }
+    await stopChild(child);
     await rm(dir, { recursive: true, force: true });
   };
   const stop = () => (stopping ??= stopNow());
@@ -198,7 +174,7 @@ export async function startEximPeer(options: { tmpRoot?: string; startTimeoutMs?
       /closed by (?:QUIT|DROP)|SMTP connection from [^\n]* lost|dropped: too many|unexpected disconnection|synchronization error|\(gnutls_handshake\)/g;
     while (count(/\(TCP\/IP connection count = \d+\)/g) > count(ends)) {
       if (Date.now() > deadline) return;
-      await _sleep(25);
+      await sleep(25);
     }
   };
 
@@ -257,8 +233,8 @@ export async function startEximPeer(options: { tmpRoot?: string; startTimeoutMs?
     child.once("error", (err) => (output += `spawn failed: ${err.message}`));
     // Plaintext ports only: the daemon binds every port at once, and a bare TCP probe of the
     // implicit-TLS port would be logged later as a TLS error, in the middle of a test's log.
-    for (const port of [starttls, paused]) await _waitForPort(_HOST, port, startTimeoutMs, exited);
-    if (with25) await _waitForPort(_HOST25, 25, startTimeoutMs, exited);
+    for (const port of [starttls, paused]) await waitForPort(_HOST, port, startTimeoutMs, exited);
+    if (with25) await waitForPort(_HOST25, 25, startTimeoutMs, exited);
     // The readiness checks above are sessions too: let Exim finish logging them first.
     await settleLog();
 
@@ -293,26 +269,7 @@ export async function startEximPeer(options: { tmpRoot?: string; startTimeoutMs?
   }
 }
 
-async function _main(): Promise<void> {
-  const peer = await startEximPeer();
+runPeerFromCommandLine(import.meta.url, startEximPeer, (peer) => {
   const { host, ports, port25, hostname, user, password, addresses, dir } = peer;
-  process.stdout.write(
-    `${
-      JSON.stringify(
-        { host, ports, port25, hostname, user, password, addresses, ca: path.join(dir, "ca.pem"), dir },
-        null,
-        2,
-      )
-    }\nRunning until Ctrl-C.\n`,
-  );
-  const shutdown = () => void peer.stop().finally(() => process.exit(0));
-  process.once("SIGINT", shutdown);
-  process.once("SIGTERM", shutdown);
-}
-
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  _main().catch((err: unknown) => {
-    process.stderr.write(`${(err as Error).message}\n`);
-    process.exitCode = 1;
-  });
-}
+  return { host, ports, port25, hostname, user, password, addresses, ca: path.join(dir, "ca.pem"), dir };
+});

@@ -19,6 +19,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import dnsPacket from "dns-packet";
+import { runPeerFromCommandLine, stopChild } from "../_daemon.ts";
 
 /** Where Debian installs Knot's server. */
 export const KNOTD = "/usr/sbin/knotd";
@@ -93,7 +94,7 @@ export async function startKnotPeer(): Promise<KnotPeer> {
       stop: async () => {
         if (stopped) return;
         stopped = true;
-        await _kill(child);
+        await stopChild(child, 3000);
         await rm(dir, { recursive: true, force: true });
       },
     };
@@ -148,7 +149,7 @@ async function _waitReady(child: ChildProcess, port: number, zones: string[], st
     for (;;) {
       if (exited) throw new Error(`knotd exited: ${stderr()}`);
       if (Date.now() > deadline) {
-        await _kill(child);
+        await stopChild(child, 3000);
         throw new Error(`knotd did not serve ${zone} within 15 s: ${stderr()}`);
       }
       if (await _soaAnswered(port, zone)) break;
@@ -179,22 +180,4 @@ function _soaAnswered(port: number, zone: string): Promise<boolean> {
   });
 }
 
-function _kill(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
-}
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const peer = await startKnotPeer();
-  console.log(JSON.stringify({ resolver: peer.resolver, zones: peer.zones }, null, 2));
-  const stop = () => void peer.stop().then(() => process.exit(0));
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
-}
+runPeerFromCommandLine(import.meta.url, startKnotPeer, (peer) => ({ resolver: peer.resolver, zones: peer.zones }));

@@ -32,6 +32,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createFixtureCa, issueCert } from "../../../fixtures/index.ts";
+import { runPeerFromCommandLine, sleep, stopChild, waitForPort } from "../_daemon.ts";
 
 /** Where Debian (and most distributions) install the programs the peer runs. */
 export const PEER_BINARIES = {
@@ -202,34 +203,13 @@ function _alive(pid: number): boolean {
   }
 }
 
-const _sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Resolves once `port` accepts a TCP connection, or rejects after `timeoutMs`. */
-async function _waitForPort(port: number, timeoutMs: number, alive: () => string | undefined): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, _HOST);
-      socket.once("connect", () => (socket.destroy(), resolve(true)));
-      socket.once("error", () => resolve(false));
-    });
-    if (ok) return;
-    const dead = alive();
-    if (dead) throw new Error(dead);
-    if (Date.now() > deadline) {
-      throw new Error(`nothing accepted connections on ${_HOST}:${port} after ${timeoutMs} ms`);
-    }
-    await _sleep(50);
-  }
-}
-
 async function _waitFor(what: string, test: () => boolean, timeoutMs: number, alive: () => string | undefined) {
   const deadline = Date.now() + timeoutMs;
   while (!test()) {
     const dead = alive();
     if (dead) throw new Error(dead);
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await _sleep(25);
+    await sleep(25);
   }
 }
 
@@ -323,14 +303,7 @@ export async function startPostfixPeer(options: StartPostfixPeerOptions = {}): P
           .catch((err: Error) => problems.push(`${stopError}\n${err.message}`));
       }
     }
-    const child = dovecot;
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await stopChild(dovecot);
     try {
       await rm(dir, { recursive: true, force: true });
     } catch (err) {
@@ -443,7 +416,7 @@ export async function startPostfixPeer(options: StartPostfixPeerOptions = {}): P
     postfixStarting = true;
     await _run(PEER_BINARIES.postfix, ["-c", p.etc, "start"], startTimeoutMs * 2);
     for (const port of [starttls, implicit, restricted, limited, limitedNoSize]) {
-      await _waitForPort(port, startTimeoutMs, dovecotExited);
+      await waitForPort(_HOST, port, startTimeoutMs, dovecotExited);
     }
 
     return {
@@ -480,34 +453,13 @@ export async function startPostfixPeer(options: StartPostfixPeerOptions = {}): P
   }
 }
 
-async function _main(): Promise<void> {
-  const peer = await startPostfixPeer();
-  process.stdout.write(
-    `${
-      JSON.stringify(
-        {
-          host: peer.host,
-          ports: peer.ports,
-          hostname: peer.hostname,
-          user: peer.user,
-          password: peer.password,
-          addresses: peer.addresses,
-          ca: path.join(peer.dir, "ca.pem"),
-          log: path.join(peer.dir, "log", "postfix.log"),
-        },
-        null,
-        2,
-      )
-    }\nRunning until Ctrl-C.\n`,
-  );
-  const shutdown = () => void peer.stop().finally(() => process.exit(0));
-  process.once("SIGINT", shutdown);
-  process.once("SIGTERM", shutdown);
-}
-
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  _main().catch((err: unknown) => {
-    process.stderr.write(`${(err as Error).message}\n`);
-    process.exitCode = 1;
-  });
-}
+runPeerFromCommandLine(import.meta.url, startPostfixPeer, (peer) => ({
+  host: peer.host,
+  ports: peer.ports,
+  hostname: peer.hostname,
+  user: peer.user,
+  password: peer.password,
+  addresses: peer.addresses,
+  ca: path.join(peer.dir, "ca.pem"),
+  log: path.join(peer.dir, "log", "postfix.log"),
+}));
