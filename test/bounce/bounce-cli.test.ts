@@ -1,21 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import fs from "node:fs";
-import path from "node:path";
-import { runCli } from "../helpers/cli.ts";
-
-function runWithStdin(args: string[], stdin: Buffer): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.resolve("cli/smtpilot.ts"), ...args]);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (b) => (stdout += b));
-    child.stderr.on("data", (b) => (stderr += b));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
+import { runCli, runCliWithInput } from "../helpers/cli.ts";
 
 const RECIPIENT_FIELDS = [
   "address",
@@ -52,7 +38,7 @@ test("smtpilot bounce --json prints smtpilot.bounce/1 with the fields the issue 
 });
 
 test("smtpilot bounce reads stdin (-) and says the mode on its first line", async () => {
-  const r = await runWithStdin(["bounce", "-"], fs.readFileSync("test/data/bounces/exim/mailbox-full.eml"));
+  const r = await runCliWithInput(["bounce", "-"], fs.readFileSync("test/data/bounces/exim/mailbox-full.eml"));
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout.split("\n")[0] ?? "", /offline/);
   assert.match(r.stdout, /mailboxfull/);

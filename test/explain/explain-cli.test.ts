@@ -1,20 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import path from "node:path";
-import { runCli } from "../helpers/cli.ts";
-
-function runWithStdin(args: string[], stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.resolve("cli/smtpilot.ts"), ...args]);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (b) => (stdout += b));
-    child.stderr.on("data", (b) => (stderr += b));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
+import { runCli, runCliWithInput } from "../helpers/cli.ts";
 
 test("smtpilot explain prints the mode first and exits 0", async () => {
   const r = await runCli(["explain", "550 5.1.1 <a@b.example>: Recipient address rejected: User unknown"]);
@@ -23,7 +10,7 @@ test("smtpilot explain prints the mode first and exits 0", async () => {
 });
 
 test("smtpilot explain --json prints smtpilot.explain/1 with one entry per reply from stdin", async () => {
-  const r = await runWithStdin(["explain", "--json"], "550-5.7.26 a\n550 5.7.26 b\n451 4.7.1 greylisted\n");
+  const r = await runCliWithInput(["explain", "--json"], "550-5.7.26 a\n550 5.7.26 b\n451 4.7.1 greylisted\n");
   assert.equal(r.code, 0, r.stderr);
   const doc = JSON.parse(r.stdout);
   assert.equal(doc.schema, "smtpilot.explain/1");

@@ -2,7 +2,7 @@
  * Runs the CLI from source in a child process, as a user would, and collects
  * its exit code and output. Asynchronous, so an in-process fixture keeps serving.
  */
-import { execFile } from "node:child_process";
+import { type ChildProcessWithoutNullStreams, execFile, spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -31,5 +31,35 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
         resolve({ code, stdout, stderr });
       },
     );
+  });
+}
+
+/** Starts `smtpilot ARGS` as a child process (pipes on all three streams) for tests that signal, kill or feed it. */
+export function spawnCli(
+  args: string[],
+  env: Record<string, string> = {},
+  nodeFlags: string[] = [],
+): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, [...nodeFlags, "--import", "tsx", path.join(_root, "cli/smtpilot.ts"), ...args], {
+    cwd: _root,
+    env: { ...process.env, ...env },
+  });
+}
+
+/** Runs `smtpilot ARGS` with `input` on stdin (and extra node flags); resolves with its code and output. */
+export function runCliWithInput(
+  args: string[],
+  input: string | Buffer,
+  options: { env?: Record<string, string>; nodeFlags?: string[] } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawnCli(args, options.env, options.nodeFlags);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.stdin.on("error", () => {});
+    child.stdin.end(input);
   });
 }

@@ -3,30 +3,15 @@
 // than the heap streamed through in bounded memory.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { secretForms } from "../../core/redact.ts";
-import { runCli } from "../helpers/cli.ts";
+import { runCli, runCliWithInput } from "../helpers/cli.ts";
 import { makeTestDir } from "../helpers/temp-dir.ts";
 import { APP_LOG, EXIM_LOG, OPENSSL_SESSION, POSTFIX_LOG, SAMPLE_PAYLOADS, SAMPLE_SECRET } from "./samples.ts";
 
 const dir = makeTestDir("smtpilot-redact-");
 const ALL = OPENSSL_SESSION + POSTFIX_LOG + EXIM_LOG + APP_LOG;
-
-/** Runs the CLI with `input` on stdin and extra node flags; resolves with code and output. */
-function pipeThrough(args: string[], input: string | Buffer, nodeFlags: string[] = []) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [...nodeFlags, "--import", "tsx", "cli/smtpilot.ts", ...args]);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.on("error", () => {});
-    child.stdin.end(input);
-  });
-}
 
 test("smtpilot redact FILE writes the log with every credential masked and exits 0", async () => {
   const file = path.join(dir, "mixed.log");
@@ -38,7 +23,10 @@ test("smtpilot redact FILE writes the log with every credential masked and exits
 });
 
 test("smtpilot redact reads stdin (none or -), turns CRLF into LF, and --mask-addresses keeps domains", async () => {
-  const r = await pipeThrough(["redact", "-", "--mask-addresses"], "MAIL FROM:<alice@example.com>\r\n250 2.1.0 Ok\r\n");
+  const r = await runCliWithInput(
+    ["redact", "-", "--mask-addresses"],
+    "MAIL FROM:<alice@example.com>\r\n250 2.1.0 Ok\r\n",
+  );
   assert.equal(r.code, 0);
   assert.equal(r.stdout, "MAIL FROM:<redacted-1@example.com>\n250 2.1.0 Ok\n");
 });
@@ -78,7 +66,7 @@ test("a 60 MB log streams through a 48 MB heap (line by line, reading only as fa
   } password=${SAMPLE_SECRET}\n`;
   const block = Buffer.from(line.repeat(Math.ceil((1024 * 1024) / line.length)));
   const input = Buffer.concat(Array.from({ length: 60 }, () => block));
-  const r = await pipeThrough(["redact"], input, ["--max-old-space-size=48"]);
+  const r = await runCliWithInput(["redact"], input, { nodeFlags: ["--max-old-space-size=48"] });
   assert.equal(r.code, 0, r.stderr.slice(0, 500));
   assert.equal(r.stdout.split("\n").length - 1, input.toString().split("\n").length - 1);
   assert.ok(!r.stdout.includes(SAMPLE_SECRET) && !r.stdout.includes(SAMPLE_PAYLOADS[0] ?? "?"));

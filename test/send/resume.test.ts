@@ -2,15 +2,14 @@
 // accepted is never sent twice, what it had not reached yet is sent by the second.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { FIXTURE_DEMO_SECRET } from "../../fixtures/index.ts";
+import { spawnCli } from "../helpers/cli.ts";
 import { b, CANARY, MESSAGE, preflightToken, useSendBed } from "./send-fixture.ts";
 
 useSendBed();
 
-const root = path.resolve(import.meta.dirname, "../..");
 // Under memory.md's default maxRecipientsPerBatch (50).
 const COUNT = 45;
 
@@ -38,10 +37,7 @@ test("a scale send killed midway and rerun sends to each recipient exactly once"
   const args = ["send", "--profile", "lab", "--to-list", list, ...MESSAGE];
 
   // First run: paced so that it is killed with about a third sent.
-  const first = spawn(process.execPath, [
-    "--import",
-    "tsx",
-    path.join(root, "cli/smtpilot.ts"),
+  const first = spawnCli([
     "--home",
     b().home,
     ...args,
@@ -49,7 +45,7 @@ test("a scale send killed midway and rerun sends to each recipient exactly once"
     await preflightToken(["--to-list", list, ...MESSAGE]),
     "--rate",
     "25/s",
-  ], { cwd: root, env: { ...process.env, PW: FIXTURE_DEMO_SECRET }, stdio: ["ignore", "ignore", "pipe"] });
+  ], { PW: FIXTURE_DEMO_SECRET });
   const exited = new Promise((resolve) => first.on("close", resolve));
   const before = b().stored().length;
   for (let i = 0; i < 400 && b().stored().length - before < COUNT / 3; i++) await new Promise((r) => setTimeout(r, 10));

@@ -2,27 +2,17 @@
 // private snapshot of the confirmed list, so a file rewritten mid-run reaches no one new.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { FIXTURE_DEMO_SECRET } from "../../fixtures/index.ts";
+import { spawnCli } from "../helpers/cli.ts";
 import { b, CANARY, MESSAGE, preflightToken, useSendBed } from "./send-fixture.ts";
 
 useSendBed();
 
-const root = path.resolve(import.meta.dirname, "../..");
-
 /** Starts `smtpilot send` in the background; resolves to its exit code and JSON output. */
 function sendInBackground(args: string[]): Promise<{ code: number | null; out: string }> {
-  const child = spawn(process.execPath, [
-    "--import",
-    "tsx",
-    path.join(root, "cli/smtpilot.ts"),
-    "--home",
-    b().home,
-    ...args,
-    "--json",
-  ], { cwd: root, env: { ...process.env, PW: FIXTURE_DEMO_SECRET }, stdio: ["ignore", "pipe", "ignore"] });
+  const child = spawnCli(["--home", b().home, ...args, "--json"], { PW: FIXTURE_DEMO_SECRET });
   let out = "";
   child.stdout.on("data", (d) => (out += d));
   return new Promise((resolve) => child.on("close", (code) => resolve({ code, out })));
