@@ -51,8 +51,3 @@ export function choiceOption<T extends string>(flag: string, choices: readonly T
     return found;
   };
 }
-
-/** Collects a repeatable flag. */
-export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}

@@ -28,8 +28,6 @@ export const BLOCK_TAGS = {
 
 /** Folder of append-only journals (one JSON line per recipient of a scale run). */
 export const JOURNAL_DIR = "journal";
-/** Folder of local keys (e.g. the one plan tokens are signed with); never secrets of the user. */
-export const KEYS_DIR = "keys";
 
 /**
  * The memory folder for this run: `--home`, else `SMTPILOT_HOME`, else

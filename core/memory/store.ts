@@ -5,17 +5,15 @@
  * writes refuse secret values, redact every secret resolved in the run,
  * take the file's lock, and replace files atomically or append in one write.
  */
-import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
-import { constants } from "node:fs";
 import path from "node:path";
 import * as v from "valibot";
 import { SmtpilotError } from "../errors.ts";
 import { EXIT_USAGE } from "../exit.ts";
 import { type LastCheck, type ProviderProfile, ProviderProfileSchema } from "../profile.ts";
 import { redactDeep } from "../redact.ts";
-import { appendLocked, DIR_MODE, FILE_MODE, withFileLock, writeFileAtomic } from "./atomic-file.ts";
-import { BLOCK_TAGS, JOURNAL_DIR, KEYS_DIR, MEMORY_FILES, type MemoryFileRole } from "./layout.ts";
+import { appendLocked, DIR_MODE, withFileLock, writeFileAtomic } from "./atomic-file.ts";
+import { BLOCK_TAGS, JOURNAL_DIR, MEMORY_FILES, type MemoryFileRole } from "./layout.ts";
 import { appendSection, type MarkdownFile, removeSection, replaceBlock, section, yamlFor } from "./markdown-blocks.ts";
 import { MemoryError, ProfileNotFoundError, SecretValueError } from "./memory-error.ts";
 import { blocksTagged, loadMarkdown, validateBlock } from "./memory-files.ts";
@@ -256,7 +254,7 @@ export class MemoryStore {
     return blocksTagged(file, tag).map((b) => validateBlock(file, b, schema, "an entry"));
   }
 
-  // --- journals and local keys (for the send workflow) ------------------------------
+  // --- journals (for the send workflow) ------------------------------
 
   /** Appends one JSON line to `journal/<run>.jsonl` under its lock (a scale run's per-recipient record). */
   async appendJournal(run: string, record: Record<string, unknown>): Promise<void> {
@@ -292,36 +290,6 @@ export class MemoryStore {
       throw new Error(`Invalid journal name ${JSON.stringify(run.slice(0, 40))}`);
     }
     return path.join(this.home, JOURNAL_DIR, `${run}.jsonl`);
-  }
-
-  /**
-   * A random 32-byte key kept in `keys/<purpose>.key` (0600), created on first
-   * use — e.g. the key plan tokens are signed with. Local to this folder; not a
-   * user secret and never printed.
-   */
-  async localKey(purpose: string): Promise<Buffer> {
-    if (!/^[a-z0-9-]{1,40}$/.test(purpose)) {
-      throw new Error(`Invalid key purpose ${JSON.stringify(purpose.slice(0, 40))}`);
-    }
-    const dir = path.join(this.home, KEYS_DIR);
-    const file = path.join(dir, `${purpose}.key`);
-    await fs.mkdir(dir, { recursive: true, mode: DIR_MODE });
-    try {
-      const h = await fs.open(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, FILE_MODE);
-      try {
-        await h.writeFile(randomBytes(32).toString("hex"));
-        await h.sync();
-      } finally {
-        await h.close();
-      }
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-    }
-    const hex = (await fs.readFile(file, "utf8")).trim();
-    if (!/^[0-9a-f]{64}$/.test(hex)) {
-      throw new MemoryError(`${KEYS_DIR}/${purpose}.key`, undefined, undefined, "is not a key written by smtpilot");
-    }
-    return Buffer.from(hex, "hex");
   }
 
   /** Data about to be written: redacted of the run's secrets, refused if it still holds a secret value. */

@@ -139,14 +139,6 @@ export class Journal {
     this.#waiting = "";
   }
 
-  /** Appends several entries in one write (a pipelined batch). */
-  writeMany(entries: readonly Omit<JournalEntry, "t">[]): void {
-    if (entries.length === 0) return;
-    const t = new Date().toISOString();
-    fs.writeSync(this.#fd, this.#waiting + entries.map((e) => `${JSON.stringify({ ...e, t })}\n`).join(""));
-    this.#waiting = "";
-  }
-
   /** Writes the waiting answers, flushes to disk and closes. */
   close(): void {
     try {

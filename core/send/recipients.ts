@@ -124,10 +124,3 @@ export function recipientsDigest(addresses: readonly string[]): string {
   for (const a of addresses) hash.update(`${a}\n`);
   return hash.digest("hex");
 }
-
-/** `b***@example.net`: enough to recognise a recipient in a log, not to harvest it. */
-export function maskAddress(address: string): string {
-  const at = address.lastIndexOf("@");
-  if (at <= 0) return "***";
-  return `${address[0]}***${address.slice(at)}`;
-}

@@ -229,14 +229,6 @@ test("journals append whole JSON lines and ignore a torn last line", async () =>
   await assert.rejects(store.appendJournal("../escape", {}));
 });
 
-test("localKey() creates one 32-byte key per purpose, 0600, and returns it again", async () => {
-  const { home, store } = await fresh();
-  const k1 = await store.localKey("plan");
-  assert.equal(k1.length, 32);
-  assert.deepEqual(await store.localKey("plan"), k1);
-  assert.equal(mode(path.join(home, "keys", "plan.key")), 0o600);
-});
-
 test("a missing memory folder is E_MEMORY_MISSING (exit 3)", async () => {
   const store = openMemory({ home: path.join(root, "nowhere") });
   await assert.rejects(

@@ -13,7 +13,7 @@ function tempFile(): { file: string; done(): void } {
 test("readJournal() never resends an accepted recipient nor one attempted without an answer", async () => {
   const t = tempFile();
   const j = new Journal(t.file);
-  j.writeMany([{ i: 0, status: "attempt" }, { i: 1, status: "attempt" }, { i: 2, status: "attempt" }]);
+  for (const i of [0, 1, 2]) j.write({ i, status: "attempt" });
   j.write({ i: 0, status: "accepted", queueId: "Q1" });
   j.write({ i: 1, status: "rejected", code: "envelope.recipient-unknown" });
   j.write({ i: 3, status: "deferred" });
