@@ -6,6 +6,7 @@
 import { X509Certificate } from "node:crypto";
 import net from "node:net";
 import { domainToASCII } from "node:url";
+import { isMailboxProblem, type Mailbox, parseMailbox } from "../core/address.ts";
 import { UsageError } from "../core/errors.ts";
 import { readSmallFile } from "../core/files.ts";
 import { hasControl, shown } from "../core/printable.ts";
@@ -81,4 +82,11 @@ export function resolverAddress(value: string): string {
   }
   if (port === undefined) return ip;
   return net.isIP(ip) === 6 ? `[${ip}]:${port}` : `${ip}:${port}`;
+}
+
+/** Checks a mailbox a user typed (RFC 5321/6531); a bad one is a UsageError naming the flag, the value and what is wrong. */
+export function mailboxValue(flag: string, value: string): Mailbox {
+  const m = parseMailbox(value);
+  if (isMailboxProblem(m)) throw new UsageError(`Invalid ${flag} ${shown(value)}: ${m.reason}`);
+  return m;
 }

@@ -2,17 +2,16 @@
  * `smtpilot align`: validates the identities, looks up the From domain's
  * DMARC record and returns the `smtpilot.align/1` document and its table.
  */
-import { isMailboxProblem, parseMailbox } from "../../core/address.ts";
 import { checkAlignment } from "../../core/align/align.ts";
 import { renderAlignText } from "../../core/align/align-text.ts";
 import { alignPolicyOf } from "../../core/align/provider-policy.ts";
 import { DNS_TIMEOUT_MS, systemDns } from "../../core/domain/dns.ts";
 import { UsageError } from "../../core/errors.ts";
 import { EXIT_FINDINGS, EXIT_OK } from "../../core/exit.ts";
-import { hasControl, shown } from "../../core/printable.ts";
+import { hasControl } from "../../core/printable.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
 import { memoryOf } from "../memory.ts";
-import { resolverAddress } from "../validate.ts";
+import { mailboxValue, resolverAddress } from "../validate.ts";
 import { domainArgument } from "./domain.ts";
 
 /** The parsed flags of `align`. */
@@ -43,9 +42,9 @@ export async function runAlign(input: CommandInput, ctx: RunContext): Promise<Co
     }
     : given;
   if (flags.from === undefined) throw new UsageError("Missing --from: the header From address to check");
-  const from = _address("--from", flags.from);
-  const envelopeFrom = flags.envelopeFrom === undefined ? undefined : _address("--envelope-from", flags.envelopeFrom);
-  const returnPath = flags.returnPath === undefined ? undefined : _address("--return-path", flags.returnPath);
+  const from = _addr("--from", flags.from);
+  const envelopeFrom = flags.envelopeFrom === undefined ? undefined : _addr("--envelope-from", flags.envelopeFrom);
+  const returnPath = flags.returnPath === undefined ? undefined : _addr("--return-path", flags.returnPath);
   const dkimDomain = flags.dkimDomain === undefined ? undefined : domainArgument(flags.dkimDomain);
   if (flags.authUser !== undefined && (flags.authUser.trim() === "" || hasControl(flags.authUser))) {
     throw new UsageError("Invalid --auth-user: empty, or holds control characters");
@@ -73,8 +72,7 @@ export async function runAlign(input: CommandInput, ctx: RunContext): Promise<Co
   };
 }
 
-function _address(flag: string, value: string): string {
-  const m = parseMailbox(value.trim().replace(/^<(.*)>$/, "$1"));
-  if (isMailboxProblem(m)) throw new UsageError(`Invalid ${flag} ${shown(value)}: ${m.reason}`);
-  return m.address;
+/** An address as typed, angle brackets allowed (as in a log line). */
+function _addr(flag: string, value: string): string {
+  return mailboxValue(flag, value.trim().replace(/^<(.*)>$/, "$1")).address;
 }

@@ -3,7 +3,6 @@
  * its lock. An address is stored in its canonical form (ASCII domain), the
  * IMAP secret only as a reference; adding never touches the network.
  */
-import { isMailboxProblem, parseMailbox } from "../../core/address.ts";
 import { UsageError } from "../../core/errors.ts";
 import type { Canary } from "../../core/memory/index.ts";
 import { hasControl, printable, shown } from "../../core/printable.ts";
@@ -11,7 +10,7 @@ import { parseSecretRef } from "../../core/secrets.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
 import { memoryOf } from "../memory.ts";
 import { approveByPerson } from "../person-approval.ts";
-import { hostValue } from "../validate.ts";
+import { hostValue, mailboxValue } from "../validate.ts";
 import { CANARIES_SCHEMA } from "./canary.spec.ts";
 
 /** Flags of `canary add`. */
@@ -29,9 +28,7 @@ interface _AddFlags {
 
 /** The canonical form of an address argument. */
 export function canaryAddress(value: unknown): string {
-  const m = parseMailbox(String(value));
-  if (isMailboxProblem(m)) throw new UsageError(`Invalid canary address ${shown(value)}: ${m.reason}`);
-  return m.address;
+  return mailboxValue("canary address", String(value)).address;
 }
 
 /** Runs `canary add`. */

@@ -3,7 +3,6 @@
  * before any network I/O, the secret resolved up front), runs the diagnosis,
  * redacts the report as data and renders it with the chosen reporter.
  */
-import { isMailboxProblem, parseMailbox } from "../../core/address.ts";
 import { diagnose } from "../../core/diagnose.ts";
 import {
   type AuthOptions,
@@ -28,7 +27,7 @@ import { textReporter } from "../../core/reporters/text.ts";
 import { parseSecretRef } from "../../core/secrets.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
 import { memoryHome, memoryOf, secretForRun, withProfile } from "../memory.ts";
-import { ehloNameValue, hostValue, readCaFile, resolverAddress } from "../validate.ts";
+import { ehloNameValue, hostValue, mailboxValue, readCaFile, resolverAddress } from "../validate.ts";
 
 /** The parsed flags of `diagnose`. */
 export interface DiagnoseFlags {
@@ -191,13 +190,6 @@ export function renderWith(
   return textReporter.render(report, { transcript });
 }
 
-/** Checks one envelope address; returns the form to send. */
-function _address(flag: string, value: string): string {
-  const m = parseMailbox(value);
-  if (isMailboxProblem(m)) throw new UsageError(`Invalid ${flag} ${shown(value)}: ${m.reason}`);
-  return m.address;
-}
-
 /**
  * Validates flags into options; throws UsageError naming the flag and value.
  * The secret reference is checked here and resolved by the caller, at use.
@@ -210,8 +202,8 @@ export function toOptions(flags: DiagnoseFlags): DiagnoseOptions {
   if (flags.fixture === undefined && (flags.host === undefined || flags.host.trim() === "")) {
     throw new UsageError("Missing --host: the SMTP server to diagnose (or --fixture NAME for the built-in one)");
   }
-  const to = (flags.to ?? []).map((a) => _address("--to", a));
-  const from = flags.from === undefined ? undefined : _address("--from", flags.from);
+  const to = (flags.to ?? []).map((a) => mailboxValue("--to", a).address);
+  const from = flags.from === undefined ? undefined : mailboxValue("--from", flags.from).address;
   if ((from === undefined) !== (to.length === 0)) {
     throw new UsageError(
       from === undefined ? "--to needs --from (the envelope sender to test)" : "--from needs at least one --to",

@@ -5,7 +5,6 @@
  * finding is an error.
  */
 import net from "node:net";
-import { isMailboxProblem, parseMailbox } from "../../core/address.ts";
 import { domainOf } from "../../core/align/align.ts";
 import { auditDomain, DOMAIN_CHECKS, type DomainCheck, type DomainReport, hasErrors } from "../../core/domain/audit.ts";
 import { DNS_TIMEOUT_MS, systemDns } from "../../core/domain/dns.ts";
@@ -17,7 +16,7 @@ import { shown } from "../../core/printable.ts";
 import { renderDomainText } from "../../core/reporters/domain-text.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
 import { memoryOf } from "../memory.ts";
-import { hostValue, resolverAddress } from "../validate.ts";
+import { hostValue, mailboxValue, resolverAddress } from "../validate.ts";
 
 /** The parsed flags of `domain`. */
 export interface DomainFlags {
@@ -146,9 +145,7 @@ function _ip(value: string): string {
 
 function _sender(value: string): string {
   if (value === "" || value === "<>") return "";
-  const m = parseMailbox(value.replace(/^<(.*)>$/, "$1"));
-  if (isMailboxProblem(m)) throw new UsageError(`Invalid --sender ${shown(value)}: ${m.reason}`);
-  return m.address;
+  return mailboxValue("--sender", value.replace(/^<(.*)>$/, "$1")).address;
 }
 
 function _selector(value: string): string {

@@ -4,11 +4,11 @@
  * Message-ID that verify will look for.
  */
 import fs from "node:fs";
-import { isMailboxProblem, parseMailbox } from "../../core/address.ts";
-import { EnvironmentError, UsageError } from "../../core/errors.ts";
+import { EnvironmentError } from "../../core/errors.ts";
 import { shown } from "../../core/printable.ts";
 import { makeDraft } from "../../core/send/draft.ts";
 import type { CommandInput, CommandResult } from "../command-spec.ts";
+import { mailboxValue } from "../validate.ts";
 import { DRAFT_SCHEMA } from "./draft.spec.ts";
 import { draftInputOf, type MessageFlags } from "./message-options.ts";
 
@@ -22,11 +22,7 @@ export interface DraftFlags extends MessageFlags {
 /** Runs the command. */
 export async function runDraft(input: CommandInput): Promise<CommandResult> {
   const flags = input.options as DraftFlags;
-  const mailboxes = (flags.to ?? []).map((a) => {
-    const m = parseMailbox(a);
-    if (isMailboxProblem(m)) throw new UsageError(`Invalid --to ${shown(a)}: ${m.reason}`);
-    return m;
-  });
+  const mailboxes = (flags.to ?? []).map((a) => mailboxValue("--to", a));
   const to = mailboxes.map((m) => m.address);
   const draft = makeDraft(draftInputOf(flags, flags.from));
   const bytes = await draft.compose(to.length > 0 ? to : ["undisclosed-recipients:;"]);

@@ -21,7 +21,7 @@ import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts
 import { memoryOf } from "../memory.ts";
 import { approveByPerson } from "../person-approval.ts";
 import { type Asker, referenceDisplay, terminalAsker } from "../prompt.ts";
-import { ehloNameValue, hostValue, readCaFile, resolverAddress } from "../validate.ts";
+import { ehloNameValue, hostValue, mailboxValue, readCaFile, resolverAddress } from "../validate.ts";
 import { describeProfile, providerSummary } from "./profile-render.ts";
 import { PROFILE_SCHEMA } from "./profile.spec.ts";
 
@@ -65,7 +65,7 @@ export async function runProfileAdd(input: CommandInput, ctx: RunContext): Promi
       "Invalid --secret: expected a reference (env:NAME, dotenv:FILE#KEY, cmd:COMMAND or prompt), never the secret itself; the value is not shown",
     );
   }
-  const email = flags.email === undefined ? undefined : _mailbox("--email", flags.email);
+  const email = flags.email === undefined ? undefined : mailboxValue("--email", flags.email).address;
   const store = memoryOf(ctx);
   await store.settings(); // no memory folder: exit 3 before any question or lookup
   const registry = await ctx.plugins();
@@ -104,7 +104,7 @@ export async function runProfileAdd(input: CommandInput, ctx: RunContext): Promi
 
   const target = await _target(flags, provider, proposed, ask);
   const auth = await _auth(flags, provider, email, name, ask);
-  const from = flags.from !== undefined ? _mailbox("--from", flags.from) : email ??
+  const from = flags.from !== undefined ? mailboxValue("--from", flags.from).address : email ??
     (provider?.user?.isEmail && auth && !isMailboxProblem(parseMailbox(auth.user)) ? auth.user : undefined) ??
     (ask ? await _optionalMailbox(ask, "Header From this profile sends as (empty: none)") : undefined);
   const ca = flags.ca === undefined ? undefined : (readCaFile(flags.ca), path.resolve(expandPath(flags.ca)));
@@ -117,9 +117,9 @@ export async function runProfileAdd(input: CommandInput, ctx: RunContext): Promi
     ...(flags.ehloName ? { ehloName: ehloNameValue(flags.ehloName) } : {}),
     ...(auth ? { auth } : {}),
     ...(from ? { from } : {}),
-    ...(flags.envelopeFrom ? { envelopeFrom: _mailbox("--envelope-from", flags.envelopeFrom) } : {}),
+    ...(flags.envelopeFrom ? { envelopeFrom: mailboxValue("--envelope-from", flags.envelopeFrom).address } : {}),
     ...(flags.dkimDomain ? { dkimDomain: hostValue("--dkim-domain", flags.dkimDomain) } : {}),
-    ...(flags.returnPath ? { returnPath: _mailbox("--return-path", flags.returnPath) } : {}),
+    ...(flags.returnPath ? { returnPath: mailboxValue("--return-path", flags.returnPath).address } : {}),
     ...(flags.notes ? { notes: flags.notes } : {}),
   });
   if (ctx.agent) {
@@ -162,12 +162,6 @@ function _name(value: string): string {
     throw new UsageError(`Invalid profile name ${shown(value)}: use kebab-case, e.g. work or ses-eu`);
   }
   return value;
-}
-
-function _mailbox(flag: string, value: string): string {
-  const m = parseMailbox(value);
-  if (isMailboxProblem(m)) throw new UsageError(`Invalid ${flag} ${shown(value)}: ${m.reason}`);
-  return m.address;
 }
 
 async function _optionalMailbox(ask: Asker, message: string): Promise<string | undefined> {

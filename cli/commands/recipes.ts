@@ -3,10 +3,8 @@
  * commands a person runs by hand, without touching the network or any
  * secret. `diagnose --recipes` uses `recipeTarget` and the same renderers.
  */
-import { isMailboxProblem, parseMailbox } from "../../core/address.ts";
 import { UsageError } from "../../core/errors.ts";
 import type { LayerId } from "../../core/layer.ts";
-import { shown } from "../../core/printable.ts";
 import type { DiagnoseOptions } from "../../core/diagnose-options.ts";
 import { buildRecipes, layersAround, type RecipesDocument, type RecipeTarget } from "../../core/recipes/recipes.ts";
 import type { DiagnoseReport } from "../../core/report.ts";
@@ -14,7 +12,7 @@ import { recipesMarkdown, recipesText } from "../../core/recipes/render-recipes.
 import { parseSecretRef } from "../../core/secrets.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
 import { memoryHome, memoryOf, withProfile } from "../memory.ts";
-import { ehloNameValue, hostValue, resolverAddress } from "../validate.ts";
+import { ehloNameValue, hostValue, mailboxValue, resolverAddress } from "../validate.ts";
 import type { DiagnoseFlags } from "./diagnose.ts";
 
 /** The parsed flags of `recipes`. */
@@ -57,11 +55,7 @@ export function recipeTarget(flags: DiagnoseFlags): RecipeTarget {
   if ((flags.from === undefined) !== ((flags.to ?? []).length === 0)) {
     throw new UsageError(flags.from === undefined ? "--to needs --from" : "--from needs at least one --to");
   }
-  const address = (flag: string, value: string) => {
-    const m = parseMailbox(value);
-    if (isMailboxProblem(m)) throw new UsageError(`Invalid ${flag} ${shown(value)}: ${m.reason}`);
-    return m.address;
-  };
+  const address = (flag: string, value: string) => mailboxValue(flag, value).address;
   return {
     host: hostValue("--host", flags.host),
     port: flags.port ?? _DEFAULT_PORT[tls],

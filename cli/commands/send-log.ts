@@ -10,7 +10,7 @@
 import type { SendLogEntry } from "../../core/memory/index.ts";
 import type { MemoryStore } from "../../core/memory/store.ts";
 import { findSecretValues } from "../../core/memory/secret-values.ts";
-import { LineRedactor } from "../../core/redact.ts";
+import { LineRedactor, redactDeep } from "../../core/redact.ts";
 import type { RunContext } from "../command-spec.ts";
 
 /** What a step appends. */
@@ -39,19 +39,10 @@ export async function logStep(store: MemoryStore, entry: LogEntry, ctx: RunConte
 /** A copy with credential-shaped text masked: known forms line by line, then whole values the memory would refuse. */
 export function maskCredentials<T>(entry: T): T {
   const lines = new LineRedactor();
-  const masked = _map(entry, (s) => lines.line(s));
+  const masked = redactDeep(entry, (s) => lines.line(s));
   const paths = findSecretValues(masked).map((f) => f.path);
   for (const p of paths) _set(masked, p, _MASKED);
   return masked;
-}
-
-function _map<T>(value: T, f: (s: string) => string): T {
-  if (typeof value === "string") return f(value) as T;
-  if (Array.isArray(value)) return value.map((v) => _map(v, f)) as T;
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, _map(v, f)])) as T;
-  }
-  return value;
 }
 
 function _set(root: unknown, path: (string | number)[], value: string): void {

@@ -6,7 +6,6 @@
  * recomputes from the same flags — and differs as soon as anything differs.
  */
 import { createHash } from "node:crypto";
-import { isMailboxProblem, parseMailbox } from "../../core/address.ts";
 import type { DiagnoseOptions } from "../../core/diagnose-options.ts";
 import { UsageError } from "../../core/errors.ts";
 import type { ReplyRule } from "../../core/knowledge/reply-rule.ts";
@@ -19,7 +18,7 @@ import type { PlanSubject, SendMode } from "../../core/send/plan.ts";
 import { type RecipientScan, recipientsDigest, scanRecipients } from "../../core/send/recipients.ts";
 import type { RunContext } from "../command-spec.ts";
 import { memoryHome, memoryOf, secretForRun, withProfile } from "../memory.ts";
-import { resolverAddress } from "../validate.ts";
+import { mailboxValue, resolverAddress } from "../validate.ts";
 import { toOptions } from "./diagnose.ts";
 import { draftInputOf, type MessageFlags } from "./message-options.ts";
 
@@ -97,7 +96,8 @@ export async function sendSetup(flags: SendFlags, ctx: RunContext): Promise<Send
     );
   }
   const draft = makeDraft(draftInputOf(flags, flags.eml === undefined ? headerFrom : undefined));
-  const envelopeFrom = _address("--envelope-from", flags.envelopeFrom ?? envelopeSender(profile) ?? draft.from.address);
+  const envelopeFrom =
+    mailboxValue("--envelope-from", flags.envelopeFrom ?? envelopeSender(profile) ?? draft.from.address).address;
   const registry = await ctx.plugins();
   const provider = providerFor(registry.providers, { provider: profile.provider, host: options.host });
   const rules = rulesForTarget(provider, registry.replyRules, { port: options.port, authenticated: true });
@@ -106,7 +106,7 @@ export async function sendSetup(flags: SendFlags, ctx: RunContext): Promise<Send
   let canaryTo: string | undefined;
   let list: SendSetup["list"];
   if (mode === "canary") {
-    const addresses = to.map((a) => _address("--to", a));
+    const addresses = to.map((a) => mailboxValue("--to", a).address);
     canaryTo = addresses[0];
     recipients = { count: addresses.length, digest: recipientsDigest(addresses) };
   } else {
@@ -156,10 +156,4 @@ export async function sendSetup(flags: SendFlags, ctx: RunContext): Promise<Send
     resolver: flags.resolver === undefined ? undefined : resolverAddress(flags.resolver),
     redact,
   };
-}
-
-function _address(flag: string, value: string): string {
-  const m = parseMailbox(value);
-  if (isMailboxProblem(m)) throw new UsageError(`Invalid ${flag} ${shown(value)}: ${m.reason}`);
-  return m.address;
 }
