@@ -33,10 +33,11 @@ export async function runFromCli(
 export function cliContext(globals: { plugin?: string[]; home?: string }, json: boolean): RunContext {
   let registry: Promise<Registry> | undefined;
   const live = process.stderr.isTTY === true;
+  const interactive = process.stdin.isTTY === true && live;
   return {
     globals,
     json,
-    interactive: process.stdin.isTTY === true && process.stderr.isTTY === true,
+    interactive,
     plugins: () => {
       registry ??= import("./plugin-loader.ts").then(async ({ loadAllPlugins, reportPluginFailures }) => {
         const { memoryPluginFiles } = await import("./memory-plugins.ts");
@@ -64,7 +65,7 @@ export function cliContext(globals: { plugin?: string[]; home?: string }, json: 
     protectSecrets,
     onCleanup,
     agent: false,
-    ...(process.stdin.isTTY === true && process.stderr.isTTY === true
+    ...(interactive
       ? {
         confirm: async (request) => {
           const { terminalAsker } = await import("./prompt.ts");
