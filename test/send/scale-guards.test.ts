@@ -42,9 +42,12 @@ test("two runs of the same plan at once: the second is refused (gate.run-in-prog
     await preflightToken(["--to-list", list, ...MESSAGE]),
   ];
   const before = b().stored().length;
+  // The first run is held at its first message's final dot: it holds the plan's lock until released.
+  const held = b().hold();
   const first = sendInBackground([...flags, "--confirm", t1]);
-  await new Promise((r) => setTimeout(r, 900));
+  await held.reached;
   const second = await sendInBackground([...flags, "--confirm", t2]);
+  held.release();
   assert.equal(second.code, 4);
   assert.equal(JSON.parse(second.out).error.code, "gate.run-in-progress");
   assert.equal((await first).code, 0);
@@ -58,6 +61,8 @@ test("a list rewritten while its send runs reaches no one the person did not con
   fs.writeFileSync(list, `${recipients.join("\n")}\n`);
   const token = await preflightToken(["--to-list", list, ...MESSAGE]);
   const before = b().stored().length;
+  // Held at its first message: by then the send has taken its snapshot of the list.
+  const held = b().hold();
   const running = sendInBackground([
     "send",
     "--profile",
@@ -70,8 +75,9 @@ test("a list rewritten while its send runs reaches no one the person did not con
     "--confirm",
     token,
   ]);
-  await new Promise((r) => setTimeout(r, 700));
+  await held.reached;
   fs.writeFileSync(list, `${recipients.map((r) => r.replace(/^w/, "evil")).join("\n")}\n`);
+  held.release();
   assert.equal((await running).code, 0);
   const counts = delivered(before);
   assert.deepEqual([...counts.keys()].sort(), [...recipients].sort());

@@ -22,6 +22,13 @@ export interface SendBed {
   connections(): number;
   /** Messages the server has stored so far. */
   stored(): { to: string[]; file: string }[];
+  /**
+   * Holds every message from now on between its final dot and the server's
+   * answer. `reached` resolves when the first held message arrives (the send
+   * is then mid-flight: its lock taken, its list snapshot written);
+   * `release()` lets the held and later messages through.
+   */
+  hold(): { reached: Promise<void>; release(): void };
 }
 
 export const bed: { current?: SendBed } = {};
@@ -39,7 +46,15 @@ export const NO_DNS = ["--resolver", "127.0.0.1:9"];
 export function useSendBed(): void {
   before(async () => {
     const dir = makeTestDir("smtpilot-send-");
-    const fixture = await startFixture({ scenarios: ["healthy-starttls"], outbox: path.join(dir, "outbox") });
+    let gate: { arrived(): void; open: Promise<void> } | undefined;
+    const fixture = await startFixture({
+      scenarios: ["healthy-starttls"],
+      outbox: path.join(dir, "outbox"),
+      beforeStore: async () => {
+        gate?.arrived();
+        await gate?.open;
+      },
+    });
     const home = path.join(dir, "home");
     const caFile = path.join(dir, "ca.pem");
     fs.writeFileSync(caFile, fixture.caPem);
@@ -80,6 +95,18 @@ export function useSendBed(): void {
       cli,
       connections: () => fixture.events.filter((e) => e.kind === "connect").length,
       stored: () => fixture.messages.map((m) => ({ to: m.to, file: m.file })),
+      hold: () => {
+        const reached = Promise.withResolvers<void>();
+        const open = Promise.withResolvers<void>();
+        gate = { arrived: () => reached.resolve(), open: open.promise };
+        return {
+          reached: reached.promise,
+          release: () => {
+            gate = undefined;
+            open.resolve();
+          },
+        };
+      },
     };
   });
   after(async () => {
