@@ -15,8 +15,11 @@ import { isMailboxProblem, type Mailbox, parseMailbox } from "../address.ts";
 import { UsageError } from "../errors.ts";
 import { readSmallFile } from "../files.ts";
 import { hasControl, printable, shown } from "../printable.ts";
+import { type Draft, excerptOf } from "./composed-draft.ts";
 import { emlDraft } from "./eml.ts";
 import { templateComposer } from "./draft-template.ts";
+
+export type { Draft };
 
 /** What a draft is made from: flags, or an .eml file. */
 export interface DraftInput {
@@ -31,23 +34,6 @@ export interface DraftInput {
   header?: readonly string[];
   /** An RFC 5322 file sent as it is (instead of the fields above). */
   eml?: string;
-}
-
-/** A composed draft. `compose()` gives the bytes for given header recipients. */
-export interface Draft {
-  /** sha256 (hex) of the recipient-independent content. */
-  digest: string;
-  messageId: string;
-  /** The From mailbox (envelope sender default). */
-  from: Mailbox;
-  fromHeader: string;
-  subject: string;
-  /** Headers as they will appear (To and Date filled at send time), for display. */
-  headers: [string, string][];
-  /** What a person approving a send must see besides the headers: the attachments and the body's start. */
-  contents: { attachments: { name: string; bytes: number }[]; excerpt: string };
-  /** The bytes for these To recipients and this date (CRLF line endings). */
-  compose(to: readonly string[], date?: Date): Promise<Buffer>;
 }
 
 /** One attachment is at most this big; a submission server refuses more long before. */
@@ -139,11 +125,6 @@ export function makeDraft(input: DraftInput, options: DraftOptions = {}): Draft 
     },
     compose,
   };
-}
-
-/** The first words of a body, printable and short: what a person approving a send reads. */
-export function excerptOf(text: string, max = 300): string {
-  return printable(text.replace(/\s+/g, " ").trim(), max);
 }
 
 /** Parses a From header value (`Name <addr>` or `addr`) and checks the mailbox. */

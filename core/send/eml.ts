@@ -12,7 +12,7 @@ import { isMailboxProblem, parseMailbox } from "../address.ts";
 import { UsageError } from "../errors.ts";
 import { readSmallFile } from "../files.ts";
 import { printable, shown } from "../printable.ts";
-import { type Draft, excerptOf } from "./draft.ts";
+import { type Draft, excerptOf } from "./composed-draft.ts";
 import addressparser from "nodemailer/lib/addressparser";
 
 /** The largest .eml a draft reads: bigger than any submission server accepts. */
