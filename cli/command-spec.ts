@@ -136,6 +136,9 @@ export interface GroupSpec {
   examples?: readonly string[];
 }
 
+/** A command tree: the commands and groups a program (or its MCP server) offers, in `--help` order. */
+export type CommandTree = readonly (CommandSpec | GroupSpec)[];
+
 /** True for a group of commands. */
 export function isGroup(spec: CommandSpec | GroupSpec): spec is GroupSpec {
   return Array.isArray((spec as GroupSpec).commands);

@@ -1,6 +1,6 @@
 /**
- * smtpilot's command line: builds the program from the command definitions
- * (cli/commands/index.ts), runs it, and turns whatever ends it into an exit
+ * smtpilot's command line: builds the program from the command tree
+ * (cli/command-tree.ts), runs it, and turns whatever ends it into an exit
  * code — a result, a usage error (2), an environment error (3), a safety
  * gate (4) or a bug (70). With `--json`, stdout holds a valid document even
  * when the command failed before producing its own.
@@ -9,7 +9,7 @@ import { CommanderError } from "commander";
 import { exitCodeOfError } from "../core/errors.ts";
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from "../core/exit.ts";
 import { errorDocument } from "./cli-adapter.ts";
-import { COMMANDS } from "./commands/index.ts";
+import { COMMANDS } from "./command-tree.ts";
 import { markSettled } from "./lifecycle.ts";
 import { redactText, writeErr, writeJson } from "./output.ts";
 import { buildProgram, maskEcho } from "./program.ts";

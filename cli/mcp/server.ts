@@ -23,7 +23,7 @@ import { EXIT_OK } from "../../core/exit.ts";
 import type { Registry } from "../../core/plugin.ts";
 import { redactDeep } from "../../core/redact.ts";
 import { errorDocument } from "../cli-adapter.ts";
-import { COMMANDS } from "../commands/index.ts";
+import { COMMAND_SPECS } from "../commands/index.ts";
 import { makeTempDir } from "../lifecycle.ts";
 import { redactText } from "../output.ts";
 import { VERSION } from "../version.ts";
@@ -53,7 +53,7 @@ export function createMcpServer(options: McpServerOptions): Server {
   );
   server.setRequestHandler(ListToolsRequestSchema, () => ({
     tools: TOOLS.map((t) => {
-      const spec = commandOf(COMMANDS, t.command);
+      const spec = commandOf(COMMAND_SPECS, t.command);
       return {
         name: t.name,
         description: t.description ?? spec.summary,
@@ -79,7 +79,7 @@ export function createMcpServer(options: McpServerOptions): Server {
     }, collector);
     let temp: { dir: string; remove(): void } | undefined;
     try {
-      const spec = commandOf(COMMANDS, tool.command);
+      const spec = commandOf(COMMAND_SPECS, tool.command);
       const input = toCommandInput(tool, spec, request.params.arguments ?? {});
       if (input.content !== undefined && tool.textInput) {
         // Pasted text becomes a private file the command reads as it reads any other.

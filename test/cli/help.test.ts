@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import { COMMANDS } from "../../cli/commands/index.ts";
+import { COMMANDS } from "../../cli/command-tree.ts";
 import { isGroup } from "../../cli/command-spec.ts";
 import { PROGRAM_SUMMARY } from "../../cli/program.ts";
 import * as exit from "../../core/exit.ts";

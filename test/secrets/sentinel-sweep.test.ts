@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { isGroup } from "../../cli/command-spec.ts";
-import { COMMANDS } from "../../cli/commands/index.ts";
+import { COMMANDS } from "../../cli/command-tree.ts";
 import { secretForms } from "../../core/redact.ts";
 import { type CliResult, runCli } from "../helpers/cli.ts";
 import { loopbackCert } from "../helpers/loopback-cert.ts";

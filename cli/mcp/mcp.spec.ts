@@ -1,5 +1,7 @@
 /**
- * The definition of `smtpilot mcp`: the MCP server on stdio, for agents.
+ * The definition of `smtpilot mcp`: the MCP server on stdio, for agents. It
+ * lives with the MCP adapter it serves (not in cli/commands/, whose commands
+ * that adapter offers as tools); cli/command-tree.ts adds it to the tree.
  */
 import type { CommandSpec } from "../command-spec.ts";
 

@@ -7,7 +7,7 @@ import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js"
 import type { Registry } from "../../core/plugin.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
 import { waitForStop } from "../lifecycle.ts";
-import { createMcpServer } from "../mcp/server.ts";
+import { createMcpServer } from "./server.ts";
 
 /** Runs the command. */
 export async function runMcp(_input: CommandInput, ctx: RunContext): Promise<CommandResult> {
