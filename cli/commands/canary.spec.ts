@@ -2,11 +2,9 @@
  * The definition of `smtpilot canary add|list|rm`: the approved canary
  * recipients in memory.md — the only addresses a canary send may reach.
  */
+import { CANARIES_SCHEMA } from "../../core/schemas.ts";
 import type { CommandSpec, GroupSpec } from "../command-spec.ts";
 import { intOption } from "../usage.ts";
-
-/** Version tag of the canary commands' documents. */
-export const CANARIES_SCHEMA = "smtpilot.canaries/1";
 
 const _NOTES =
   "Exit codes: 0 done, 2 usage error (also: not on the list), 3 no memory folder or memory.md does not parse.";

@@ -11,7 +11,7 @@ import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts
 import { memoryOf } from "../memory.ts";
 import { approveByPerson } from "../person-approval.ts";
 import { hostValue, mailboxValue } from "../validate.ts";
-import { CANARIES_SCHEMA } from "./canary.spec.ts";
+import { CANARIES_SCHEMA } from "../../core/schemas.ts";
 
 /** Flags of `canary add`. */
 interface _AddFlags {

@@ -2,11 +2,9 @@
  * The definition of `smtpilot draft`: compose a message offline and show
  * what a send would carry.
  */
+import { DRAFT_SCHEMA } from "../../core/schemas.ts";
 import type { CommandSpec } from "../command-spec.ts";
 import { MESSAGE_OPTIONS } from "./message-options.ts";
-
-/** Version tag of `smtpilot draft --json`. */
-export const DRAFT_SCHEMA = "smtpilot.draft/1";
 
 /** `smtpilot draft`. */
 export const draftSpec: CommandSpec = {

@@ -9,7 +9,7 @@ import { shown } from "../../core/printable.ts";
 import { makeDraft } from "../../core/send/draft.ts";
 import type { CommandInput, CommandResult } from "../command-spec.ts";
 import { mailboxValue } from "../validate.ts";
-import { DRAFT_SCHEMA } from "./draft.spec.ts";
+import { DRAFT_SCHEMA } from "../../core/schemas.ts";
 import { draftInputOf, type MessageFlags } from "./message-options.ts";
 
 /** Flags of `smtpilot draft`. */

@@ -2,13 +2,11 @@
  * The definition of `smtpilot fixture`: serve the local SMTP fixture on
  * loopback until stopped — a test server an application can send to.
  */
+import { FIXTURE_SCHEMA } from "../../core/schemas.ts";
 import { UsageError } from "../../core/errors.ts";
 import { hasControl, shown } from "../../core/printable.ts";
 import type { CommandSpec } from "../command-spec.ts";
 import { intOption } from "../usage.ts";
-
-/** Version tag of `smtpilot fixture --json` (and `--list --json`). */
-export const FIXTURE_SCHEMA = "smtpilot.fixture/1";
 
 /** A folder or file path flag: not empty, no control characters (it is printed back). */
 function _pathOption(flag: string): (value: string) => string {

@@ -21,7 +21,7 @@ import {
 import { diagnoseCommandLine, NEED_ARGS } from "../../fixtures/scenario-needs.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
 import { makeTempDir, waitForStop } from "../lifecycle.ts";
-import { FIXTURE_SCHEMA } from "./fixture.spec.ts";
+import { FIXTURE_SCHEMA } from "../../core/schemas.ts";
 
 /** Flags of `smtpilot fixture`. */
 export interface FixtureFlags {

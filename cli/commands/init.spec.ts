@@ -1,10 +1,8 @@
 /**
  * The definition of `smtpilot init`: create the memory folder and its files.
  */
+import { INIT_SCHEMA } from "../../core/schemas.ts";
 import type { CommandSpec } from "../command-spec.ts";
-
-/** Version tag of `smtpilot init --json`. */
-export const INIT_SCHEMA = "smtpilot.init/1";
 
 /** `smtpilot init`. */
 export const initSpec: CommandSpec = {

@@ -5,7 +5,7 @@
 import { initMemory } from "../../core/memory/init.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
 import { memoryHome } from "../memory.ts";
-import { INIT_SCHEMA } from "./init.spec.ts";
+import { INIT_SCHEMA } from "../../core/schemas.ts";
 
 /** Runs the command. */
 export async function runInit(_input: CommandInput, ctx: RunContext): Promise<CommandResult> {

@@ -23,7 +23,7 @@ import { approveByPerson } from "../person-approval.ts";
 import { type Asker, referenceDisplay, terminalAsker } from "../prompt.ts";
 import { ehloNameValue, hostValue, mailboxValue, readCaFile, resolverAddress } from "../validate.ts";
 import { describeProfile, providerSummary } from "./profile-render.ts";
-import { PROFILE_SCHEMA } from "./profile.spec.ts";
+import { PROFILE_SCHEMA } from "../../core/schemas.ts";
 
 /** The flags of `profile add`. */
 export interface ProfileAddFlags {

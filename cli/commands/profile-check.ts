@@ -9,7 +9,7 @@ import type { LastCheck } from "../../core/profile.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
 import { memoryOf } from "../memory.ts";
 import { runDiagnose } from "./diagnose.ts";
-import { PROFILE_CHECK_SCHEMA } from "./profile.spec.ts";
+import { PROFILE_CHECK_SCHEMA } from "../../core/schemas.ts";
 
 /** Runs the command. */
 export async function runProfileCheck(input: CommandInput, ctx: RunContext): Promise<CommandResult> {

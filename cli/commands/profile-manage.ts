@@ -10,7 +10,7 @@ import { printable } from "../../core/printable.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
 import { memoryOf } from "../memory.ts";
 import { describeProfile, providerSummary } from "./profile-render.ts";
-import { PROFILE_SCHEMA, PROFILES_SCHEMA } from "./profile.spec.ts";
+import { PROFILE_SCHEMA, PROFILES_SCHEMA } from "../../core/schemas.ts";
 
 /** `profile list`. */
 export async function runProfileList(input: CommandInput, ctx: RunContext): Promise<CommandResult> {

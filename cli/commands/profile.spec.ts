@@ -2,14 +2,10 @@
  * The definition of `smtpilot profile add|list|show|rm|check`: named SMTP
  * submission profiles kept in the memory folder's provider-profiles.md.
  */
+import { PROFILE_CHECK_SCHEMA, PROFILE_SCHEMA, PROFILES_SCHEMA } from "../../core/schemas.ts";
 import type { ArgSpec, CommandSpec, GroupSpec, OptionSpec } from "../command-spec.ts";
 import { intOption, secondsOption } from "../usage.ts";
 import { AUTH_MECHANISMS, TLS_MODES } from "./diagnose.spec.ts";
-
-/** Version tags of the profile commands' documents. */
-export const PROFILE_SCHEMA = "smtpilot.profile/1";
-export const PROFILES_SCHEMA = "smtpilot.profiles/1";
-export const PROFILE_CHECK_SCHEMA = "smtpilot.profile-check/1";
 
 /** Providers shipped with smtpilot (plugins may add more), for completion. */
 export const BUILTIN_PROVIDERS = ["gmail", "ses", "m365", "postfix-relay", "custom"] as const;

@@ -17,7 +17,7 @@ import { canaryKeyOf } from "./send-gates.ts";
 import { diagnosisLines } from "./send-render.ts";
 import { recipientKey } from "./verify.ts";
 import type { SendSetup } from "./send-setup.ts";
-import { SEND_SCHEMA } from "./send.spec.ts";
+import { SEND_SCHEMA } from "../../core/schemas.ts";
 
 /** Sends the canary of a confirmed plan. */
 export async function sendCanary(setup: SendSetup, ctx: RunContext): Promise<CommandResult> {

@@ -24,7 +24,7 @@ import type { CommandResult, RunContext } from "../command-spec.ts";
 import type { SendCommandFlags } from "./send.ts";
 import { diagnosisLines } from "./send-render.ts";
 import type { SendSetup } from "./send-setup.ts";
-import { SEND_SCHEMA } from "./send.spec.ts";
+import { SEND_SCHEMA } from "../../core/schemas.ts";
 
 /** Messages per second for this run, and where that number came from. */
 export function rateOf(setup: SendSetup, flags: SendCommandFlags): { perSecond: number; source: string } {

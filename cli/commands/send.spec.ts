@@ -3,12 +3,10 @@
  * a scale send to a list after a verified canary — never without a
  * confirmation bound to the exact plan.
  */
+import { SEND_SCHEMA } from "../../core/schemas.ts";
 import type { CommandSpec } from "../command-spec.ts";
 import { intOption } from "../usage.ts";
 import { SEND_TARGET_OPTIONS } from "./send-options.ts";
-
-/** Version tag of `smtpilot send --json`. */
-export const SEND_SCHEMA = "smtpilot.send/1";
 
 /** `smtpilot send`. */
 export const sendSpec: CommandSpec = {

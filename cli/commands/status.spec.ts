@@ -1,10 +1,8 @@
 /**
  * The definition of `smtpilot status`: what the memory folder holds.
  */
+import { STATUS_SCHEMA } from "../../core/schemas.ts";
 import type { CommandSpec } from "../command-spec.ts";
-
-/** Version tag of `smtpilot status --json`. */
-export const STATUS_SCHEMA = "smtpilot.status/1";
 
 /** `smtpilot status`. */
 export const statusSpec: CommandSpec = {

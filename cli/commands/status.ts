@@ -8,7 +8,7 @@ import { inspectMemory } from "../../core/memory/inspect.ts";
 import { MemoryMissingError } from "../../core/memory/memory-error.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
 import { memoryOf } from "../memory.ts";
-import { STATUS_SCHEMA } from "./status.spec.ts";
+import { STATUS_SCHEMA } from "../../core/schemas.ts";
 
 /** Runs the command. */
 export async function runStatus(_input: CommandInput, ctx: RunContext): Promise<CommandResult> {

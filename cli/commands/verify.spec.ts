@@ -3,11 +3,9 @@
  * the server accepted it — placement in the canary mailbox over IMAP, a
  * bounce, or a person's word.
  */
+import { VERIFY_SCHEMA } from "../../core/schemas.ts";
 import type { CommandSpec } from "../command-spec.ts";
 import { secondsOption } from "../usage.ts";
-
-/** Version tag of `smtpilot verify --json`. */
-export const VERIFY_SCHEMA = "smtpilot.verify/1";
 
 /** `smtpilot verify`. */
 export const verifySpec: CommandSpec = {

@@ -19,7 +19,7 @@ import { findPlacement, type Placement } from "../../core/send/placement.ts";
 import { logStep } from "./send-log.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
 import { memoryHome, memoryOf, secretForRun } from "../memory.ts";
-import { VERIFY_SCHEMA } from "./verify.spec.ts";
+import { VERIFY_SCHEMA } from "../../core/schemas.ts";
 import path from "node:path";
 
 interface _Flags {
