@@ -7,7 +7,10 @@
  * versioned JSON document and the human text — and never prints it itself:
  * the adapter decides where the result goes.
  */
-import type { Registry } from "../core/plugin.ts";
+import type { CommandResult, RunContext } from "../core/run-context.ts";
+
+// The run port is core's: use cases in core/ take it without importing the CLI.
+export type { CommandResult, ConfirmRequest, RunContext } from "../core/run-context.ts";
 
 /** What a flag's value completes to in a shell: a fixed list, files, or a list known at run time. */
 export type ValueHint = readonly string[] | "file" | "dir" | { dynamic: string };
@@ -53,59 +56,10 @@ export interface ArgSpec {
  */
 export type CommandEffect = "offline" | "network" | "mail" | "memory" | "serve";
 
-/** The result of a run: what the adapter prints (CLI) or returns (MCP). */
-export interface CommandResult {
-  exitCode: number;
-  /** The versioned JSON document (`--json`, MCP structured output); carries `schema`. */
-  document?: unknown;
-  /** The human rendering (redacted like the document). Omitted when the command printed as it went. */
-  text?: string;
-}
-
 /** Parsed input: positional arguments in order and options by attribute name. */
 export interface CommandInput {
   args: unknown[];
   options: Record<string, unknown>;
-}
-
-/** What a running command may use besides its input. */
-export interface RunContext {
-  /** Global options: user plugin files, the memory folder. */
-  globals: { plugin?: string[]; home?: string };
-  /** True when the result is wanted as the JSON document (`--json`, MCP). */
-  json: boolean;
-  /** True when a person sits at the terminal (stdin and stderr are TTYs): prompts and progress allowed. */
-  interactive: boolean;
-  /** The loaded plugins (built-in first, then the user's), loaded once per run. */
-  plugins(): Promise<Registry>;
-  /** Shows a transient progress line on a terminal; a no-op on pipes, files and MCP. */
-  progress(text: string): void;
-  /** Says something on stderr (a warning, a note), redacted. */
-  warn(text: string): void;
-  /** Registers secrets resolved in this run: every message from now on is redacted. Returns the redactor. */
-  protectSecrets(secrets: readonly (string | undefined)[]): (text: string) => string;
-  /** Registers a cleanup for any ending of the run (Ctrl-C, broken pipe, crash); returns an unregister function. */
-  onCleanup(fn: () => void | Promise<void>): () => void;
-  /** Prints a result before the command returns (a server that serves until stopped). */
-  emit(result: Omit<CommandResult, "exitCode">): void;
-  /**
-   * Asks the person — never the caller's program or agent — to confirm an
-   * action by typing `code`: a terminal prompt on the command line, an MCP
-   * elicitation shown by the client to its user. Resolves with what was typed,
-   * or undefined when declined. Absent when no person can be asked (a pipe, an
-   * MCP client without elicitation): the action is then refused.
-   */
-  confirm?: (request: ConfirmRequest) => Promise<string | undefined>;
-  /** True when the caller is a program acting for a person (the MCP server): actions that widen what may be sent need the person's confirmation. */
-  agent: boolean;
-}
-
-/** What a confirmation shows the person. */
-export interface ConfirmRequest {
-  /** What will happen, in full: profile, recipients and count, message digest. */
-  summary: string;
-  /** The code the person types; derived from the exact action, so an answer for another one never fits. */
-  code: string;
 }
 
 /** The function that runs a command. */

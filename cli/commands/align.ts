@@ -10,8 +10,8 @@ import { UsageError } from "../../core/errors.ts";
 import { EXIT_FINDINGS, EXIT_OK } from "../../core/exit.ts";
 import { hasControl } from "../../core/printable.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
-import { memoryOf } from "../memory.ts";
-import { mailboxValue, resolverAddress } from "../validate.ts";
+import { memoryOf } from "../../core/memory/run-memory.ts";
+import { mailboxValue, resolverAddress } from "../../core/validate.ts";
 import { domainArgument } from "./domain.ts";
 
 /** The parsed flags of `align`. */

@@ -8,9 +8,9 @@ import type { Canary } from "../../core/memory/index.ts";
 import { hasControl, printable, shown } from "../../core/printable.ts";
 import { parseSecretRef } from "../../core/secrets.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
-import { memoryOf } from "../memory.ts";
-import { approveByPerson } from "../person-approval.ts";
-import { hostValue, mailboxValue } from "../validate.ts";
+import { memoryOf } from "../../core/memory/run-memory.ts";
+import { approveByPerson } from "../../core/person-approval.ts";
+import { hostValue, mailboxValue } from "../../core/validate.ts";
 import { CANARIES_SCHEMA } from "../../core/schemas.ts";
 
 /** Flags of `canary add`. */

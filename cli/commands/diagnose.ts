@@ -1,21 +1,16 @@
 /**
- * `smtpilot diagnose`: turns flags into DiagnoseOptions (every usage error
- * before any network I/O, the secret resolved up front), runs the diagnosis,
- * redacts the report as data and renders it with the chosen reporter.
+ * `smtpilot diagnose`: turns flags into DiagnoseOptions (core/diagnose-flags.ts,
+ * every usage error before any network I/O), resolves the secret up front,
+ * runs the diagnosis, redacts the report as data and renders it with the
+ * chosen reporter.
  */
 import { diagnose } from "../../core/diagnose.ts";
-import {
-  type AuthOptions,
-  DEFAULT_DECLARED_SIZE,
-  DEFAULT_TIMEOUT_MS,
-  type DiagnoseOptions,
-  type SideProbes,
-  type TlsMode,
-} from "../../core/diagnose-options.ts";
+import type { DiagnoseOptions } from "../../core/diagnose-options.ts";
+import { type DiagnoseFlags, toOptions } from "../../core/diagnose-flags.ts";
 import { UsageError } from "../../core/errors.ts";
 import { systemIo } from "../../core/io.ts";
 import type { ReplyRule } from "../../core/knowledge/reply-rule.ts";
-import { hasControl, shown } from "../../core/printable.ts";
+import { shown } from "../../core/printable.ts";
 import { providerFor, rulesForTarget } from "../../core/provider.ts";
 import { redactDeep, SHORT_SECRET } from "../../core/redact.ts";
 import { type DiagnoseReport, exitCodeOf } from "../../core/report.ts";
@@ -24,43 +19,9 @@ import type { LayerId } from "../../core/layer.ts";
 import { BUILTIN_BACKEND, type ProbeBackend } from "../../core/plugin.ts";
 import { withRecipes } from "./recipes.ts";
 import { textReporter } from "../../core/reporters/text.ts";
-import { parseSecretRef } from "../../core/secrets.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
-import { memoryHome, memoryOf, secretForRun, withProfile } from "../memory.ts";
-import { ehloNameValue, hostValue, mailboxValue, readCaFile, resolverAddress } from "../validate.ts";
-
-/** The parsed flags of `diagnose`. */
-export interface DiagnoseFlags {
-  host?: string;
-  port?: number;
-  /** Absent when not typed, so a profile's mode can apply (default auto). */
-  tls?: TlsMode;
-  servername?: string;
-  ca?: string;
-  ehloName?: string;
-  user?: string;
-  secret?: string;
-  authMech?: string;
-  from?: string;
-  to?: string[];
-  size?: number;
-  resolver?: string;
-  probes?: SideProbes;
-  timeout?: number;
-  profile?: string;
-  fixture?: string;
-  transcript?: true;
-  json?: true;
-  reporter?: string;
-  /** `--backend NAME`: a probe backend from a plugin (`swaks`), or `builtin`. */
-  backend?: string;
-  /** `--swaks PATH`: the program of the swaks backend. */
-  swaks?: string;
-  /** `--recipes`: after a failure, the commands to check the failing layer (and the one below) by hand. */
-  recipes?: true;
-}
-
-const _DEFAULT_PORT: Record<TlsMode, number> = { auto: 587, starttls: 587, implicit: 465, none: 25 };
+import { memoryHome, memoryOf, secretForRun, withProfile } from "../../core/memory/run-memory.ts";
+import { resolverAddress } from "../../core/validate.ts";
 
 /** Runs the command. */
 export async function runDiagnose(input: CommandInput, ctx: RunContext): Promise<CommandResult> {
@@ -188,64 +149,4 @@ export function renderWith(
     ctx.warn(`reporter ${shown(reporter.name)} failed (${shown(why, 200)}); using the text reporter`);
   }
   return textReporter.render(report, { transcript });
-}
-
-/**
- * Validates flags into options; throws UsageError naming the flag and value.
- * The secret reference is checked here and resolved by the caller, at use.
- */
-export function toOptions(flags: DiagnoseFlags): DiagnoseOptions {
-  const tls = flags.tls ?? "auto";
-  if (flags.fixture !== undefined && (flags.host !== undefined || flags.port !== undefined)) {
-    throw new UsageError("--fixture chooses the host and port itself; drop --host/--port");
-  }
-  if (flags.fixture === undefined && (flags.host === undefined || flags.host.trim() === "")) {
-    throw new UsageError("Missing --host: the SMTP server to diagnose (or --fixture NAME for the built-in one)");
-  }
-  const to = (flags.to ?? []).map((a) => mailboxValue("--to", a).address);
-  const from = flags.from === undefined ? undefined : mailboxValue("--from", flags.from).address;
-  if ((from === undefined) !== (to.length === 0)) {
-    throw new UsageError(
-      from === undefined ? "--to needs --from (the envelope sender to test)" : "--from needs at least one --to",
-    );
-  }
-  if (flags.secret !== undefined && flags.user === undefined) {
-    throw new UsageError("--secret needs --user (the account name to authenticate as)");
-  }
-  if (flags.user !== undefined && flags.secret === undefined) {
-    throw new UsageError(`--user ${shown(flags.user)} needs --secret REF (e.g. --secret env:SMTP_PASSWORD)`);
-  }
-  if (flags.user !== undefined && (hasControl(flags.user) || flags.user.trim() === "")) {
-    throw new UsageError("Invalid --user: empty, or holds control characters");
-  }
-  let auth: AuthOptions | undefined;
-  if (flags.user !== undefined && flags.secret !== undefined) {
-    auth = {
-      user: flags.user,
-      secret: _checkRef(flags.secret),
-      secretRef: flags.secret,
-      ...(flags.authMech ? { mechanism: flags.authMech } : {}),
-    };
-  }
-  const ca = flags.ca === undefined ? undefined : readCaFile(flags.ca);
-  return {
-    host: flags.host === undefined ? "127.0.0.1" : hostValue("--host", flags.host),
-    port: flags.port ?? _DEFAULT_PORT[tls],
-    tls,
-    ...(flags.servername ? { servername: hostValue("--servername", flags.servername) } : {}),
-    ...(ca ? { ca } : {}),
-    ...(flags.ehloName ? { ehloName: ehloNameValue(flags.ehloName) } : {}),
-    ...(auth ? { auth } : {}),
-    ...(from !== undefined ? { from } : {}),
-    to,
-    timeoutMs: flags.timeout ?? DEFAULT_TIMEOUT_MS,
-    declaredSize: flags.size ?? DEFAULT_DECLARED_SIZE,
-    probes: flags.probes ?? "gentle",
-  };
-}
-
-/** Checks the reference's form now (usage error, value never echoed); it is resolved at use. */
-function _checkRef(ref: string): undefined {
-  parseSecretRef(ref);
-  return undefined;
 }

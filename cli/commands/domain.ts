@@ -15,8 +15,8 @@ import { readSmallFile } from "../../core/files.ts";
 import { shown } from "../../core/printable.ts";
 import { renderDomainText } from "../../core/reporters/domain-text.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
-import { memoryOf } from "../memory.ts";
-import { hostValue, mailboxValue, resolverAddress } from "../validate.ts";
+import { memoryOf } from "../../core/memory/run-memory.ts";
+import { hostValue, mailboxValue, resolverAddress } from "../../core/validate.ts";
 
 /** The parsed flags of `domain`. */
 export interface DomainFlags {

@@ -8,9 +8,9 @@ import { EnvironmentError } from "../../core/errors.ts";
 import { shown } from "../../core/printable.ts";
 import { makeDraft } from "../../core/send/draft.ts";
 import type { CommandInput, CommandResult } from "../command-spec.ts";
-import { mailboxValue } from "../validate.ts";
+import { mailboxValue } from "../../core/validate.ts";
 import { DRAFT_SCHEMA } from "../../core/schemas.ts";
-import { draftInputOf, type MessageFlags } from "./message-options.ts";
+import { draftInputOf, type MessageFlags } from "../../core/send/draft-input.ts";
 
 /** Flags of `smtpilot draft`. */
 export interface DraftFlags extends MessageFlags {

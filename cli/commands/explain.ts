@@ -12,7 +12,7 @@ import { renderExplainText } from "../../core/explain/render-text.ts";
 import type { ReplyStage } from "../../core/knowledge/reply-rule.ts";
 import { providerFor, rulesForTarget } from "../../core/provider.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
-import { memoryOf } from "../memory.ts";
+import { memoryOf } from "../../core/memory/run-memory.ts";
 
 /** The parsed flags of `explain`. */
 export interface ExplainFlags {

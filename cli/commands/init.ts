@@ -4,7 +4,7 @@
  */
 import { initMemory } from "../../core/memory/init.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
-import { memoryHome } from "../memory.ts";
+import { memoryHome } from "../../core/memory/run-memory.ts";
 import { INIT_SCHEMA } from "../../core/schemas.ts";
 
 /** Runs the command. */

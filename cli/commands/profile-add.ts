@@ -18,10 +18,10 @@ import { fillHost, type ProviderDefinition, type ProviderEndpoint } from "../../
 import { type Detection, detectProvider, systemDetectDns } from "../../core/provider-detect.ts";
 import { expandPath, isSecretRef } from "../../core/secrets.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
-import { memoryOf } from "../memory.ts";
-import { approveByPerson } from "../person-approval.ts";
+import { memoryOf } from "../../core/memory/run-memory.ts";
+import { approveByPerson } from "../../core/person-approval.ts";
 import { type Asker, referenceDisplay, terminalAsker } from "../prompt.ts";
-import { ehloNameValue, hostValue, mailboxValue, readCaFile, resolverAddress } from "../validate.ts";
+import { ehloNameValue, hostValue, mailboxValue, readCaFile, resolverAddress } from "../../core/validate.ts";
 import { describeProfile, providerSummary } from "./profile-render.ts";
 import { PROFILE_SCHEMA } from "../../core/schemas.ts";
 

@@ -7,7 +7,7 @@
 import type { DiagnoseReport } from "../../core/report.ts";
 import type { LastCheck } from "../../core/profile.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
-import { memoryOf } from "../memory.ts";
+import { memoryOf } from "../../core/memory/run-memory.ts";
 import { runDiagnose } from "./diagnose.ts";
 import { PROFILE_CHECK_SCHEMA } from "../../core/schemas.ts";
 

@@ -8,7 +8,7 @@ import { ProfileNotFoundError } from "../../core/memory/memory-error.ts";
 import { providerFor } from "../../core/provider.ts";
 import { printable } from "../../core/printable.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
-import { memoryOf } from "../memory.ts";
+import { memoryOf } from "../../core/memory/run-memory.ts";
 import { describeProfile, providerSummary } from "./profile-render.ts";
 import { PROFILE_SCHEMA, PROFILES_SCHEMA } from "../../core/schemas.ts";
 

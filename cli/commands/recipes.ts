@@ -11,9 +11,9 @@ import type { DiagnoseReport } from "../../core/report.ts";
 import { recipesMarkdown, recipesText } from "../../core/recipes/render-recipes.ts";
 import { parseSecretRef } from "../../core/secrets.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
-import { memoryHome, memoryOf, withProfile } from "../memory.ts";
-import { ehloNameValue, hostValue, mailboxValue, resolverAddress } from "../validate.ts";
-import type { DiagnoseFlags } from "./diagnose.ts";
+import { memoryHome, memoryOf, withProfile } from "../../core/memory/run-memory.ts";
+import { ehloNameValue, hostValue, mailboxValue, resolverAddress } from "../../core/validate.ts";
+import type { DiagnoseFlags } from "../../core/diagnose-flags.ts";
 
 /** The parsed flags of `recipes`. */
 interface RecipesFlags extends DiagnoseFlags {

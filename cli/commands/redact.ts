@@ -12,7 +12,7 @@ import { EnvironmentError } from "../../core/errors.ts";
 import { shown } from "../../core/printable.ts";
 import { LineRedactor } from "../../core/redact.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
-import { secretForRun } from "../memory.ts";
+import { secretForRun } from "../../core/memory/run-memory.ts";
 
 /** Output is written in batches of about this many characters. */
 const _BATCH = 64 * 1024;

@@ -1,14 +1,17 @@
 /**
- * The human renderings of the send workflow: a preflight's verdict and plan,
- * and a send's outcome — which always says "accepted … not yet delivered",
- * because a 250 is acceptance, never delivery.
+ * The human renderings of the send workflow (its use cases are in
+ * core/send/): a preflight's verdict and plan, what a person is asked to
+ * confirm, and a send's outcome — which always says "accepted … not yet
+ * delivered", because a 250 is acceptance, never delivery.
  */
 import { renderAlignText } from "../../core/align/align-text.ts";
 import { maskAddress } from "../../core/memory/index.ts";
 import type { Plan } from "../../core/send/plan.ts";
 import type { PreflightResult } from "../../core/send/preflight.ts";
 import type { DiagnoseReport } from "../../core/report.ts";
-import type { SendFlags, SendSetup } from "./send-setup.ts";
+import type { CanarySent } from "../../core/send/send-canary.ts";
+import type { ScaleSent } from "../../core/send/send-scale.ts";
+import type { SendCommandFlags, SendFlags, SendSetup } from "../../core/send/send-setup.ts";
 
 /** One line per layer with the failing layer's code, cause and next move. */
 export function diagnosisLines(report: DiagnoseReport): string[] {
@@ -66,4 +69,77 @@ export function renderPreflight(
     `Next: ${command} [the same message flags] --confirm ${plan.token}`,
   );
   return `${out.join("\n")}\n`;
+}
+
+/**
+ * What a person approves before a live send, unmasked: the preflight, the
+ * recipient (or the list and its count), every attachment, the body's start,
+ * the pace, and the message digest.
+ */
+export function confirmSummary(setup: SendSetup, result: PreflightResult, flags: SendCommandFlags): string {
+  const count = setup.subject.recipients.count;
+  const who = setup.to !== undefined ? setup.to : `${count} recipients from ${setup.list?.file}`;
+  const { attachments, excerpt } = setup.draft.contents;
+  const pace = setup.mode === "scale"
+    ? `, ${flags.connections ?? 1} connection(s), rate ${flags.rate ?? "the profile's default"}`
+    : "";
+  return [
+    renderPreflight(setup, result, undefined, flags).replace(/^Verdict: .*\n?/m, "").trimEnd(),
+    "",
+    `Attachments: ${
+      flags.eml !== undefined
+        ? `as in ${flags.eml}`
+        : attachments.length === 0
+        ? "none"
+        : attachments.map((a) => `${a.name} (${a.bytes} bytes)`).join(", ")
+    }`,
+    `Body begins: ${excerpt || "(empty)"}`,
+    "",
+    `Send ${
+      count === 1 ? "1 live message" : `${count} live messages`
+    } to ${who} through profile ${setup.profile.name}` +
+    `${pace} (message sha256:${setup.draft.digest.slice(0, 16)}…)?`,
+  ].join("\n");
+}
+
+/** Renders a canary send: accepted (queued, not yet delivered, and what to run next), refused, or never sent. */
+export function renderCanary(setup: SendSetup, sent: CanarySent): string {
+  const { outcome, server, code, report } = sent;
+  const text = outcome?.accepted
+    ? `Accepted by ${server || setup.options.host}, queued as ${
+      outcome.queueId ?? "(no id in the reply)"
+    } — not yet delivered.\n  ${outcome.reply}\n  Message-ID ${setup.draft.messageId}\nNext: smtpilot verify --last (or smtpilot verify ${setup.draft.messageId} --placement inbox|spam|missing)\n`
+    : outcome
+    ? `Refused: ${outcome.recipients[0]?.diagnosis?.summary ?? outcome.reply}\n  code: ${code}\n  cause: ${
+      outcome.recipients[0]?.diagnosis?.cause ?? outcome.diagnosis?.cause ?? ""
+    }\n  next:  ${outcome.recipients[0]?.diagnosis?.next ?? outcome.diagnosis?.next ?? ""}\n`
+    : `${diagnosisLines(report).join("\n")}\nNothing was sent.\n`;
+  return `Mode: canary send (one live message to an approved recipient)\n${text}`;
+}
+
+/** Renders a scale send: the counts, the codes, what is unknown, why it stopped, and its journal. */
+export function renderScale(sent: ScaleSent): string {
+  const { result, seconds, journalFile } = sent;
+  const lines = [
+    "Mode: scale send (live messages to a list)",
+    `Accepted by the server (queued, not yet delivered): ${result.accepted} of ${result.total}` +
+    (result.skipped ? ` (+${result.skipped} settled by an earlier run)` : ""),
+    `Refused: ${result.rejected}   deferred (retried by a rerun): ${result.deferred}   in ${seconds.toFixed(1)} s`,
+    ...Object.entries(result.codes).map(([code, n]) => `  ${code}: ${n}`),
+    ...(result.unknown.length
+      ? [
+        `Unknown (sent before an interruption, no answer recorded; never resent): ${result.unknown.length} — list indices in ${journalFile}`,
+      ]
+      : []),
+    ...(result.stopped
+      ? [
+        `Stopped: ${result.stopped.reason}${
+          result.stopped.code ? ` (${result.stopped.code})` : ""
+        }; to resume, run preflight again with the same flags and send with its new token (the journal skips what is settled)`,
+      ]
+      : []),
+    ...(result.failedSession ? diagnosisLines(result.failedSession) : []),
+    `Journal: ${journalFile}`,
+  ];
+  return `${lines.join("\n")}\n`;
 }

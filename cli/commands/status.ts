@@ -7,7 +7,7 @@ import { EXIT_ENVIRONMENT, EXIT_OK } from "../../core/exit.ts";
 import { inspectMemory } from "../../core/memory/inspect.ts";
 import { MemoryMissingError } from "../../core/memory/memory-error.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
-import { memoryOf } from "../memory.ts";
+import { memoryOf } from "../../core/memory/run-memory.ts";
 import { STATUS_SCHEMA } from "../../core/schemas.ts";
 
 /** Runs the command. */

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ehloNameValue, hostValue } from "../../cli/validate.ts";
+import { ehloNameValue, hostValue } from "../../core/validate.ts";
 
 const hosts: [string, string | null][] = [
   ["müller.de", "xn--mller-kva.de"],

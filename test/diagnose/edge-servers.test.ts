@@ -77,7 +77,7 @@ test("--tls implicit against a plaintext server with a slow banner is a mode mis
 });
 
 test("a bracketed IPv6 literal is accepted as --host", async () => {
-  const { toOptions } = await import("../../cli/commands/diagnose.ts");
+  const { toOptions } = await import("../../core/diagnose-flags.ts");
   assert.equal(toOptions({ host: "[::1]", tls: "auto" }).host, "::1");
 });
 

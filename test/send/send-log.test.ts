@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { maskCredentials } from "../../cli/commands/send-log.ts";
+import { maskCredentials } from "../../core/send/send-log.ts";
 import { initMemory, openMemory } from "../../core/memory/index.ts";
 import { findSecretValues } from "../../core/memory/secret-values.ts";
 import { makeTestDir } from "../helpers/temp-dir.ts";

@@ -5,9 +5,9 @@
  * and types a code derived from it; an answer for another change never fits.
  */
 import { createHash } from "node:crypto";
-import { refuse } from "../core/send/gates.ts";
-import { confirmCodeOf } from "../core/send/plan.ts";
-import type { RunContext } from "./command-spec.ts";
+import { refuse } from "./send/gates.ts";
+import { confirmCodeOf } from "./send/plan.ts";
+import type { RunContext } from "./run-context.ts";
 
 /**
  * Asks the person to approve `summary` (which must show everything that

@@ -1,18 +1,20 @@
 /**
- * What commands share about the memory folder and secrets: the store for
+ * What a run's use cases share about the memory folder and secrets (for
+ * the CLI's commands, the MCP tools and core/send/ alike): the store for
  * this run (`--home`, SMTPILOT_HOME or ~/smtp, every write redacted of the
  * run's secrets), a saved profile merged under the command-line flags, and
  * a secret resolved at the moment of use and registered for redaction
  * before anything can print it.
  */
 import path from "node:path";
-import { UsageError } from "../core/errors.ts";
-import { resolveHome } from "../core/memory/layout.ts";
-import { type MemoryStore, openMemory } from "../core/memory/store.ts";
-import { shown } from "../core/printable.ts";
-import { envelopeSender, type ProviderProfile } from "../core/profile.ts";
-import { parseSecretRef, resolveSecret } from "../core/secrets.ts";
-import type { RunContext } from "./command-spec.ts";
+import type { DiagnoseFlags } from "../diagnose-flags.ts";
+import { UsageError } from "../errors.ts";
+import { resolveHome } from "./layout.ts";
+import { type MemoryStore, openMemory } from "./store.ts";
+import { shown } from "../printable.ts";
+import { envelopeSender, type ProviderProfile } from "../profile.ts";
+import { parseSecretRef, resolveSecret } from "../secrets.ts";
+import type { RunContext } from "../run-context.ts";
 
 /** The memory folder of this run. */
 export function memoryHome(ctx: Pick<RunContext, "globals">): string {
@@ -24,20 +26,11 @@ export function memoryOf(ctx: Pick<RunContext, "globals" | "protectSecrets">): M
   return openMemory({ home: memoryHome(ctx), redact: () => ctx.protectSecrets([]) });
 }
 
-/** The connection flags a profile can fill (the names diagnose uses). */
-export interface ProfileFlags {
-  host?: string;
-  port?: number;
-  tls?: string;
-  servername?: string;
-  ca?: string;
-  ehloName?: string;
-  user?: string;
-  secret?: string;
-  authMech?: string;
-  from?: string;
-  to?: string[];
-}
+/** The connection flags a profile can fill (diagnose's, by the same names). */
+export type ProfileFlags = Pick<
+  DiagnoseFlags,
+  "host" | "port" | "tls" | "servername" | "ca" | "ehloName" | "user" | "secret" | "authMech" | "from" | "to"
+>;
 
 /**
  * The flags with the profile's values where the command line gave none:

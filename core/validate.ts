@@ -1,15 +1,17 @@
 /**
  * Validation of the values users type for hosts, names, files and servers:
  * each either returns the normalised value or throws a UsageError that names
- * the flag and the value. Nothing here touches the network.
+ * the flag and the value. Nothing here touches the network. The command
+ * adapters check flags with these, and the use cases (core/send/, the
+ * diagnose flags) check the same values with the same messages.
  */
 import { X509Certificate } from "node:crypto";
 import net from "node:net";
 import { domainToASCII } from "node:url";
-import { isMailboxProblem, type Mailbox, parseMailbox } from "../core/address.ts";
-import { UsageError } from "../core/errors.ts";
-import { readSmallFile } from "../core/files.ts";
-import { hasControl, shown } from "../core/printable.ts";
+import { isMailboxProblem, type Mailbox, parseMailbox } from "./address.ts";
+import { UsageError } from "./errors.ts";
+import { readSmallFile } from "./files.ts";
+import { hasControl, shown } from "./printable.ts";
 
 export { hasControl };
 

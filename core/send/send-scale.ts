@@ -3,28 +3,26 @@
  * limit, else memory.md's default; journalled per recipient under the
  * memory folder; a progress bar on a terminal; Ctrl-C stops taking new
  * recipients and leaves a journal a rerun resumes from. The send log gets
- * the human summary.
+ * the summary; the adapters render it (cli/commands/send-render.ts).
  */
 import path from "node:path";
-import { UsageError } from "../../core/errors.ts";
-import { EXIT_FINDINGS, EXIT_OK } from "../../core/exit.ts";
-import { JOURNAL_DIR } from "../../core/memory/layout.ts";
-import { shown } from "../../core/printable.ts";
-import { redactDeep } from "../../core/redact.ts";
-import { exitCodeOf } from "../../core/report.ts";
-import { planDigest } from "../../core/send/plan.ts";
-import { parseRate } from "../../core/send/rate-limiter.ts";
-import { runScale, type ScaleProgress } from "../../core/send/scale.ts";
-import { refuse } from "../../core/send/gates.ts";
-import { withFileLock } from "../../core/memory/atomic-file.ts";
-import { snapshotRecipients } from "../../core/send/recipients.ts";
+import { UsageError } from "../errors.ts";
+import { EXIT_FINDINGS, EXIT_OK } from "../exit.ts";
+import { JOURNAL_DIR } from "../memory/layout.ts";
+import { shown } from "../printable.ts";
+import { redactDeep } from "../redact.ts";
+import { exitCodeOf } from "../report.ts";
+import { planDigest } from "./plan.ts";
+import { parseRate } from "./rate-limiter.ts";
+import { runScale, type ScaleProgress, type ScaleResult } from "./scale.ts";
+import { refuse } from "./gates.ts";
+import { withFileLock } from "../memory/atomic-file.ts";
+import { snapshotRecipients } from "./recipients.ts";
 import fs from "node:fs";
 import { logStep } from "./send-log.ts";
-import type { CommandResult, RunContext } from "../command-spec.ts";
-import type { SendCommandFlags } from "./send.ts";
-import { diagnosisLines } from "./send-render.ts";
-import type { SendSetup } from "./send-setup.ts";
-import { SEND_SCHEMA } from "../../core/schemas.ts";
+import type { RunContext } from "../run-context.ts";
+import { SEND_SCHEMA } from "../schemas.ts";
+import type { SendCommandFlags, SendSetup } from "./send-setup.ts";
 
 /** Messages per second for this run, and where that number came from. */
 export function rateOf(setup: SendSetup, flags: SendCommandFlags): { perSecond: number; source: string } {
@@ -42,8 +40,23 @@ export function rateOf(setup: SendSetup, flags: SendCommandFlags): { perSecond: 
   return { perSecond: setup.settings.safety.sendRatePerMinute / 60, source: "memory.md sendRatePerMinute" };
 }
 
+/** What a scale send did: the `smtpilot.send/1` document, its exit code, and what a rendering needs. */
+export interface ScaleSent {
+  exitCode: number;
+  /** The redacted `smtpilot.send/1` document. */
+  document: unknown;
+  /** `accepted` (every recipient), `partial` (some refused or deferred) or `stopped`. */
+  state: "accepted" | "partial" | "stopped";
+  /** Counts, codes, the stop and the failed session, as the engine reported them. */
+  result: ScaleResult;
+  /** Wall time of the send, in seconds. */
+  seconds: number;
+  /** The journal a rerun resumes from. */
+  journalFile: string;
+}
+
 /** Sends the list of a confirmed plan. */
-export async function sendScale(setup: SendSetup, flags: SendCommandFlags, ctx: RunContext): Promise<CommandResult> {
+export async function sendScale(setup: SendSetup, flags: SendCommandFlags, ctx: RunContext): Promise<ScaleSent> {
   const rate = rateOf(setup, flags);
   const run = `scale-${planDigest(setup.subject).slice(0, 24)}`;
   const journalFile = path.join(setup.store.home, JOURNAL_DIR, `${run}.jsonl`);
@@ -66,7 +79,7 @@ async function _send(
   rate: { perSecond: number; source: string },
   journalFile: string,
   run: string,
-): Promise<CommandResult> {
+): Promise<ScaleSent> {
   const list = setup.list as NonNullable<SendSetup["list"]>;
   // The send reads a private snapshot of the list, checked against the confirmed plan.
   const snapshot = path.join(path.dirname(journalFile), `${run}.list`);
@@ -146,31 +159,10 @@ async function _send(
     ...(result.stopped ? { stopped: result.stopped } : {}),
     ...(result.failedSession ? { diagnosis: result.failedSession } : {}),
   }, setup.redact);
-  const lines = [
-    "Mode: scale send (live messages to a list)",
-    `Accepted by the server (queued, not yet delivered): ${result.accepted} of ${result.total}` +
-    (result.skipped ? ` (+${result.skipped} settled by an earlier run)` : ""),
-    `Refused: ${result.rejected}   deferred (retried by a rerun): ${result.deferred}   in ${seconds.toFixed(1)} s`,
-    ...Object.entries(result.codes).map(([code, n]) => `  ${code}: ${n}`),
-    ...(result.unknown.length
-      ? [
-        `Unknown (sent before an interruption, no answer recorded; never resent): ${result.unknown.length} — list indices in ${journalFile}`,
-      ]
-      : []),
-    ...(result.stopped
-      ? [
-        `Stopped: ${result.stopped.reason}${
-          result.stopped.code ? ` (${result.stopped.code})` : ""
-        }; to resume, run preflight again with the same flags and send with its new token (the journal skips what is settled)`,
-      ]
-      : []),
-    ...(result.failedSession ? diagnosisLines(result.failedSession) : []),
-    `Journal: ${journalFile}`,
-  ];
   const exitCode = result.failedSession
     ? exitCodeOf(result.failedSession)
     : state === "accepted"
     ? EXIT_OK
     : EXIT_FINDINGS;
-  return { exitCode, document, text: `${lines.join("\n")}\n` };
+  return { exitCode, document, state, result, seconds, journalFile };
 }

@@ -4,25 +4,27 @@
  * subject. Both commands go through this one function, so the plan digest a
  * preflight issues a token for is, by construction, the digest the send
  * recomputes from the same flags — and differs as soon as anything differs.
+ * The command line and the MCP tools reach it through the same commands
+ * (cli/commands/preflight.ts, send.ts); nothing here prints.
  */
 import { createHash } from "node:crypto";
-import type { DiagnoseOptions } from "../../core/diagnose-options.ts";
-import { UsageError } from "../../core/errors.ts";
-import type { ReplyRule } from "../../core/knowledge/reply-rule.ts";
-import type { MemorySettings, MemoryStore } from "../../core/memory/index.ts";
-import { shown } from "../../core/printable.ts";
-import { envelopeSender, type ProviderProfile } from "../../core/profile.ts";
-import { type ProviderDefinition, providerFor, rulesForTarget } from "../../core/provider.ts";
-import { type Draft, makeDraft } from "../../core/send/draft.ts";
-import type { PlanSubject, SendMode } from "../../core/send/plan.ts";
-import { type RecipientScan, recipientsDigest, scanRecipients } from "../../core/send/recipients.ts";
-import type { RunContext } from "../command-spec.ts";
-import { memoryHome, memoryOf, secretForRun, withProfile } from "../memory.ts";
+import type { DiagnoseOptions } from "../diagnose-options.ts";
+import { UsageError } from "../errors.ts";
+import type { ReplyRule } from "../knowledge/reply-rule.ts";
+import type { MemorySettings, MemoryStore } from "../memory/index.ts";
+import { shown } from "../printable.ts";
+import { envelopeSender, type ProviderProfile } from "../profile.ts";
+import { type ProviderDefinition, providerFor, rulesForTarget } from "../provider.ts";
+import { type Draft, makeDraft } from "./draft.ts";
+import type { PlanSubject, SendMode } from "./plan.ts";
+import { type RecipientScan, recipientsDigest, scanRecipients } from "./recipients.ts";
+import type { RunContext } from "../run-context.ts";
+import { memoryHome, memoryOf, secretForRun, withProfile } from "../memory/run-memory.ts";
 import { mailboxValue, resolverAddress } from "../validate.ts";
-import { toOptions } from "./diagnose.ts";
-import { draftInputOf, type MessageFlags } from "./message-options.ts";
+import { toOptions } from "../diagnose-flags.ts";
+import { draftInputOf, type MessageFlags } from "./draft-input.ts";
 
-/** The flags preflight and send share. */
+/** The flags preflight and send share (by attribute name, as both adapters pass them). */
 export interface SendFlags extends MessageFlags {
   profile?: string;
   to?: string[];
@@ -32,6 +34,17 @@ export interface SendFlags extends MessageFlags {
   allowExternal?: true;
   resolver?: string;
   timeout?: number;
+}
+
+/** The flags of a send: those of its preflight, and how to confirm and pace it. */
+export interface SendCommandFlags extends SendFlags {
+  canary?: true;
+  /** The plan token from a preflight of exactly this send. */
+  confirm?: string;
+  /** Parallel connections of a scale send. */
+  connections?: number;
+  /** Pace of a scale send: `10/s`, `600/min`, `20000/day` or `none`. */
+  rate?: string;
 }
 
 /** Everything a preflight or send works from. */

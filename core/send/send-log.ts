@@ -5,18 +5,25 @@
  * that any server controls: those are masked and the entry written again;
  * if even that fails, the step's result still stands and a warning says
  * the log is missing the entry — a message that was accepted is never
- * reported as a usage error.
+ * reported as a usage error. A canary's entry carries its recipient's key
+ * (recipientKey), by which verify finds the canary again.
  */
-import type { SendLogEntry } from "../../core/memory/index.ts";
-import type { MemoryStore } from "../../core/memory/store.ts";
-import { findSecretValues } from "../../core/memory/secret-values.ts";
-import { LineRedactor, redactDeep } from "../../core/redact.ts";
-import type { RunContext } from "../command-spec.ts";
+import { createHash } from "node:crypto";
+import type { SendLogEntry } from "../memory/index.ts";
+import type { MemoryStore } from "../memory/store.ts";
+import { findSecretValues } from "../memory/secret-values.ts";
+import { LineRedactor, redactDeep } from "../redact.ts";
+import type { RunContext } from "../run-context.ts";
 
 /** What a step appends. */
 export type LogEntry = Omit<SendLogEntry, "at"> & { at?: string };
 
 const _MASKED = "<masked: shaped like a credential>";
+
+/** The digest a canary send records to find its canary again (the address itself is masked in the log). */
+export function recipientKey(address: string): string {
+  return createHash("sha256").update(address.toLowerCase()).digest("hex").slice(0, 16);
+}
 
 /** Appends `entry`; masks server-provided text that looks like a credential; never throws. */
 export async function logStep(store: MemoryStore, entry: LogEntry, ctx: RunContext): Promise<void> {

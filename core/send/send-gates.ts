@@ -12,7 +12,7 @@ import {
   checkProviderApproved,
   checkVerifiedCanary,
   refuse,
-} from "../../core/send/gates.ts";
+} from "./gates.ts";
 import type { SendFlags, SendSetup } from "./send-setup.ts";
 
 /** The canary identity a scale send must match (also recorded by a canary send). */

@@ -1,26 +1,41 @@
 /**
  * The canary: one message to the one approved recipient, over a session the
  * diagnosis engine opened and proved, recorded in the send log as accepted
- * (or refused) with its queue id and Message-ID — never as delivered.
+ * (or refused) with its queue id and Message-ID — never as delivered. The
+ * adapters render the outcome (cli/commands/send-render.ts).
  */
 import { randomBytes } from "node:crypto";
-import { isMailboxProblem, parseMailbox } from "../../core/address.ts";
-import { diagnose } from "../../core/diagnose.ts";
-import { EXIT_CODES } from "../../core/report.ts";
-import { exitCodeOf } from "../../core/report.ts";
-import { systemIo } from "../../core/io.ts";
-import { redactDeep } from "../../core/redact.ts";
-import { runTransaction, type TransactionOutcome } from "../../core/send/transaction.ts";
-import { logStep } from "./send-log.ts";
-import type { CommandResult, RunContext } from "../command-spec.ts";
+import { isMailboxProblem, parseMailbox } from "../address.ts";
+import { diagnose } from "../diagnose.ts";
+import { type DiagnoseReport, EXIT_CODES, exitCodeOf } from "../report.ts";
+import { systemIo } from "../io.ts";
+import { redactDeep } from "../redact.ts";
+import type { RunContext } from "../run-context.ts";
+import { SEND_SCHEMA } from "../schemas.ts";
+import { runTransaction, type TransactionOutcome } from "./transaction.ts";
+import { logStep, recipientKey } from "./send-log.ts";
 import { canaryKeyOf } from "./send-gates.ts";
-import { diagnosisLines } from "./send-render.ts";
-import { recipientKey } from "./verify.ts";
 import type { SendSetup } from "./send-setup.ts";
-import { SEND_SCHEMA } from "../../core/schemas.ts";
+
+/** What a canary send did: the `smtpilot.send/1` document, its exit code, and what a rendering needs. */
+export interface CanarySent {
+  exitCode: number;
+  /** The redacted `smtpilot.send/1` document. */
+  document: unknown;
+  /** `accepted`, the recipient's status when refused, `rejected`, or `failed` (the session never opened). */
+  state: string;
+  /** The code of a refusal or of the failed layer. */
+  code: string | undefined;
+  /** The server's name from its greeting ("" when the session failed). */
+  server: string;
+  /** The transaction, when the session got that far. */
+  outcome: TransactionOutcome | undefined;
+  /** The diagnosis that opened (or failed to open) the session. */
+  report: DiagnoseReport;
+}
 
 /** Sends the canary of a confirmed plan. */
-export async function sendCanary(setup: SendSetup, ctx: RunContext): Promise<CommandResult> {
+export async function sendCanary(setup: SendSetup, ctx: RunContext): Promise<CanarySent> {
   const to = setup.to as string;
   const rcpt = parseMailbox(to);
   const message = await setup.draft.compose([to]);
@@ -90,15 +105,6 @@ export async function sendCanary(setup: SendSetup, ctx: RunContext): Promise<Com
     ...(code ? { code } : {}),
     diagnosis: report,
   }, setup.redact);
-  const text = outcome?.accepted
-    ? `Accepted by ${server || setup.options.host}, queued as ${
-      outcome.queueId ?? "(no id in the reply)"
-    } — not yet delivered.\n  ${outcome.reply}\n  Message-ID ${setup.draft.messageId}\nNext: smtpilot verify --last (or smtpilot verify ${setup.draft.messageId} --placement inbox|spam|missing)\n`
-    : outcome
-    ? `Refused: ${outcome.recipients[0]?.diagnosis?.summary ?? outcome.reply}\n  code: ${code}\n  cause: ${
-      outcome.recipients[0]?.diagnosis?.cause ?? outcome.diagnosis?.cause ?? ""
-    }\n  next:  ${outcome.recipients[0]?.diagnosis?.next ?? outcome.diagnosis?.next ?? ""}\n`
-    : `${diagnosisLines(report).join("\n")}\nNothing was sent.\n`;
   const exitCode = outcome?.accepted ? 0 : outcome ? EXIT_CODES.envelope : exitCodeOf(report);
-  return { exitCode, document, text: `Mode: canary send (one live message to an approved recipient)\n${text}` };
+  return { exitCode, document, state, code, server, outcome, report };
 }

@@ -1,0 +1,212 @@
+/**
+ * Verification of a canary send (`smtpilot verify`, the `verify` tool): turns
+ * "accepted" into what really happened. Evidence, strongest first: a bounce
+ * naming the message, the canary mailbox over IMAP, a person's statement.
+ * The state — delivered-inbox, delivered-spam, bounced, missing — is
+ * appended to the send log with its evidence. The adapters render it
+ * (cli/commands/verify.ts).
+ */
+import path from "node:path";
+import { analyzeMessage, type BounceMessage } from "../bounce/analyze-message.ts";
+import { readSources } from "../bounce/read-sources.ts";
+import { type BounceUpdate, bounceUpdates } from "../bounce/send-log-link.ts";
+import { EnvironmentError, SmtpilotError, UsageError } from "../errors.ts";
+import { EXIT_FINDINGS, EXIT_OK } from "../exit.ts";
+import { readSmallFile } from "../files.ts";
+import type { Canary, SendLogEntry } from "../memory/index.ts";
+import { shown } from "../printable.ts";
+import { redactDeep } from "../redact.ts";
+import { EXIT_CODES } from "../report.ts";
+import { findPlacement, type Placement } from "./placement.ts";
+import { logStep, recipientKey } from "./send-log.ts";
+import type { RunContext } from "../run-context.ts";
+import { memoryHome, memoryOf, secretForRun } from "../memory/run-memory.ts";
+import { VERIFY_SCHEMA } from "../schemas.ts";
+
+/** How to verify: `--last` or a Message-ID, and which evidence (flags by attribute name). */
+export interface VerifyFlags {
+  last?: true;
+  placement?: "inbox" | "spam" | "missing";
+  note?: string;
+  bounce?: string[];
+  wait?: number;
+  timeout?: number;
+}
+
+const _STATE = { inbox: "delivered-inbox", spam: "delivered-spam", missing: "missing" } as const;
+
+/** What verification found, recorded and returns. */
+export interface VerifyOutcome {
+  exitCode: number;
+  /** The redacted `smtpilot.verify/1` document. */
+  document: unknown;
+  messageId: string;
+  /** The send-log entry of the canary send verified. */
+  sent: SendLogEntry;
+  /** delivered-inbox, delivered-spam, missing, bounced, complained… */
+  state: string;
+  evidence: Record<string, unknown>;
+  /** What the canary mailbox showed (IMAP evidence only). */
+  placement: Placement | undefined;
+  /** The bounce that names the message (bounce evidence only). */
+  bounced: BounceUpdate | undefined;
+  /** The send log the state was appended to. */
+  logFile: string;
+}
+
+/** Verifies the canary send named by `given` (a Message-ID), or the last one with `--last`. */
+export async function verifySend(
+  given: string | undefined,
+  flags: VerifyFlags,
+  ctx: RunContext,
+): Promise<VerifyOutcome> {
+  if ((given === undefined) === (flags.last === undefined)) {
+    throw new UsageError("Name the message: a Message-ID, or --last for the last canary");
+  }
+  if (flags.note !== undefined && flags.placement === undefined) throw new UsageError("--note goes with --placement");
+  const store = memoryOf(ctx);
+  const log = await store.sendLog();
+  const sent = _sentEntry(log, given);
+  const messageId = sent.messageId as string;
+  let state: string;
+  let evidence: Record<string, unknown>;
+  let placement: Placement | undefined;
+  const bounced = flags.bounce ? await _bounceEvidence(flags.bounce, messageId) : undefined;
+  if (bounced) {
+    state = bounced.status === "complained" ? "complained" : bounced.status;
+    const { source: file, ...rest } = bounced.evidence;
+    evidence = { source: "bounce", file, ...rest };
+  } else if (flags.placement !== undefined) {
+    state = _STATE[flags.placement];
+    evidence = { source: "person", ...(flags.note !== undefined ? { note: flags.note } : {}) };
+  } else if (flags.bounce) {
+    throw new UsageError(`No bounce in ${flags.bounce.map((b) => shown(b)).join(", ")} names ${shown(messageId)}`);
+  } else {
+    const canary = await _canaryOf(sent, ctx);
+    placement = await _lookInMailbox(canary, messageId, new Date(String(sent.at)), flags, ctx);
+    state = placement.placement === "missing" ? "missing" : _STATE[placement.placement];
+    evidence = { source: "imap", mailbox: canary.imap?.host, ...placement };
+  }
+  await logStep(store, {
+    kind: "verify",
+    ...(sent.profile ? { profile: sent.profile } : {}),
+    messageId,
+    ...(sent.queueId ? { queueId: sent.queueId } : {}),
+    // The one send this evidence is about: a scale gate accepts only its own canary's.
+    ...(typeof sent.sendId === "string" ? { sendId: sent.sendId } : {}),
+    state,
+    evidence,
+  }, ctx);
+  const redact = ctx.protectSecrets([]);
+  const document = redactDeep({ schema: VERIFY_SCHEMA, messageId, sent: _sentSummary(sent), state, evidence }, redact);
+  return {
+    exitCode: state === "delivered-inbox" ? EXIT_OK : EXIT_FINDINGS,
+    document,
+    messageId,
+    sent,
+    state,
+    evidence,
+    placement,
+    bounced,
+    logFile: store.path("sendLog"),
+  };
+}
+
+function _sentEntry(log: readonly SendLogEntry[], messageId: string | undefined): SendLogEntry {
+  const sends = log.filter((e) => e.kind === "canary" && e.state === "accepted" && typeof e.messageId === "string");
+  const found = messageId === undefined
+    ? sends.at(-1)
+    : [...sends].reverse().find((e) => e.messageId === messageId.trim() || e.messageId === `<${messageId.trim()}>`);
+  if (!found) {
+    throw new UsageError(
+      messageId === undefined
+        ? "The send log has no accepted canary yet (smtpilot send --canary …)"
+        : `No accepted canary with Message-ID ${shown(messageId)} in the send log`,
+    );
+  }
+  return found;
+}
+
+function _sentSummary(e: SendLogEntry): Record<string, unknown> {
+  return { at: e.at, profile: e.profile, recipient: e.recipient, queueId: e.queueId ?? null };
+}
+
+async function _canaryOf(sent: SendLogEntry, ctx: RunContext): Promise<Canary> {
+  const { canaries } = await memoryOf(ctx).settings();
+  const canary = canaries.find((c) => recipientKey(c.address) === sent.recipientKey);
+  if (!canary) {
+    throw new UsageError(
+      "The canary of this send is no longer on the canary list; state what you saw with --placement inbox|spam|missing",
+    );
+  }
+  if (!canary.imap) {
+    throw new UsageError(
+      `Canary ${canary.address} has no IMAP access: add it (smtpilot canary add ${canary.address} --replace --imap-host …) or state what you saw with --placement inbox|spam|missing`,
+    );
+  }
+  return canary;
+}
+
+async function _lookInMailbox(
+  canary: Canary,
+  messageId: string,
+  sentAt: Date,
+  flags: VerifyFlags,
+  ctx: RunContext,
+): Promise<Placement> {
+  const imap = canary.imap as NonNullable<Canary["imap"]>;
+  const secret = await secretForRun(imap.secret, ctx, `IMAP password for ${imap.user}`);
+  const ca = imap.ca === undefined
+    ? undefined
+    : readSmallFile(path.resolve(memoryHome(ctx), imap.ca), { what: "the canary's IMAP ca", maxBytes: 4 << 20 })
+      .toString("utf8");
+  const deadline = Date.now() + (flags.wait ?? 20_000);
+  for (;;) {
+    ctx.progress(`looking for the message in ${imap.host}…`);
+    let found: Placement;
+    try {
+      found = await findPlacement(
+        {
+          host: imap.host,
+          port: imap.port,
+          tls: imap.tls,
+          user: imap.user,
+          secret,
+          ...(imap.servername ? { servername: imap.servername } : {}),
+          ...(ca ? { ca } : {}),
+          timeoutMs: flags.timeout ?? 10_000,
+        },
+        messageId,
+        sentAt,
+      );
+    } catch (err) {
+      throw _imapError(err, imap.host, imap.port);
+    }
+    if (found.placement !== "missing" || Date.now() >= deadline) {
+      ctx.progress("");
+      return found;
+    }
+    await new Promise((r) => setTimeout(r, Math.min(3000, Math.max(0, deadline - Date.now()))));
+  }
+}
+
+function _imapError(err: unknown, host: string, port: number): SmtpilotError {
+  const e = err as { code?: string; authenticationFailed?: boolean; message?: string };
+  if (e.authenticationFailed || e.code === "AUTHENTICATIONFAILED") {
+    return new SmtpilotError(
+      "E_IMAP_AUTH",
+      EXIT_CODES.auth,
+      `The IMAP login to ${host} was refused: check the canary's --imap-user and --imap-secret`,
+    );
+  }
+  return new EnvironmentError(
+    `Cannot check the canary mailbox at ${host}:${port} (${e.code ?? shown(e.message ?? String(err), 120)})`,
+    "E_IMAP",
+  );
+}
+
+async function _bounceEvidence(sources: readonly string[], messageId: string) {
+  const messages: BounceMessage[] = [];
+  await readSources(sources, (root, source) => messages.push(analyzeMessage(root, source)), () => {});
+  return bounceUpdates(messages, { has: (id) => id === messageId })[0];
+}
