@@ -36,7 +36,9 @@ export const redactSpec: CommandSpec = {
     "Exit codes: 0 written, 2 usage error (a malformed or empty --secret reference), 3 the file cannot be read.\n" +
     "Masks AUTH payloads (PLAIN, LOGIN, XOAUTH2, OAUTHBEARER, CRAM-MD5, SCRAM…) and the SASL lines after a 334,\n" +
     "password=/pass:/token=/api_key= values, bearer and basic tokens, AWS secret keys, passwords in URLs\n" +
-    "(smtp://user:pass@host) and the values of --secret in every form (raw, base64, hex, URL-encoded).\n" +
-    "Works line by line with bounded memory; line ends are written as LF.",
+    "(smtp://user:pass@host) and the values of --secret in every form (raw, base64 and base64url at any offset,\n" +
+    "hex, %xx in either case, JSON escapes and \\uXXXX). Works line by line with bounded memory, in time\n" +
+    "proportional to the input; a line is never split (longer than 1 MiB: masked in overlapping windows).\n" +
+    "Line ends are written as LF.",
   load: async () => (await import("./redact.ts")).runRedact,
 };
