@@ -12,6 +12,7 @@ import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { DotenvSyntaxError, parseDotenv } from "./dotenv.ts";
 import { SmtpilotError } from "./errors.ts";
 import { EXIT_ENVIRONMENT, EXIT_USAGE } from "./exit.ts";
 import { readSmallFile } from "./files.ts";
@@ -198,27 +199,17 @@ function _fromDotenv(file: string, key: string, o: SecretSourceOptions): string 
     );
   }
   const text = readSmallFile(abs, { what: "dotenv file", maxBytes: _MAX_DOTENV_BYTES }).toString("utf8");
-  return parseDotenv(text).get(key);
-}
-
-/**
- * Parses dotenv text: `KEY=value`, optional `export `, `#` comments, values
- * in single quotes (literal), double quotes (\n, \" and \\ escapes, may span
- * lines) or bare (trimmed, ` #` starts a comment). Later keys win.
- */
-export function parseDotenv(text: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const re =
-    /^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*=[ \t]*(?:'([^']*)'|"((?:[^"\\]|\\.)*)"|([^\r\n]*))[ \t]*(?:#[^\r\n]*)?$/gm;
-  for (const m of text.matchAll(re)) {
-    const [, key, single, double, bare] = m;
-    if (!key) continue;
-    if (single !== undefined) out.set(key, single);
-    else if (double !== undefined) {
-      out.set(key, double.replace(/\\(.)/g, (_x, c: string) => (c === "n" ? "\n" : c === "r" ? "\r" : c)));
-    } else out.set(key, (bare ?? "").replace(/\s+#.*$/, "").trim());
+  try {
+    return parseDotenv(text).get(key);
+  } catch (err) {
+    if (!(err instanceof DotenvSyntaxError)) throw err;
+    // The line number only: the line may hold a secret.
+    throw new SecretSourceError(
+      "E_SECRET_DOTENV_INVALID",
+      EXIT_ENVIRONMENT,
+      `The dotenv file ${shown(file)} cannot be read: ${err.message}; the line is not shown`,
+    );
   }
-  return out;
 }
 
 function _fromCommand(argv: string[], o: SecretSourceOptions): Promise<string | undefined> {

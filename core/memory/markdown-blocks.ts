@@ -6,7 +6,7 @@
  * (comments on untouched keys survive), appending a section, removing one —
  * every other byte the person wrote stays as it was.
  */
-import { Document, isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
+import { CST, Document, isMap, isScalar, isSeq, Lexer, LineCounter, parseDocument } from "yaml";
 import { MemoryError } from "./memory-error.ts";
 
 /** One machine-read block of a memory file. */
@@ -38,6 +38,16 @@ export interface MarkdownFile {
 }
 
 const _FENCE = /^( {0,3})(`{3,}|~{3,})(.*)$/;
+
+/** A block longer than this is no profile, note or log entry (a few KiB each): refused before parsing. */
+export const MAX_BLOCK_CHARS = 1024 * 1024;
+/**
+ * Aliases (`*name`) allowed in one block. Counted by the lexer, which stops
+ * at the first one over: a file of alias fan-out (billion laughs) is refused
+ * before the parser builds a node for each (it took 41 s and 400 MB); the
+ * expansion of the few allowed is bounded by `maxAliasCount` when the data is read.
+ */
+export const MAX_BLOCK_ALIASES = 100;
 
 /**
  * Parses `text`; every block tagged `smtpilot:*` must be valid YAML. Throws
@@ -96,8 +106,10 @@ function _block(
   end: number,
   outerEnd: number,
 ): YamlBlock {
+  const source = text.slice(start, end);
+  _refuseExpensive(name, tag, fenceLine, source);
   const lines = new LineCounter();
-  const doc = parseDocument(text.slice(start, end), {
+  const doc = parseDocument(source, {
     lineCounter: lines,
     prettyErrors: false,
     uniqueKeys: true,
@@ -125,6 +137,30 @@ function _block(
     );
   }
   return { tag, fenceLine, start, end, outerStart, outerEnd, doc, lines, data };
+}
+
+/** Refuses a block too long, or with too many aliases, to be parsed in bounded time and memory. */
+function _refuseExpensive(name: string, tag: string, fenceLine: number, source: string): void {
+  if (source.length > MAX_BLOCK_CHARS) {
+    throw new MemoryError(
+      name,
+      fenceLine,
+      undefined,
+      `the ${tag} block is ${source.length} characters, more than the ${MAX_BLOCK_CHARS} read: split or trim it`,
+    );
+  }
+  let aliases = 0;
+  for (const token of new Lexer().lex(source)) {
+    if (CST.tokenType(token) === "alias" && ++aliases > MAX_BLOCK_ALIASES) {
+      throw new MemoryError(
+        name,
+        fenceLine,
+        undefined,
+        `the ${tag} block has more than ${MAX_BLOCK_ALIASES} aliases (*name): refused unread, ` +
+          "as alias fan-out can exhaust memory; write the values out",
+      );
+    }
+  }
 }
 
 /**
