@@ -8,7 +8,7 @@
 import type { Registry } from "../core/plugin.ts";
 import type { CommandInput, CommandResult, CommandSpec, RunContext } from "./command-spec.ts";
 import { markSettled, onCleanup } from "./lifecycle.ts";
-import { protectSecrets, redactText, writeErr, writeJson, writeOut } from "./output.ts";
+import { clearErrLine, protectSecrets, redactText, writeErr, writeJson, writeOut } from "./output.ts";
 
 /** Version tag of the document `--json` prints when a command fails before its own result. */
 export const ERROR_SCHEMA = "smtpilot.error/1";
@@ -56,7 +56,8 @@ export function cliContext(globals: { plugin?: string[]; home?: string }, json: 
     progress: (text) => {
       if (!live) return;
       _progressShown = text !== "";
-      writeErr(text === "" ? "\r\x1b[2K" : `\r\x1b[2Ksmtpilot: ${text}`);
+      clearErrLine();
+      if (text !== "") writeErr(`smtpilot: ${text}`);
     },
     warn: (text) => {
       _clearProgress();
@@ -69,7 +70,7 @@ export function cliContext(globals: { plugin?: string[]; home?: string }, json: 
       ? {
         confirm: async (request) => {
           const { terminalAsker } = await import("./prompt.ts");
-          process.stderr.write(`${request.summary}\n`);
+          writeErr(`${request.summary}\n`);
           return await terminalAsker.input(`Type ${request.code} to confirm (anything else cancels)`);
         },
       }
@@ -82,7 +83,7 @@ export function cliContext(globals: { plugin?: string[]; home?: string }, json: 
 let _progressShown = false;
 
 function _clearProgress(): void {
-  if (_progressShown) writeErr("\r\x1b[2K");
+  if (_progressShown) clearErrLine();
   _progressShown = false;
 }
 
@@ -92,7 +93,7 @@ function _print(result: CommandResult, json: boolean, path: string): void {
     if (result.document !== undefined) writeJson(result.document);
     else if (result.text !== undefined) throw new Error(`Command ${path} has no JSON document`);
   } else if (result.text !== undefined) {
-    writeOut(result.text);
+    writeOut(result.text, result.raw === true);
   }
 }
 

@@ -4,9 +4,13 @@
  * (server replies, transcripts, error messages), so the serialised document
  * is never touched again and stays valid whatever the secret is. stderr
  * carries messages, and every message passes through the redactor once the
- * command has registered its secrets.
+ * command has registered its secrets. Text on either stream is made safe for
+ * a terminal on the way out (core/printable.ts: no control, bidi-override or
+ * invisible character from a server or a file is written raw); a JSON
+ * document keeps every value, with those characters as `\uXXXX` escapes.
  */
 import { inspect } from "node:util";
+import { jsonSafe, terminalSafe } from "../core/printable.ts";
 import { makeRedactor } from "../core/redact.ts";
 
 let _redact: (text: string) => string = (text) => text;
@@ -24,19 +28,33 @@ export function redactText(text: string): string {
   return _redact(text);
 }
 
-/** Writes a result to stdout as it is (its data is already redacted). */
-export function writeOut(text: string): void {
-  process.stdout.write(text);
+/**
+ * Writes a result to stdout (its data is already redacted), made safe for a
+ * terminal; `raw` writes it as it is — for a filter whose output is the
+ * user's own data (`redact`).
+ */
+export function writeOut(text: string, raw = false): void {
+  process.stdout.write(raw ? text : terminalSafe(text));
 }
 
-/** Writes a JSON document to stdout: one document, two-space indented, newline-terminated. */
+/** A JSON document as text: two-space indented, newline-terminated, bidi and C1 characters escaped. */
+export function jsonText(document: unknown): string {
+  return `${jsonSafe(JSON.stringify(document, null, 2))}\n`;
+}
+
+/** Writes a JSON document to stdout (see jsonText). */
 export function writeJson(document: unknown): void {
-  process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+  process.stdout.write(jsonText(document));
 }
 
-/** Writes a message to stderr; parts that came from outside must have passed `redactText`. */
+/** Writes a message to stderr, made safe for a terminal; parts that came from outside must have passed `redactText`. */
 export function writeErr(text: string): void {
-  process.stderr.write(text);
+  process.stderr.write(terminalSafe(text));
+}
+
+/** Clears the progress line on stderr (the one escape sequence smtpilot writes itself). */
+export function clearErrLine(): void {
+  process.stderr.write("\r\x1b[2K");
 }
 
 /**

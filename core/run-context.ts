@@ -16,6 +16,11 @@ export interface CommandResult {
   document?: unknown;
   /** The human rendering (redacted like the document). Omitted when the command printed as it went. */
   text?: string;
+  /**
+   * Write `text` byte for byte: a filter's output that is the user's own data
+   * (`redact`). Otherwise control and bidi characters are replaced on output.
+   */
+  raw?: true;
 }
 
 /** What a running command may use besides its input. */

@@ -12,7 +12,7 @@ import * as v from "valibot";
 import { isMailboxProblem, parseMailbox } from "../../core/address.ts";
 import { UsageError } from "../../core/errors.ts";
 import { EXIT_OK, EXIT_USAGE } from "../../core/exit.ts";
-import { hasControl, shown } from "../../core/printable.ts";
+import { hasControl, sanitize, shown } from "../../core/printable.ts";
 import { contractWarnings, parseProfile, PROFILE_MECHANISMS, ProfileNameSchema } from "../../core/profile.ts";
 import { fillHost, type ProviderDefinition, type ProviderEndpoint } from "../../core/provider.ts";
 import { type Detection, detectProvider, systemDetectDns } from "../../core/provider-detect.ts";
@@ -20,6 +20,7 @@ import { expandPath, isSecretRef } from "../../core/secrets.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
 import { memoryOf } from "../../core/memory/run-memory.ts";
 import { approveByPerson } from "../../core/person-approval.ts";
+import { writeErr } from "../output.ts";
 import { type Asker, referenceDisplay, terminalAsker } from "../prompt.ts";
 import { ehloNameValue, hostValue, mailboxValue, readCaFile, resolverAddress } from "../../core/validate.ts";
 import { describeProfile, providerSummary } from "./profile-render.ts";
@@ -201,16 +202,20 @@ async function _confirmProposal(
   ask: Asker,
   d: Detection,
 ): Promise<{ provider: string; endpoint?: { host: string; port: number; tls: "starttls" | "implicit" } }> {
-  process.stderr.write(
-    [`DNS records of ${d.domain}:`, ...(d.records.length ? d.records : ["(none found)"]).map((r) => `  ${r}`), ""].join(
-      "\n",
-    ),
+  // DNS records are the zone owner's text: one line each, control and bidi characters replaced.
+  writeErr(
+    [
+      `DNS records of ${d.domain}:`,
+      ...(d.records.length ? d.records : ["(none found)"]).map((r) => `  ${sanitize(r)}`),
+      "",
+    ]
+      .join("\n"),
   );
   const choice = await ask.select("Use this provider?", [
     ...d.proposals.map((p, i) => ({
       value: String(i),
-      name: `${p.provider} — ${p.host}:${p.port} ${p.tls}`,
-      description: p.evidence.join("; "),
+      name: sanitize(`${p.provider} — ${p.host}:${p.port} ${p.tls}`),
+      description: sanitize(p.evidence.join("; ")),
     })),
     { value: "none", name: "none of these — choose the provider myself" },
   ]);
@@ -297,7 +302,7 @@ async function _auth(
   let secret = flags.secret;
   if (secret === undefined) {
     if (!ask) throw new UsageError(`--user ${shown(user)} needs --secret REF (e.g. --secret env:SMTP_PASSWORD)`);
-    if (provider?.secretHint) process.stderr.write(`The secret: ${provider.secretHint}.\n`);
+    if (provider?.secretHint) writeErr(`The secret: ${provider.secretHint}.\n`);
     secret = await ask.input("Secret REFERENCE (env:NAME, dotenv:FILE#KEY, cmd:COMMAND or prompt — not the secret)", {
       default: `env:SMTP_${name.toUpperCase().replace(/-/g, "_")}_SECRET`,
       validate: (x) =>

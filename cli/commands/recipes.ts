@@ -4,6 +4,7 @@
  * secret. `diagnose --recipes` uses `recipeTarget` and the same renderers.
  */
 import { UsageError } from "../../core/errors.ts";
+import { hasHidden, shown } from "../../core/printable.ts";
 import type { LayerId } from "../../core/layer.ts";
 import type { DiagnoseOptions } from "../../core/diagnose-options.ts";
 import { buildRecipes, layersAround, type RecipesDocument, type RecipeTarget } from "../../core/recipes/recipes.ts";
@@ -14,6 +15,7 @@ import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts
 import { memoryHome, memoryOf, withProfile } from "../../core/memory/run-memory.ts";
 import { ehloNameValue, hostValue, mailboxValue, resolverAddress } from "../../core/validate.ts";
 import type { DiagnoseFlags } from "../../core/diagnose-flags.ts";
+import { jsonText } from "../output.ts";
 
 /** The parsed flags of `recipes`. */
 interface RecipesFlags extends DiagnoseFlags {
@@ -34,7 +36,7 @@ export async function runRecipes(input: CommandInput, ctx: RunContext): Promise<
 
 /** The result for a format: json prints the document itself. */
 export function renderRecipes(document: RecipesDocument, format: "text" | "markdown" | "json"): CommandResult {
-  if (format === "json") return { exitCode: 0, document, text: `${JSON.stringify(document, null, 2)}\n` };
+  if (format === "json") return { exitCode: 0, document, text: jsonText(document) };
   return { exitCode: 0, document, text: format === "markdown" ? recipesMarkdown(document) : recipesText(document) };
 }
 
@@ -49,6 +51,10 @@ export function recipeTarget(flags: DiagnoseFlags): RecipeTarget {
   }
   const tls = flags.tls ?? "auto";
   if (flags.secret !== undefined) parseSecretRef(flags.secret); // a malformed reference is refused, never echoed
+  if (flags.user !== undefined && (flags.user.trim() === "" || hasHidden(flags.user))) {
+    // A printed command is copied into a shell: a hidden or reordering character would change what it runs.
+    throw new UsageError(`Invalid --user ${shown(flags.user)}: empty, or holds control, bidi or invisible characters`);
+  }
   if (flags.secret !== undefined && flags.user === undefined) {
     throw new UsageError("--secret needs --user (the account name to authenticate as)");
   }

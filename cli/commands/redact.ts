@@ -29,14 +29,14 @@ export async function runRedact(input: CommandInput, ctx: RunContext): Promise<C
   for await (const chunk of _source(file)) {
     batch += stream.write(chunk as Buffer);
     if (batch.length >= _BATCH) {
-      ctx.emit({ text: batch });
+      ctx.emit({ text: batch, raw: true });
       batch = "";
     }
     // Read no faster than the reader of stdout takes the output: memory stays bounded on a pipe too.
     if (process.stdout.writableNeedDrain) await once(process.stdout, "drain");
   }
   batch += stream.end();
-  if (batch !== "") ctx.emit({ text: batch });
+  if (batch !== "") ctx.emit({ text: batch, raw: true });
   return { exitCode: 0 };
 }
 

@@ -6,6 +6,7 @@
 import { EXIT_ENVIRONMENT, EXIT_OK } from "../../core/exit.ts";
 import { inspectMemory } from "../../core/memory/inspect.ts";
 import { MemoryMissingError } from "../../core/memory/memory-error.ts";
+import { sanitize } from "../../core/printable.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
 import { memoryOf } from "../../core/memory/run-memory.ts";
 import { STATUS_SCHEMA } from "../../core/schemas.ts";
@@ -67,5 +68,6 @@ export async function runStatus(_input: CommandInput, ctx: RunContext): Promise<
   ];
   // A memory file that is missing or does not parse is a problem for every later command: say so in the code.
   const broken = info.warnings.some((w) => w.code === "memory.file-invalid" || w.code === "memory.file-missing");
-  return { exitCode: broken ? EXIT_ENVIRONMENT : EXIT_OK, document, text: `${lines.join("\n")}\n` };
+  // Every line through sanitize: the memory files are edited by hand.
+  return { exitCode: broken ? EXIT_ENVIRONMENT : EXIT_OK, document, text: `${lines.map(sanitize).join("\n")}\n` };
 }

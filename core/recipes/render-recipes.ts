@@ -2,6 +2,7 @@
  * Recipes as text for a terminal and as Markdown for a ticket. Both show the
  * same commands, line for line, as the JSON document's `line` fields.
  */
+import { sanitize } from "../printable.ts";
 import type { RecipesDocument } from "./recipes.ts";
 
 /** Plain text: a header, then per layer its question, each command after `$ ` and what it shows. */
@@ -13,7 +14,7 @@ export function recipesText(doc: RecipesDocument): string {
     for (const note of layer.notes) out.push(`  note: ${note}`);
     out.push("");
   }
-  return `${out.join("\n").trimEnd()}\n`;
+  return `${out.map(sanitize).join("\n").trimEnd()}\n`;
 }
 
 /** Markdown for a ticket: one section per layer, commands in `sh` blocks. */
@@ -24,7 +25,7 @@ export function recipesMarkdown(doc: RecipesDocument): string {
     for (const c of layer.commands) out.push(`${c.purpose}:`, "", "```sh", c.line, "```", "");
     for (const note of layer.notes) out.push(`> ${note}`, "");
   }
-  return `${out.join("\n").trimEnd()}\n`;
+  return `${out.map(sanitize).join("\n").trimEnd()}\n`;
 }
 
 function _heading(doc: RecipesDocument): string {

@@ -4,6 +4,7 @@
  */
 import type { LayerResult } from "../layer.ts";
 import type { RenderOptions, Reporter } from "../reporter.ts";
+import { sanitize } from "../printable.ts";
 import type { DiagnoseReport } from "../report.ts";
 
 const _MODE_TEXT: Record<DiagnoseReport["mode"], string> = {
@@ -46,7 +47,8 @@ export function renderText(report: DiagnoseReport, options: RenderOptions): stri
       out.push(`  ${String(e.t).padStart(6)} ms ${e.dir === "*" ? "*" : e.dir === "C" ? "C:" : "S:"} ${e.text}`);
     }
   }
-  return `${out.join("\n")}\n`;
+  // Every line through sanitize: certificate subjects, replies and the transcript are the server's text.
+  return `${out.map(sanitize).join("\n")}\n`;
 }
 
 /** The text reporter, registered by default. */
