@@ -12,7 +12,7 @@ import { hasControl } from "../../core/printable.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
 import { memoryOf } from "../../core/memory/run-memory.ts";
 import { mailboxValue, resolverAddress } from "../../core/validate.ts";
-import { domainArgument } from "./domain.ts";
+import { domainArgument } from "./domain-args.ts";
 
 /** The parsed flags of `align`. */
 export interface AlignFlags {

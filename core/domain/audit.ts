@@ -17,7 +17,7 @@ import { auditMx } from "./mx.ts";
 import { orgDomain } from "./org-domain.ts";
 import { auditPtr } from "./ptr.ts";
 import { auditSpf } from "./spf-audit.ts";
-import type { SpfResult, SpfTraceEntry } from "./spf-check.ts";
+import { domainProblem, type SpfResult, type SpfTraceEntry } from "./spf-check.ts";
 import type { SpfNode } from "./spf-tree.ts";
 import { auditTlsRpt } from "./tls-rpt.ts";
 
@@ -83,6 +83,13 @@ export interface DomainReport {
   summary: { errors: number; warnings: number; info: number };
 }
 
+/**
+ * Failures the resolver answered with: the resolver works, a zone behind it
+ * does not (a receiver gets the same temperror), so they do not mean "no
+ * DNS at all".
+ */
+const _ANSWERED = ["ESERVFAIL", "ENOTIMP", "EFORMERR"];
+
 /** Runs every check of the audit. */
 export async function auditDomain(options: DomainAuditOptions, inner: DnsClient): Promise<DomainReport> {
   const now = options.now ?? (() => performance.now());
@@ -100,7 +107,9 @@ export async function auditDomain(options: DomainAuditOptions, inner: DnsClient)
     ? fromMessage
     : [...COMMON_SELECTORS];
 
-  const want = (c: DomainCheck) => options.only === undefined || options.only.includes(c);
+  // A replayed identity that is not a domain name has nothing to audit but its SPF result (none).
+  const only = domainProblem(domain) === undefined ? options.only : ["spf"];
+  const want = (c: DomainCheck) => only === undefined || only.includes(c);
   const skip = <T>(value: T) => Promise.resolve(value);
   const noSpf = { tree: undefined, lookups: 0, voidLookups: 0, findings: [], check: undefined };
   const noMx = { hosts: [], records: [], nxdomain: false, findings: [] };
@@ -168,7 +177,7 @@ export async function auditDomain(options: DomainAuditOptions, inner: DnsClient)
     bimiP,
   ]);
   progress("");
-  if (dns.log.length > 0 && dns.log.every((q) => q.status === "error")) {
+  if (dns.log.length > 0 && dns.log.every((q) => q.status === "error" && !_ANSWERED.includes(q.code ?? ""))) {
     const codes = [...new Set(dns.log.map((q) => q.code ?? "error"))].join(", ");
     throw new EnvironmentError(`No DNS query was answered (${codes}): check the resolver or the network`, "E_DNS");
   }

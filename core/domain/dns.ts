@@ -1,16 +1,29 @@
 /**
  * The DNS an audit performs, as one injected interface: `query(name, type)`
- * for TXT, MX, A, AAAA, PTR and CNAME, answering with the records or with
- * what went wrong (NXDOMAIN, no data, a failure). SPF counts "void lookups"
- * and maps failures to temperror, so the answer keeps those apart instead of
- * throwing one kind of error for all. Tests pass a fake zone; the command
- * passes `systemDns()` (the system's resolver or `--resolver IP[:PORT]`),
- * wrapped in `cachedDns()` so no query is made twice in a run.
+ * for TXT, MX, A, AAAA, PTR, CNAME and TLSA, answering with the records or
+ * with what went wrong (NXDOMAIN, no data, a failure). SPF counts "void
+ * lookups" and maps failures to temperror, so the answer keeps those apart
+ * instead of throwing one kind of error for all. `queryDnssec` adds what a
+ * DANE client needs: whether the validating resolver vouched for the answer
+ * (secure) or refused it because it failed validation (bogus). Tests pass
+ * a fake zone; the command passes `systemDns()` (the system's resolvers or
+ * `--resolver IP[:PORT]`, spoken to by dns-wire.ts), wrapped in
+ * `cachedDns()` so no query is made twice in a run.
  */
 import dns from "node:dns";
+import type dnsPacket from "dns-packet";
+import { DnsWireError, exchange, parseServer, type WireAnswer } from "./dns-wire.ts";
 
 /** Record types an audit asks for. */
-export type RrType = "TXT" | "MX" | "A" | "AAAA" | "PTR" | "CNAME";
+export type RrType = "TXT" | "MX" | "A" | "AAAA" | "PTR" | "CNAME" | "TLSA";
+
+/** One TLSA record (RFC 6698): certificate usage, selector, matching type and the association data. */
+export interface TlsaRecord {
+  usage: number;
+  selector: number;
+  matchingType: number;
+  data: Buffer;
+}
 
 /** One MX record. */
 export interface MxRecord {
@@ -26,6 +39,7 @@ export interface RecordOf {
   AAAA: string;
   PTR: string;
   CNAME: string;
+  TLSA: TlsaRecord;
 }
 
 /**
@@ -39,9 +53,19 @@ export type DnsResult<T> =
   | { status: "nodata" }
   | { status: "error"; code: string };
 
+/**
+ * An answer with its DNSSEC status as the validating resolver reported it:
+ * `secure` when it set the AD bit, `bogus` when it refused the answer
+ * (SERVFAIL) but gave it with checking disabled — validation failed, which
+ * a DANE client must treat as an attack, not as an outage (RFC 7672 §2.1.1).
+ */
+export type DnssecResult<T> = DnsResult<T> & { secure: boolean; bogus?: boolean };
+
 /** The resolver every domain check uses. */
 export interface DnsClient {
   query<T extends RrType>(name: string, type: T): Promise<DnsResult<RecordOf[T]>>;
+  /** The same question asked for DNSSEC status; absent on clients that cannot tell. */
+  queryDnssec?<T extends RrType>(name: string, type: T): Promise<DnssecResult<RecordOf[T]>>;
 }
 
 /** One query as it was made, for the report and the "no query twice" proof. */
@@ -52,6 +76,8 @@ export interface QueryLogEntry {
   /** The failure code when status is "error" (ETIMEOUT, ESERVFAIL, ECONNREFUSED…). */
   code?: string;
   ms: number;
+  /** Asked for its DNSSEC status (the AD bit). */
+  dnssec?: boolean;
 }
 
 /** A DnsClient that remembers every answer of the run, with the log of the queries actually made. */
@@ -99,50 +125,102 @@ export function cachedDns(inner: DnsClient, now: () => number = () => performanc
       }
       return pending as Promise<DnsResult<RecordOf[T]>>;
     },
+    ...(inner.queryDnssec
+      ? {
+        queryDnssec<T extends RrType>(name: string, type: T): Promise<DnssecResult<RecordOf[T]>> {
+          const key = `DNSSEC ${queryKey(name, type)}`;
+          let pending = answers.get(key) as Promise<DnssecResult<RecordOf[T]>> | undefined;
+          if (pending === undefined) {
+            const start = now();
+            const entry: QueryLogEntry = { name: normalName(name), type, status: "error", ms: 0, dnssec: true };
+            log.push(entry);
+            pending = (inner.queryDnssec?.(normalName(name), type) ?? Promise.reject(new Error("no DNSSEC")))
+              .catch((err): DnssecResult<RecordOf[T]> => ({
+                status: "error",
+                code: String((err as NodeJS.ErrnoException)?.code ?? "EFAIL"),
+                secure: false,
+              })).then((result) => {
+                entry.status = result.status;
+                if (result.status === "error") entry.code = result.code;
+                entry.ms = Math.round(now() - start);
+                return result;
+              });
+            answers.set(key, pending as Promise<DnsResult<unknown>>);
+          }
+          return pending;
+        },
+      }
+      : {}),
   };
 }
 
-/** Milliseconds c-ares waits for one try, and how many tries it makes, before a query is a temporary failure. */
+/** Milliseconds one try waits for an answer, and how many tries are made, before a query is a temporary failure. */
 export const DNS_TIMEOUT_MS = 2500;
 const _TRIES = 2;
 
 /**
  * The system's DNS (the servers in resolv.conf) or one server given as
- * `IP[:PORT]`, through c-ares: one query per call, no search list, no
- * hosts file — what a receiving mail server sees.
+ * `IP[:PORT]`: one query per call, no search list, no hosts file — what a
+ * receiving mail server sees.
  */
 export function systemDns(server?: string, timeoutMs = DNS_TIMEOUT_MS): DnsClient {
-  const resolver = new dns.promises.Resolver({ timeout: timeoutMs, tries: _TRIES });
-  if (server !== undefined) resolver.setServers([server]);
-  const ask = (name: string, type: RrType): Promise<unknown[]> => {
-    switch (type) {
-      case "TXT":
-        return resolver.resolveTxt(name);
-      case "MX":
-        return resolver.resolveMx(name);
-      case "A":
-        return resolver.resolve4(name);
-      case "AAAA":
-        return resolver.resolve6(name);
-      case "PTR":
-        return resolver.resolvePtr(name);
-      case "CNAME":
-        return resolver.resolveCname(name);
-    }
-  };
+  const servers = (server !== undefined ? [server] : dns.getServers()).map(parseServer);
+  const ask = (name: string, type: RrType, flags: { ad?: boolean; cd?: boolean } = {}) =>
+    exchange(servers, name, type, timeoutMs, _TRIES, flags);
   return {
     async query<T extends RrType>(name: string, type: T): Promise<DnsResult<RecordOf[T]>> {
       try {
-        const records = (await ask(name, type)) as RecordOf[T][];
-        return records.length === 0 ? { status: "nodata" } : { status: "ok", records };
+        return _result(name, type, await ask(name, type));
       } catch (err) {
-        const code = String((err as NodeJS.ErrnoException).code ?? "EFAIL");
-        if (code === "ENOTFOUND") return { status: "nxdomain" };
-        if (code === "ENODATA") return { status: "nodata" };
-        return { status: "error", code };
+        return { status: "error", code: err instanceof DnsWireError ? err.code : "EFAIL" };
+      }
+    },
+    async queryDnssec<T extends RrType>(name: string, type: T): Promise<DnssecResult<RecordOf[T]>> {
+      try {
+        const answer = await ask(name, type, { ad: true });
+        if (answer.rcode === "SERVFAIL") {
+          // A validating resolver answers SERVFAIL for data that fails validation; with checking
+          // disabled it hands the data over. Data there means "bogus", nothing there means "down".
+          const unchecked = await ask(name, type, { ad: true, cd: true }).catch(() => undefined);
+          if (unchecked && (unchecked.rcode === "NOERROR" || unchecked.rcode === "NXDOMAIN")) {
+            return { status: "error", code: "EBOGUS", secure: false, bogus: true };
+          }
+        }
+        return { ..._result(name, type, answer), secure: answer.ad };
+      } catch (err) {
+        return { status: "error", code: err instanceof DnsWireError ? err.code : "EFAIL", secure: false };
       }
     },
   };
+}
+
+/** Maps a wire answer to the DnsResult of `type`: records of that type, NXDOMAIN, no data, or the rcode as an error. */
+function _result<T extends RrType>(name: string, type: T, answer: WireAnswer): DnsResult<RecordOf[T]> {
+  if (answer.rcode === "NXDOMAIN") return { status: "nxdomain" };
+  if (answer.rcode !== "NOERROR") return { status: "error", code: `E${answer.rcode}` };
+  const owner = normalName(name);
+  const records = answer.answers
+    .filter((a) => a.type === type && (type !== "CNAME" || normalName(a.name) === owner))
+    .map((a) => _record(type, a) as RecordOf[T]);
+  return records.length === 0 ? { status: "nodata" } : { status: "ok", records };
+}
+
+function _record(type: RrType, a: dnsPacket.Answer): RecordOf[RrType] {
+  const data = (a as { data: unknown }).data;
+  switch (type) {
+    case "TXT":
+      return (Array.isArray(data) ? data : [data]).map((d) => Buffer.isBuffer(d) ? d.toString("utf8") : String(d));
+    case "MX": {
+      const mx = data as { preference: number; exchange: string };
+      return { priority: mx.preference, exchange: mx.exchange === "." ? "" : mx.exchange };
+    }
+    case "TLSA": {
+      const t = data as { usage: number; selector: number; matchingType: number; certificate: Buffer };
+      return { usage: t.usage, selector: t.selector, matchingType: t.matchingType, data: t.certificate };
+    }
+    default:
+      return String(data);
+  }
 }
 
 /** The records of an answer, or none for any other outcome. */

@@ -53,6 +53,10 @@ export const DOMAIN_CODES = {
   "spf.macro": ["info", "the record uses macros; terms that depend on the sender were not resolved"],
   "spf.ip-authorized": ["info", "`--ip` is authorised for the sender (result pass)"],
   "spf.ip-not-authorized": ["error", "`--ip` is not authorised: fail (error), softfail/neutral/none (warning)"],
+  "spf.identity-invalid": [
+    "warning",
+    "the replayed MAIL FROM/HELO domain is not a domain name (empty or 64+ octet label, literal, one label): result none",
+  ],
   "spf.permerror": ["error", "evaluating for `--ip` ends in permerror"],
   "spf.temperror": ["warning", "evaluating for `--ip` ends in temperror (a DNS failure)"],
   "dkim.not-found": ["error", "no DKIM key at the selectors tried (a warning when the selectors were guessed)"],

@@ -6,13 +6,14 @@
  */
 import type { DnsClient } from "./dns.ts";
 import { type Finding, finding, txtRecord } from "./finding.ts";
-import { checkSpf, SPF_LOOKUP_LIMIT, SPF_VOID_LIMIT, type SpfCheckResult } from "./spf-check.ts";
+import { checkSpf, domainProblem, SPF_LOOKUP_LIMIT, SPF_VOID_LIMIT, type SpfCheckResult } from "./spf-check.ts";
 import { type SpfMechanism, type SpfRecord } from "./spf-record.ts";
 import { type SpfNode, spfTree, treeNodes } from "./spf-tree.ts";
 
 /** What the SPF part of an audit found. */
 export interface SpfAudit {
-  tree: SpfNode;
+  /** The include/redirect tree; absent when the domain is not a domain name (a replayed identity). */
+  tree?: SpfNode;
   /** DNS-querying terms in the whole tree, as a receiver counts them for a server that matches nothing. */
   lookups: number;
   voidLookups: number;
@@ -30,6 +31,8 @@ export async function auditSpf(
   domain: string,
   client?: { ip: string; sender?: string; helo?: string },
 ): Promise<SpfAudit> {
+  const problem = domainProblem(domain);
+  if (problem !== undefined) return _identityOnly(dns, domain, problem, client);
   const [tree, check] = await Promise.all([
     spfTree(dns, domain),
     client === undefined ? undefined : checkSpf(
@@ -88,6 +91,36 @@ export async function auditSpf(
   }
   if (check) findings.push(..._checkFindings(check, client?.ip ?? ""));
   return { tree, lookups, voidLookups: voids.length, findings, ...(check ? { check } : {}) };
+}
+
+/**
+ * A replayed identity whose domain is not a domain name (an empty or
+ * over-long label, a domain literal, a bare HELO word): check_host() gives
+ * `none` without a lookup (RFC 7208 §4.3), so there is no tree to walk.
+ */
+async function _identityOnly(
+  dns: DnsClient,
+  domain: string,
+  problem: string,
+  client?: { ip: string; sender?: string; helo?: string },
+): Promise<SpfAudit> {
+  const check = client === undefined
+    ? undefined
+    : await checkSpf({ ip: client.ip, sender: client.sender ?? "", helo: client.helo ?? domain }, { dns });
+  const findings = [
+    finding(
+      "spf.identity-invalid",
+      `${
+        JSON.stringify(domain)
+      } is not a domain name (${problem}): check_host() returns none without a lookup (RFC 7208 §4.3)`,
+      [
+        ...(client?.sender !== undefined ? [`MAIL FROM ${JSON.stringify(client.sender)}`] : []),
+        ...(client?.helo !== undefined ? [`HELO ${JSON.stringify(client.helo)}`] : []),
+      ],
+    ),
+    ...(check ? _checkFindings(check, client?.ip ?? "") : []),
+  ];
+  return { lookups: 0, voidLookups: 0, findings, ...(check ? { check } : {}) };
 }
 
 function _nodeFindings(

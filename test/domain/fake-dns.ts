@@ -7,10 +7,12 @@
 import {
   type DnsClient,
   type DnsResult,
+  type DnssecResult,
   type MxRecord,
   normalName,
   type RecordOf,
   type RrType,
+  type TlsaRecord,
 } from "../../core/domain/dns.ts";
 
 /** One name's records. TXT entries are strings or lists of character-strings. */
@@ -21,6 +23,11 @@ export interface FakeName {
   AAAA?: string[];
   PTR?: string[];
   CNAME?: string;
+  TLSA?: TlsaRecord[];
+  /** Answers about this name are DNSSEC-validated (AD set). */
+  secure?: boolean;
+  /** Answers about this name fail DNSSEC validation. */
+  bogus?: boolean;
   /** Queries for types this name has no records of time out. */
   timeout?: boolean;
   /** Every query for this name fails with this code (ESERVFAIL…). */
@@ -41,6 +48,13 @@ export function fakeDns(zone: Record<string, FakeName>): FakeDns {
     query<T extends RrType>(name: string, type: T): Promise<DnsResult<RecordOf[T]>> {
       queries.push({ name: normalName(name), type });
       return Promise.resolve(_answer(table, normalName(name), type) as DnsResult<RecordOf[T]>);
+    },
+    queryDnssec<T extends RrType>(name: string, type: T): Promise<DnssecResult<RecordOf[T]>> {
+      queries.push({ name: normalName(name), type });
+      const rec = table.get(normalName(name)) ?? _closest(table, normalName(name));
+      if (rec?.bogus) return Promise.resolve({ status: "error", code: "EBOGUS", secure: false, bogus: true });
+      const answer = _answer(table, normalName(name), type) as DnsResult<RecordOf[T]>;
+      return Promise.resolve({ ...answer, secure: rec?.secure === true });
     },
   };
 }
@@ -63,4 +77,14 @@ function _answer(table: Map<string, FakeName>, start: string, type: RrType): Dns
     return { status: "nodata" };
   }
   return { status: "error", code: "ESERVFAIL" };
+}
+
+/** The closest enclosing name in the table: a name that does not exist inherits its zone's DNSSEC status. */
+function _closest(table: Map<string, FakeName>, name: string): FakeName | undefined {
+  const labels = name.split(".");
+  for (let i = 1; i < labels.length; i++) {
+    const rec = table.get(labels.slice(i).join("."));
+    if (rec) return rec;
+  }
+  return undefined;
 }

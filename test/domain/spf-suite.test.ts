@@ -5,32 +5,10 @@
  * RFC 7208 having dropped type 99); TIMEOUT makes a name's other queries fail.
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { parseAllDocuments } from "yaml";
 import { checkSpf } from "../../core/domain/spf-check.ts";
 import { fakeDns, type FakeName } from "./fake-dns.ts";
-
-interface _SuiteTest {
-  helo: string;
-  host: string;
-  mailfrom: string;
-  result: string | string[];
-  explanation?: string;
-  spec?: string | string[];
-}
-
-interface _SuiteDoc {
-  description: string;
-  tests: Record<string, _SuiteTest>;
-  zonedata?: Record<string, unknown[]>;
-}
-
-/** The suite's documents, parsed. */
-export function loadSuite(): _SuiteDoc[] {
-  const text = readFileSync(new URL("../data/spf/rfc7208-tests.yml", import.meta.url), "utf8");
-  return parseAllDocuments(text).map((d) => d.toJS() as _SuiteDoc);
-}
+import { loadSuite } from "./spf-suite-data.ts";
 
 /** Converts a document's zonedata to a fake zone. */
 export function suiteZone(zonedata: Record<string, unknown[]>): Record<string, FakeName> {

@@ -144,6 +144,13 @@ const _CASES: _Case[] = [
     absent: ["ptr.confirmed", "dkim.selectors-guessed", "mta-sts.policy-not-fetched", "tls-rpt.none"],
   },
   { args: ["bare.test", "--selector", "s1"], exit: 1, codes: ["spf.none", "dmarc.none", "mx.none"] },
+  {
+    // A receiver's log line: an empty label in the MAIL FROM domain is check_host() "none", not a usage error.
+    args: ["--ip", "192.0.2.25", "--sender", "<bounce@mail..good.test>", "--helo", "mail.good.test"],
+    exit: 0,
+    codes: ["spf.identity-invalid", "spf.ip-not-authorized"],
+    absent: ["dkim.selectors-guessed", "mx.none"],
+  },
 ];
 
 interface _Doc {
