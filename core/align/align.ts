@@ -1,9 +1,11 @@
 /**
- * Identity alignment (RFC 7489 §3.1): the identities one message carries —
+ * Identity alignment (RFC 9989 §4.4): the identities one message carries —
  * the SMTP AUTH account, the envelope sender (MAIL FROM), the header From,
  * the DKIM signing domain d= and the Return-Path — reduced to their
- * organisational domains and compared the way DMARC compares them (relaxed
- * or strict, per the From domain's record). It also checks what no DMARC
+ * organisational domains (by the DNS tree walk; align-orgs.ts) and compared
+ * the way DMARC compares them (relaxed or strict, per the From domain's
+ * record), saying where a receiver still on RFC 7489 (Public Suffix List)
+ * decides otherwise. It also checks what no DMARC
  * tool does: the authenticated account against the envelope sender and the
  * From, which submission services (Gmail, Microsoft 365, SES…) enforce by
  * rewriting or refusing. A provider's own rules come in as an
@@ -14,7 +16,9 @@ import { EnvironmentError } from "../errors.ts";
 import { cachedDns, normalName } from "../domain/dns.ts";
 import { lookupDmarc } from "../domain/dmarc.ts";
 import type { Severity } from "../domain/finding.ts";
-import { orgDomain } from "../domain/org-domain.ts";
+import { alignment, type OrgDomains, orgDomainsOf, orgsOf } from "./align-orgs.ts";
+
+export { ALIGN_CODES } from "./align-codes.ts";
 
 /** Version tag of the alignment document. */
 export const ALIGN_SCHEMA = "smtpilot.align/1";
@@ -35,7 +39,10 @@ export interface Identity {
   value: string;
   /** The domain it names, or undefined (an account name without a domain). */
   domain?: string;
+  /** Its organisational domain by the RFC 9989 tree walk. */
   orgDomain?: string;
+  /** Its organisational domain by the Public Suffix List (RFC 7489), when that differs. */
+  pslOrgDomain?: string;
 }
 
 /** A finding of the alignment check. Codes are `align.*`, or a provider's (`gmail.*`) from its policy. */
@@ -63,7 +70,10 @@ export interface AlignmentVerdict {
   mode: "relaxed" | "strict";
   /** The domain that must align (envelope sender or d=); undefined when not given. */
   domain?: string;
+  /** Aligned for an RFC 9989 receiver. */
   aligned?: boolean;
+  /** Aligned for a receiver still on RFC 7489, when that differs. */
+  aligned7489?: boolean;
 }
 
 /** The `smtpilot.align/1` document. */
@@ -82,43 +92,12 @@ export interface AlignReport {
   summary: { errors: number; warnings: number; info: number };
 }
 
-/** Every `align.*` code with its severity and meaning (the README's table follows this list). */
-export const ALIGN_CODES = {
-  "align.spf-misaligned": ["warning", "the envelope sender's domain does not align with the From domain"],
-  "align.dkim-misaligned": ["warning", "the DKIM d= domain does not align with the From domain"],
-  "align.none-aligned": ["error", "neither SPF nor DKIM can align: DMARC fails for this message"],
-  "align.envelope-unknown": ["info", "no envelope sender given: SPF alignment not checked"],
-  "align.dkim-unknown": ["info", "no DKIM domain given: DKIM alignment not checked"],
-  "align.return-path-differs": ["warning", "the Return-Path is not the envelope sender given: it was rewritten"],
-  "align.auth-user-no-domain": ["info", "the SMTP AUTH account names no domain"],
-  "align.auth-from-mismatch": ["warning", "the SMTP AUTH account's organisation differs from the From's"],
-  "align.auth-envelope-mismatch": [
-    "warning",
-    "the SMTP AUTH account's organisation differs from the envelope sender's",
-  ],
-  "align.dmarc-none": ["warning", "the From domain has no usable DMARC record"],
-  "align.provider-from-not-account": [
-    "warning",
-    "the provider lets the account send only as itself or a verified alias (Gmail), or a mailbox it has SendAs on (Microsoft 365)",
-  ],
-  "align.provider-identity-unverified": [
-    "info",
-    "the provider sends only from verified identities (SES) or mapped logins (a Postfix relay): check the From is one",
-  ],
-  "align.provider-envelope-rewritten": ["info", "the provider replaces the envelope sender with the account"],
-} as const satisfies Record<string, readonly [Severity, string]>;
-
 /** Domain of an address or bare domain; undefined for an account name without one. */
 export function domainOf(value: string): string | undefined {
   const v = value.trim().replace(/^<(.*)>$/, "$1");
   const at = v.lastIndexOf("@");
   if (at !== -1) return normalName(v.slice(at + 1)) || undefined;
   return v.includes(".") && !v.includes(" ") ? normalName(v) : undefined;
-}
-
-/** True when `a` aligns with `b` in the given mode. */
-export function aligned(a: string, b: string, mode: "r" | "s"): boolean {
-  return mode === "s" ? normalName(a) === normalName(b) : orgDomain(a) === orgDomain(b);
 }
 
 /** Checks the alignment of a message's identities against the From domain's DMARC record. */
@@ -128,12 +107,11 @@ export async function checkAlignment(
   policy?: AlignPolicy,
 ): Promise<AlignReport> {
   const dns = cachedDns(inner);
-  const identities = _identities(input);
-  const from = identities[0];
-  const fromDomain = from?.domain ?? "";
+  const fromDomain = domainOf(input.from) ?? "";
   const dmarc = await lookupDmarc(dns, fromDomain);
-  const failed = dns.log.filter((q) => q.status === "error");
-  if (failed.length > 0) {
+  // Only the record lookup decides whether there is an answer; a failed report-authorisation lookup is a finding.
+  if (dmarc.error !== undefined) {
+    const failed = dns.log.filter((q) => q.status === "error");
     throw new EnvironmentError(
       `The DMARC lookup of ${fromDomain} failed (${
         failed.map((q) => `${q.name}: ${q.code}`).join(", ")
@@ -141,6 +119,18 @@ export async function checkAlignment(
       "E_DNS",
     );
   }
+  const known = new Map<string, OrgDomains>();
+  if (dmarc.discovery) {
+    const { domain, orgDomain, pslOrgDomain } = dmarc.discovery;
+    known.set(domain, { orgDomain, pslOrgDomain });
+  }
+  const orgs = await orgDomainsOf(
+    dns,
+    [input.envelopeFrom, input.returnPath, input.dkimDomain, input.authUser].map((v) => v && domainOf(v)),
+    known,
+  );
+  const identities = _identities(input, orgs);
+  const from = identities[0];
   const rec = dmarc.record;
   const adkim = rec?.adkim ?? "r";
   const aspf = rec?.aspf ?? "r";
@@ -152,7 +142,9 @@ export async function checkAlignment(
   const spf: AlignmentVerdict = { mode: aspf === "s" ? "strict" : "relaxed" };
   if (envelope?.domain) {
     spf.domain = envelope.domain;
-    spf.aligned = aligned(envelope.domain, fromDomain, aspf);
+    const a = alignment(orgs, envelope.domain, fromDomain, aspf);
+    spf.aligned = a.aligned;
+    if (a.aligned7489 !== a.aligned) spf.aligned7489 = a.aligned7489;
     if (!spf.aligned) {
       findings.push(
         _f(
@@ -177,7 +169,9 @@ export async function checkAlignment(
   const dkim: AlignmentVerdict = { mode: adkim === "s" ? "strict" : "relaxed" };
   if (dkimId?.domain) {
     dkim.domain = dkimId.domain;
-    dkim.aligned = aligned(dkimId.domain, fromDomain, adkim);
+    const a = alignment(orgs, dkimId.domain, fromDomain, adkim);
+    dkim.aligned = a.aligned;
+    if (a.aligned7489 !== a.aligned) dkim.aligned7489 = a.aligned7489;
     if (!dkim.aligned) {
       findings.push(
         _f(
@@ -191,6 +185,21 @@ export async function checkAlignment(
     }
   } else {
     findings.push(_f("align.dkim-unknown", "info", "No --dkim-domain: DKIM alignment not checked", [fromLine]));
+  }
+  for (const [method, v] of [["SPF", spf], ["DKIM", dkim]] as const) {
+    if (v.aligned7489 === undefined || v.domain === undefined) continue;
+    const o = orgsOf(orgs, v.domain);
+    const f = orgsOf(orgs, fromDomain);
+    findings.push(_f(
+      "align.rfc7489-differs",
+      "warning",
+      `${method}: ${v.domain} ${
+        v.aligned ? "aligns" : "does not align"
+      } with From ${fromDomain} for RFC 9989 receivers (organisational domains ${o.orgDomain} and ${f.orgDomain} by the DNS tree walk) but ${
+        v.aligned7489 ? "aligns" : "does not"
+      } for RFC 7489 receivers (${o.pslOrgDomain} and ${f.pslOrgDomain} by the Public Suffix List)`,
+      [fromLine, ...identities.filter((i) => i.domain === v.domain).map(_line)],
+    ));
   }
   const dmarcCanPass = spf.aligned === true || dkim.aligned === true;
   if (!dmarcCanPass && (spf.aligned === false || dkim.aligned === false)) {
@@ -275,12 +284,18 @@ export async function checkAlignment(
   };
 }
 
-function _identities(input: AlignInput): Identity[] {
+function _identities(input: AlignInput, orgs: ReadonlyMap<string, OrgDomains>): Identity[] {
   const out: Identity[] = [];
   const add = (role: Identity["role"], value: string | undefined) => {
     if (value === undefined) return;
     const domain = domainOf(value);
-    out.push({ role, value, ...(domain ? { domain, orgDomain: orgDomain(domain) } : {}) });
+    const o = domain ? orgsOf(orgs, domain) : undefined;
+    out.push({
+      role,
+      value,
+      ...(domain && o ? { domain, orgDomain: o.orgDomain } : {}),
+      ...(o && o.pslOrgDomain !== o.orgDomain ? { pslOrgDomain: o.pslOrgDomain } : {}),
+    });
   };
   add("header-from", input.from);
   add("envelope-from", input.envelopeFrom);

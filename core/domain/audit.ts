@@ -69,6 +69,7 @@ export interface DomainReport {
   schema: typeof DOMAIN_SCHEMA;
   mode: "dns-lookups";
   domain: string;
+  /** The organisational domain: by the RFC 9989 tree walk when DMARC was checked, else by the Public Suffix List. */
   orgDomain: string;
   findings: Finding[];
   /** check_host() for `--ip`. */
@@ -78,7 +79,18 @@ export interface DomainReport {
   /** The checks that ran. */
   checks: DomainCheck[];
   dkim: { selectors: string[]; guessed: boolean };
-  dmarc?: { record: string; policy: string; fallback: boolean };
+  /**
+   * The record an RFC 9989 receiver applies (`where` it was found by the tree
+   * walk, the effective `policy`), and what a receiver still on RFC 7489
+   * finds and applies instead.
+   */
+  dmarc?: {
+    record: string;
+    where: string;
+    policy: string;
+    fallback: boolean;
+    rfc7489: { orgDomain: string; where?: string; policy?: string; pct: number; differences: string[] };
+  };
   dns: { queries: number; ms: number };
   summary: { errors: number; warnings: number; info: number };
 }
@@ -213,7 +225,7 @@ export async function auditDomain(options: DomainAuditOptions, inner: DnsClient)
     schema: DOMAIN_SCHEMA,
     mode: "dns-lookups",
     domain,
-    orgDomain: orgDomain(domain),
+    orgDomain: dmarc.discovery?.orgDomain ?? orgDomain(domain),
     findings,
     ...(spf.check
       ? {
@@ -227,8 +239,16 @@ export async function auditDomain(options: DomainAuditOptions, inner: DnsClient)
     ...(spf.tree ? { spfTree: { lookups: spf.lookups, voidLookups: spf.voidLookups, tree: _view(spf.tree) } } : {}),
     checks: DOMAIN_CHECKS.filter(want),
     dkim: { selectors, guessed },
-    ...(dmarc.record && dmarc.policy
-      ? { dmarc: { record: dmarc.record.text, policy: dmarc.policy, fallback: dmarc.fallback } }
+    ...(dmarc.record && dmarc.policy && dmarc.rfc7489
+      ? {
+        dmarc: {
+          record: dmarc.record.text,
+          where: dmarc.record.name,
+          policy: dmarc.policy,
+          fallback: dmarc.fallback,
+          rfc7489: dmarc.rfc7489,
+        },
+      }
       : {}),
     dns: { queries: dns.log.length, ms: Math.round(now() - started) },
     summary: { errors: count("error"), warnings: count("warning"), info: count("info") },

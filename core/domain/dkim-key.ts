@@ -8,7 +8,7 @@
  */
 import { createPublicKey, type KeyObject } from "node:crypto";
 import { type DnsClient, normalName, recordsOf } from "./dns.ts";
-import { type Finding, finding } from "./finding.ts";
+import { type Finding, finding, txtRecord } from "./finding.ts";
 import { parseTagList } from "./tag-list.ts";
 
 /** Selectors tried when none is given: providers' defaults (Microsoft 365, Google, Mailchimp, SendGrid…) and common names. */
@@ -37,6 +37,8 @@ export interface DkimKey {
   bits?: number;
   testing: boolean;
   revoked: boolean;
+  /** The hash algorithms `h=` allows (absent: all). */
+  hashes?: string[];
   publicKey?: KeyObject;
   problems: string[];
 }
@@ -49,6 +51,7 @@ export function parseDkimKey(text: string, selector: string, name: string): Dkim
   const keyType = (tags.get("k") ?? "rsa").toLowerCase();
   const p = tags.get("p");
   const flags = (tags.get("t") ?? "").split(":").map((f) => f.trim().toLowerCase());
+  const h = tags.get("h");
   const key: DkimKey = {
     selector,
     name,
@@ -56,6 +59,7 @@ export function parseDkimKey(text: string, selector: string, name: string): Dkim
     keyType,
     testing: flags.includes("y"),
     revoked: p === "",
+    ...(h !== undefined ? { hashes: h.split(":").map((x) => x.trim().toLowerCase()).filter((x) => x !== "") } : {}),
     problems,
   };
   if (p === undefined) {
@@ -158,6 +162,22 @@ export function keyFindings(k: DkimKey): Finding[] {
   if (k.revoked) out.push(finding("dkim.revoked", `The key at selector ${k.selector} is revoked (empty p=)`, evidence));
   if (k.testing) {
     out.push(finding("dkim.testing", `Selector ${k.selector} is in testing mode (t=y)`, evidence));
+  }
+  if (k.hashes !== undefined && !k.hashes.includes("sha256")) {
+    // RFC 8301 §3.1: verifiers must not accept rsa-sha1, so a key limited to it verifies nothing.
+    out.push(finding(
+      "dkim.hash-unusable",
+      `Selector ${k.selector} allows only h=${
+        k.hashes.join(":") || "(nothing)"
+      }: verifiers reject sha1 signatures (RFC 8301), so no signature with this key can pass`,
+      evidence,
+      {
+        fix: txtRecord(
+          k.name,
+          k.text.split(";").map((t) => t.trim()).filter((t) => t !== "" && !/^h\s*=/i.test(t)).join("; "),
+        ),
+      },
+    ));
   }
   if (k.keyType === "rsa" && k.bits !== undefined && k.bits < 1024) {
     out.push(

@@ -121,6 +121,9 @@ export async function verifyDkim(
   if (key === undefined) return out("no-key", `no key at ${sig.selector}._domainkey.${sig.domain}`);
   if ("error" in key) return out("temperror", `the key lookup failed (${key.error})`);
   if (!key.publicKey) return out("permerror", key.revoked ? "the key is revoked" : key.problems.join("; "));
+  if (key.hashes !== undefined && !key.hashes.includes(hash)) {
+    return out("fail", `the key's h=${key.hashes.join(":")} does not allow ${hash}`);
+  }
   const data = Buffer.from(_signedData(headers, sig), "latin1");
   const signature = Buffer.from(sig.signature, "base64");
   let ok: boolean;

@@ -66,17 +66,43 @@ export const DOMAIN_CODES = {
   "dkim.key-weak": ["warning", "a 1024-bit RSA key: publish 2048 bits"],
   "dkim.testing": ["warning", "`t=y`: receivers may treat signatures as unsigned"],
   "dkim.revoked": ["warning", "an empty `p=`: the key is revoked and signatures with it fail"],
+  "dkim.hash-unusable": [
+    "error",
+    "the key's `h=` allows no hash verifiers accept (only sha1, RFC 8301): no signature with it can pass",
+  ],
   "dkim.syntax": ["error", "the key record does not parse (version, key type, base64)"],
   "dkim.no-signature": ["warning", "the `--message` carries no DKIM-Signature"],
   "dkim.signature-valid": ["info", "the `--message`'s DKIM signature verifies"],
   "dkim.signature-invalid": ["error", "the `--message`'s DKIM signature does not verify"],
   "dkim.body-hash-mismatch": ["error", "the `--message`'s body was changed after signing (bh= differs)"],
-  "dmarc.none": ["error", "no DMARC record at `_dmarc.<domain>` nor at the organisational domain"],
+  "dmarc.none": ["error", "no DMARC record at `_dmarc.<domain>` nor anywhere up the tree (RFC 9989 tree walk)"],
   "dmarc.multiple-records": ["error", "more than one DMARC record: receivers apply none"],
   "dmarc.syntax": ["error", "the DMARC record does not parse or has an invalid tag value"],
-  "dmarc.org-fallback": ["info", "no record at the domain itself: the organisational domain's record applies"],
+  "dmarc.org-fallback": [
+    "info",
+    "no record at the domain itself: a parent's record applies (its `np=`, `sp=` or `p=`), found by the tree walk",
+  ],
+  "dmarc.test-mode": [
+    "warning",
+    "`t=y` (RFC 9989 test mode): receivers apply one level less (reject as quarantine, quarantine as none)",
+  ],
+  "dmarc.removed-tag": [
+    "info",
+    "`rf=`, `ri=` or a `!size` limit: removed by RFC 9989, still read by RFC 7489 receivers",
+  ],
+  "dmarc.rfc7489-differs": [
+    "warning",
+    "receivers still on RFC 7489 (PSL, pct=, no np=/t=/psd=) apply another policy (info: only the organisational domain or record location differs)",
+  ],
+  "dmarc.report-domain-missing": [
+    "warning",
+    "a `rua=`/`ruf=` destination's domain does not exist or has no MX and no address: reports go nowhere",
+  ],
   "dmarc.policy-none": ["warning", "`p=none` (or `sp=none`): failing mail is delivered as if DMARC did not exist"],
-  "dmarc.pct-partial": ["warning", "`pct` below 100: the policy applies to part of the failing mail"],
+  "dmarc.pct-partial": [
+    "warning",
+    "`pct` below 100: RFC 7489 receivers apply the policy to part of the failing mail (RFC 9989 removed `pct`)",
+  ],
   "dmarc.no-rua": ["warning", "no `rua=`: no aggregate reports, so failures go unseen"],
   "dmarc.rua-unauthorized": [
     "warning",
@@ -85,6 +111,10 @@ export const DOMAIN_CODES = {
   "dmarc.strict-alignment": ["info", "`adkim=s` or `aspf=s`: the domains must match exactly"],
   "mx.none": ["error", "no MX record (a warning when the domain has an address: implicit MX)"],
   "mx.null": ["warning", "a null MX (RFC 7505): the domain receives no mail, so replies and bounces cannot come back"],
+  "mx.null-mixed": [
+    "error",
+    "a null MX next to other MX records (RFC 7505 §3): senders may treat the domain as broken",
+  ],
   "mx.host-unresolved": ["error", "an MX host has no address"],
   "mx.host-is-address": ["error", "an MX record names an IP address instead of a host name"],
   "mx.host-cname": ["warning", "an MX host is a CNAME (RFC 2181 §10.3)"],
@@ -99,6 +129,10 @@ export const DOMAIN_CODES = {
   "mta-sts.policy-unreachable": [
     "error",
     "the policy at `https://mta-sts.<domain>/.well-known/mta-sts.txt` cannot be fetched with a verified certificate",
+  ],
+  "mta-sts.policy-content-type": [
+    "error",
+    "the policy is not served as `text/plain` (RFC 8461 §3.2): enforcing senders discard it",
   ],
   "mta-sts.policy-syntax": ["error", "the policy file does not parse"],
   "mta-sts.policy-testing": ["info", "the policy is in `mode: testing`"],

@@ -9,8 +9,15 @@ import { type DnsClient, recordsOf } from "./dns.ts";
 import { type Finding, finding } from "./finding.ts";
 import { parseTagList } from "./tag-list.ts";
 
-/** Fetches a policy URL; resolves to the HTTP status and body, rejects on network or TLS failure. */
-export type PolicyFetcher = (url: string) => Promise<{ status: number; body: string }>;
+/** What a policy fetch returned: the HTTP status, the Content-Type header (if any) and the body. */
+export interface FetchedPolicy {
+  status: number;
+  contentType?: string;
+  body: string;
+}
+
+/** Fetches a policy URL; resolves to the HTTP answer, rejects on network or TLS failure. */
+export type PolicyFetcher = (url: string) => Promise<FetchedPolicy>;
 
 /** A parsed policy file. */
 export interface StsPolicy {
@@ -94,7 +101,7 @@ export async function auditMtaSts(
       ),
     ];
   }
-  let fetched: { status: number; body: string };
+  let fetched: FetchedPolicy;
   try {
     fetched = await fetcher(url);
   } catch (err) {
@@ -116,6 +123,17 @@ export async function auditMtaSts(
     ...fetched.body.split(/\r?\n/).filter((l) => l.trim() !== "").slice(0, 20).map((l) => `  ${l}`),
   ];
   const out: Finding[] = [];
+  const media = (fetched.contentType ?? "").split(";")[0]?.trim().toLowerCase();
+  if (media !== "text/plain") {
+    // RFC 8461 §3.2: the policy is text/plain; senders that check it (and should) discard anything else.
+    out.push(finding(
+      "mta-sts.policy-content-type",
+      `The policy at ${url} is served as ${
+        fetched.contentType ? JSON.stringify(fetched.contentType) : "no Content-Type"
+      }, not text/plain: senders discard it`,
+      [...policyEvidence, `Content-Type: ${fetched.contentType ?? "(none)"}`],
+    ));
+  }
   if (policy.problems.length > 0) {
     out.push(
       finding("mta-sts.policy-syntax", `The MTA-STS policy is invalid: ${policy.problems.join("; ")}`, policyEvidence),

@@ -1,7 +1,8 @@
 /**
  * MX: the domain's mail hosts — none (implicit MX falls back to the
  * domain's address, if it has one), a null MX (RFC 7505: no mail accepted,
- * so replies and bounces to the domain fail), hosts that do not resolve,
+ * so replies and bounces to the domain fail) or one mixed with other MX
+ * records (an RFC 7505 §3 error, not "no mail"), hosts that do not resolve,
  * IP addresses where a host name belongs, and hosts that are CNAMEs.
  */
 import net from "node:net";
@@ -39,11 +40,23 @@ export async function auditMx(dns: DnsClient, domain: string): Promise<MxAudit> 
   }
   const records = [...answer.records].sort((x, y) => x.priority - y.priority);
   const evidence = records.map((r) => `${domain} MX ${r.priority} ${r.exchange === "" ? "." : r.exchange}`);
-  if (records.some((r) => r.exchange === "" || r.exchange === ".")) {
+  const isNull = (r: MxRecord) => r.exchange === "" || r.exchange === ".";
+  if (records.length === 1 && records.some(isNull)) {
     findings.push(finding("mx.null", `${domain} publishes a null MX: it accepts no mail`, evidence));
     return { hosts: [], records, nxdomain: false, findings };
   }
-  const hosts = [...new Set(records.map((r) => normalName(r.exchange)))];
+  if (records.some(isNull)) {
+    // RFC 7505 §3: a null MX must be the only MX; mixed with others the domain is misconfigured, and
+    // senders may either bounce at once (null MX) or try the other hosts — neither is what was meant.
+    findings.push(finding(
+      "mx.null-mixed",
+      `${domain} publishes a null MX next to ${
+        records.length - 1
+      } other MX record(s): RFC 7505 §3 forbids this, and senders may refuse to deliver at all`,
+      evidence,
+    ));
+  }
+  const hosts = [...new Set(records.filter((r) => !isNull(r)).map((r) => normalName(r.exchange)))];
   const checks = await Promise.all(hosts.map(async (host) => {
     if (net.isIP(host.replace(/^\[|\]$/g, "")) !== 0) {
       return [finding("mx.host-is-address", `MX ${host} is an IP address; MX must name a host`, evidence)];

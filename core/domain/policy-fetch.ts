@@ -9,6 +9,7 @@ import { type Connector, connectWithin, systemConnect } from "../io.ts";
 import { verifiedHandshake } from "../tls/handshake.ts";
 import type { DnsClient } from "./dns.ts";
 import type { PolicyFetcher } from "./mta-sts.ts";
+import { printable } from "../printable.ts";
 
 /** The most of a policy response read; RFC 8461 policies are a few hundred bytes. */
 export const MAX_POLICY_BYTES = 64 * 1024;
@@ -78,8 +79,16 @@ export function httpsPolicyFetcher(options: PolicyFetchOptions): PolicyFetcher {
         const text = Buffer.concat(chunks).toString("utf8");
         const head = text.indexOf("\r\n\r\n");
         const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(text)?.[1] ?? NaN);
+        const headers = head === -1 ? text : text.slice(0, head);
+        const contentType = /^content-type:[ \t]*([^\r\n]*)$/im.exec(headers)?.[1]?.trim();
         if (Number.isNaN(status)) reject(new Error("the answer is not HTTP"));
-        else resolve({ status, body: head === -1 ? "" : text.slice(head + 4) });
+        else {
+          resolve({
+            status,
+            ...(contentType !== undefined ? { contentType: printable(contentType, 100) } : {}),
+            body: head === -1 ? "" : text.slice(head + 4),
+          });
+        }
       });
       // HTTP/1.0: no chunked encoding, the server closes when done.
       secure.write(

@@ -77,20 +77,32 @@ export async function auditSpf(
     ));
   }
   for (const v of voids) {
-    findings.push(finding("spf.void-lookup", `${v.term} looks up ${v.name}, which has no records`, [
-      recordOf(v.node),
-      chainOf(v.node),
-    ]));
+    findings.push(finding(
+      "spf.void-lookup",
+      v.family === undefined
+        ? `${v.term} looks up ${v.name}, which has no records`
+        : `${v.term} looks up ${v.name}, which has only ${
+          v.family === "ipv4" ? "IPv6 (AAAA)" : "IPv4 (A)"
+        } addresses: a void lookup for every ${v.family === "ipv4" ? "IPv4" : "IPv6"} sender`,
+      [recordOf(v.node), chainOf(v.node)],
+    ));
   }
-  if (voids.length > SPF_VOID_LIMIT) {
+  // A receiver counts voids for the client in front of it: an A-less name is void for IPv4 senders only.
+  const worst = (["ipv4", "ipv6"] as const)
+    .map((family) => ({ family, voids: voids.filter((v) => v.family === undefined || v.family === family) }))
+    .sort((x, y) => y.voids.length - x.voids.length)[0];
+  const familyOnly = worst !== undefined && worst.voids.some((v) => v.family !== undefined);
+  if (worst !== undefined && worst.voids.length > SPF_VOID_LIMIT) {
     findings.push(finding(
       "spf.void-lookup-limit",
-      `${voids.length} terms look up names without records; more than ${SPF_VOID_LIMIT} is a permerror`,
-      voids.map((v) => `${v.node.domain}: ${v.term}`),
+      `${worst.voids.length} terms look up names without records${
+        familyOnly ? ` for ${worst.family === "ipv4" ? "IPv4" : "IPv6"} senders` : ""
+      }; more than ${SPF_VOID_LIMIT} is a permerror`,
+      worst.voids.map((v) => `${v.node.domain}: ${v.term}`),
     ));
   }
   if (check) findings.push(..._checkFindings(check, client?.ip ?? ""));
-  return { tree, lookups, voidLookups: voids.length, findings, ...(check ? { check } : {}) };
+  return { tree, lookups, voidLookups: worst?.voids.length ?? 0, findings, ...(check ? { check } : {}) };
 }
 
 /**

@@ -27,8 +27,12 @@ export interface SpfNode {
   dnsError?: string;
   /** DNS-querying terms of this record alone (include, a, mx, ptr, exists, redirect). */
   lookups: number;
-  /** Names this record's a/mx/exists terms look up that have no records. */
-  voids: { term: string; name: string }[];
+  /**
+   * Names this record's a/mx/exists terms look up that have no records. With
+   * `family`, the name has addresses of the other family only: the lookup is
+   * void for senders of that family (an IPv4 client asks for A, RFC 7208 §5.3).
+   */
+  voids: { term: string; name: string; family?: "ipv4" | "ipv6" }[];
   /** mx terms whose domain has more than 10 MX hosts. */
   mxOver: { term: string; hosts: number }[];
   /** True when the name does not exist at all (NXDOMAIN). */
@@ -111,9 +115,11 @@ async function _node(walk: _Walk, domain: string, via: string, parents: string[]
 
 async function _voidA(dns: DnsClient, node: SpfNode, term: string, name: string): Promise<void> {
   const [a, aaaa] = await Promise.all([dns.query(name, "A"), dns.query(name, "AAAA")]);
-  if (a.status !== "ok" && a.status !== "error" && aaaa.status !== "ok" && aaaa.status !== "error") {
-    node.voids.push({ term, name });
-  }
+  const voidA = a.status === "nxdomain" || a.status === "nodata";
+  const voidAaaa = aaaa.status === "nxdomain" || aaaa.status === "nodata";
+  if (voidA && voidAaaa) node.voids.push({ term, name });
+  else if (voidA) node.voids.push({ term, name, family: "ipv4" });
+  else if (voidAaaa) node.voids.push({ term, name, family: "ipv6" });
 }
 
 async function _voidExists(dns: DnsClient, node: SpfNode, term: string, name: string): Promise<void> {

@@ -86,3 +86,30 @@ test("checkAlignment() adds a provider's identity policy findings", async () => 
   assert.equal(r.provider, "test-provider");
   assert.ok(r.findings.some((f) => f.code === "test-provider.from-not-alias"));
 });
+
+test("checkAlignment() answers when only an external report authorisation lookup fails", async () => {
+  const dns = fakeDns({
+    "_dmarc.example.com": { TXT: ["v=DMARC1; p=reject; rua=mailto:d@vendor.net"] },
+    "vendor.net": { MX: [{ priority: 10, exchange: "mx.vendor.net" }] },
+    "example.com._report._dmarc.vendor.net": { error: "ETIMEOUT" },
+  });
+  const r = await checkAlignment({ from: "a@example.com", envelopeFrom: "b@example.com" }, dns);
+  assert.equal(r.spf.aligned, true);
+  assert.equal(r.dmarc.policy, "reject");
+  await assert.rejects(
+    checkAlignment({ from: "a@down.example" }, fakeDns({ "_dmarc.down.example": { error: "ETIMEOUT" } })),
+    (err: { code?: string }) => err.code === "E_DNS",
+  );
+});
+
+test("checkAlignment() aligns by the RFC 9989 tree walk and says where RFC 7489 (PSL) decides otherwise", async () => {
+  // bar.example.com publishes its own record and nothing above it does: it is its own organisation
+  // under RFC 9989, while the Public Suffix List puts it in example.com.
+  const dns = fakeDns({ "_dmarc.bar.example.com": { TXT: ["v=DMARC1; p=reject; rua=mailto:d@bar.example.com"] } });
+  const r = await checkAlignment({ from: "a@foo.bar.example.com", dkimDomain: "example.com" }, dns);
+  assert.equal(r.dkim.aligned, false);
+  assert.equal(r.dkim.aligned7489, true);
+  assert.ok(r.findings.some((f) => f.code === "align.rfc7489-differs"));
+  assert.equal(r.identities[0]?.orgDomain, "bar.example.com");
+  assert.equal(r.identities[0]?.pslOrgDomain, "example.com");
+});

@@ -65,6 +65,21 @@ async function _signed(key: ReturnType<typeof _rsa>["privateKey"], domain = "exa
   return (info.message as Buffer).toString();
 }
 
+test("a key restricted to h=sha1 is unusable (RFC 8301), and a signature its h= does not allow fails", async () => {
+  const key = _rsa(2048);
+  const dns = fakeDns({
+    "old._domainkey.example.com": { TXT: [`v=DKIM1; h=sha1; k=rsa; p=${_p(key)}`] },
+    "both._domainkey.example.com": { TXT: [`v=DKIM1; h=sha1:sha256; k=rsa; p=${_p(key)}`] },
+  });
+  const r = await auditDkimKeys(dns, "example.com", ["old", "both"], false);
+  assert.deepEqual(r.findings.map((f) => f.code), ["dkim.hash-unusable", "dkim.key-found"]);
+  assert.ok(!r.findings[0]?.fix?.includes("h="), "the fix drops h=");
+  const m = splitMessage((await _signed(key.privateKey)).replace(/s=s1/, "s=old"));
+  const [sig] = dkimSignatures(m.headers);
+  assert.ok(sig);
+  assert.equal((await verifyDkim(dns, m.headers, m.body, sig)).result, "fail");
+});
+
 test("verifyDkim() passes a nodemailer signature and fails changed bodies, headers and keys", async () => {
   const key = _rsa(2048);
   const dns = fakeDns({ "s1._domainkey.example.com": { TXT: [[`v=DKIM1; k=rsa; p=${_p(key)}`]] } });

@@ -13,7 +13,8 @@ import { loopbackCert } from "../helpers/loopback-cert.ts";
 import { fakeDns } from "./fake-dns.ts";
 
 const _record = { "_mta-sts.example.com": { TXT: ["v=STSv1; id=20260101"] } };
-const _policy = (body: string) => () => Promise.resolve({ status: 200, body });
+const _policy = (body: string, contentType = "text/plain; charset=utf-8") => () =>
+  Promise.resolve({ status: 200, contentType, body });
 
 test("mxMatches() matches one wildcard label only", () => {
   assert.ok(mxMatches("mx1.example.com", "*.example.com"));
@@ -38,6 +39,13 @@ test("auditMtaSts() reports policy-syntax, policy-testing and mx-mismatch from t
   assert.deepEqual(testing.map((f) => f.code), ["mta-sts.policy-testing", "mta-sts.mx-mismatch"]);
   const broken = await auditMtaSts(dns, "example.com", hosts, _policy("<html>not found</html>"));
   assert.equal(broken[0]?.code, "mta-sts.policy-syntax");
+  const html = await auditMtaSts(
+    dns,
+    "example.com",
+    ["mx1.example.com"],
+    _policy("version: STSv1\nmode: enforce\nmx: *.example.com\nmax_age: 604800\n", "text/html"),
+  );
+  assert.deepEqual(html.map((f) => f.code), ["mta-sts.policy-content-type"], "RFC 8461 §3.2: text/plain only");
   const gone = await auditMtaSts(dns, "example.com", hosts, () => Promise.resolve({ status: 404, body: "" }));
   assert.deepEqual(gone.map((f) => f.code), ["mta-sts.policy-unreachable"]);
   assert.deepEqual((await auditMtaSts(dns, "example.com", hosts)).map((f) => f.code), ["mta-sts.policy-not-fetched"]);

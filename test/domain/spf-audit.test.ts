@@ -142,3 +142,23 @@ test("auditSpf() with an IP reports pass, fail and permerror as codes, with the 
     (await _codes({ "example.com": { TXT: ["v=spf1 a:%{q}.x -all"] } }, "192.0.2.1")).includes("spf.permerror"),
   );
 });
+
+test("auditSpf() counts a: hosts with only AAAA records as void for IPv4 senders, without --ip", async () => {
+  const zone = {
+    "example.com": { TXT: ["v=spf1 a:v6a.example.com a:v6b.example.com a:v6c.example.com ip4:192.0.2.1 -all"] },
+    "v6a.example.com": { AAAA: ["2001:db8::1"] },
+    "v6b.example.com": { AAAA: ["2001:db8::2"] },
+    "v6c.example.com": { AAAA: ["2001:db8::3"] },
+  };
+  const r = await auditSpf(fakeDns(zone), "example.com");
+  assert.deepEqual(r.findings.map((f) => f.code), [
+    "spf.void-lookup",
+    "spf.void-lookup",
+    "spf.void-lookup",
+    "spf.void-lookup-limit",
+  ]);
+  assert.equal(r.voidLookups, 3);
+  // …which is exactly what a receiver evaluating for an IPv4 client concludes.
+  const checked = await auditSpf(fakeDns(zone), "example.com", { ip: "198.51.100.9" });
+  assert.equal(checked.check?.result, "permerror");
+});

@@ -27,6 +27,7 @@ if (_missing && process.env.CI === "true") {
 
 /** Codes only a reachable HTTPS policy server produces: covered by test/domain/mta-sts.test.ts. */
 const _FETCH_ONLY = new Set([
+  "mta-sts.policy-content-type",
   "mta-sts.policy-syntax",
   "mta-sts.policy-testing",
   "mta-sts.mx-mismatch",
@@ -145,6 +146,52 @@ const _CASES: _Case[] = [
   },
   { args: ["bare.test", "--selector", "s1"], exit: 1, codes: ["spf.none", "dmarc.none", "mx.none"] },
   {
+    // The organisation's p=none is reported for the organisation…
+    args: ["subprot.test", "--only", "dmarc"],
+    exit: 0,
+    codes: ["dmarc.policy-none"],
+  },
+  {
+    // …but not for a subdomain its sp=reject protects (a false alarm before).
+    args: ["shop.subprot.test", "--only", "dmarc"],
+    exit: 0,
+    codes: ["dmarc.org-fallback"],
+    absent: ["dmarc.policy-none"],
+  },
+  {
+    args: ["rfc9989.test", "--selector", "sha1"],
+    exit: 1,
+    codes: [
+      "mx.null-mixed",
+      "dmarc.test-mode",
+      "dmarc.pct-partial",
+      "dmarc.removed-tag",
+      "dmarc.report-domain-missing",
+      "dmarc.rfc7489-differs",
+      "dkim.hash-unusable",
+      "domain.dns-error",
+    ],
+    absent: ["mx.null", "dkim.key-found"],
+  },
+  {
+    // A record one level below the organisational domain: RFC 9989 finds it, RFC 7489 does not.
+    args: ["a.mail.rfc9989.test", "--only", "dmarc"],
+    exit: 0,
+    codes: ["dmarc.org-fallback", "dmarc.rfc7489-differs"],
+  },
+  {
+    // a: hosts with only AAAA records: void for IPv4 senders, said without --ip…
+    args: ["v6only.test", "--only", "spf"],
+    exit: 1,
+    codes: ["spf.void-lookup", "spf.void-lookup-limit"],
+  },
+  {
+    // …and what a receiver concludes for an IPv4 client.
+    args: ["v6only.test", "--only", "spf", "--ip", "192.0.2.9"],
+    exit: 1,
+    codes: ["spf.permerror"],
+  },
+  {
     // A receiver's log line: an empty label in the MAIL FROM domain is check_host() "none", not a usage error.
     args: ["--ip", "192.0.2.25", "--sender", "<bounce@mail..good.test>", "--helo", "mail.good.test"],
     exit: 0,
@@ -248,6 +295,23 @@ describe("smtpilot domain against a real Knot DNS", { skip: _missing }, () => {
   test("every domain finding code is produced by some zone (fetch-only codes aside)", () => {
     const missing = Object.keys(DOMAIN_CODES).filter((c) => !seen.has(c) && !_FETCH_ONLY.has(c));
     assert.deepEqual(missing, []);
+  });
+
+  test("align answers (exit 0) when only the external report authorisation lookup fails", async () => {
+    const r = await runCli([
+      "align",
+      "--from",
+      "news@rfc9989.test",
+      "--envelope-from",
+      "bounce@rfc9989.test",
+      "--resolver",
+      wire.resolver,
+      "--json",
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout) as { dmarc: { policy?: string }; spf: { aligned?: boolean } };
+    assert.equal(doc.spf.aligned, true);
+    assert.equal(doc.dmarc.policy, "quarantine", "p=reject in test mode (t=y)");
   });
 
   test("align reports misaligned identities from the real DMARC record", async () => {

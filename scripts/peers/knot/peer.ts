@@ -37,6 +37,7 @@ export async function startKnotPeer(): Promise<KnotPeer> {
   const keys = _keys();
   const vars: Record<string, string> = {
     DKIM_GOOD: _txt(`v=DKIM1; k=rsa; p=${_spki(createPublicKey(keys.good))}`),
+    DKIM_SHA1: _txt(`v=DKIM1; h=sha1; k=rsa; p=${_spki(createPublicKey(keys.good))}`),
     DKIM_ED25519: _txt(`v=DKIM1; k=ed25519; p=${_rawEd25519(createPublicKey(keys.ed25519))}`),
     DKIM_512: _txt(`v=DKIM1; k=rsa; p=${_spki(generateKeyPairSync("rsa", { modulusLength: 512 }).publicKey)}`),
     DKIM_1024: _txt(`v=DKIM1; k=rsa; p=${_spki(generateKeyPairSync("rsa", { modulusLength: 1024 }).publicKey)}`),
@@ -45,11 +46,12 @@ export async function startKnotPeer(): Promise<KnotPeer> {
     ),
   };
   const files = (await readdir(path.join(_HERE, "zones"))).filter((f) => f.endsWith(".zone")).sort();
-  const zones = await Promise.all(files.map(async (f) => ({
-    name: f.slice(0, -".zone".length),
-    text: (await readFile(path.join(_HERE, "zones", f), "utf8"))
-      .replace(/\{\{(\w+)\}\}/g, (_m, k: string) => vars[k] ?? `{{${k}}}`),
-  })));
+  const zones = await Promise.all(files.map(async (f) => {
+    const text = (await readFile(path.join(_HERE, "zones", f), "utf8"))
+      .replace(/\{\{(\w+)\}\}/g, (_m, k: string) => vars[k] ?? `{{${k}}}`);
+    // A zone file that starts with "; BROKEN" is served broken: SERVFAIL for every name in it.
+    return { name: f.slice(0, -".zone".length), text, ...(text.startsWith("; BROKEN") ? { broken: true } : {}) };
+  }));
   const server = await startKnot(zones);
   return { ...server, keys };
 }

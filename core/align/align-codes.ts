@@ -1,0 +1,36 @@
+/**
+ * The vocabulary of `smtpilot align`: every \`align.*\` code with its usual
+ * severity and one line of meaning. The README's table follows this list
+ * (test/domain/readme-codes.test.ts keeps them equal).
+ */
+import type { Severity } from "../domain/finding.ts";
+
+/** Every `align.*` code with its severity and meaning (the README's table follows this list). */
+export const ALIGN_CODES = {
+  "align.spf-misaligned": ["warning", "the envelope sender's domain does not align with the From domain"],
+  "align.dkim-misaligned": ["warning", "the DKIM d= domain does not align with the From domain"],
+  "align.none-aligned": ["error", "neither SPF nor DKIM can align: DMARC fails for this message"],
+  "align.envelope-unknown": ["info", "no envelope sender given: SPF alignment not checked"],
+  "align.dkim-unknown": ["info", "no DKIM domain given: DKIM alignment not checked"],
+  "align.return-path-differs": ["warning", "the Return-Path is not the envelope sender given: it was rewritten"],
+  "align.auth-user-no-domain": ["info", "the SMTP AUTH account names no domain"],
+  "align.auth-from-mismatch": ["warning", "the SMTP AUTH account's organisation differs from the From's"],
+  "align.auth-envelope-mismatch": [
+    "warning",
+    "the SMTP AUTH account's organisation differs from the envelope sender's",
+  ],
+  "align.dmarc-none": ["warning", "the From domain has no usable DMARC record"],
+  "align.rfc7489-differs": [
+    "warning",
+    "receivers still on RFC 7489 (Public Suffix List organisational domains) decide this alignment the other way",
+  ],
+  "align.provider-from-not-account": [
+    "warning",
+    "the provider lets the account send only as itself or a verified alias (Gmail), or a mailbox it has SendAs on (Microsoft 365)",
+  ],
+  "align.provider-identity-unverified": [
+    "info",
+    "the provider sends only from verified identities (SES) or mapped logins (a Postfix relay): check the From is one",
+  ],
+  "align.provider-envelope-rewritten": ["info", "the provider replaces the envelope sender with the account"],
+} as const satisfies Record<string, readonly [Severity, string]>;
