@@ -8,7 +8,7 @@
 import type { Registry } from "../core/plugin.ts";
 import type { CommandInput, CommandResult, CommandSpec, RunContext } from "./command-spec.ts";
 import { markSettled, onCleanup } from "./lifecycle.ts";
-import { clearErrLine, protectSecrets, redactText, writeErr, writeJson, writeOut } from "./output.ts";
+import { clearErrLine, protectSecrets, redactText, writeErr, writeJson, writeJsonLine, writeOut } from "./output.ts";
 
 /** Version tag of the document `--json` prints when a command fails before its own result. */
 export const ERROR_SCHEMA = "smtpilot.error/1";
@@ -90,7 +90,7 @@ function _clearProgress(): void {
 function _print(result: CommandResult, json: boolean, path: string): void {
   _clearProgress();
   if (json) {
-    if (result.document !== undefined) writeJson(result.document);
+    if (result.document !== undefined) (result.line ? writeJsonLine : writeJson)(result.document);
     else if (result.text !== undefined) throw new Error(`Command ${path} has no JSON document`);
   } else if (result.text !== undefined) {
     writeOut(result.text, result.raw === true);

@@ -47,6 +47,11 @@ export function writeJson(document: unknown): void {
   process.stdout.write(jsonText(document));
 }
 
+/** Writes a JSON document to stdout on one line (JSON Lines: one document per line, as a batch streams them). */
+export function writeJsonLine(document: unknown): void {
+  process.stdout.write(`${jsonSafe(JSON.stringify(document))}\n`);
+}
+
 /** Writes a message to stderr, made safe for a terminal; parts that came from outside must have passed `redactText`. */
 export function writeErr(text: string): void {
   process.stderr.write(terminalSafe(text));

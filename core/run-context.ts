@@ -21,6 +21,11 @@ export interface CommandResult {
    * (`redact`). Otherwise control and bidi characters are replaced on output.
    */
   raw?: true;
+  /**
+   * With `--json`, print the document on one line: a command emitting many
+   * results (a batch) streams JSON Lines, one document per line.
+   */
+  line?: boolean;
 }
 
 /** What a running command may use besides its input. */

@@ -3,16 +3,32 @@
  * their validators, once, for the command line and the MCP tool alike.
  */
 import type { CommandSpec } from "../command-spec.ts";
-import { secondsOption } from "../usage.ts";
+import { intOption, secondsOption } from "../usage.ts";
 
 /** `smtpilot domain`. */
 export const domainSpec: CommandSpec = {
   name: "domain",
-  summary: "Audit a sender domain's DNS: SPF, DKIM, DMARC, MX, PTR, MTA-STS, TLS-RPT, BIMI (DNS lookups only, no mail)",
+  summary:
+    "Audit sender domains' DNS: SPF, DKIM, DMARC (RFC 9989), MX, PTR, MTA-STS, TLS-RPT, BIMI (DNS lookups only, no mail)",
   effect: "network",
   json: { schema: "smtpilot.domain/1" },
-  args: [{ name: "domain", description: "the sender domain to audit (default: the --profile's From domain)" }],
+  args: [{
+    name: "domain",
+    description: "the sender domains to audit (default: the --profile's From domain)",
+    variadic: true,
+  }],
   options: [
+    {
+      flags: "--from-file <file>",
+      description:
+        "audit every domain in FILE (one a line, or JSON {domain, ip, sender, helo}; - for stdin): JSON Lines or a table",
+      complete: "file",
+    },
+    {
+      flags: "--concurrency <n>",
+      description: "audits at a time in a batch (default 10, at most 100)",
+      parse: intOption("--concurrency", 1, 100),
+    },
     { flags: "--ip <address>", description: "sending server IP: evaluate SPF for it and check its reverse DNS" },
     { flags: "--sender <address>", description: "MAIL FROM for the SPF evaluation (default: postmaster@DOMAIN)" },
     { flags: "--helo <name>", description: "HELO name for the SPF evaluation (default: DOMAIN)" },
@@ -52,6 +68,9 @@ export const domainSpec: CommandSpec = {
     "smtpilot domain example.com --message ./sent.eml --json",
     "smtpilot domain example.com --fetch-policy --resolver 1.1.1.1",
     "smtpilot domain --profile work --note",
+    "smtpilot domain example.com example.net example.org --json",
+    "smtpilot domain --from-file domains.txt --concurrency 20",
+    "smtpilot domain --ip 192.0.2.25 --sender @example.net --helo mail.example.net --only spf",
   ],
   notes: "Exit codes: 0 no error finding (warnings allowed), 1 at least one error finding,\n" +
     "2 usage error, 3 environment error, 70 internal error (a bug).\n" +

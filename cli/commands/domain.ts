@@ -25,6 +25,7 @@ import {
   selectorArgument,
   senderIdentity,
 } from "./domain-args.ts";
+import { batchEntries, runBatch } from "./domain-batch.ts";
 
 /** The parsed flags of `domain`. */
 export interface DomainFlags {
@@ -39,6 +40,8 @@ export interface DomainFlags {
   note?: true;
   resolver?: string;
   timeout?: number;
+  fromFile?: string;
+  concurrency?: number;
   json?: true;
 }
 
@@ -48,8 +51,11 @@ export const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
 /** Runs the command. */
 export async function runDomain(input: CommandInput, ctx: RunContext): Promise<CommandResult> {
   const flags = input.options as unknown as DomainFlags;
+  const domains = (Array.isArray(input.args[0]) ? input.args[0] : input.args[0] === undefined ? [] : [input.args[0]])
+    .map(String);
+  if (domains.length > 1 || flags.fromFile !== undefined) return await _batch(domains, flags, ctx);
   const profile = flags.profile === undefined ? undefined : await memoryOf(ctx).profile(flags.profile);
-  const given = input.args[0] === undefined ? undefined : String(input.args[0]);
+  const given = domains[0];
   const fromProfile = profile ? domainOf(profile.from ?? profile.auth?.user ?? "") : undefined;
   const replay = flags.ip !== undefined && (flags.sender !== undefined || flags.helo !== undefined);
   if (given === undefined && fromProfile === undefined && !replay) {
@@ -110,6 +116,35 @@ export async function runDomain(input: CommandInput, ctx: RunContext): Promise<C
     document: report,
     text: renderDomainText(report),
   };
+}
+
+/** Many domains: the flags that name one domain or message are refused, the rest apply to each. */
+async function _batch(domains: string[], flags: DomainFlags, ctx: RunContext): Promise<CommandResult> {
+  const single = (["profile", "message", "note", "sender", "helo"] as const).find((k) => flags[k] !== undefined);
+  if (single !== undefined) {
+    throw new UsageError(
+      `--${single} is about one domain; a batch takes the same --ip, --selector, --only for every domain (a --from-file JSON line carries its own sender and helo)`,
+    );
+  }
+  const ip = flags.ip === undefined ? undefined : ipArgument("--ip", flags.ip);
+  const selectors = (flags.selector ?? []).map(selectorArgument);
+  const only = flags.only === undefined ? undefined : onlyChecks(flags.only);
+  const resolver = flags.resolver === undefined ? undefined : resolverAddress(flags.resolver);
+  const timeoutMs = flags.timeout ?? DNS_TIMEOUT_MS;
+  const entries = await batchEntries(domains, flags.fromFile, ip);
+  return await runBatch(
+    entries,
+    {
+      selectors,
+      ...(only !== undefined ? { only } : {}),
+      ...(flags.fetchPolicy
+        ? { fetchPolicy: (dns) => httpsPolicyFetcher({ dns, timeoutMs: Math.max(timeoutMs, 10_000) }) }
+        : {}),
+    },
+    systemDns(resolver, timeoutMs),
+    flags.concurrency,
+    ctx,
+  );
 }
 
 /** Appends the audit's summary to deliverability-notes.md (kind dns-auth). */

@@ -145,6 +145,8 @@ export function toCommandInput(tool: ToolDef, spec: CommandSpec, args: Record<st
       return a.variadic ? [] : undefined;
     }
     if (a.variadic) {
+      // One string for a list argument is a list of one (a tool that took one domain still takes it so).
+      if (typeof value === "string") return [value];
       if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
         throw new UsageError(`Input ${a.name} must be a list of strings`);
       }

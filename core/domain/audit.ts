@@ -6,7 +6,7 @@
  * only: no connection to a mail server, no mail.
  */
 import { EnvironmentError } from "../errors.ts";
-import { cachedDns, type DnsClient, normalName } from "./dns.ts";
+import { type CachedDns, cachedDns, type DnsClient, normalName } from "./dns.ts";
 import { auditDkimKeys, COMMON_SELECTORS } from "./dkim-key.ts";
 import { dkimSignatures, splitMessage, verifyDkim } from "./dkim-verify.ts";
 import { type DmarcLookup, lookupDmarc } from "./dmarc.ts";
@@ -52,6 +52,8 @@ export interface DomainAuditOptions {
   only?: readonly DomainCheck[];
   onProgress?: (check: string) => void;
   now?: () => number;
+  /** A cache shared with other audits of the run (a batch): answers are reused, each audit logs its own queries. */
+  cache?: CachedDns;
 }
 
 /** The SPF include tree as the document shows it. */
@@ -72,8 +74,22 @@ export interface DomainReport {
   /** The organisational domain: by the RFC 9989 tree walk when DMARC was checked, else by the Public Suffix List. */
   orgDomain: string;
   findings: Finding[];
-  /** check_host() for `--ip`. */
-  spf?: { result: SpfResult; explanation?: string; trace: SpfTraceEntry[] };
+  /**
+   * check_host() for `--ip`: the identities evaluated (as given; `sender` is
+   * empty for a bounce, when the HELO domain is checked), the result, the
+   * domain's explanation for a fail, and the trace.
+   */
+  spf?: {
+    ip: string;
+    sender: string;
+    helo: string;
+    /** The identity check_host() evaluated and its domain. */
+    identity: "mailfrom" | "helo";
+    domain: string;
+    result: SpfResult;
+    explanation?: string;
+    trace: SpfTraceEntry[];
+  };
   /** The SPF include tree (absent when SPF was not checked). */
   spfTree?: { lookups: number; voidLookups: number; tree: SpfTreeView };
   /** The checks that ran. */
@@ -106,7 +122,7 @@ const _ANSWERED = ["ESERVFAIL", "ENOTIMP", "EFORMERR"];
 export async function auditDomain(options: DomainAuditOptions, inner: DnsClient): Promise<DomainReport> {
   const now = options.now ?? (() => performance.now());
   const started = now();
-  const dns = cachedDns(inner, now);
+  const dns = options.cache ? options.cache.view() : cachedDns(inner, now);
   const domain = normalName(options.domain);
   const progress = options.onProgress ?? (() => {});
   const message = options.message ? splitMessage(options.message) : undefined;
@@ -132,16 +148,11 @@ export async function auditDomain(options: DomainAuditOptions, inner: DnsClient)
     return result;
   };
   progress(`looking up ${domain}…`);
-  const spfP = !want("spf") ? skip(noSpf) : check("SPF", () =>
-    auditSpf(
-      dns,
-      domain,
-      options.ip === undefined ? undefined : {
-        ip: options.ip,
-        ...(options.sender !== undefined ? { sender: options.sender } : {}),
-        ...(options.helo !== undefined ? { helo: options.helo } : {}),
-      },
-    ));
+  // The identities check_host() evaluates: as given, else what a receiver assumes for the domain.
+  const client = options.ip === undefined
+    ? undefined
+    : { ip: options.ip, sender: options.sender ?? `postmaster@${domain}`, helo: options.helo ?? domain };
+  const spfP = !want("spf") ? skip(noSpf) : check("SPF", () => auditSpf(dns, domain, client));
   const dkimP = !want("dkim")
     ? skip({ keys: [], findings: [] })
     : check("DKIM", () => auditDkimKeys(dns, domain, selectors, guessed));
@@ -230,6 +241,11 @@ export async function auditDomain(options: DomainAuditOptions, inner: DnsClient)
     ...(spf.check
       ? {
         spf: {
+          ip: client?.ip ?? "",
+          sender: client?.sender ?? "",
+          helo: client?.helo ?? "",
+          identity: spf.check.identity,
+          domain: spf.check.domain,
           result: spf.check.result,
           ...(spf.check.explanation !== undefined ? { explanation: spf.check.explanation } : {}),
           trace: spf.check.trace,

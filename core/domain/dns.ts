@@ -84,6 +84,8 @@ export interface QueryLogEntry {
 export interface CachedDns extends DnsClient {
   /** Queries that reached the underlying client, in the order they were made. */
   readonly log: readonly QueryLogEntry[];
+  /** The same cache with a log of its own: the queries asked through the view that reached the client. */
+  view(): CachedDns;
 }
 
 /** The cache key of a query: names compare case-insensitively and without the root dot. */
@@ -101,53 +103,63 @@ export function normalName(name: string): string {
  * askers share the same pending answer, later askers get the stored one.
  */
 export function cachedDns(inner: DnsClient, now: () => number = () => performance.now()): CachedDns {
-  const answers = new Map<string, Promise<DnsResult<unknown>>>();
-  const log: QueryLogEntry[] = [];
-  return {
-    log,
-    query<T extends RrType>(name: string, type: T): Promise<DnsResult<RecordOf[T]>> {
-      const key = queryKey(name, type);
-      let pending = answers.get(key);
-      if (pending === undefined) {
-        const start = now();
-        const entry: QueryLogEntry = { name: normalName(name), type, status: "error", ms: 0 };
-        log.push(entry);
-        pending = inner.query(normalName(name), type).catch((err): DnsResult<RecordOf[T]> => ({
-          status: "error",
-          code: String((err as NodeJS.ErrnoException)?.code ?? "EFAIL"),
-        })).then((result) => {
+  return _cache(inner, now, new Map(), [[]]);
+}
+
+/**
+ * One cache, many logs: `view()` gives an audit of a batch the shared
+ * answers and a log of its own (the queries it sent), while the root log
+ * keeps every query of the run.
+ */
+function _cache(
+  inner: DnsClient,
+  now: () => number,
+  answers: Map<string, Promise<unknown>>,
+  logs: QueryLogEntry[][],
+): CachedDns {
+  const ask = <R extends { status: DnsResult<unknown>["status"]; code?: string }>(
+    key: string,
+    entry: QueryLogEntry,
+    run: () => Promise<R>,
+    failed: (code: string) => R,
+  ): Promise<R> => {
+    let pending = answers.get(key) as Promise<R> | undefined;
+    if (pending === undefined) {
+      const start = now();
+      for (const log of logs) log.push(entry);
+      pending = run().catch((err) => failed(String((err as NodeJS.ErrnoException)?.code ?? "EFAIL")))
+        .then((result) => {
           entry.status = result.status;
-          if (result.status === "error") entry.code = result.code;
+          if (result.status === "error" && result.code !== undefined) entry.code = result.code;
           entry.ms = Math.round(now() - start);
           return result;
         });
-        answers.set(key, pending);
-      }
-      return pending as Promise<DnsResult<RecordOf[T]>>;
+      answers.set(key, pending);
+    }
+    return pending;
+  };
+  return {
+    log: logs[logs.length - 1] ?? [],
+    view: () => _cache(inner, now, answers, [...logs, []]),
+    query<T extends RrType>(name: string, type: T): Promise<DnsResult<RecordOf[T]>> {
+      const entry: QueryLogEntry = { name: normalName(name), type, status: "error", ms: 0 };
+      return ask(
+        queryKey(name, type),
+        entry,
+        () => inner.query(normalName(name), type),
+        (code): DnsResult<RecordOf[T]> => ({ status: "error", code }),
+      );
     },
     ...(inner.queryDnssec
       ? {
         queryDnssec<T extends RrType>(name: string, type: T): Promise<DnssecResult<RecordOf[T]>> {
-          const key = `DNSSEC ${queryKey(name, type)}`;
-          let pending = answers.get(key) as Promise<DnssecResult<RecordOf[T]>> | undefined;
-          if (pending === undefined) {
-            const start = now();
-            const entry: QueryLogEntry = { name: normalName(name), type, status: "error", ms: 0, dnssec: true };
-            log.push(entry);
-            pending = (inner.queryDnssec?.(normalName(name), type) ?? Promise.reject(new Error("no DNSSEC")))
-              .catch((err): DnssecResult<RecordOf[T]> => ({
-                status: "error",
-                code: String((err as NodeJS.ErrnoException)?.code ?? "EFAIL"),
-                secure: false,
-              })).then((result) => {
-                entry.status = result.status;
-                if (result.status === "error") entry.code = result.code;
-                entry.ms = Math.round(now() - start);
-                return result;
-              });
-            answers.set(key, pending as Promise<DnsResult<unknown>>);
-          }
-          return pending;
+          const entry: QueryLogEntry = { name: normalName(name), type, status: "error", ms: 0, dnssec: true };
+          return ask(
+            `DNSSEC ${queryKey(name, type)}`,
+            entry,
+            () => inner.queryDnssec?.(normalName(name), type) ?? Promise.reject(new Error("no DNSSEC")),
+            (code): DnssecResult<RecordOf[T]> => ({ status: "error", code, secure: false }),
+          );
         },
       }
       : {}),

@@ -26,6 +26,14 @@ export interface QueryLog {
   /** Forgets the queries logged so far. */
   reset(): void;
   /**
+   * Holds back every UDP query whose name matches until `release()` — a
+   * domain whose servers are slow, for as long as a test needs, without a
+   * guessed delay.
+   */
+  hold(match: (name: string) => boolean): void;
+  /** Forwards the queries held so far, and every later one at once. */
+  release(): void;
+  /**
    * Queries asked more than once, as `TYPE name` → count. A TCP query right
    * after the same UDP query is the retry a truncated answer demands
    * (RFC 7766), not a second question, and is not counted.
@@ -47,8 +55,24 @@ export async function startQueryLog(upstreamPort: number): Promise<QueryLog> {
     }
   };
   const udp = dgram.createSocket("udp4");
+  let holding: ((name: string) => boolean) | undefined;
+  const held: (() => void)[] = [];
+  const nameOf = (msg: Buffer) => {
+    try {
+      return dnsPacket.decode(msg).questions?.[0]?.name.toLowerCase() ?? "";
+    } catch {
+      return "";
+    }
+  };
   udp.on("message", (msg, rinfo) => {
     log(msg, "udp");
+    if (holding?.(nameOf(msg))) {
+      held.push(() => forward(msg, rinfo));
+      return;
+    }
+    forward(msg, rinfo);
+  });
+  const forward = (msg: Buffer, rinfo: dgram.RemoteInfo) => {
     const up = dgram.createSocket("udp4");
     const timer = setTimeout(() => up.close(), 5000);
     up.on("message", (answer) => {
@@ -58,7 +82,7 @@ export async function startQueryLog(upstreamPort: number): Promise<QueryLog> {
     });
     up.on("error", () => {});
     up.send(msg, upstreamPort, "127.0.0.1");
-  });
+  };
   await new Promise<void>((resolve) => udp.bind(0, "127.0.0.1", resolve));
   const port = udp.address().port;
   const tcp = net.createServer((client) => {
@@ -89,6 +113,11 @@ export async function startQueryLog(upstreamPort: number): Promise<QueryLog> {
     resolver: `127.0.0.1:${port}`,
     queries,
     reset: () => void queries.splice(0),
+    hold: (match) => void (holding = match),
+    release: () => {
+      holding = undefined;
+      for (const send of held.splice(0)) send();
+    },
     repeats: () => {
       const seen = new Map<string, number>();
       for (const q of questions(queries)) seen.set(`${q.type} ${q.name}`, (seen.get(`${q.type} ${q.name}`) ?? 0) + 1);
