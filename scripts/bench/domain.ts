@@ -14,7 +14,7 @@
  *
  * Run: npm run bench:domain   (BENCH_RUNS=N to change the sample count)
  */
-import { execFile, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,6 +22,7 @@ import { cachedDns, systemDns } from "../../core/domain/dns.ts";
 import { checkSpf } from "../../core/domain/spf-check.ts";
 import { knotMissing, startKnotPeer } from "../peers/knot/peer.ts";
 import { startQueryLog } from "../peers/knot/query-log.ts";
+import { fmt, median, run } from "./domain-common.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const bundle = path.join(root, "dist/smtpilot.cjs");
@@ -54,23 +55,6 @@ const MINIMUM = [
   "TXT _smtp._tls.bench.test",
   "TXT default._bimi.bench.test",
 ];
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
-
-function run(
-  cmd: string,
-  args: string[],
-  env?: NodeJS.ProcessEnv,
-): Promise<{ ms: number; stdout: string; code: number }> {
-  const t0 = performance.now();
-  return new Promise((resolve) => {
-    execFile(cmd, args, { env: env ?? process.env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout) => {
-      const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
-      resolve({ ms: performance.now() - t0, stdout, code });
-    });
-  });
-}
 
 const missing = knotMissing();
 if (missing) {

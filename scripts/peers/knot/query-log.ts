@@ -42,8 +42,12 @@ export interface QueryLog {
   close(): Promise<void>;
 }
 
-/** Starts a forwarder to `upstreamPort` on 127.0.0.1. */
-export async function startQueryLog(upstreamPort: number): Promise<QueryLog> {
+/**
+ * Starts a forwarder to `upstreamPort` on 127.0.0.1. `delayMs` holds every
+ * UDP query that long before passing it on: a benchmark's stand-in for a
+ * real resolver's round trip (tests never use it; they hold and release).
+ */
+export async function startQueryLog(upstreamPort: number, options: { delayMs?: number } = {}): Promise<QueryLog> {
   const queries: LoggedQuery[] = [];
   const log = (msg: Buffer, transport: "udp" | "tcp") => {
     try {
@@ -70,7 +74,8 @@ export async function startQueryLog(upstreamPort: number): Promise<QueryLog> {
       held.push(() => forward(msg, rinfo));
       return;
     }
-    forward(msg, rinfo);
+    if (options.delayMs) setTimeout(() => forward(msg, rinfo), options.delayMs);
+    else forward(msg, rinfo);
   });
   const forward = (msg: Buffer, rinfo: dgram.RemoteInfo) => {
     const up = dgram.createSocket("udp4");
