@@ -11,7 +11,10 @@ import net from "node:net";
 import { DOMAIN_CHECKS, type DomainCheck } from "../../core/domain/audit.ts";
 import { UsageError } from "../../core/errors.ts";
 import { hasControl, shown } from "../../core/printable.ts";
-import { hostValue } from "../../core/validate.ts";
+import type { DnsClient } from "../../core/domain/dns.ts";
+import type { PolicyFetcher } from "../../core/domain/mta-sts.ts";
+import { httpsPolicyFetcher } from "../../core/domain/policy-fetch.ts";
+import { hostValue, readCaFile } from "../../core/validate.ts";
 
 /** The longest identity an SMTP command line can carry (RFC 5321 §4.5.3.1.4: 512 octets with the verb). */
 export const MAX_IDENTITY = 512;
@@ -92,4 +95,32 @@ export function selectorArgument(value: string): string {
     throw new UsageError(`Invalid --selector ${shown(value)}: expected a DKIM selector such as s1 or selector1`);
   }
   return v.toLowerCase();
+}
+
+/** How long one HTTPS or SMTP step may take, at least, whatever the DNS timeout. */
+export const PROBE_TIMEOUT_MS = 10_000;
+
+/**
+ * The `fetchPolicy` option of an audit: present only with `--fetch-policy`
+ * (fetching contacts a host beyond DNS), with `--policy-port` and `--ca` for
+ * a lab's policy server.
+ */
+export function policyFetchOption(
+  flags: { fetchPolicy?: true; policyPort?: number; ca?: string },
+  timeoutMs: number,
+): { fetchPolicy?: (dns: DnsClient) => PolicyFetcher } {
+  if (!flags.fetchPolicy) {
+    if (flags.policyPort !== undefined) throw new UsageError("--policy-port is for --fetch-policy");
+    return {};
+  }
+  const ca = flags.ca === undefined ? undefined : readCaFile(flags.ca);
+  return {
+    fetchPolicy: (dns) =>
+      httpsPolicyFetcher({
+        dns,
+        timeoutMs: Math.max(timeoutMs, PROBE_TIMEOUT_MS),
+        ...(flags.policyPort !== undefined ? { port: flags.policyPort } : {}),
+        ...(ca !== undefined ? { ca } : {}),
+      }),
+  };
 }

@@ -48,6 +48,27 @@ export const domainSpec: CommandSpec = {
     },
     { flags: "--fetch-policy", description: "fetch the MTA-STS policy over HTTPS (certificate verified)" },
     {
+      flags: "--recipient",
+      description:
+        "the receiving side: probe each MX with STARTTLS (no mail), DANE (DNSSEC via the resolver) and MTA-STS; a verdict per MX",
+    },
+    {
+      flags: "--mx-port <port>",
+      description: "connect to MX hosts on this port instead of 25 (a lab; TLSA names stay _25._tcp)",
+      parse: intOption("--mx-port", 1, 65535),
+    },
+    {
+      flags: "--policy-port <port>",
+      description: "fetch the MTA-STS policy from this port instead of 443 (a lab)",
+      parse: intOption("--policy-port", 1, 65535),
+    },
+    {
+      flags: "--ca <file>",
+      description: "trust these CA certificates (PEM) instead of the system's, for MX and policy certificates",
+      complete: "file",
+    },
+    { flags: "--ehlo-name <name>", description: "EHLO name of the MX probe (default: this end's address literal)" },
+    {
       flags: "--profile <name>",
       description: "the saved profile this domain sends through: its From domain, and its last check (fix that first)",
       complete: { dynamic: "profile-names" },
@@ -67,6 +88,7 @@ export const domainSpec: CommandSpec = {
     "smtpilot domain example.com --only spf --ip 192.0.2.25 --sender bounces@example.com",
     "smtpilot domain example.com --message ./sent.eml --json",
     "smtpilot domain example.com --fetch-policy --resolver 1.1.1.1",
+    "smtpilot domain gmail.com --recipient --fetch-policy",
     "smtpilot domain --profile work --note",
     "smtpilot domain example.com example.net example.org --json",
     "smtpilot domain --from-file domains.txt --concurrency 20",

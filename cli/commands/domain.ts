@@ -7,7 +7,6 @@
 import { domainOf } from "../../core/align/align.ts";
 import { auditDomain, type DomainReport, hasErrors } from "../../core/domain/audit.ts";
 import { DNS_TIMEOUT_MS, systemDns } from "../../core/domain/dns.ts";
-import { httpsPolicyFetcher } from "../../core/domain/policy-fetch.ts";
 import { UsageError } from "../../core/errors.ts";
 import { EXIT_FINDINGS, EXIT_OK } from "../../core/exit.ts";
 import { readSmallFile } from "../../core/files.ts";
@@ -22,10 +21,12 @@ import {
   identityDomain,
   ipArgument,
   onlyChecks,
+  policyFetchOption,
   selectorArgument,
   senderIdentity,
 } from "./domain-args.ts";
 import { batchEntries, runBatch } from "./domain-batch.ts";
+import { runRecipient } from "./domain-recipient.ts";
 
 /** The parsed flags of `domain`. */
 export interface DomainFlags {
@@ -42,6 +43,11 @@ export interface DomainFlags {
   timeout?: number;
   fromFile?: string;
   concurrency?: number;
+  recipient?: true;
+  mxPort?: number;
+  policyPort?: number;
+  ca?: string;
+  ehloName?: string;
   json?: true;
 }
 
@@ -53,6 +59,14 @@ export async function runDomain(input: CommandInput, ctx: RunContext): Promise<C
   const flags = input.options as unknown as DomainFlags;
   const domains = (Array.isArray(input.args[0]) ? input.args[0] : input.args[0] === undefined ? [] : [input.args[0]])
     .map(String);
+  if (flags.recipient) return await _recipient(domains, flags, ctx);
+  const probeOnly = (["mxPort", "ehloName"] as const).find((k) => flags[k] !== undefined);
+  if (probeOnly !== undefined) {
+    throw new UsageError(`--${probeOnly === "mxPort" ? "mx-port" : "ehlo-name"} is for the MX probe of --recipient`);
+  }
+  if (flags.only?.split(",").some((c) => c.trim().toLowerCase() === "dane")) {
+    throw new UsageError("DANE is about receiving mail: use --recipient (it checks mx, mta-sts, tls-rpt and dane)");
+  }
   if (domains.length > 1 || flags.fromFile !== undefined) return await _batch(domains, flags, ctx);
   const profile = flags.profile === undefined ? undefined : await memoryOf(ctx).profile(flags.profile);
   const given = domains[0];
@@ -94,9 +108,7 @@ export async function runDomain(input: CommandInput, ctx: RunContext): Promise<C
     selectors,
     ...(only !== undefined ? { only } : {}),
     ...(message !== undefined ? { message } : {}),
-    ...(flags.fetchPolicy
-      ? { fetchPolicy: (dns) => httpsPolicyFetcher({ dns, timeoutMs: Math.max(timeoutMs, 10_000) }) }
-      : {}),
+    ...policyFetchOption(flags, timeoutMs),
     ...(profile?.lastCheck?.verdict === "fail" && profile.lastCheck.layer
       ? {
         lastFailure: {
@@ -118,6 +130,17 @@ export async function runDomain(input: CommandInput, ctx: RunContext): Promise<C
   };
 }
 
+/** The recipient's side of one domain: the sender-only flags are refused. */
+async function _recipient(domains: string[], flags: DomainFlags, ctx: RunContext): Promise<CommandResult> {
+  if (domains.length !== 1 || flags.fromFile !== undefined) {
+    throw new UsageError("--recipient checks one domain: give exactly one DOMAIN");
+  }
+  const sender = (["ip", "sender", "helo", "selector", "message", "profile", "note"] as const)
+    .find((k) => flags[k] !== undefined);
+  if (sender !== undefined) throw new UsageError(`--${sender} is for a sender audit, not --recipient`);
+  return await runRecipient(domainArgument(domains[0] ?? ""), flags, ctx);
+}
+
 /** Many domains: the flags that name one domain or message are refused, the rest apply to each. */
 async function _batch(domains: string[], flags: DomainFlags, ctx: RunContext): Promise<CommandResult> {
   const single = (["profile", "message", "note", "sender", "helo"] as const).find((k) => flags[k] !== undefined);
@@ -137,9 +160,7 @@ async function _batch(domains: string[], flags: DomainFlags, ctx: RunContext): P
     {
       selectors,
       ...(only !== undefined ? { only } : {}),
-      ...(flags.fetchPolicy
-        ? { fetchPolicy: (dns) => httpsPolicyFetcher({ dns, timeoutMs: Math.max(timeoutMs, 10_000) }) }
-        : {}),
+      ...policyFetchOption(flags, timeoutMs),
     },
     systemDns(resolver, timeoutMs),
     flags.concurrency,

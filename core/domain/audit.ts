@@ -20,14 +20,18 @@ import { auditSpf } from "./spf-audit.ts";
 import { domainProblem, type SpfResult, type SpfTraceEntry } from "./spf-check.ts";
 import type { SpfNode } from "./spf-tree.ts";
 import { auditTlsRpt } from "./tls-rpt.ts";
+import type { DnssecStatus } from "./recipient/dane.ts";
+import type { MxDelivery } from "./recipient/delivery.ts";
 
 /** Version tag of the audit document. */
 export const DOMAIN_SCHEMA = "smtpilot.domain/1";
 
 /** The checks an audit can run, as `--only` names them. */
-export const DOMAIN_CHECKS = ["spf", "dkim", "dmarc", "mx", "ptr", "mta-sts", "tls-rpt", "bimi"] as const;
+export const DOMAIN_CHECKS = ["spf", "dkim", "dmarc", "mx", "ptr", "mta-sts", "tls-rpt", "bimi", "dane"] as const;
 /** One check. */
 export type DomainCheck = typeof DOMAIN_CHECKS[number];
+/** The checks of a sender audit (DANE is about receiving: `--recipient`). */
+export const SENDER_CHECKS: readonly DomainCheck[] = DOMAIN_CHECKS.filter((c) => c !== "dane");
 
 /** Layers below envelope: a failure there is about the connection, TLS or the account, never DNS records. */
 export const BELOW_ENVELOPE: readonly string[] = ["dns", "tcp", "greeting", "tls", "ehlo", "auth"];
@@ -69,7 +73,10 @@ export interface SpfTreeView {
 /** The `smtpilot.domain/1` document. */
 export interface DomainReport {
   schema: typeof DOMAIN_SCHEMA;
-  mode: "dns-lookups";
+  /** `dns-lookups` for a sender audit; `connectivity-probe` for `--recipient` (SMTP without mail, HTTPS when asked). */
+  mode: "dns-lookups" | "connectivity-probe";
+  /** What a connectivity probe contacted beyond DNS. */
+  reaches?: string[];
   domain: string;
   /** The organisational domain: by the RFC 9989 tree walk when DMARC was checked, else by the Public Suffix List. */
   orgDomain: string;
@@ -107,6 +114,14 @@ export interface DomainReport {
     fallback: boolean;
     rfc7489: { orgDomain: string; where?: string; policy?: string; pct: number; differences: string[] };
   };
+  /** `--recipient`: each MX host's verdict for a sender enforcing MTA-STS and DANE. */
+  delivery?: {
+    port: number;
+    mxDnssec: DnssecStatus;
+    policyFetched: boolean;
+    mtaSts?: { mode: string; mx: string[] };
+    hosts: MxDelivery[];
+  };
   dns: { queries: number; ms: number };
   summary: { errors: number; warnings: number; info: number };
 }
@@ -136,7 +151,7 @@ export async function auditDomain(options: DomainAuditOptions, inner: DnsClient)
     : [...COMMON_SELECTORS];
 
   // A replayed identity that is not a domain name has nothing to audit but its SPF result (none).
-  const only = domainProblem(domain) === undefined ? options.only : ["spf"];
+  const only = domainProblem(domain) === undefined ? options.only ?? SENDER_CHECKS : ["spf"];
   const want = (c: DomainCheck) => only === undefined || only.includes(c);
   const skip = <T>(value: T) => Promise.resolve(value);
   const noSpf = { tree: undefined, lookups: 0, voidLookups: 0, findings: [], check: undefined };
@@ -184,7 +199,7 @@ export async function auditDomain(options: DomainAuditOptions, inner: DnsClient)
     ? skip([])
     : check("PTR", () => auditPtr(dns, options.ip ?? ""));
   const stsP = !want("mta-sts")
-    ? skip([])
+    ? skip({ findings: [], published: false })
     : check("MTA-STS", async () => auditMtaSts(dns, domain, (await mxP).hosts, options.fetchPolicy?.(dns)));
   const rptP = !want("tls-rpt") ? skip([]) : check("TLS-RPT", () => auditTlsRpt(dns, domain));
   const bimiP = !want("bimi") ? skip([]) : check("BIMI", async () => auditBimi(dns, domain, await dmarcP));
@@ -227,7 +242,7 @@ export async function auditDomain(options: DomainAuditOptions, inner: DnsClient)
     ...(want("dmarc") ? dmarc.findings : []),
     ...(want("mx") ? mx.findings : []),
     ...ptr,
-    ...sts,
+    ...sts.findings,
     ...rpt,
     ...bimi,
   );

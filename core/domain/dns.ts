@@ -102,20 +102,27 @@ export function normalName(name: string): string {
  * Wraps a client so each (name, type) is asked once per run: concurrent
  * askers share the same pending answer, later askers get the stored one.
  */
-export function cachedDns(inner: DnsClient, now: () => number = () => performance.now()): CachedDns {
-  return _cache(inner, now, new Map(), [[]]);
+export function cachedDns(
+  inner: DnsClient,
+  now: () => number = () => performance.now(),
+  options: { dnssec?: boolean } = {},
+): CachedDns {
+  return _cache(inner, now, new Map(), [[]], options.dnssec === true && inner.queryDnssec !== undefined);
 }
 
 /**
  * One cache, many logs: `view()` gives an audit of a batch the shared
  * answers and a log of its own (the queries it sent), while the root log
- * keeps every query of the run.
+ * keeps every query of the run. With `dnssec`, every question is asked for
+ * its DNSSEC status (the recipient check needs it for most answers), so no
+ * name is asked twice, once with and once without the AD bit.
  */
 function _cache(
   inner: DnsClient,
   now: () => number,
   answers: Map<string, Promise<unknown>>,
   logs: QueryLogEntry[][],
+  dnssec: boolean,
 ): CachedDns {
   const ask = <R extends { status: DnsResult<unknown>["status"]; code?: string }>(
     key: string,
@@ -140,8 +147,14 @@ function _cache(
   };
   return {
     log: logs[logs.length - 1] ?? [],
-    view: () => _cache(inner, now, answers, [...logs, []]),
+    view: () => _cache(inner, now, answers, [...logs, []], dnssec),
     query<T extends RrType>(name: string, type: T): Promise<DnsResult<RecordOf[T]>> {
+      if (dnssec && this.queryDnssec) {
+        return this.queryDnssec(name, type).then((r): DnsResult<RecordOf[T]> => {
+          if (r.status === "ok") return { status: "ok", records: r.records };
+          return r.status === "error" ? { status: "error", code: r.code } : { status: r.status };
+        });
+      }
       const entry: QueryLogEntry = { name: normalName(name), type, status: "error", ms: 0 };
       return ask(
         queryKey(name, type),

@@ -66,12 +66,35 @@ export function mxMatches(host: string, pattern: string): boolean {
   return h === p;
 }
 
+/** What the MTA-STS check found: findings, and the policy senders would apply (fetched, text/plain, valid). */
+export interface MtaStsAudit {
+  findings: Finding[];
+  policy?: StsPolicy;
+  /** True when the TXT record is published (a policy exists, whether or not it was fetched). */
+  published: boolean;
+}
+
 /** Audits MTA-STS for `domain`; `mxHosts` are the domain's MX hosts. */
 export async function auditMtaSts(
   dns: DnsClient,
   domain: string,
   mxHosts: readonly string[],
   fetcher?: PolicyFetcher,
+): Promise<MtaStsAudit> {
+  let applied: StsPolicy | undefined;
+  const findings = await _audit(dns, domain, mxHosts, fetcher, (p) => (applied = p));
+  const published = !findings.some((f) =>
+    ["mta-sts.none", "mta-sts.multiple-records", "mta-sts.syntax", "domain.dns-error"].includes(f.code)
+  );
+  return { findings, published, ...(applied ? { policy: applied } : {}) };
+}
+
+async function _audit(
+  dns: DnsClient,
+  domain: string,
+  mxHosts: readonly string[],
+  fetcher: PolicyFetcher | undefined,
+  apply: (policy: StsPolicy) => void,
 ): Promise<Finding[]> {
   const name = `_mta-sts.${domain}`;
   const answer = await dns.query(name, "TXT");
@@ -142,6 +165,8 @@ export async function auditMtaSts(
   if (policy.mode === "testing") {
     out.push(finding("mta-sts.policy-testing", "The MTA-STS policy is in testing mode", policyEvidence));
   }
+  // RFC 8461 §3.3: a policy that cannot be used is, for a sender without a cached one, no policy.
+  if (out.length === 0 || out.every((f) => f.code === "mta-sts.policy-testing")) apply(policy);
   const uncovered = mxHosts.filter((h) => !policy.mx.some((p) => mxMatches(h, p)));
   if (policy.mode !== "none" && policy.mx.length > 0 && uncovered.length > 0) {
     out.push(

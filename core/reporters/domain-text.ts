@@ -15,9 +15,10 @@ const _MARK: Record<Finding["severity"], string> = { error: "ERROR", warning: "W
 /** Renders the audit for a terminal. */
 export function renderDomainText(report: DomainReport): string {
   const out: string[] = [];
-  out.push("Mode: DNS lookups only (no connection to a mail server, no mail)");
+  out.push(_modeLine(report));
   out.push(`Domain: ${report.domain} (organisational domain ${report.orgDomain})`);
   if (report.checks.length < 8) out.push(`Checks: ${report.checks.join(", ")}`);
+  if (report.delivery) _delivery(report.delivery, out);
   if (report.spf) {
     const errored = report.spf.result === "permerror" || report.spf.result === "temperror";
     const decided = errored ? undefined : report.spf.trace.filter((t) => t.outcome === "match").at(-1);
@@ -50,6 +51,31 @@ export function renderDomainText(report: DomainReport): string {
     `Verdict: ${errors > 0 ? "FAIL" : "PASS"} (${counts}); ${report.dns.queries} DNS queries in ${report.dns.ms} ms`,
   );
   return `${out.map((line) => printable(line, 400)).join("\n")}\n`;
+}
+
+/** The mode first: what this run contacted, and what it did not. */
+function _modeLine(report: DomainReport): string {
+  if (report.mode === "dns-lookups") return "Mode: DNS lookups only (no connection to a mail server, no mail)";
+  const d = report.delivery;
+  const policy = !d?.policyFetched
+    ? "MTA-STS policy not fetched (add --fetch-policy)"
+    : report.reaches?.some((r) => r.startsWith("https:"))
+    ? `MTA-STS policy fetched over HTTPS from mta-sts.${report.domain}`
+    : "no MTA-STS record, so no policy to fetch";
+  return `Mode: connectivity probe — DNS, then EHLO/STARTTLS/QUIT to each MX on port ${
+    d?.port ?? 25
+  } (no mail); ${policy}`;
+}
+
+/** One line per MX: the verdict of a sender enforcing MTA-STS and DANE, the policy that decides it, and why. */
+function _delivery(d: NonNullable<DomainReport["delivery"]>, out: string[]): void {
+  out.push(`MX records: DNSSEC ${d.mxDnssec}${d.mtaSts ? `; MTA-STS policy mode ${d.mtaSts.mode}` : ""}`);
+  for (const h of d.hosts) {
+    const policy = h.policy === "dane" ? "DANE" : h.policy === "mta-sts" ? "MTA-STS" : "opportunistic TLS";
+    const verdict = h.verdict === "deliver" ? "DELIVER" : h.verdict === "defer" ? "DEFER" : "UNKNOWN";
+    out.push(`  MX ${h.priority} ${h.host}${h.address ? ` (${h.address})` : ""}: ${verdict} under ${policy}`);
+    for (const why of h.because) out.push(`      because ${why}`);
+  }
 }
 
 function _tree(node: SpfTreeView, depth: number, out: string[]): void {

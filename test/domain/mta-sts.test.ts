@@ -30,25 +30,28 @@ test("parseStsPolicy() requires version, mode and max_age", () => {
 test("auditMtaSts() reports policy-syntax, policy-testing and mx-mismatch from the fetched policy", async () => {
   const dns = fakeDns(_record);
   const hosts = ["mx1.example.com", "backup.example.net"];
-  const testing = await auditMtaSts(
+  const testing = (await auditMtaSts(
     dns,
     "example.com",
     hosts,
     _policy("version: STSv1\nmode: testing\nmx: *.example.com\nmax_age: 604800\n"),
-  );
+  )).findings;
   assert.deepEqual(testing.map((f) => f.code), ["mta-sts.policy-testing", "mta-sts.mx-mismatch"]);
-  const broken = await auditMtaSts(dns, "example.com", hosts, _policy("<html>not found</html>"));
+  const broken = (await auditMtaSts(dns, "example.com", hosts, _policy("<html>not found</html>"))).findings;
   assert.equal(broken[0]?.code, "mta-sts.policy-syntax");
-  const html = await auditMtaSts(
+  const html = (await auditMtaSts(
     dns,
     "example.com",
     ["mx1.example.com"],
     _policy("version: STSv1\nmode: enforce\nmx: *.example.com\nmax_age: 604800\n", "text/html"),
-  );
+  )).findings;
   assert.deepEqual(html.map((f) => f.code), ["mta-sts.policy-content-type"], "RFC 8461 §3.2: text/plain only");
-  const gone = await auditMtaSts(dns, "example.com", hosts, () => Promise.resolve({ status: 404, body: "" }));
+  const gone =
+    (await auditMtaSts(dns, "example.com", hosts, () => Promise.resolve({ status: 404, body: "" }))).findings;
   assert.deepEqual(gone.map((f) => f.code), ["mta-sts.policy-unreachable"]);
-  assert.deepEqual((await auditMtaSts(dns, "example.com", hosts)).map((f) => f.code), ["mta-sts.policy-not-fetched"]);
+  assert.deepEqual((await auditMtaSts(dns, "example.com", hosts)).findings.map((f) => f.code), [
+    "mta-sts.policy-not-fetched",
+  ]);
 });
 
 let _server: https.Server;

@@ -11,15 +11,14 @@
  * may be `signed`: Knot signs it itself (ECDSA P-256, NSEC) with a key made
  * before the server starts, so its DS can be published in the parent zone.
  */
-import { type ChildProcess, execFile, spawn } from "node:child_process";
-import dgram from "node:dgram";
+import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import dnsPacket from "dns-packet";
-import { stopChild } from "../_daemon.ts";
+import { freePort, runDnsDaemon, soaAnswered } from "../dns-daemon.ts";
+
+export { freePort, soaAnswered };
 
 /** Where Debian installs Knot's server and key manager. */
 export const KNOTD = "/usr/sbin/knotd";
@@ -29,7 +28,11 @@ export const KEYMGR = "/usr/sbin/keymgr";
 export interface KnotZone {
   /** The apex, without the trailing dot ("." for the root zone). */
   name: string;
-  /** The zone file's text; `{{DS:child}}` is replaced by the child zone's DS records (signed children only). */
+  /**
+   * The zone file's text; `{{DS:child}}` is replaced by the child zone's DS
+   * records (signed children only), `{{BADDS:child}}` by DS records that match
+   * none of its keys (a bogus child).
+   */
   text: string;
   /** Knot signs the zone (its DS is then available to the parent). */
   signed?: boolean;
@@ -112,17 +115,22 @@ export async function startKnot(zones: readonly KnotZone[]): Promise<KnotServer>
       dnskeys.set(z.name, _records(await _keymgr(conf, z.name, ["dnskey"]), "DNSKEY"));
     }
     for (const z of zones) {
-      const text = z.broken ? `${z.text}\n@ IN BROKEN zone\n` : z.text.replace(
-        /\{\{DS:([^}]+)\}\}/g,
-        (_m, child: string) => (ds.get(child) ?? []).join("\n"),
-      );
+      const text = z.broken ? `${z.text}\n@ IN BROKEN zone\n` : z.text
+        .replace(/\{\{DS:([^}]+)\}\}/g, (_m, child: string) => (ds.get(child) ?? []).join("\n"))
+        // A DS that matches no key of the child: the child's signatures then fail validation (bogus).
+        .replace(
+          /\{\{BADDS:([^}]+)\}\}/g,
+          (_m, child: string) =>
+            (ds.get(child) ?? []).map((r) => r.replace(/([0-9A-Fa-f])$/, (d) => (d === "0" ? "1" : "0"))).join("\n"),
+        );
       await writeFile(path.join(dir, "zones", _file(z.name)), text);
     }
-    const child = spawn(KNOTD, ["-c", conf], { stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr?.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-    await _waitReady(child, port, zones.filter((z) => !z.broken).map((z) => z.name), () => stderr);
-    let stopped = false;
+    const stop = await runDnsDaemon(
+      KNOTD,
+      ["-c", conf],
+      dir,
+      zones.filter((z) => !z.broken).map((z) => () => soaAnswered(port, z.name)),
+    );
     return {
       host: "127.0.0.1",
       port,
@@ -130,12 +138,7 @@ export async function startKnot(zones: readonly KnotZone[]): Promise<KnotServer>
       zones: zones.map((z) => z.name),
       ds,
       dnskeys,
-      stop: async () => {
-        if (stopped) return;
-        stopped = true;
-        await stopChild(child, 3000);
-        await rm(dir, { recursive: true, force: true });
-      },
+      stop,
     };
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
@@ -160,59 +163,4 @@ function _keymgr(conf: string, zone: string, args: string[]): Promise<string> {
 /** The lines of keymgr's output that are records of `type`. */
 function _records(output: string, type: string): string[] {
   return output.split("\n").filter((l) => new RegExp(`\\s${type}\\s`).test(l)).map((l) => l.trim());
-}
-
-/** A loopback port free for both UDP and TCP. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = dgram.createSocket("udp4");
-    s.once("error", reject);
-    s.bind(0, "127.0.0.1", () => {
-      const port = s.address().port;
-      const t = net.createServer();
-      t.once("error", () => s.close(() => resolve(freePort())));
-      t.listen(port, "127.0.0.1", () => t.close(() => s.close(() => resolve(port))));
-    });
-  });
-}
-
-/** Waits until every zone answers its SOA, or knotd exits. */
-async function _waitReady(child: ChildProcess, port: number, zones: string[], stderr: () => string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  let exited = false;
-  child.once("exit", () => (exited = true));
-  for (const zone of zones) {
-    for (;;) {
-      if (exited) throw new Error(`knotd exited: ${stderr()}`);
-      if (Date.now() > deadline) {
-        await stopChild(child, 3000);
-        throw new Error(`knotd did not serve ${zone} within 15 s: ${stderr()}`);
-      }
-      if (await soaAnswered(port, zone)) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
-
-/** True when the server on `port` answers the SOA of `zone` (with signatures, when it signs the zone). */
-export function soaAnswered(port: number, zone: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = dgram.createSocket("udp4");
-    const timer = setTimeout(() => {
-      s.close();
-      resolve(false);
-    }, 300);
-    s.on("message", (msg) => {
-      clearTimeout(timer);
-      s.close();
-      try {
-        const answer = dnsPacket.decode(msg);
-        resolve((answer.answers ?? []).some((a) => a.type === "SOA"));
-      } catch {
-        resolve(false);
-      }
-    });
-    s.on("error", () => resolve(false));
-    s.send(dnsPacket.encode({ type: "query", id: 1, questions: [{ type: "SOA", name: zone }] }), port, "127.0.0.1");
-  });
 }
