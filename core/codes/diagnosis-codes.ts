@@ -85,6 +85,16 @@ export const DIAGNOSIS_CODES: readonly CodeEntry[] = [
     meaning: "the server closed, garbled or answered oddly around STARTTLS",
     kind: "failure",
   },
+  {
+    code: "tls.mta-sts-mx-failed",
+    meaning: "a sender enforcing the recipient's MTA-STS found no MX host it may use (Exchange Online 4.4.8/5.4.8)",
+    kind: "failure",
+  },
+  {
+    code: "tls.mta-sts-cert-invalid",
+    meaning: "the recipient MX's certificate failed MTA-STS validation (Exchange Online 4.7.5/5.7.5)",
+    kind: "failure",
+  },
   { code: "ehlo.rejected", meaning: "EHLO and HELO refused (often the EHLO name)", kind: "failure" },
   { code: "ehlo.connection-dropped", meaning: "the server closed the connection at EHLO", kind: "failure" },
   { code: "ehlo.protocol-error", meaning: "malformed EHLO reply", kind: "failure" },

@@ -9,6 +9,7 @@ import { CONNECT_REPLY_RULES } from "./reply-rules-connect.ts";
 import { AUTH_REPLY_RULES } from "./reply-rules-auth.ts";
 import { ENVELOPE_REPLY_RULES } from "./reply-rules-envelope.ts";
 import { ADDRESS_REPLY_RULES } from "./reply-rules-address.ts";
+import { MTA_STS_REPLY_RULES } from "./reply-rules-mta-sts.ts";
 
 const _UNEXPECTED_RULES: readonly ReplyRule[] = [
   {
@@ -72,6 +73,7 @@ const _UNEXPECTED_RULES: readonly ReplyRule[] = [
  * before these, so a provider can refine or override any of them.
  */
 export const CORE_REPLY_RULES: readonly ReplyRule[] = [
+  ...MTA_STS_REPLY_RULES,
   ...CONNECT_REPLY_RULES,
   ...AUTH_REPLY_RULES,
   ...ENVELOPE_REPLY_RULES,
