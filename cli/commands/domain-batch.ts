@@ -34,7 +34,12 @@ export async function batchEntries(
   fromFile: string | undefined,
   ip: string | undefined,
   stdin: Readable = process.stdin,
+  agent = false,
 ): Promise<BatchEntry[]> {
+  // Under the MCP server stdin is the protocol itself: a list must come as a file.
+  if (fromFile === "-" && agent) {
+    throw new UsageError("--from-file - reads stdin, which an MCP client cannot feed; name a file");
+  }
   const entries = args.map((a) => ({ domain: domainArgument(a), ...(ip !== undefined ? { ip } : {}) }));
   if (fromFile !== undefined) {
     const text = fromFile === "-"

@@ -154,7 +154,7 @@ async function _batch(domains: string[], flags: DomainFlags, ctx: RunContext): P
   const only = flags.only === undefined ? undefined : onlyChecks(flags.only);
   const resolver = flags.resolver === undefined ? undefined : resolverAddress(flags.resolver);
   const timeoutMs = flags.timeout ?? DNS_TIMEOUT_MS;
-  const entries = await batchEntries(domains, flags.fromFile, ip);
+  const entries = await batchEntries(domains, flags.fromFile, ip, process.stdin, ctx.agent);
   return await runBatch(
     entries,
     {

@@ -4,6 +4,7 @@
  * (test/domain/readme-codes.test.ts keeps them equal).
  */
 import type { Severity } from "../domain/finding.ts";
+import type { AlignFinding, Identity } from "./align.ts";
 
 /** Every `align.*` code with its severity and meaning (the README's table follows this list). */
 export const ALIGN_CODES = {
@@ -34,3 +35,19 @@ export const ALIGN_CODES = {
   ],
   "align.provider-envelope-rewritten": ["info", "the provider replaces the envelope sender with the account"],
 } as const satisfies Record<string, readonly [Severity, string]>;
+
+/** A finding of the alignment check. */
+export function alignFinding(
+  code: string,
+  severity: Severity,
+  summary: string,
+  evidence: string[],
+  extra: { fix?: string } = {},
+): AlignFinding {
+  return { code, severity, summary, evidence, ...extra };
+}
+
+/** One identity as evidence: role, value, its domain and organisational domain. */
+export function identityLine(i: Identity): string {
+  return `${i.role}: ${i.value}${i.domain ? ` (domain ${i.domain}, organisational ${i.orgDomain})` : ""}`;
+}

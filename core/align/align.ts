@@ -18,6 +18,9 @@ import { lookupDmarc } from "../domain/dmarc.ts";
 import type { Severity } from "../domain/finding.ts";
 import { alignment, type OrgDomains, orgDomainsOf, orgsOf } from "./align-orgs.ts";
 
+import { alignFinding, identityLine } from "./align-codes.ts";
+import { authAccountFindings } from "./align-auth.ts";
+
 export { ALIGN_CODES } from "./align-codes.ts";
 
 /** Version tag of the alignment document. */
@@ -135,8 +138,8 @@ export async function checkAlignment(
   const adkim = rec?.adkim ?? "r";
   const aspf = rec?.aspf ?? "r";
   const findings: AlignFinding[] = [];
-  const ev = (role: Identity["role"]) => identities.filter((i) => i.role === role).map(_line);
-  const fromLine = from ? _line(from) : "";
+  const ev = (role: Identity["role"]) => identities.filter((i) => i.role === role).map(identityLine);
+  const fromLine = from ? identityLine(from) : "";
 
   const envelope = identities.find((i) => i.role === "envelope-from");
   const spf: AlignmentVerdict = { mode: aspf === "s" ? "strict" : "relaxed" };
@@ -147,7 +150,7 @@ export async function checkAlignment(
     if (a.aligned7489 !== a.aligned) spf.aligned7489 = a.aligned7489;
     if (!spf.aligned) {
       findings.push(
-        _f(
+        alignFinding(
           "align.spf-misaligned",
           "warning",
           `The envelope sender's domain ${envelope.domain} does not align with From ${fromDomain} (${spf.mode}): SPF cannot make DMARC pass`,
@@ -157,7 +160,7 @@ export async function checkAlignment(
     }
   } else {
     findings.push(
-      _f(
+      alignFinding(
         "align.envelope-unknown",
         "info",
         "No --envelope-from: SPF alignment not checked (a bounce address of your provider usually does not align)",
@@ -174,7 +177,7 @@ export async function checkAlignment(
     if (a.aligned7489 !== a.aligned) dkim.aligned7489 = a.aligned7489;
     if (!dkim.aligned) {
       findings.push(
-        _f(
+        alignFinding(
           "align.dkim-misaligned",
           "warning",
           `DKIM d=${dkimId.domain} does not align with From ${fromDomain} (${dkim.mode}): DKIM cannot make DMARC pass`,
@@ -184,13 +187,15 @@ export async function checkAlignment(
       );
     }
   } else {
-    findings.push(_f("align.dkim-unknown", "info", "No --dkim-domain: DKIM alignment not checked", [fromLine]));
+    findings.push(
+      alignFinding("align.dkim-unknown", "info", "No --dkim-domain: DKIM alignment not checked", [fromLine]),
+    );
   }
   for (const [method, v] of [["SPF", spf], ["DKIM", dkim]] as const) {
     if (v.aligned7489 === undefined || v.domain === undefined) continue;
     const o = orgsOf(orgs, v.domain);
     const f = orgsOf(orgs, fromDomain);
-    findings.push(_f(
+    findings.push(alignFinding(
       "align.rfc7489-differs",
       "warning",
       `${method}: ${v.domain} ${
@@ -198,24 +203,24 @@ export async function checkAlignment(
       } with From ${fromDomain} for RFC 9989 receivers (organisational domains ${o.orgDomain} and ${f.orgDomain} by the DNS tree walk) but ${
         v.aligned7489 ? "aligns" : "does not"
       } for RFC 7489 receivers (${o.pslOrgDomain} and ${f.pslOrgDomain} by the Public Suffix List)`,
-      [fromLine, ...identities.filter((i) => i.domain === v.domain).map(_line)],
+      [fromLine, ...identities.filter((i) => i.domain === v.domain).map(identityLine)],
     ));
   }
   const dmarcCanPass = spf.aligned === true || dkim.aligned === true;
   if (!dmarcCanPass && (spf.aligned === false || dkim.aligned === false)) {
     findings.push(
-      _f(
+      alignFinding(
         "align.none-aligned",
         "error",
         `Neither SPF nor DKIM aligns with From ${fromDomain}: DMARC fails for this message`,
-        identities.map(_line),
+        identities.map(identityLine),
       ),
     );
   }
   const returnPath = identities.find((i) => i.role === "return-path");
   if (returnPath?.domain && envelope?.domain && normalName(returnPath.domain) !== normalName(envelope.domain)) {
     findings.push(
-      _f(
+      alignFinding(
         "align.return-path-differs",
         "warning",
         `Return-Path ${returnPath.value} differs from the envelope sender ${envelope.value}: the envelope was rewritten on the way`,
@@ -223,43 +228,10 @@ export async function checkAlignment(
       ),
     );
   }
-  const auth = identities.find((i) => i.role === "auth-user");
-  if (auth) {
-    if (!auth.domain) {
-      findings.push(
-        _f(
-          "align.auth-user-no-domain",
-          "info",
-          `The account ${auth.value} names no domain: the provider decides which senders it may use`,
-          [_line(auth)],
-        ),
-      );
-    } else {
-      if (auth.orgDomain !== from?.orgDomain) {
-        findings.push(
-          _f(
-            "align.auth-from-mismatch",
-            "warning",
-            `The authenticated account ${auth.value} is in ${auth.orgDomain}, the From in ${from?.orgDomain}: most providers rewrite or refuse a From the account does not own`,
-            [_line(auth), fromLine],
-          ),
-        );
-      }
-      if (envelope?.domain && auth.orgDomain !== envelope.orgDomain) {
-        findings.push(
-          _f(
-            "align.auth-envelope-mismatch",
-            "warning",
-            `The authenticated account ${auth.value} is in ${auth.orgDomain}, the envelope sender in ${envelope.orgDomain}: providers often replace the envelope sender with the account`,
-            [_line(auth), _line(envelope)],
-          ),
-        );
-      }
-    }
-  }
+  findings.push(...authAccountFindings(identities));
   if (!rec) {
     findings.push(
-      _f(
+      alignFinding(
         "align.dmarc-none",
         "warning",
         `${fromDomain} has no usable DMARC record: receivers do not check alignment for it, and relaxed alignment is assumed here`,
@@ -303,18 +275,4 @@ function _identities(input: AlignInput, orgs: ReadonlyMap<string, OrgDomains>): 
   add("dkim-d", input.dkimDomain);
   add("auth-user", input.authUser);
   return out;
-}
-
-function _line(i: Identity): string {
-  return `${i.role}: ${i.value}${i.domain ? ` (domain ${i.domain}, organisational ${i.orgDomain})` : ""}`;
-}
-
-function _f(
-  code: string,
-  severity: Severity,
-  summary: string,
-  evidence: string[],
-  extra: { fix?: string } = {},
-): AlignFinding {
-  return { code, severity, summary, evidence, ...extra };
 }
