@@ -31,3 +31,5 @@ export const PROFILE_SCHEMA = "smtpilot.profile/1";
 export const PROFILES_SCHEMA = "smtpilot.profiles/1";
 /** `smtpilot profile check --json`. */
 export const PROFILE_CHECK_SCHEMA = "smtpilot.profile-check/1";
+/** `smtpilot domain` with many domains, as the MCP tool returns it (one document with every report). */
+export const DOMAIN_BATCH_SCHEMA = "smtpilot.domain-batch/1";

@@ -17,6 +17,7 @@ import { EXIT_ENVIRONMENT, EXIT_FINDINGS, EXIT_OK } from "../../core/exit.ts";
 import { readSmallFile } from "../../core/files.ts";
 import { shown } from "../../core/printable.ts";
 import { tableFooter, tableHeader, tableRow } from "../../core/reporters/domain-table.ts";
+import { DOMAIN_BATCH_SCHEMA } from "../../core/schemas.ts";
 import type { CommandResult, RunContext } from "../command-spec.ts";
 import { domainArgument, heloIdentity, identityDomain, ipArgument, senderIdentity } from "./domain-args.ts";
 
@@ -24,9 +25,6 @@ import { domainArgument, heloIdentity, identityDomain, ipArgument, senderIdentit
 export const MAX_LIST_BYTES = 32 * 1024 * 1024;
 /** Most domains one run takes. */
 export const MAX_BATCH = 100_000;
-
-/** Version tag of the one document the MCP tool returns for a batch. */
-export const DOMAIN_BATCH_SCHEMA = "smtpilot.domain-batch/1";
 
 /** The entries of a batch: the DOMAIN arguments, then the file's lines, duplicates removed, `ip` applied to each. */
 export async function batchEntries(

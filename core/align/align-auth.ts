@@ -4,8 +4,7 @@
  * envelope sender the account does not own, which no DMARC checker looks at.
  * Organisations are compared by the organisational domains align.ts found.
  */
-import type { AlignFinding, Identity } from "./align.ts";
-import { alignFinding, identityLine } from "./align-codes.ts";
+import { type AlignFinding, alignFinding, type Identity, identityLine } from "./align-codes.ts";
 
 /** Findings about the AUTH account (none when there is no account). */
 export function authAccountFindings(identities: readonly Identity[]): AlignFinding[] {

@@ -1,10 +1,31 @@
 /**
- * The vocabulary of `smtpilot align`: every \`align.*\` code with its usual
+ * The vocabulary of `smtpilot align`: every `align.*` code with its usual
  * severity and one line of meaning. The README's table follows this list
- * (test/domain/readme-codes.test.ts keeps them equal).
+ * (test/domain/readme-codes.test.ts keeps them equal), the shape of a
+ * finding and of an identity, and how an identity reads as evidence.
  */
 import type { Severity } from "../domain/finding.ts";
-import type { AlignFinding, Identity } from "./align.ts";
+
+/** One identity, reduced to its domains. */
+export interface Identity {
+  role: "header-from" | "envelope-from" | "return-path" | "dkim-d" | "auth-user";
+  value: string;
+  /** The domain it names, or undefined (an account name without a domain). */
+  domain?: string;
+  /** Its organisational domain by the RFC 9989 tree walk. */
+  orgDomain?: string;
+  /** Its organisational domain by the Public Suffix List (RFC 7489), when that differs. */
+  pslOrgDomain?: string;
+}
+
+/** A finding of the alignment check. Codes are `align.*`, or a provider's (`gmail.*`) from its policy. */
+export interface AlignFinding {
+  code: string;
+  severity: Severity;
+  summary: string;
+  evidence: string[];
+  fix?: string;
+}
 
 /** Every `align.*` code with its severity and meaning (the README's table follows this list). */
 export const ALIGN_CODES = {

@@ -18,10 +18,10 @@ import { lookupDmarc } from "../domain/dmarc.ts";
 import type { Severity } from "../domain/finding.ts";
 import { alignment, type OrgDomains, orgDomainsOf, orgsOf } from "./align-orgs.ts";
 
-import { alignFinding, identityLine } from "./align-codes.ts";
+import { type AlignFinding, alignFinding, type Identity, identityLine } from "./align-codes.ts";
 import { authAccountFindings } from "./align-auth.ts";
 
-export { ALIGN_CODES } from "./align-codes.ts";
+export { ALIGN_CODES, type AlignFinding, type Identity } from "./align-codes.ts";
 
 /** Version tag of the alignment document. */
 export const ALIGN_SCHEMA = "smtpilot.align/1";
@@ -34,27 +34,6 @@ export interface AlignInput {
   dkimDomain?: string;
   /** Return-Path as delivered; defaults to the envelope sender, which it normally records. */
   returnPath?: string;
-}
-
-/** One identity, reduced to its domains. */
-export interface Identity {
-  role: "header-from" | "envelope-from" | "return-path" | "dkim-d" | "auth-user";
-  value: string;
-  /** The domain it names, or undefined (an account name without a domain). */
-  domain?: string;
-  /** Its organisational domain by the RFC 9989 tree walk. */
-  orgDomain?: string;
-  /** Its organisational domain by the Public Suffix List (RFC 7489), when that differs. */
-  pslOrgDomain?: string;
-}
-
-/** A finding of the alignment check. Codes are `align.*`, or a provider's (`gmail.*`) from its policy. */
-export interface AlignFinding {
-  code: string;
-  severity: Severity;
-  summary: string;
-  evidence: string[];
-  fix?: string;
 }
 
 /**
