@@ -18,7 +18,7 @@ export const SecretRefSchema = v.pipe(
   v.string(),
   v.check(
     isSecretRef,
-    "must be a secret reference (env:NAME, dotenv:FILE#KEY, cmd:COMMAND or prompt), never the secret itself",
+    "must be a secret reference (env:NAME, dotenv:FILE#KEY, cmd:COMMAND, keyring:NAME or prompt), never the secret itself",
   ),
 );
 

@@ -2,7 +2,8 @@
  * Secret references: where a password or token comes from at run time —
  * `env:NAME`, `dotenv:PATH#KEY` (a dotenv file outside the memory folder),
  * `cmd:COMMAND` (the first line a password manager prints, run without a
- * shell, with a timeout) or `prompt` (typed, hidden, on a terminal). The
+ * shell, with a timeout), `keyring:NAME` (the operating system's credential
+ * store, core/keyring/) or `prompt` (typed, hidden, on a terminal). The
  * value is resolved only at the moment of use, lives in memory only, and is
  * handed to `protect` before anything else sees it, so every later message
  * of the run is redacted. Errors never echo a value typed where a reference
@@ -16,6 +17,7 @@ import { DotenvSyntaxError, parseDotenv } from "./dotenv.ts";
 import { SmtpilotError } from "./errors.ts";
 import { EXIT_ENVIRONMENT, EXIT_USAGE } from "./exit.ts";
 import { readSmallFile } from "./files.ts";
+import { isKeyringName, type KeyringBackend, systemKeyring } from "./keyring/keyring.ts";
 import { shown } from "./printable.ts";
 
 /** A parsed reference. */
@@ -23,14 +25,15 @@ export type SecretRef =
   | { kind: "env"; name: string }
   | { kind: "dotenv"; file: string; key: string }
   | { kind: "cmd"; argv: string[] }
+  | { kind: "keyring"; name: string }
   | { kind: "prompt" };
 
 /** The kinds of reference, as written before the colon (`prompt` has no colon). */
-export const SECRET_REF_KINDS = ["env", "dotenv", "cmd", "prompt"] as const;
+export const SECRET_REF_KINDS = ["env", "dotenv", "cmd", "keyring", "prompt"] as const;
 
 /** The grammar of a reference, one pattern shared with the profile schema. */
 export const SECRET_REF_PATTERN =
-  /^(?:env:[A-Za-z_][A-Za-z0-9_]*|dotenv:[^#\s][^#]*#[A-Za-z_][A-Za-z0-9_.-]*|cmd:\S.*|prompt)$/s;
+  /^(?:env:[A-Za-z_][A-Za-z0-9_]*|dotenv:[^#\s][^#]*#[A-Za-z_][A-Za-z0-9_.-]*|cmd:\S.*|keyring:[A-Za-z0-9][A-Za-z0-9._@/-]{0,127}|prompt)$/s;
 
 /** Thrown for a malformed reference (exit 2); `code` is E_SECRET_REF_INVALID. The value is never in the message. */
 export class SecretRefError extends SmtpilotError {
@@ -55,14 +58,16 @@ export function parseSecretRef(text: string): SecretRef {
   if (dotenv?.[1] && dotenv[2] && dotenv[1].trim() === dotenv[1]) {
     return { kind: "dotenv", file: dotenv[1], key: dotenv[2] };
   }
+  const keyring = /^keyring:(.+)$/s.exec(text)?.[1];
+  if (keyring !== undefined && isKeyringName(keyring)) return { kind: "keyring", name: keyring };
   if (text.startsWith("cmd:")) {
     const argv = splitCommand(text.slice(4));
     if (argv.length > 0) return { kind: "cmd", argv };
   }
-  const scheme = /^(env|dotenv|cmd|prompt):/.exec(text)?.[1];
+  const scheme = /^(env|dotenv|cmd|keyring|prompt):/.exec(text)?.[1];
   throw new SecretRefError(
     `Invalid secret reference${scheme ? ` of kind "${scheme}:"` : ""}: expected env:NAME, dotenv:FILE#KEY, ` +
-      "cmd:COMMAND or prompt (e.g. env:SMTP_PASSWORD); the value is not shown",
+      "cmd:COMMAND, keyring:NAME or prompt (e.g. env:SMTP_PASSWORD); the value is not shown",
   );
 }
 
@@ -133,6 +138,8 @@ export interface SecretSourceOptions {
   protect?: (value: string) => void;
   /** What the secret is for, shown by `prompt` ("password for me@example.com"). */
   purpose?: string;
+  /** The credential store for `keyring:` (default: this platform's, core/keyring/). */
+  keyring?: KeyringBackend;
 }
 
 /** Default limit for a `cmd:` reference. */
@@ -163,6 +170,8 @@ async function _resolve(ref: SecretRef, o: SecretSourceOptions): Promise<string 
       return _fromDotenv(ref.file, ref.key, o);
     case "cmd":
       return await _fromCommand(ref.argv, o);
+    case "keyring":
+      return await (o.keyring ?? systemKeyring(process.platform, o.env ?? process.env)).get(ref.name);
     case "prompt":
       return await _fromPrompt(o);
   }

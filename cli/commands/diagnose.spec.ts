@@ -51,7 +51,7 @@ export const diagnoseSpec: CommandSpec = {
     {
       flags: "--secret <ref>",
       description:
-        "where the secret comes from: env:NAME, dotenv:FILE#KEY, cmd:COMMAND or prompt (never the secret itself)",
+        "where the secret comes from: env:NAME, dotenv:FILE#KEY, cmd:COMMAND, keyring:NAME or prompt (never the secret itself)",
     },
     {
       flags: "--auth-mech <mech>",

@@ -63,7 +63,7 @@ export async function runProfileAdd(input: CommandInput, ctx: RunContext): Promi
   // Validate what was typed before anything else (never echoing a secret typed as a reference).
   if (flags.secret !== undefined && !isSecretRef(flags.secret)) {
     throw new UsageError(
-      "Invalid --secret: expected a reference (env:NAME, dotenv:FILE#KEY, cmd:COMMAND or prompt), never the secret itself; the value is not shown",
+      "Invalid --secret: expected a reference (env:NAME, dotenv:FILE#KEY, cmd:COMMAND, keyring:NAME or prompt), never the secret itself; the value is not shown",
     );
   }
   const email = flags.email === undefined ? undefined : mailboxValue("--email", flags.email).address;
@@ -303,7 +303,7 @@ async function _auth(
   if (secret === undefined) {
     if (!ask) throw new UsageError(`--user ${shown(user)} needs --secret REF (e.g. --secret env:SMTP_PASSWORD)`);
     if (provider?.secretHint) writeErr(`The secret: ${provider.secretHint}.\n`);
-    secret = await ask.input("Secret REFERENCE (env:NAME, dotenv:FILE#KEY, cmd:COMMAND or prompt — not the secret)", {
+    secret = await ask.input("Secret REFERENCE (env:NAME, dotenv:FILE#KEY, cmd:COMMAND, keyring:NAME or prompt — not the secret)", {
       default: `env:SMTP_${name.toUpperCase().replace(/-/g, "_")}_SECRET`,
       validate: (x) =>
         isSecretRef(x.trim()) || "a reference such as env:SMTP_PASSWORD; the secret itself is never stored",

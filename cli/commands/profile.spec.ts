@@ -44,7 +44,7 @@ const _ADD_OPTIONS: readonly OptionSpec[] = [
   { flags: "--user <user>", description: "login name" },
   {
     flags: "--secret <ref>",
-    description: "secret REFERENCE: env:NAME, dotenv:FILE#KEY, cmd:COMMAND or prompt (never the secret itself)",
+    description: "secret REFERENCE: env:NAME, dotenv:FILE#KEY, cmd:COMMAND, keyring:NAME or prompt (never the secret itself)",
   },
   { flags: "--auth-mech <mech>", description: "pin a SASL mechanism", choices: AUTH_MECHANISMS },
   { flags: "--from <address>", description: "header From this profile sends as" },

@@ -39,7 +39,7 @@ export class MemorySecretError extends MemoryError {
       line,
       field,
       `holds ${what}, not a secret reference; the value is not shown. Remove it and use env:NAME, ` +
-        "dotenv:FILE#KEY, cmd:COMMAND or prompt",
+        "dotenv:FILE#KEY, cmd:COMMAND, keyring:NAME or prompt",
       "E_MEMORY_SECRET",
     );
   }

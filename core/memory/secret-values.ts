@@ -59,7 +59,7 @@ export function secretShape(text: string): string | undefined {
 /** Values that stand for a secret without being one: references, placeholders, redactions. */
 function _placeholder(value: string): boolean {
   const v = value.replace(/[.。]+$/, "");
-  return isSecretRef(v) || /^(?:env|dotenv|cmd):/.test(v) ||
+  return isSecretRef(v) || /^(?:env|dotenv|cmd|keyring):/.test(v) ||
     /^(?:<[^>]*>?|\*+|x{3,}|\.{3}|…|\$\{?[A-Z_][A-Z0-9_]*\}?|%[A-Z_]+%?|none|null|redacted|reference|ref)$/i.test(v) ||
     /^(?:REDACTED|<redacted>)$/i.test(v);
 }
