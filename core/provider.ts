@@ -8,6 +8,7 @@
  * provider: each is registered by a plugin with `api.addProvider()`.
  */
 import type { ReplyRule } from "./knowledge/reply-rule.ts";
+import type { DatedFact, ProviderOAuth } from "./oauth/provider-oauth.ts";
 import type { TlsMode } from "./diagnose-options.ts";
 import { PROFILE_MECHANISMS } from "./profile.ts";
 import { shown } from "./printable.ts";
@@ -88,6 +89,10 @@ export interface ProviderDefinition {
   replyRules?: readonly ProviderReplyRule[];
   /** Short facts shown with `profile show` and when adding a profile. */
   facts?: readonly string[];
+  /** Facts that change over time, each with its date and source; `retires` ones make `status` warn. */
+  dated?: readonly DatedFact[];
+  /** The provider's identity platform, for OAuth profiles (core/oauth/). */
+  oauth?: ProviderOAuth;
 }
 
 /**

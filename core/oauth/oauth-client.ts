@@ -6,7 +6,7 @@
  * thumbprint, as Microsoft Entra wants), and the fetch every request goes
  * through.
  */
-import { createHash, X509Certificate } from "node:crypto";
+import { createHash, createPrivateKey, X509Certificate } from "node:crypto";
 import * as oauth from "oauth4webapi";
 import { importPKCS8 } from "jose";
 import { UsageError } from "../errors.ts";
@@ -63,7 +63,9 @@ async function _clientAuth(credential: ClientCredential, tokenEndpoint: string):
   }
   let key: Awaited<ReturnType<typeof importPKCS8>>;
   try {
-    key = await importPKCS8(credential.privateKeyPem.trim(), "RS256");
+    // PKCS#1 ("BEGIN RSA PRIVATE KEY") is common for app certificates; jose wants PKCS#8.
+    const pkcs8 = createPrivateKey(credential.privateKeyPem.trim()).export({ format: "pem", type: "pkcs8" });
+    key = await importPKCS8(String(pkcs8), "RS256");
   } catch {
     throw new UsageError(
       "The certificate's private key (behind the profile's secret reference) is not a PKCS#8 RSA key; the value is not shown",

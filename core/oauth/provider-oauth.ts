@@ -44,6 +44,8 @@ export interface ProviderOAuth {
   publicClientSecret?: boolean;
   /** The tenant used when a profile gives none (`organizations`). */
   defaultTenant?: string;
+  /** Extra authorization-request parameters (Google: access_type=offline and prompt=consent for a refresh token). */
+  authorizationParams?: Readonly<Record<string, string>>;
   facts: readonly DatedFact[];
 }
 
