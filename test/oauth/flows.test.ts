@@ -44,9 +44,9 @@ function memoryKeyring(): KeyringBackend & { entries: Map<string, string> } {
   return {
     name: "memory",
     entries,
-    get: async (n) => entries.get(n),
-    set: async (n, v) => void entries.set(n, v),
-    delete: async (n) => entries.delete(n),
+    get: (n) => Promise.resolve(entries.get(n)),
+    set: (n, v) => Promise.resolve(void entries.set(n, v)),
+    delete: (n) => Promise.resolve(entries.delete(n)),
   };
 }
 
