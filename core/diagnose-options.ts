@@ -4,6 +4,9 @@
  * network I/O: credentials make an auth probe, none a connectivity probe.
  */
 
+import type { Diagnosis } from "./layer.ts";
+import type { ProviderOAuth } from "./oauth/provider-oauth.ts";
+
 /** How TLS is reached: detected, STARTTLS, implicit (port 465 style) or not at all. */
 export type TlsMode = "auto" | "starttls" | "implicit" | "none";
 
@@ -28,6 +31,12 @@ export interface AuthOptions {
   secretRef: string;
   /** Forced SASL mechanism (PLAIN, LOGIN, CRAM-MD5, XOAUTH2, OAUTHBEARER). */
   mechanism?: string;
+  /** The provider's identity platform: a token is checked against it (audience, scope, role) before it is sent. */
+  oauth?: ProviderOAuth;
+  /** Why no token could be had (an OAuth profile's refresh failed): the auth layer reports this diagnosis. */
+  failure?: Diagnosis;
+  /** What the token endpoint and the token said (expiry, scopes, account) — never the token. */
+  token?: Record<string, unknown>;
 }
 
 /** A full diagnosis request. */

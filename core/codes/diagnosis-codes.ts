@@ -122,6 +122,64 @@ export const DIAGNOSIS_CODES: readonly CodeEntry[] = [
     meaning: "SMTP AUTH is disabled for the account or tenant (Microsoft 365 5.7.139)",
     kind: "failure",
   },
+  {
+    code: "auth.basic-auth-disabled",
+    meaning:
+      "the provider takes no password at all: Basic authentication is off (Microsoft 365 550 5.7.30, security defaults 535 5.7.139); use OAuth",
+    kind: "failure",
+  },
+  {
+    code: "auth.token-as-password",
+    meaning:
+      "an OAuth access token (`ya29.…`, a JWT) was about to go to a password mechanism; nothing was sent: use XOAUTH2",
+    kind: "failure",
+  },
+  {
+    code: "auth.oauth-token-rejected",
+    meaning:
+      "the server refused the OAuth token (Gmail's 334 JSON `{status, schemes, scope}` decoded into fact `oauthError`)",
+    kind: "failure",
+  },
+  {
+    code: "auth.oauth-token-expired",
+    meaning: "the access token is past its expiry",
+    kind: "failure",
+  },
+  {
+    code: "auth.oauth-wrong-audience",
+    meaning: "the access token is for another resource (e.g. Microsoft Graph), not SMTP",
+    kind: "failure",
+  },
+  {
+    code: "auth.oauth-scope-missing",
+    meaning: "the token lacks `SMTP.Send` / `https://mail.google.com/`, or an app-only token the `SMTP.SendAsApp` role",
+    kind: "failure",
+  },
+  {
+    code: "auth.oauth-login-required",
+    meaning: "an OAuth profile has no refresh token (never logged in), or a login was declined or expired",
+    kind: "failure",
+  },
+  {
+    code: "auth.oauth-invalid-grant",
+    meaning: 'the refresh token was refused (revoked, expired; Google apps in "Testing": after 7 days)',
+    kind: "failure",
+  },
+  {
+    code: "auth.oauth-client-rejected",
+    meaning: "the identity platform refused the app (client id, secret, certificate, public client flows off)",
+    kind: "failure",
+  },
+  {
+    code: "auth.oauth-consent-required",
+    meaning: "consent or an interactive sign-in (MFA, Conditional Access) is needed first",
+    kind: "failure",
+  },
+  {
+    code: "auth.oauth-endpoint-failed",
+    meaning: "the identity endpoint could not be reached over verified TLS, or answered something that is not OAuth",
+    kind: "failure",
+  },
   { code: "auth.account-disabled", meaning: "the account is disabled, locked or suspended", kind: "failure" },
   { code: "auth.rate-limited", meaning: "too many login attempts", kind: "failure" },
   {
@@ -186,6 +244,22 @@ export const DIAGNOSIS_CODES: readonly CodeEntry[] = [
     code: "envelope.identity-not-verified",
     meaning:
       "the provider has not verified the sender (or, in a sandbox, the recipient) identity (SES; from provider plugins)",
+    kind: "failure",
+  },
+  {
+    code: "envelope.permission-denied",
+    meaning: "the account may not send (SES: the IAM user lacks `ses:SendRawEmail`)",
+    kind: "failure",
+  },
+  {
+    code: "envelope.tenant-restricted",
+    meaning:
+      "the whole Microsoft 365 tenant is blocked from sending (5.7.705 over threshold, 5.7.708 low-reputation IP)",
+    kind: "failure",
+  },
+  {
+    code: "envelope.unregistered-domain",
+    meaning: "Microsoft 365 refuses mail from domains not registered in the tenant (5.7.750)",
     kind: "failure",
   },
   { code: "envelope.message-rejected", meaning: "the message was refused as a whole", kind: "failure" },

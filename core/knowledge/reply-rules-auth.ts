@@ -69,6 +69,38 @@ export const AUTH_REPLY_RULES: readonly ReplyRule[] = [
     },
   },
   {
+    id: "core.auth-basic-auth-retired",
+    stages: _AUTH,
+    text:
+      /basic authentication is not supported for client submission|basic auth(?:entication)? is disabled|\b5\.7\.30\b/i,
+    diagnosis: {
+      code: "auth.basic-auth-disabled",
+      title: "Basic authentication is off: this server wants OAuth",
+      cause: "Exchange Online no longer accepts a password for SMTP AUTH here (550 5.7.30, or 535 5.7.139 … basic " +
+        "authentication is disabled by an authentication policy): Basic authentication " +
+        "is off by default for existing tenants from the end of December 2026 and never on for new ones. Enabling " +
+        "SMTP AUTH for the mailbox does not bring passwords back.",
+      next:
+        "Switch the profile to OAuth: smtpilot profile add NAME --provider m365 --oauth device --client-id APP-ID " +
+        "--tenant TENANT, then smtpilot auth login NAME (or app-only with --oauth client-credentials).",
+    },
+  },
+  {
+    id: "core.auth-security-defaults",
+    stages: _AUTH,
+    text: /security defaults/i,
+    diagnosis: {
+      code: "auth.basic-auth-disabled",
+      title: "The tenant's security defaults block password logins",
+      cause:
+        "Microsoft Entra security defaults block legacy (Basic) authentication, SMTP AUTH with a password included " +
+        "(535 5.7.139 … security defaults policy). The account is not locked, and its password may be right.",
+      next:
+        "Use OAuth, which security defaults allow (smtpilot auth login NAME for an OAuth profile); turning security " +
+        "defaults off for one mailbox is not possible — only tenant-wide, which weakens every account.",
+    },
+  },
+  {
     id: "core.auth-smtp-auth-disabled",
     stages: _AUTH,
     text: _SMTP_AUTH_OFF_WORDING,

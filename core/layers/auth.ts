@@ -15,6 +15,7 @@ import {
   PASSWORD_MECHANISMS,
   TOKEN_MECHANISMS,
 } from "../smtp/sasl.ts";
+import { bearerFailure, tokenAsPassword, tokenBeforeSend } from "../oauth/auth-verdict.ts";
 import { currentCapabilities, type LayerContext, since } from "./context.ts";
 import { readFailureDiagnosis, readFailureFacts } from "./_failure.ts";
 
@@ -24,7 +25,12 @@ export async function runAuth(ctx: LayerContext, start: number): Promise<LayerRe
   const conn = ctx.state.conn;
   const caps = currentCapabilities(ctx);
   if (!auth || !conn || !caps) throw new Error("Auth layer without credentials or session");
-  const facts = { user: auth.user, secretRef: auth.secretRef, offered: caps.auth };
+  const facts = {
+    user: auth.user,
+    secretRef: auth.secretRef,
+    offered: caps.auth,
+    ...(auth.token ? { token: auth.token } : {}),
+  };
   if (!ctx.state.tlsVerified) {
     return failed("auth", since(ctx, start), facts, {
       code: "auth.tls-required",
@@ -35,6 +41,7 @@ export async function runAuth(ctx: LayerContext, start: number): Promise<LayerRe
         "Use the server's TLS port and mode (--tls starttls on 587, --tls implicit on 465); for a private CA pass --ca FILE.",
     });
   }
+  if (auth.failure) return failed("auth", since(ctx, start), facts, auth.failure);
   if (auth.secret === undefined || auth.secret === "") {
     return failed("auth", since(ctx, start), facts, {
       code: "auth.no-secret",
@@ -71,6 +78,11 @@ export async function runAuth(ctx: LayerContext, start: number): Promise<LayerRe
         : `Re-run with --auth-mech set to one of: ${caps.auth.join(", ")}.`,
     });
   }
+  const refused = tokenAsPassword(auth.secret, mechanism, caps.auth);
+  if (refused) return failed("auth", since(ctx, start), { ...facts, mechanism }, refused);
+  const before = tokenBeforeSend(auth.secret, mechanism, auth.oauth);
+  const tokenFacts = before.facts ? { token: { ...before.facts, ...auth.token } } : {};
+  if (before.problem) return failed("auth", since(ctx, start), { ...facts, ...tokenFacts, mechanism }, before.problem);
   try {
     const reply = await authenticate(conn, mechanism, {
       user: auth.user,
@@ -78,11 +90,13 @@ export async function runAuth(ctx: LayerContext, start: number): Promise<LayerRe
       host: ctx.options.servername ?? ctx.options.host,
       port: ctx.options.port,
     }, ctx.options.timeoutMs);
-    const done = { ...facts, mechanism, reply: replyLine(reply) };
+    const done = { ...facts, ...tokenFacts, mechanism, reply: replyLine(reply) };
     if (reply.code === 235) {
       return passed("auth", since(ctx, start), { ...done, summary: `authenticated as ${auth.user} with ${mechanism}` });
     }
-    const diagnosis = interpretReply("auth", reply, ctx.rules, ctx.transcript.redact);
+    const bearer = bearerFailure(interpretReply("auth", reply, ctx.rules, ctx.transcript.redact), reply, mechanism);
+    const diagnosis = bearer.diagnosis;
+    if (bearer.oauthError) Object.assign(done, { oauthError: bearer.oauthError });
     const others = _OTHER_MECHANISM_MAY_HELP.has(diagnosis.code) ? otherPasswordMechanisms(caps.auth, mechanism) : [];
     if (others.length === 0 || !(PASSWORD_MECHANISMS as readonly string[]).includes(mechanism)) {
       return failed("auth", since(ctx, start), done, diagnosis);

@@ -1,7 +1,7 @@
 /**
  * The OAuth part of a profile: which flow, which app (client id), which
  * tenant, which scopes — nothing secret. A delegated profile's refresh token
- * lives behind the profile's `auth.secret` reference (`keyring:NAME`, or a
+ * lives behind the profile's `auth: secret:` reference (`keyring:NAME`, or a
  * `cmd:` of the person's own store); an app-only profile's client secret or
  * certificate private key does. Access tokens are never stored anywhere.
  */

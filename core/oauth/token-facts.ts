@@ -82,7 +82,7 @@ export function describeToken(token: string, response: TokenResponseFacts = {}):
  * sees it: expired, for another audience, or without the SMTP scope / role.
  * Undefined when nothing is known to be wrong.
  */
-export function tokenProblem(facts: TokenFacts, oauth: ProviderOAuth, now = Date.now()): Diagnosis | undefined {
+export function tokenProblem(facts: TokenFacts, oauth?: ProviderOAuth, now = Date.now()): Diagnosis | undefined {
   if (facts.expiresAt && Date.parse(facts.expiresAt) <= now) {
     return {
       code: "auth.oauth-token-expired",
@@ -91,6 +91,7 @@ export function tokenProblem(facts: TokenFacts, oauth: ProviderOAuth, now = Date
       next: "Let smtpilot refresh it (an OAuth profile refreshes on every run), or get a fresh token from your helper.",
     };
   }
+  if (!oauth) return undefined;
   const e = oauth.expect;
   if (facts.audience && !facts.audience.some((a) => e.audiences.includes(a))) {
     return {

@@ -158,11 +158,21 @@ async function _scram(
   return reply;
 }
 
-/** Keeps the decoded OAuth error status (e.g. "invalid_token") visible in the final reply's text. */
+/**
+ * Keeps the decoded OAuth error (Gmail: {"status":"401","schemes":"bearer","scope":"https://mail.google.com/"})
+ * visible in the final reply, as a last line `oauth-error {JSON}` with string values only.
+ */
 function _withOauthError(final: SmtpReply, challenge: SmtpReply): SmtpReply {
   try {
-    const json = JSON.parse(Buffer.from(challenge.lines[0] ?? "", "base64").toString("utf8")) as { status?: unknown };
-    if (typeof json.status === "string") return { ...final, lines: [...final.lines, `oauth status ${json.status}`] };
+    const json = JSON.parse(Buffer.from(challenge.lines[0] ?? "", "base64").toString("utf8")) as Record<
+      string,
+      unknown
+    >;
+    const kept = Object.fromEntries(
+      Object.entries(json).filter(([k, v]) => /^[a-z_]{1,20}$/.test(k) && ["string", "number"].includes(typeof v))
+        .slice(0, 6).map(([k, v]) => [k, String(v).slice(0, 200)]),
+    );
+    if (Object.keys(kept).length) return { ...final, lines: [...final.lines, `oauth-error ${JSON.stringify(kept)}`] };
   } catch {
     // Not JSON: nothing to add.
   }

@@ -129,6 +129,28 @@ const cases: { scenario: string; with?: Partial<DiagnoseOptions>; code: string; 
   { scenario: "data-rejected", with: authProbe, code: "pass" },
   { scenario: "data-tempfail", with: authProbe, code: "pass" },
   { scenario: "data-dropped", with: authProbe, code: "pass" },
+  { scenario: "gmail", name: "a connectivity probe of the Gmail persona", code: "pass" },
+  {
+    scenario: "gmail",
+    name: "a token the identity server never issued",
+    with: {
+      auth: {
+        user: "demo@gmail.smtpilot.test",
+        secret: "ya29.a0-not-issued-by-the-fixture-xxxxxxxx",
+        secretRef: "env:T",
+        mechanism: "XOAUTH2",
+      },
+    },
+    code: "auth.oauth-token-rejected",
+  },
+  {
+    scenario: "m365",
+    name: "a password after Basic auth's retirement",
+    with: authProbe,
+    code: "auth.basic-auth-disabled",
+  },
+  { scenario: "m365-smtp-auth-disabled", with: authProbe, code: "auth.smtp-auth-disabled" },
+  { scenario: "ses", with: authProbe, code: "pass" },
 ];
 
 for (const c of cases) {

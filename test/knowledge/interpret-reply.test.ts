@@ -264,7 +264,7 @@ const ROWS: Row[] = [
     raw: [
       "535 5.7.139 Authentication unsuccessful, basic authentication is disabled. [BL1PR13CA0345.namprd13.prod.outlook.com 2024-09-17T08:00:00.000Z 08DCD6A1]",
     ],
-    code: "auth.smtp-auth-disabled",
+    code: "auth.basic-auth-disabled",
   },
   {
     from: "Microsoft 365",
@@ -272,7 +272,13 @@ const ROWS: Row[] = [
     raw: [
       "535 5.7.139 Authentication unsuccessful, user is locked by your organization's security defaults policy. Contact your administrator. [MN2PR01CA0012.prod.exchangelabs.com]",
     ],
-    code: "auth.smtp-auth-disabled",
+    code: "auth.basic-auth-disabled",
+  },
+  {
+    from: "Microsoft 365 (Basic authentication removed)",
+    stage: "auth",
+    raw: ["550 5.7.30 Basic authentication is not supported for Client Submission."],
+    code: "auth.basic-auth-disabled",
   },
   {
     from: "Microsoft 365",
