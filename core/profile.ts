@@ -11,6 +11,7 @@ import { isMailboxProblem, parseMailbox } from "./address.ts";
 import type { DiagnoseOptions } from "./diagnose-options.ts";
 import { SmtpilotError } from "./errors.ts";
 import { EXIT_USAGE } from "./exit.ts";
+import { OAuthSettingsSchema } from "./oauth/oauth-settings.ts";
 import { isSecretRef } from "./secrets.ts";
 
 /** A secret reference as stored in a profile: where the secret comes from at run time. */
@@ -88,6 +89,11 @@ export const ProviderProfileSchema = v.strictObject({
     secret: SecretRefSchema,
     mechanism: v.optional(v.picklist(PROFILE_MECHANISMS, `must be one of ${PROFILE_MECHANISMS.join(", ")}`)),
   })),
+  /**
+   * OAuth 2.0 (core/oauth/): flow, client id, tenant, scopes — nothing secret. The profile's
+   * auth secret is then the refresh token (or, app-only, the client secret or certificate key).
+   */
+  oauth: v.optional(OAuthSettingsSchema),
   /** Header From the profile sends as. */
   from: v.optional(_Mailbox),
   /** Envelope sender (MAIL FROM), when it differs from From. */

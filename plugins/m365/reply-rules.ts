@@ -6,8 +6,11 @@
  */
 import type { ProviderReplyRule } from "../../core/provider.ts";
 
-const _BASIC_AUTH_NEXT =
-  "An Exchange admin enables SMTP AUTH for the mailbox (Set-CASMailbox -Identity USER -SmtpClientAuthenticationDisabled $false) and, if off tenant-wide, with Set-TransportConfig -SmtpClientAuthenticationDisabled $false; better, switch the profile to --auth-mech XOAUTH2 with a token from a secret reference (cmd:YOUR-TOKEN-HELPER), since Microsoft is retiring Basic authentication for SMTP AUTH.";
+const _SMTP_AUTH_NEXT =
+  "An Exchange admin enables SMTP AUTH for the mailbox (Set-CASMailbox -Identity USER -SmtpClientAuthenticationDisabled $false) and, if it is off tenant-wide, with Set-TransportConfig -SmtpClientAuthenticationDisabled $false. OAuth does not bypass this switch: an OAuth profile needs it on too.";
+
+const _OAUTH_NEXT =
+  "Switch the profile to OAuth: smtpilot profile add NAME --provider m365 --oauth device --client-id APP-ID --tenant TENANT --replace, then smtpilot auth login NAME (app-only: --oauth client-credentials with SMTP.SendAsApp).";
 
 /** Microsoft 365's reply knowledge, most specific first. */
 export const M365_REPLY_RULES: readonly ProviderReplyRule[] = [
@@ -24,39 +27,64 @@ export const M365_REPLY_RULES: readonly ProviderReplyRule[] = [
     },
   },
   {
-    id: "m365.account-locked",
+    id: "m365.basic-auth-retired",
     stages: ["auth"],
-    text: /account (?:is )?locked|locked by your organization/i,
+    text: /basic authentication is not supported for client submission|basic auth(?:entication)? is disabled/i,
     diagnosis: {
-      code: "auth.account-disabled",
-      title: "Microsoft 365 has locked the account",
-      cause: "Too many failed sign-ins, or the organisation's security defaults lock this sign-in.",
-      next:
-        "Stop the client, sign in at https://outlook.office.com to unlock, or ask the admin to review the sign-in logs in Entra ID.",
-    },
-  },
-  {
-    id: "m365.smtp-auth-disabled",
-    stages: ["auth"],
-    text: /SmtpClientAuthentication is disabled|basic authentication is disabled|smtp_auth_disabled/i,
-    diagnosis: {
-      code: "auth.smtp-auth-disabled",
-      title: "SMTP AUTH is disabled for this mailbox or tenant",
-      cause: "Exchange Online refuses SMTP client authentication for this mailbox or the whole tenant (535 5.7.139).",
-      next: _BASIC_AUTH_NEXT,
+      code: "auth.basic-auth-disabled",
+      title: "Exchange Online no longer takes a password for SMTP AUTH",
+      cause:
+        "Basic authentication for SMTP AUTH is off for this tenant (550 5.7.30): off by default for existing tenants from the end of December 2026 (Exchange Team blog, updated 2026-01-27), never on for newer ones. Enabling SMTP AUTH for the mailbox does not bring passwords back.",
+      next: _OAUTH_NEXT,
     },
   },
   {
     id: "m365.security-defaults",
     stages: ["auth"],
-    enhanced: /^5\.7\.139$/,
-    text: /did not meet the criteria|security defaults|conditional access/i,
+    text: /security defaults/i,
+    diagnosis: {
+      code: "auth.basic-auth-disabled",
+      title: "The tenant's security defaults block password logins",
+      cause:
+        "535 5.7.139 … security defaults policy: Entra ID security defaults block every legacy (Basic) sign-in, SMTP AUTH with a password included. The account is not locked and the password may be right.",
+      next: `${_OAUTH_NEXT} Security defaults can only be turned off tenant-wide, which weakens every account.`,
+    },
+  },
+  {
+    id: "m365.smtp-auth-disabled",
+    stages: ["auth"],
+    text: /SmtpClientAuthentication is disabled|smtp_auth_disabled/i,
     diagnosis: {
       code: "auth.smtp-auth-disabled",
-      title: "Security defaults or Conditional Access block this sign-in",
+      title: "SMTP AUTH is disabled for this mailbox or tenant",
       cause:
-        "The tenant's security defaults or a Conditional Access policy refuses Basic authentication (535 5.7.139 … did not meet the criteria).",
-      next: _BASIC_AUTH_NEXT,
+        "Exchange Online refuses SMTP client authentication for this mailbox or the whole tenant (535 5.7.139), whatever the credential — a password or an OAuth token.",
+      next: _SMTP_AUTH_NEXT,
+    },
+  },
+  {
+    id: "m365.conditional-access",
+    stages: ["auth"],
+    enhanced: /^5\.7\.139$/,
+    text: /did not meet the criteria|conditional access/i,
+    diagnosis: {
+      code: "auth.smtp-auth-disabled",
+      title: "A Conditional Access policy or SMTP AUTH setting blocks this sign-in",
+      cause:
+        "535 5.7.139 … the request did not meet the criteria to be authenticated successfully: SMTP AUTH is off for the mailbox, or a Conditional Access policy refuses this sign-in.",
+      next: `${_SMTP_AUTH_NEXT} The Entra ID sign-in logs name the policy.`,
+    },
+  },
+  {
+    id: "m365.account-locked",
+    stages: ["auth"],
+    text: /account (?:is )?locked|user is locked(?! by your organization's security defaults)/i,
+    diagnosis: {
+      code: "auth.account-disabled",
+      title: "Microsoft 365 has locked the account",
+      cause: "Too many failed sign-ins locked the account (smart lockout), or an admin blocked sign-in.",
+      next:
+        "Stop the client, sign in at https://outlook.office.com to unlock, or ask the admin to review the sign-in logs in Entra ID.",
     },
   },
   {
@@ -110,16 +138,42 @@ export const M365_REPLY_RULES: readonly ProviderReplyRule[] = [
     },
   },
   {
-    id: "m365.ip-blocked",
+    id: "m365.tenant-over-threshold",
     stages: ["mail", "rcpt", "data"],
-    enhanced: /^5\.7\.(?:708|705|750)$/,
+    enhanced: /^5\.7\.70[58]$/,
     diagnosis: {
-      code: "envelope.policy-rejected",
-      title: "Microsoft refuses traffic from this IP or tenant",
+      code: "envelope.tenant-restricted",
+      title: "Microsoft blocked the whole tenant from sending",
       cause:
-        "The sending IP is on Microsoft's block list, or the tenant exceeded its outbound thresholds (5.7.708/5.7.705/5.7.750).",
+        "550 5.7.705 (tenant has exceeded threshold): too much spam or bulk mail left the tenant, usually from a compromised account, so Microsoft stopped all outbound mail; 5.7.708: the tenant sends from Microsoft's low-reputation IP pool and this destination refuses it. It is not an IP block list entry, and sender.office.com does not lift it.",
       next:
-        "Send from another network or through the tenant's own connector; delist the IP at https://sender.office.com.",
+        "Find and secure the account that sent the spam (Defender: Restricted entities, message trace), then open a Microsoft support request to lift the tenant block.",
+    },
+  },
+  {
+    id: "m365.unregistered-domain",
+    stages: ["mail", "rcpt", "data"],
+    enhanced: /^5\.7\.750$/,
+    diagnosis: {
+      code: "envelope.unregistered-domain",
+      title: "Microsoft refuses mail from domains the tenant has not registered",
+      cause:
+        "550 5.7.750 (client blocked from sending from unregistered domains): the tenant sent a lot of mail from domains that are not its accepted domains, so Microsoft blocks that mail.",
+      next:
+        "Add and verify every sending domain as an accepted domain of the tenant (Microsoft 365 admin center → Domains), send only from those, then ask Microsoft support to lift the block.",
+    },
+  },
+  {
+    id: "m365.throttled",
+    stages: ["mail", "rcpt", "data"],
+    text: /Server busy|SubmissionQuotaExceeded|sender thread limit exceeded|RecipientRateLimit|message rate limit/i,
+    diagnosis: {
+      code: "envelope.rate-limited",
+      title: "Exchange Online is throttling this mailbox",
+      cause:
+        "More than Exchange Online allows: 30 messages a minute, 10,000 recipients a day, 500 recipients per message (451 4.7.500 Server busy, 554 5.2.0 SubmissionQuotaExceededException, 432 4.3.2 thread limit).",
+      next:
+        "Slow down (the send workflow paces by the profile's rate); for volume use High Volume Email (internal) or a sending service.",
     },
   },
 ];
