@@ -14,10 +14,11 @@ export const GMAIL_REPLY_RULES: readonly ProviderReplyRule[] = [
     text: /application-specific password|InvalidSecondFactor/i,
     diagnosis: {
       code: "auth.app-password-required",
-      title: "Gmail wants an app password",
-      cause: "The account has 2-Step Verification, so Gmail refuses the account password over SMTP (534 5.7.9).",
+      title: "Gmail wants an app password or OAuth",
+      cause:
+        "Gmail refuses the account password over SMTP (534 5.7.9) — for every account since password sign-in ended (Workspace: 2025-03-14).",
       next:
-        "Create an app password at https://myaccount.google.com/apppasswords (Workspace: the admin must allow them) and put it behind the profile's secret reference; or use --auth-mech XOAUTH2 with an OAuth token.",
+        "Best: an OAuth profile (smtpilot profile add NAME --provider gmail --oauth auth-code …, then smtpilot auth login NAME). Or an app password from https://myaccount.google.com/apppasswords — unavailable with Advanced Protection, security-key-only 2-Step Verification, or when a Workspace admin disabled them.",
     },
   },
   {
@@ -29,9 +30,9 @@ export const GMAIL_REPLY_RULES: readonly ProviderReplyRule[] = [
       code: "auth.invalid-credentials",
       title: "Gmail did not accept the user name and password",
       cause:
-        "Gmail answered 535 5.7.8: the user must be the full address and the secret an app password (16 letters, spaces optional); the normal account password is never accepted once 2-Step Verification is on, and a revoked app password fails the same way.",
+        "Gmail answered 535 5.7.8: the user must be the full address and the secret an app password (16 letters, spaces optional) — the account password is never accepted over SMTP, for any account — and a revoked app password fails the same way.",
       next:
-        "Check --user is the full address, create a new app password at https://myaccount.google.com/apppasswords and update the variable or command behind the secret reference; then run the check once more.",
+        "Check --user is the full address; use OAuth (smtpilot auth login NAME for a gmail OAuth profile) or a new app password from https://myaccount.google.com/apppasswords behind the secret reference; then run the check once more.",
     },
   },
   {
@@ -77,7 +78,7 @@ export const GMAIL_REPLY_RULES: readonly ProviderReplyRule[] = [
       code: "envelope.rate-limited",
       title: "Gmail's daily sending limit is reached",
       cause:
-        "The account sent more than Gmail allows in 24 hours (550 5.4.5): about 500 recipients for a consumer account, 2,000 for Workspace.",
+        "The account sent more than Gmail allows in 24 hours (550 5.4.5): about 500 recipients for a personal account; Workspace: 2,000 messages a day per user, at most 100 recipients per message over SMTP.",
       next:
         "Wait until the rolling 24-hour window frees up (no retries meanwhile); for volume, use a sending service (SES, a Workspace relay) instead of a mailbox.",
     },

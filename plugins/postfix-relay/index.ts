@@ -7,6 +7,7 @@
  */
 import { definePlugin } from "../../core/plugin.ts";
 import { POSTFIX_REPLY_RULES } from "./reply-rules.ts";
+import { POSTFIX_SMARTHOST } from "./smarthost.ts";
 
 const _HOST = "{host}";
 
@@ -45,5 +46,6 @@ export default definePlugin({
         "A private CA: give the profile ca: FILE instead of turning verification off",
       ],
     });
+    api.addProvider(POSTFIX_SMARTHOST);
   },
 });

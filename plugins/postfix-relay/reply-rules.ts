@@ -114,6 +114,19 @@ export const POSTFIX_REPLY_RULES: readonly ProviderReplyRule[] = [
     },
   },
   {
+    id: "postfix-relay.sasl-backend-down",
+    stages: ["auth"],
+    text: /Temporary authentication failure/i,
+    diagnosis: {
+      code: "auth.temporary-failure",
+      title: "Postfix could not reach its SASL back-end",
+      cause:
+        "454 4.7.0 Temporary authentication failure: smtpd asked Dovecot (or saslauthd) to check the login and got no answer — the auth service is down, its socket path is wrong, or it timed out. The password was not judged.",
+      next:
+        "Do not retry in a loop. On the relay: the mail log names it (warning: SASL authentication failure: … connect to private/auth failed); check the auth service (doveadm auth test USER) and postconf smtpd_sasl_type smtpd_sasl_path.",
+    },
+  },
+  {
     id: "postfix-relay.sasl-failed",
     stages: ["auth"],
     text: /authentication failed/i,
@@ -159,6 +172,19 @@ export const POSTFIX_REPLY_RULES: readonly ProviderReplyRule[] = [
       title: "The message is over Postfix's size limit",
       cause: "message_size_limit is smaller than the declared or actual size.",
       next: "Shrink the message, or raise the limit: postconf message_size_limit.",
+    },
+  },
+  {
+    id: "postfix-relay.message-rate",
+    stages: _ENVELOPE,
+    text: /too much mail from/i,
+    diagnosis: {
+      code: "envelope.rate-limited",
+      title: "Postfix's message rate limit stopped this client",
+      cause:
+        "450 4.7.1 Error: too much mail from IP: the client sent more messages than smtpd_client_message_rate_limit allows per anvil_rate_time_unit (60 s by default). Temporary: the counter resets.",
+      next:
+        "Send slower (the send workflow paces by the profile's rate), or raise the limit for this client: postconf smtpd_client_message_rate_limit anvil_rate_time_unit smtpd_client_event_limit_exceptions.",
     },
   },
   {

@@ -9,6 +9,44 @@ import type { ProviderReplyRule } from "../../core/provider.ts";
 /** SES's reply knowledge, most specific first. */
 export const SES_REPLY_RULES: readonly ProviderReplyRule[] = [
   {
+    id: "ses.send-raw-email-denied",
+    stages: ["mail", "rcpt", "data"],
+    text: /not authorized to perform\W{0,3}ses:SendRawEmail|Access denied/i,
+    diagnosis: {
+      code: "envelope.permission-denied",
+      title: "The IAM user behind the SMTP credentials may not send",
+      cause:
+        "554 Access denied … not authorized to perform ses:SendRawEmail: the SMTP credentials belong to an IAM user whose policy lacks ses:SendRawEmail for this identity (or a policy condition — the From address, a region — denies it).",
+      next:
+        "Attach a policy allowing ses:SendRawEmail on the identity (arn:aws:ses:REGION:ACCOUNT:identity/DOMAIN) to the IAM user the reply names; the SES console's SMTP-credential user gets AmazonSesSendingAccess.",
+    },
+  },
+  {
+    id: "ses.auth-tempfail",
+    stages: ["auth"],
+    code: /^454$/,
+    text: /Temporary (?:authentication|service) failure|authentication\/service failure/i,
+    diagnosis: {
+      code: "auth.temporary-failure",
+      title: "SES could not check the credentials just now",
+      cause:
+        "454 Temporary authentication/service failure: SES's authentication service failed for this attempt; the credentials may be fine.",
+      next:
+        "Retry once after a pause (with back-off, not in a loop); if it persists, check the AWS Health Dashboard for SES in this region.",
+    },
+  },
+  {
+    id: "ses.too-large",
+    stages: ["mail", "data"],
+    text: /Message (?:length|size) (?:is more than|exceeds)|message too large/i,
+    diagnosis: {
+      code: "envelope.size-exceeded",
+      title: "The message is larger than SES accepts",
+      cause: "SES accepts messages up to 40 MB including attachments and MIME (base64) encoding.",
+      next: "Shrink attachments (base64 adds a third) or link to large files instead.",
+    },
+  },
+  {
     id: "ses.credentials-invalid",
     stages: ["auth"],
     code: /^535$/,

@@ -322,6 +322,59 @@ const cases: [string, ReplyStage, string[], string, string, { port?: number; aut
     "envelope.temporary-failure",
     "postfix-relay.storage",
   ],
+  [
+    "postfix-relay",
+    "mail",
+    ["450 4.7.1 Error: too much mail from 192.0.2.7"],
+    "envelope.rate-limited",
+    "postfix-relay.message-rate",
+  ],
+  [
+    "postfix-relay",
+    "auth",
+    ["454 4.7.0 Temporary authentication failure"],
+    "auth.temporary-failure",
+    "postfix-relay.sasl-backend-down",
+  ],
+  [
+    "ses",
+    "mail",
+    ["554 Access denied: User `arn:aws:iam::123456789012:user/ses-smtp-user.20261130' is not authorized to perform `ses:SendRawEmail' on resource `arn:aws:ses:eu-west-1:123456789012:identity/example.com'"],
+    "envelope.permission-denied",
+    "ses.send-raw-email-denied",
+  ],
+  ["ses", "auth", ["454 Temporary authentication/service failure"], "auth.temporary-failure", "ses.auth-tempfail"],
+  [
+    "gmail-relay",
+    "mail",
+    [
+      "550-5.7.1 Invalid credentials for relay [192.0.2.7]. The IP address you've registered in your Google Workspace SMTP",
+      "550 5.7.1 Relay service doesn't match domain of the account this email is being sent from. - gsmtp",
+    ],
+    "envelope.relay-denied",
+    "gmail-relay.invalid-credentials",
+  ],
+  [
+    "gmail-relay",
+    "mail",
+    ["550 5.4.5 Daily SMTP relay limit exceeded for user. - gsmtp"],
+    "envelope.rate-limited",
+    "gmail-relay.daily-limit",
+  ],
+  [
+    "gmail-relay",
+    "rcpt",
+    ["450 4.2.1 Peak SMTP relay limit exceeded for customer. This is a temporary error. - gsmtp"],
+    "envelope.rate-limited",
+    "gmail-relay.peak-limit",
+  ],
+  [
+    "m365",
+    "mail",
+    ["451 4.7.500 Server busy. Please try again later from [192.0.2.7]. (S77719) [BN0PR04MB8000.namprd04.prod.outlook.com]"],
+    "envelope.rate-limited",
+    "m365.throttled",
+  ],
 ];
 
 for (const [name, stage, raw, code, rule, target] of cases) {
@@ -339,7 +392,14 @@ for (const [name, stage, raw, code, rule, target] of cases) {
 test("the built-in providers load without failures or warnings", () => {
   assert.deepEqual(registry.failures, []);
   assert.deepEqual(registry.warnings, []);
-  assert.deepEqual([...registry.providers.keys()], ["gmail", "ses", "m365", "postfix-relay"]);
+  assert.deepEqual([...registry.providers.keys()], [
+    "gmail",
+    "gmail-relay",
+    "ses",
+    "m365",
+    "postfix-relay",
+    "postfix-smarthost",
+  ]);
   for (const p of registry.providers.values()) assert.ok(p.identityPolicy, `${p.name} has an identity policy`);
 });
 
