@@ -100,3 +100,10 @@ test("deno run: plugins load in every export form, and broken ones are named wit
   assert.match(lines.find((l) => l.includes("syntax.mjs")) ?? "", /E_PLUGIN_IMPORT.*line 3, column 21/);
   assert.match(lines.find((l) => l.includes("function.mjs")) ?? "", /E_PLUGIN_INVALID/);
 });
+
+test("the OAuth grants, an OAuth profile's run and keyring:NAME pass under deno test", () => {
+  execFileSync(deno, ["test", "-A", "--quiet", "test/oauth/", "test/secrets/keyring.test.ts"], {
+    stdio: "pipe",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
+});
