@@ -41,6 +41,8 @@ export interface Detection {
   domain: string;
   proposals: ProviderProposal[];
   records: string[];
+  /** Lookups that failed for another reason than "no such record" (SERVFAIL, timeout, refused). */
+  failed: string[];
 }
 
 /** Proposes providers for `domain` (the part after @ of the address). Never throws for DNS failures. */
@@ -51,6 +53,7 @@ export async function detectProvider(
 ): Promise<Detection> {
   const domain = domainToASCII(domainInput.toLowerCase().replace(/\.$/, "")) || domainInput;
   const records: string[] = [];
+  const failed: string[] = [];
   const proposals: ProviderProposal[] = [];
   const add = (p: ProviderProposal) => {
     const same = proposals.find((x) => x.provider === p.provider && x.host === p.host && x.port === p.port);
@@ -58,9 +61,14 @@ export async function detectProvider(
     else proposals.push(p);
   };
   const [submissions, submission, mx] = await Promise.all([
-    _lookup(() => lookups.resolveSrv(`_submissions._tcp.${domain}`), `SRV _submissions._tcp.${domain}`, records),
-    _lookup(() => lookups.resolveSrv(`_submission._tcp.${domain}`), `SRV _submission._tcp.${domain}`, records),
-    _lookup(() => lookups.resolveMx(domain), `MX ${domain}`, records),
+    _lookup(
+      () => lookups.resolveSrv(`_submissions._tcp.${domain}`),
+      `SRV _submissions._tcp.${domain}`,
+      records,
+      failed,
+    ),
+    _lookup(() => lookups.resolveSrv(`_submission._tcp.${domain}`), `SRV _submission._tcp.${domain}`, records, failed),
+    _lookup(() => lookups.resolveMx(domain), `MX ${domain}`, records, failed),
   ]);
   // RFC 8314 prefers implicit TLS, so _submissions comes first; within a service, by priority then weight.
   for (
@@ -105,7 +113,7 @@ export async function detectProvider(
       evidence: [line],
     });
   }
-  return { domain, proposals, records };
+  return { domain, proposals, records, failed };
 }
 
 function _match(
@@ -122,12 +130,15 @@ function _match(
   return undefined;
 }
 
-async function _lookup<T>(run: () => Promise<T[]>, what: string, records: string[]): Promise<T[]> {
+async function _lookup<T>(run: () => Promise<T[]>, what: string, records: string[], failed: string[]): Promise<T[]> {
   try {
     return await run();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? "error";
-    if (code !== "ENODATA" && code !== "ENOTFOUND") records.push(`${what}: lookup failed (${code})`);
+    if (code !== "ENODATA" && code !== "ENOTFOUND") {
+      records.push(`${what}: lookup failed (${code})`);
+      failed.push(`${what} (${code})`);
+    }
     return [];
   }
 }

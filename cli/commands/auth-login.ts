@@ -22,8 +22,8 @@ import { providerFor } from "../../core/provider.ts";
 import { refuse } from "../../core/send/gates.ts";
 import { parseSecretRef } from "../../core/secrets.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
-import { memoryOf } from "../memory.ts";
-import { oauthDeps } from "../oauth-run.ts";
+import { memoryOf } from "../../core/memory/run-memory.ts";
+import { oauthDeps } from "../../core/oauth/run-credential.ts";
 import { oauthProfileOf, renderTokenFacts } from "./auth-render.ts";
 
 /** Flags of `auth login`. */

@@ -16,8 +16,8 @@ import { tokenProblem } from "../../core/oauth/token-facts.ts";
 import { AccessTokenSource } from "../../core/oauth/token-source.ts";
 import { providerFor } from "../../core/provider.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
-import { memoryOf } from "../memory.ts";
-import { oauthDeps } from "../oauth-run.ts";
+import { memoryOf } from "../../core/memory/run-memory.ts";
+import { oauthDeps } from "../../core/oauth/run-credential.ts";
 import { oauthProfileOf, renderTokenFacts } from "./auth-render.ts";
 
 /** Runs the command. */

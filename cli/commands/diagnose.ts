@@ -20,7 +20,8 @@ import { BUILTIN_BACKEND, type ProbeBackend } from "../../core/plugin.ts";
 import { withRecipes } from "./recipes.ts";
 import { textReporter } from "../../core/reporters/text.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
-import { memoryHome, memoryOf, secretForRun, withProfile } from "../../core/memory/run-memory.ts";
+import { memoryHome, memoryOf, withProfile } from "../../core/memory/run-memory.ts";
+import { resolveCredential } from "../../core/oauth/run-credential.ts";
 import { resolverAddress } from "../../core/validate.ts";
 
 /** Runs the command. */
@@ -30,19 +31,19 @@ export async function runDiagnose(input: CommandInput, ctx: RunContext): Promise
   const profile = given.profile === undefined ? undefined : await memoryOf(ctx).profile(given.profile);
   const flags = profile ? withProfile({ ...given, profile: undefined }, profile, memoryHome(ctx)) : given;
   const options = toOptions(flags);
-  if (options.auth) {
-    options.auth.secret = await secretForRun(options.auth.secretRef, ctx, `secret for ${options.auth.user}`);
-  }
-  const redact = ctx.protectSecrets([options.auth?.secret]);
-  const secret = options.auth?.secret;
-  if (secret !== undefined && secret.length < SHORT_SECRET) {
-    ctx.warn(`the secret is shorter than ${SHORT_SECRET} characters; ordinary text that contains it is masked`);
-  }
   const resolver = flags.resolver === undefined ? undefined : resolverAddress(flags.resolver);
   const registry = await ctx.plugins();
   const reporter = _reporter(flags, ctx.json, registry.reporters);
   // A provider's own knowledge explains a reply first (the profile's provider, or the host's).
   const provider = providerFor(registry.providers, { provider: profile?.provider, host: options.host });
+  // An OAuth profile gets a fresh access token here (its token endpoint named first); others resolve the reference.
+  if (options.auth) await resolveCredential(ctx, options.auth, profile, provider);
+  if (options.auth && !options.auth.oauth && provider?.oauth) options.auth.oauth = provider.oauth;
+  const redact = ctx.protectSecrets([options.auth?.secret]);
+  const secret = options.auth?.secret;
+  if (secret !== undefined && secret.length < SHORT_SECRET) {
+    ctx.warn(`the secret is shorter than ${SHORT_SECRET} characters; ordinary text that contains it is masked`);
+  }
   const rules = rulesForTarget(provider, registry.replyRules, { port: options.port, authenticated: !!options.auth });
 
   if (flags.fixture !== undefined) {

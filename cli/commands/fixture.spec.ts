@@ -59,6 +59,18 @@ export const fixtureSpec: CommandSpec = {
       complete: "file",
     },
     {
+      flags: "--oauth-token-lifetime <seconds>",
+      description:
+        "identity server: access tokens live this long (default 3600; short to see a token expire and refresh)",
+      parse: intOption("--oauth-token-lifetime", 0, 86400),
+    },
+    {
+      flags: "--oauth-refresh-lifetime <seconds>",
+      description:
+        "identity server: refresh tokens answer invalid_grant after this long (Google's 7 days for apps in Testing)",
+      parse: intOption("--oauth-refresh-lifetime", 0, 30 * 86400),
+    },
+    {
       flags: "--list",
       description: "list the scenarios: TLS mode, what diagnose needs, the verdict, what a message gets",
       conflicts: ["portBase", "outbox", "maildir", "caOut"],
@@ -70,6 +82,7 @@ export const fixtureSpec: CommandSpec = {
     "smtpilot fixture --scenario healthy-starttls --scenario data-rejected --port-base 2500",
     "smtpilot fixture --scenario healthy-starttls --outbox ./outbox --ca-out ./fixture-ca.pem",
     "smtpilot fixture --port-base 2500 --json",
+    "smtpilot fixture --scenario m365 --scenario gmail --ca-out ./fixture-ca.pem   # personas + identity server",
   ],
   notes: "Exit codes: 0 stopped with Ctrl-C, SIGTERM or SIGHUP, 2 usage error, 3 a port, folder or file " +
     "cannot be used (a port already in use, TMPDIR missing).",

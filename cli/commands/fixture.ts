@@ -17,7 +17,9 @@ import {
   MESSAGES_INDEX,
   type RunningFixture,
   startFixture,
+  type StartFixtureOptions,
 } from "../../fixtures/index.ts";
+import { oauthServingLines, oauthServingSummary } from "../../fixtures/oauth-summary.ts";
 import { diagnoseCommandLine, NEED_ARGS } from "../../fixtures/scenario-needs.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
 import { makeTempDir, waitForStop } from "../lifecycle.ts";
@@ -32,6 +34,8 @@ export interface FixtureFlags {
   caOut?: string;
   list?: true;
   json?: true;
+  oauthTokenLifetime?: number;
+  oauthRefreshLifetime?: number;
 }
 
 /** Runs the command; with --list returns at once, else resolves when the user stops it. */
@@ -51,6 +55,7 @@ export async function runFixture(input: CommandInput, ctx: RunContext): Promise<
       ...(flags.portBase === undefined ? {} : { portBase: flags.portBase }),
       ...(flags.outbox === undefined ? {} : { outbox: flags.outbox }),
       ...(flags.maildir === undefined ? {} : { maildir: flags.maildir }),
+      ...(_oauthTuning(flags) ?? {}),
     });
   } catch (err) {
     temp.remove();
@@ -72,6 +77,19 @@ export async function runFixture(input: CommandInput, ctx: RunContext): Promise<
     temp.remove();
   }
   return { exitCode: 0 };
+}
+
+/** The identity server's lifetimes, when a flag set one (it also starts the server without a persona). */
+function _oauthTuning(flags: FixtureFlags): Pick<StartFixtureOptions, "oauth"> | undefined {
+  if (flags.oauthTokenLifetime === undefined && flags.oauthRefreshLifetime === undefined) return undefined;
+  return {
+    oauth: {
+      lifetimes: {
+        ...(flags.oauthTokenLifetime !== undefined ? { accessTokenSeconds: flags.oauthTokenLifetime } : {}),
+        ...(flags.oauthRefreshLifetime !== undefined ? { refreshTokenSeconds: flags.oauthRefreshLifetime } : {}),
+      },
+    },
+  };
 }
 
 /** The scenarios asked for with --scenario (catalogue order), all when none was. */
@@ -174,6 +192,7 @@ function _serving(
     demo: { user: FIXTURE_DEMO_USER, password: FIXTURE_DEMO_SECRET, oauthToken: FIXTURE_DEMO_TOKEN },
     scenarios,
     ports: fixture.ports,
+    ...(fixture.oauth ? { oauth: oauthServingSummary(fixture.oauth.origin) } : {}),
   };
   const first = chosen.find((s) => s.name === "healthy-starttls") ?? chosen[0];
   const lines = [
@@ -182,6 +201,7 @@ function _serving(
     `Outbox: ${fixture.outbox}${keptOutbox ? "" : " (removed on exit; --outbox DIR keeps messages)"}`,
     ...(fixture.maildir === undefined ? [] : [`Maildir: ${fixture.maildir}`]),
     `Demo credentials (public, fixture only): user ${FIXTURE_DEMO_USER}, password ${FIXTURE_DEMO_SECRET}, OAuth token ${FIXTURE_DEMO_TOKEN}`,
+    ...(fixture.oauth ? oauthServingLines(fixture.oauth.origin) : []),
     "",
     `   PORT  ${_row(_HEADER)}`,
     ...chosen.map((s) => `  ${String(fixture.ports[s.name] ?? "").padStart(5)}  ${_row([..._cells(s), s.message])}`),

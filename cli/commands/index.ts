@@ -8,6 +8,7 @@
  */
 import type { CommandTree } from "../command-spec.ts";
 import { alignSpec } from "./align.spec.ts";
+import { authSpec } from "./auth.spec.ts";
 import { bounceSpec } from "./bounce.spec.ts";
 import { canarySpec } from "./canary.spec.ts";
 import { diagnoseSpec } from "./diagnose.spec.ts";
@@ -42,4 +43,5 @@ export const COMMAND_SPECS: CommandTree = [
   initSpec,
   statusSpec,
   profileSpec,
+  authSpec,
 ];

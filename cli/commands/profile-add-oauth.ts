@@ -10,12 +10,11 @@
 import path from "node:path";
 import * as v from "valibot";
 import { UsageError } from "../../core/errors.ts";
-import { OAUTH_FLOWS, type OAuthSettings, OAuthSettingsSchema } from "../../core/oauth/oauth-settings.ts";
+import { type OAuthSettings, OAuthSettingsSchema } from "../../core/oauth/oauth-settings.ts";
 import { shown } from "../../core/printable.ts";
 import type { ProviderDefinition } from "../../core/provider.ts";
 import { expandPath } from "../../core/secrets.ts";
-import type { OptionSpec } from "../command-spec.ts";
-import { readCaFile } from "../validate.ts";
+import { readCaFile } from "../../core/validate.ts";
 
 /** The OAuth flags of `profile add`. */
 export interface ProfileOAuthFlags {
@@ -29,42 +28,21 @@ export interface ProfileOAuthFlags {
   oauthCertificate?: string;
 }
 
-/** The option definitions (listed in profile.spec.ts after the others). */
-export const OAUTH_ADD_OPTIONS: readonly OptionSpec[] = [
-  {
-    flags: "--oauth <flow>",
-    description: "use OAuth 2.0: device, auth-code or client-credentials (then: smtpilot auth login NAME)",
-    choices: OAUTH_FLOWS,
-  },
-  { flags: "--client-id <id>", description: "OAuth: the app's client id (Entra application id, Google OAuth client)" },
-  { flags: "--tenant <tenant>", description: "OAuth, Microsoft: the tenant id or domain (default: organizations)" },
-  {
-    flags: "--oauth-scope <scope>",
-    description: "OAuth: a scope instead of the provider's default (repeatable)",
-    repeatable: true,
-  },
-  {
-    flags: "--oauth-origin <url>",
-    description: "OAuth: serve the provider's endpoint paths from this https origin (the fixture's identity server)",
-  },
-  { flags: "--oauth-ca <file>", description: "OAuth: a private CA (PEM) for the identity endpoints", complete: "file" },
-  {
-    flags: "--oauth-client-secret <ref>",
-    description: "OAuth: a REFERENCE to the client secret a Google desktop app sends (e.g. env:GOOGLE_CLIENT_SECRET)",
-  },
-  {
-    flags: "--oauth-certificate <file>",
-    description: "OAuth client credentials: the app's certificate (PEM); its private key is behind --secret",
-    complete: "file",
-  },
-];
-
 /** The `oauth:` block for the flags, or undefined without --oauth. Throws a UsageError naming the flag. */
 export function oauthSettingsFromFlags(
   flags: ProfileOAuthFlags,
   provider: ProviderDefinition | undefined,
 ): OAuthSettings | undefined {
-  const given = Object.entries(flags).filter(([k, v]) => k !== "oauth" && v !== undefined).map(([k]) => k);
+  const keys = [
+    "clientId",
+    "tenant",
+    "oauthScope",
+    "oauthOrigin",
+    "oauthCa",
+    "oauthClientSecret",
+    "oauthCertificate",
+  ] as const;
+  const given = keys.filter((k) => flags[k] !== undefined);
   if (flags.oauth === undefined) {
     if (given.length) throw new UsageError(`--${_kebab(given[0] as string)} goes with --oauth FLOW`);
     return undefined;

@@ -10,7 +10,7 @@
 import path from "node:path";
 import * as v from "valibot";
 import { isMailboxProblem, parseMailbox } from "../../core/address.ts";
-import { UsageError } from "../../core/errors.ts";
+import { EnvironmentError, UsageError } from "../../core/errors.ts";
 import { EXIT_OK, EXIT_USAGE } from "../../core/exit.ts";
 import { hasControl, sanitize, shown } from "../../core/printable.ts";
 import { contractWarnings, parseProfile, PROFILE_MECHANISMS, ProfileNameSchema } from "../../core/profile.ts";
@@ -23,11 +23,12 @@ import { approveByPerson } from "../../core/person-approval.ts";
 import { writeErr } from "../output.ts";
 import { type Asker, referenceDisplay, terminalAsker } from "../prompt.ts";
 import { ehloNameValue, hostValue, mailboxValue, readCaFile, resolverAddress } from "../../core/validate.ts";
+import { oauthSettingsFromFlags, type ProfileOAuthFlags } from "./profile-add-oauth.ts";
 import { describeProfile, providerSummary } from "./profile-render.ts";
 import { PROFILE_SCHEMA } from "../../core/schemas.ts";
 
 /** The flags of `profile add`. */
-export interface ProfileAddFlags {
+export interface ProfileAddFlags extends ProfileOAuthFlags {
   provider?: string;
   email?: string;
   host?: string;
@@ -80,6 +81,14 @@ export async function runProfileAdd(input: CommandInput, ctx: RunContext): Promi
     ctx.progress(`looking up SRV and MX records of ${email.split("@")[1]}…`);
     detection = await detectProvider(email.split("@")[1] as string, registry.providers, systemDetectDns(resolver));
     ctx.progress("");
+    if (detection.proposals.length === 0 && detection.failed.length > 0) {
+      // A resolver that fails is not "no provider": say so, exit 3, so a script can tell the two apart.
+      throw new EnvironmentError(
+        `DNS lookups for ${detection.domain} failed: ${detection.failed.join(", ")}; nothing could be proposed. ` +
+          "Check the resolver (or pass --resolver IP), or name the provider with --provider",
+        "E_DNS",
+      );
+    }
     if (!ask) return _proposalOnly(name, detection);
     const pick = await _confirmProposal(ask, detection);
     providerName = pick.provider;
@@ -103,8 +112,9 @@ export async function runProfileAdd(input: CommandInput, ctx: RunContext): Promi
     );
   }
 
+  const oauth = oauthSettingsFromFlags(flags, provider);
   const target = await _target(flags, provider, proposed, ask);
-  const auth = await _auth(flags, provider, email, name, ask);
+  const auth = await _auth(flags, provider, email, name, ask, oauth !== undefined);
   const from = flags.from !== undefined ? mailboxValue("--from", flags.from).address : email ??
     (provider?.user?.isEmail && auth && !isMailboxProblem(parseMailbox(auth.user)) ? auth.user : undefined) ??
     (ask ? await _optionalMailbox(ask, "Header From this profile sends as (empty: none)") : undefined);
@@ -117,6 +127,7 @@ export async function runProfileAdd(input: CommandInput, ctx: RunContext): Promi
     ...(ca ? { ca } : {}),
     ...(flags.ehloName ? { ehloName: ehloNameValue(flags.ehloName) } : {}),
     ...(auth ? { auth } : {}),
+    ...(oauth ? { oauth } : {}),
     ...(from ? { from } : {}),
     ...(flags.envelopeFrom ? { envelopeFrom: mailboxValue("--envelope-from", flags.envelopeFrom).address } : {}),
     ...(flags.dkimDomain ? { dkimDomain: hostValue("--dkim-domain", flags.dkimDomain) } : {}),
@@ -153,7 +164,9 @@ export async function runProfileAdd(input: CommandInput, ctx: RunContext): Promi
     `Profile ${name} ${action} in ${store.path("profiles")}`,
     ...describeProfile(profile, provider),
     ...warnings.map((w) => `Warning: ${w}`),
-    `Next: smtpilot profile check ${name}`,
+    oauth
+      ? `Next: smtpilot auth login ${name}, then smtpilot profile check ${name}`
+      : `Next: smtpilot profile check ${name}`,
   ].join("\n");
   return { exitCode: EXIT_OK, document, text: `${text}\n` };
 }
@@ -186,9 +199,8 @@ function _proposalOnly(name: string, detection: Detection): CommandResult {
   const first = detection.proposals[0];
   lines.push(
     first
-      ? `To save it, re-run: smtpilot profile add ${name} --provider ${first.provider}${
-        first.provider === "custom" ? ` --host ${first.host}` : ""
-      } --port ${first.port} --tls ${first.tls} …`
+      ? `To save it, re-run: smtpilot profile add ${name} --provider ${first.provider} --host ${first.host}` +
+        ` --port ${first.port} --tls ${first.tls} …`
       : `Re-run with --provider NAME (or on a terminal, to choose).`,
   );
   return {
@@ -289,8 +301,14 @@ async function _auth(
   email: string | undefined,
   name: string,
   ask: Asker | undefined,
+  oauth = false,
 ): Promise<{ user: string; secret: string; mechanism?: NonNullable<ProfileAddFlags["authMech"]> } | undefined> {
   let user = flags.user ?? (provider?.user?.isEmail ? email : undefined);
+  if (oauth) {
+    // The refresh token (or app-only client secret) lives in the credential store unless told otherwise.
+    if (user === undefined) throw new UsageError("--oauth needs --user: the mailbox the token is for");
+    return { user, secret: flags.secret ?? `keyring:smtpilot/${name}`, mechanism: flags.authMech ?? "XOAUTH2" };
+  }
   if (user === undefined && ask) {
     user = (await ask.input(`Login${provider?.user ? ` (${provider.user.hint})` : ""}; empty for none`)).trim() ||
       undefined;

@@ -6,6 +6,8 @@
  */
 import type { DiagnoseReport } from "../../core/report.ts";
 import type { LastCheck } from "../../core/profile.ts";
+import { retirementWarnings } from "../../core/oauth/retirement.ts";
+import { providerFor } from "../../core/provider.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
 import { memoryOf } from "../../core/memory/run-memory.ts";
 import { runDiagnose } from "./diagnose.ts";
@@ -44,13 +46,18 @@ export async function runProfileCheck(input: CommandInput, ctx: RunContext): Pro
       : {}),
   };
   await store.recordCheck(name, lastCheck);
+  const provider = providerFor((await ctx.plugins()).providers, profile);
+  const warnings = retirementWarnings(profile, provider);
   const recorded = `Recorded in ${store.path("profiles")}: ${lastCheck.verdict.toUpperCase()} on ${lastCheck.date}` +
     `${lastCheck.mechanism ? ` (mechanism ${lastCheck.mechanism})` : ""}\n`;
   return {
     exitCode: result.exitCode,
-    document: { schema: PROFILE_CHECK_SCHEMA, profile: name, lastCheck, report },
+    document: { schema: PROFILE_CHECK_SCHEMA, profile: name, lastCheck, warnings, report },
     ...(result.text !== undefined
-      ? { text: `${result.text}${result.text.endsWith("\n") ? "" : "\n"}${recorded}` }
+      ? {
+        text: `${result.text}${result.text.endsWith("\n") ? "" : "\n"}${recorded}` +
+          warnings.map((w) => `Warning: ${w.code}: ${w.message}\n`).join(""),
+      }
       : {}),
   };
 }

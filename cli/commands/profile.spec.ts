@@ -6,9 +6,18 @@ import { PROFILE_CHECK_SCHEMA, PROFILE_SCHEMA, PROFILES_SCHEMA } from "../../cor
 import type { ArgSpec, CommandSpec, GroupSpec, OptionSpec } from "../command-spec.ts";
 import { intOption, secondsOption } from "../usage.ts";
 import { AUTH_MECHANISMS, TLS_MODES } from "./diagnose.spec.ts";
+import { OAUTH_ADD_OPTIONS } from "./profile-oauth.spec.ts";
 
 /** Providers shipped with smtpilot (plugins may add more), for completion. */
-export const BUILTIN_PROVIDERS = ["gmail", "ses", "m365", "postfix-relay", "custom"] as const;
+export const BUILTIN_PROVIDERS = [
+  "gmail",
+  "gmail-relay",
+  "ses",
+  "m365",
+  "postfix-relay",
+  "postfix-smarthost",
+  "custom",
+] as const;
 
 const _READ_NOTES =
   "Exit codes: 0 shown, 2 usage error (also: no such profile), 3 no memory folder or a file that does not parse\n" +
@@ -44,7 +53,8 @@ const _ADD_OPTIONS: readonly OptionSpec[] = [
   { flags: "--user <user>", description: "login name" },
   {
     flags: "--secret <ref>",
-    description: "secret REFERENCE: env:NAME, dotenv:FILE#KEY, cmd:COMMAND, keyring:NAME or prompt (never the secret itself)",
+    description:
+      "secret REFERENCE: env:NAME, dotenv:FILE#KEY, cmd:COMMAND, keyring:NAME or prompt (never the secret itself)",
   },
   { flags: "--auth-mech <mech>", description: "pin a SASL mechanism", choices: AUTH_MECHANISMS },
   { flags: "--from <address>", description: "header From this profile sends as" },
@@ -54,6 +64,7 @@ const _ADD_OPTIONS: readonly OptionSpec[] = [
   { flags: "--notes <text>", description: "a note kept with the profile" },
   { flags: "--resolver <ip[:port]>", description: "DNS server for --email's SRV/MX lookups" },
   { flags: "--replace", description: "replace a profile of the same name" },
+  ...OAUTH_ADD_OPTIONS,
 ];
 
 /** `smtpilot profile add`. */
@@ -69,6 +80,7 @@ export const profileAddSpec: CommandSpec = {
     "smtpilot profile add ses-eu --provider ses --host email-smtp.eu-west-1.amazonaws.com --user AKIA… --secret 'cmd:pass show ses/smtp' --from app@example.com",
     "smtpilot profile add relay --provider postfix-relay --host relay.internal --port 25 --ca ./corp-ca.pem --from app@corp.example",
     "smtpilot profile add mine --email me@example.com        # proposes a provider from DNS, you confirm",
+    "smtpilot profile add work --provider m365 --user me@contoso.com --oauth device --client-id APP-ID --tenant contoso.com",
   ],
   notes: "Never sends anything and never resolves the secret. Exit codes: 0 saved, 2 usage error (or a DNS proposal\n" +
     "that needs --provider to confirm it without a terminal), 3 no memory folder (run smtpilot init).",

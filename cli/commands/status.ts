@@ -7,6 +7,8 @@ import { EXIT_ENVIRONMENT, EXIT_OK } from "../../core/exit.ts";
 import { inspectMemory } from "../../core/memory/inspect.ts";
 import { MemoryMissingError } from "../../core/memory/memory-error.ts";
 import { sanitize } from "../../core/printable.ts";
+import { retirementWarnings } from "../../core/oauth/retirement.ts";
+import { providerFor } from "../../core/provider.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
 import { memoryOf } from "../../core/memory/run-memory.ts";
 import { STATUS_SCHEMA } from "../../core/schemas.ts";
@@ -18,6 +20,8 @@ export async function runStatus(_input: CommandInput, ctx: RunContext): Promise<
   if (!info.exists) {
     throw new MemoryMissingError(`There is no memory folder at ${store.home}: run smtpilot init (or pass --home DIR)`);
   }
+  const providers = (await ctx.plugins()).providers;
+  const retiring = info.profiles.flatMap((p) => retirementWarnings(p, providerFor(providers, p)));
   const profiles = info.profiles.map((p) => ({
     name: p.name,
     provider: p.provider ?? "custom",
@@ -25,6 +29,7 @@ export async function runStatus(_input: CommandInput, ctx: RunContext): Promise<
     port: p.port,
     tls: p.tls,
     ...(p.auth ? { user: p.auth.user, secret: p.auth.secret } : {}),
+    ...(p.oauth ? { oauth: { flow: p.oauth.flow, clientId: p.oauth.clientId, tenant: p.oauth.tenant ?? null } } : {}),
     lastCheck: p.lastCheck ?? null,
   }));
   const document = {
@@ -34,7 +39,7 @@ export async function runStatus(_input: CommandInput, ctx: RunContext): Promise<
     memory: info.settings ?? null,
     profiles,
     sendLogEntries: info.sendLogEntries ?? null,
-    warnings: info.warnings,
+    warnings: [...info.warnings, ...retiring.map((w) => ({ code: w.code, message: w.message }))],
   };
   const s = info.settings;
   const list = (xs: readonly string[] | undefined) => (xs && xs.length > 0 ? xs.join(", ") : "none");
@@ -64,7 +69,9 @@ export async function runStatus(_input: CommandInput, ctx: RunContext): Promise<
       }`
     ),
     ...(info.sendLogEntries !== undefined ? ["", `Send log: ${info.sendLogEntries} entries`] : []),
-    ...(info.warnings.length ? ["", "Warnings:", ...info.warnings.map((w) => `  ${w.code}: ${w.message}`)] : []),
+    ...(document.warnings.length
+      ? ["", "Warnings:", ...document.warnings.map((w) => `  ${w.code}: ${w.message}`)]
+      : []),
   ];
   // A memory file that is missing or does not parse is a problem for every later command: say so in the code.
   const broken = info.warnings.some((w) => w.code === "memory.file-invalid" || w.code === "memory.file-missing");

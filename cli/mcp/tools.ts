@@ -87,6 +87,18 @@ export const TOOLS: readonly ToolDef[] = [
   },
   { name: "profile_check", command: "profile check", readOnly: false, openWorld: true },
   {
+    name: "auth_login",
+    command: "auth login",
+    description:
+      "Start an OAuth device login for a saved OAuth profile. The person sees the verification URL and code through " +
+      "the client (elicitation) and completes it; the agent never sees the code or any token. Refused without elicitation.",
+    omit: ["browser"],
+    readOnly: false,
+    openWorld: true,
+  },
+  { name: "auth_status", command: "auth status", readOnly: true, openWorld: true },
+  { name: "auth_logout", command: "auth logout", readOnly: false, openWorld: true, destructive: true },
+  {
     name: "canary_add",
     command: "canary add",
     description: "Approve a canary recipient. The person confirms through the client (elicitation); the agent cannot.",

@@ -19,7 +19,8 @@ import { type Draft, makeDraft } from "./draft.ts";
 import type { PlanSubject, SendMode } from "./plan.ts";
 import { type RecipientScan, recipientsDigest, scanRecipients } from "./recipients.ts";
 import type { RunContext } from "../run-context.ts";
-import { memoryHome, memoryOf, secretForRun, withProfile } from "../memory/run-memory.ts";
+import { memoryHome, memoryOf, withProfile } from "../memory/run-memory.ts";
+import { resolveCredential } from "../oauth/run-credential.ts";
 import { mailboxValue, resolverAddress } from "../validate.ts";
 import { toOptions } from "../diagnose-flags.ts";
 import { draftInputOf, type MessageFlags } from "./draft-input.ts";
@@ -76,7 +77,8 @@ export interface SendSetup {
 export async function unlockSecret(setup: SendSetup, ctx: RunContext): Promise<void> {
   const auth = setup.options.auth;
   if (!auth || auth.secret !== undefined) return;
-  auth.secret = await secretForRun(auth.secretRef, ctx, `secret for ${auth.user}`);
+  // An OAuth profile: a fresh access token (its token endpoint named first), or the reason there is none.
+  await resolveCredential(ctx, auth, setup.profile, setup.provider, true);
   setup.redact = ctx.protectSecrets([auth.secret]);
 }
 
