@@ -18,7 +18,7 @@ test("profile add on a terminal asks for provider, host, port, login, secret ref
   const pasted = "Pasted-Password-4c1e";
   const t = runOnPty(["--home", home, "profile", "add", "relay"]);
   await t.waitFor(/Provider/);
-  t.type(DOWN.repeat(4) + "\r"); // gmail, ses, m365, postfix-relay, custom
+  t.type(DOWN.repeat(6) + "\r"); // gmail, gmail-relay, ses, m365, postfix-relay, postfix-smarthost, custom
   await t.waitFor(/SMTP server host name/);
   t.type("relay.internal\r");
   await t.waitFor(/Port/);
