@@ -33,3 +33,6 @@ export const PROFILES_SCHEMA = "smtpilot.profiles/1";
 export const PROFILE_CHECK_SCHEMA = "smtpilot.profile-check/1";
 /** `smtpilot domain` with many domains, as the MCP tool returns it (one document with every report). */
 export const DOMAIN_BATCH_SCHEMA = "smtpilot.domain-batch/1";
+
+/** Version tag of `smtpilot auth login|status|logout`. */
+export const AUTH_SCHEMA = "smtpilot.auth/1";

@@ -11,7 +11,7 @@
 import { spawn } from "node:child_process";
 import { UsageError } from "../../core/errors.ts";
 import { EXIT_OK } from "../../core/exit.ts";
-import { AUTH_SCHEMA } from "../../core/oauth/auth-document.ts";
+import { AUTH_SCHEMA } from "../../core/schemas.ts";
 import type { DeviceCode } from "../../core/oauth/device-flow.ts";
 import { loginProfile } from "../../core/oauth/login.ts";
 import { oauthError } from "../../core/oauth/oauth-error.ts";

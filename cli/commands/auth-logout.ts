@@ -6,7 +6,7 @@
  * happened; a revocation that fails still removes the local copy.
  */
 import { EXIT_OK } from "../../core/exit.ts";
-import { AUTH_SCHEMA } from "../../core/oauth/auth-document.ts";
+import { AUTH_SCHEMA } from "../../core/schemas.ts";
 import { revokeToken } from "../../core/oauth/grants.ts";
 import { profileRun } from "../../core/oauth/profile-credential.ts";
 import { resolveEndpoints } from "../../core/oauth/provider-oauth.ts";

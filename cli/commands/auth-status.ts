@@ -8,7 +8,7 @@
  * identity endpoint cannot be reached.
  */
 import { EXIT_OK } from "../../core/exit.ts";
-import { AUTH_SCHEMA } from "../../core/oauth/auth-document.ts";
+import { AUTH_SCHEMA } from "../../core/schemas.ts";
 import { OAuthError } from "../../core/oauth/oauth-error.ts";
 import { profileRun, tokenEndpointOf } from "../../core/oauth/profile-credential.ts";
 import { retirementWarnings } from "../../core/oauth/retirement.ts";

@@ -3,7 +3,7 @@
  * profile with an `oauth:` block (Gmail, Microsoft 365). These are the only
  * commands besides an OAuth profile's runs that contact identity endpoints.
  */
-import { AUTH_SCHEMA } from "../../core/oauth/auth-document.ts";
+import { AUTH_SCHEMA } from "../../core/schemas.ts";
 import type { ArgSpec, CommandSpec, GroupSpec } from "../command-spec.ts";
 
 const _NAME: ArgSpec = {

@@ -321,12 +321,15 @@ async function _auth(
   if (secret === undefined) {
     if (!ask) throw new UsageError(`--user ${shown(user)} needs --secret REF (e.g. --secret env:SMTP_PASSWORD)`);
     if (provider?.secretHint) writeErr(`The secret: ${provider.secretHint}.\n`);
-    secret = await ask.input("Secret REFERENCE (env:NAME, dotenv:FILE#KEY, cmd:COMMAND, keyring:NAME or prompt — not the secret)", {
-      default: `env:SMTP_${name.toUpperCase().replace(/-/g, "_")}_SECRET`,
-      validate: (x) =>
-        isSecretRef(x.trim()) || "a reference such as env:SMTP_PASSWORD; the secret itself is never stored",
-      display: referenceDisplay,
-    });
+    secret = await ask.input(
+      "Secret REFERENCE (env:NAME, dotenv:FILE#KEY, cmd:COMMAND, keyring:NAME or prompt — not the secret)",
+      {
+        default: `env:SMTP_${name.toUpperCase().replace(/-/g, "_")}_SECRET`,
+        validate: (x) =>
+          isSecretRef(x.trim()) || "a reference such as env:SMTP_PASSWORD; the secret itself is never stored",
+        display: referenceDisplay,
+      },
+    );
     secret = secret.trim();
   }
   const mechanism = flags.authMech ?? provider?.mechanism;

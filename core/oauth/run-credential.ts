@@ -38,7 +38,7 @@ export function oauthDeps(ctx: RunContext): CredentialDeps {
 /**
  * Resolves the credential of a run into `auth`: for an OAuth profile whose
  * own secret reference is in use, a fresh access token (the token endpoint
- * announced first; a failure kept as `auth.failure` for the auth layer, or
+ * announced first; a failure kept as the auth options' failure for the auth layer, or
  * thrown when `strict` — a send cannot go on without a token); otherwise
  * the secret reference, as always.
  */
