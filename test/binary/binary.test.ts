@@ -8,6 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { FIXTURE_DEMO_SECRET } from "../../fixtures/index.ts";
+import { appOnlyOAuthThrough } from "../oauth/oauth-runtimes.ts";
 
 const root = process.cwd();
 const binary = path.join(root, "dist", `smtpilot-${process.platform}-${process.arch}`);
@@ -258,4 +259,8 @@ test("the binary loads its lazily embedded packages: init and status (yaml), dra
   ]);
   assert.equal(refused.code, 4, refused.stderr);
   assert.equal(JSON.parse(refused.stdout).error.code, "gate.canary-external");
+});
+
+test("the binary runs OAuth (oauth4webapi, jose, the verifying fetch): an app-only profile checked end to end", async () => {
+  await appOnlyOAuthThrough(run, empty);
 });

@@ -8,6 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { FIXTURE_DEMO_SECRET } from "../../fixtures/index.ts";
+import { appOnlyOAuthThrough } from "../oauth/oauth-runtimes.ts";
 
 const deno = path.join(process.cwd(), "node_modules/.bin/deno");
 
@@ -106,4 +107,13 @@ test("the OAuth grants, an OAuth profile's run and keyring:NAME pass under deno 
     stdio: "pipe",
     env: { ...process.env, NO_COLOR: "1" },
   });
+});
+
+test("deno run: an app-only OAuth profile checked end to end", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "smtpilot-deno-oauth-"));
+  try {
+    await appOnlyOAuthThrough(denoRun, dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
