@@ -14,7 +14,7 @@ import type { ReplyRule } from "../knowledge/reply-rule.ts";
 import { hasCapability } from "../smtp/capabilities.ts";
 import type { DiagnoseReport } from "../report.ts";
 import type { Draft } from "./draft.ts";
-import { isSet, Journal, readJournal } from "./journal.ts";
+import { isSet, Journal, readJournal, reserving } from "./journal.ts";
 import { maskAddress } from "../memory/mask.ts";
 import { readRecipients, type Recipient } from "./recipients.ts";
 import { runPipelined } from "./pipelined-session.ts";
@@ -83,7 +83,8 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
     unknown: state.unknown,
     codes: {},
   };
-  const pending = _pending(input.listFile, state.done, input.count);
+  // Each recipient is reserved on disk before it can be taken (journal.ts: at most once across a reboot).
+  const pending = reserving(_pending(input.listFile, state.done, input.count), journal);
   const limiter = new RateLimiter(input.ratePerSecond);
   let stop: ScaleResult["stopped"];
   let listDone = false;
@@ -117,9 +118,10 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
     return { ...r, message, smtputf8: r.smtputf8 || input.draft.from.smtputf8 };
   };
   /**
-   * The journal's evidence, on disk before the message's bytes leave. When it
-   * cannot be written (a full disk) this throws, so the message is not sent,
-   * and the run stops: without the evidence a rerun could send it twice.
+   * The journal's evidence, written whole right before the message's bytes
+   * leave (its reservation is on disk already). When it cannot be written (a
+   * full disk) this throws, so the message is not sent, and the run stops:
+   * without the evidence a rerun could send it twice.
    */
   const attempt = (r: _Item) => {
     try {

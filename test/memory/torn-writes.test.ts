@@ -10,7 +10,7 @@ import { initMemory } from "../../core/memory/init.ts";
 import { inspectMemory } from "../../core/memory/inspect.ts";
 import { TORN_MARK } from "../../core/memory/markdown-blocks.ts";
 import { openMemory } from "../../core/memory/store.ts";
-import { isSet, Journal, readJournal } from "../../core/send/journal.ts";
+import { bootId, isSet, Journal, readJournal, reserving } from "../../core/send/journal.ts";
 import { limitWrites } from "../helpers/small-disk.ts";
 import { makeTestDir } from "../helpers/temp-dir.ts";
 
@@ -133,4 +133,40 @@ test("readJournal() skips a torn line, keeps a record glued to it, and a new Jou
   s = await readJournal(file, 5);
   assert.deepEqual(s.unknown, [2, 3]);
   assert.equal(s.torn, 2);
+});
+
+test("a reservation is on disk before its recipients are handed out; after a reboot, reserved without an answer is unknown", async () => {
+  const dir = makeTestDir("smtpilot-torn-");
+  const file = path.join(dir, "scale.jsonl");
+  const j = new Journal(file);
+  const handed: number[] = [];
+  async function* list() {
+    for (let index = 0; index < 5; index++) yield { index };
+  }
+  for await (const r of reserving(list(), j, 3)) {
+    // Each recipient comes only after a reservation naming it was written.
+    const reserved = fs.readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l))
+      .filter((e) => e.status === "reserve").flatMap((e) => e.is);
+    assert.ok(reserved.includes(r.index), `index ${r.index} reserved before it was handed out`);
+    handed.push(r.index);
+    if (r.index === 1) {
+      j.write({ i: 1, status: "attempt" });
+      j.write({ i: 0, status: "attempt" });
+      j.writeLater({ i: 0, status: "accepted" });
+    }
+  }
+  j.close();
+  assert.deepEqual(handed, [0, 1, 2, 3, 4]);
+  // The same boot: what was reserved but never attempted was never sent, and a rerun sends it.
+  let s = await readJournal(file, 5);
+  assert.equal(s.accepted, 1);
+  assert.deepEqual(s.unknown, [1]);
+  assert.deepEqual([2, 3, 4].map((i) => isSet(s.done, i)), [false, false, false]);
+  // Written in another boot: an attempt line may have been lost with the reboot, so every reserved
+  // index without an answer is unknown — never resent.
+  const other = fs.readFileSync(file, "utf8").replaceAll(`"boot":"${bootId()}"`, '"boot":"0000000000000000"');
+  fs.writeFileSync(file, other);
+  s = await readJournal(file, 5);
+  assert.equal(s.accepted, 1);
+  assert.deepEqual(s.unknown, [1, 2, 3, 4]);
 });
