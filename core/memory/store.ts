@@ -314,15 +314,15 @@ export class MemoryStore {
   // --- journals (for the send workflow) ------------------------------
 
   /**
-   * The journal folder (`journal/`), created 0700 when missing: a real
-   * folder, never a link, that nobody else can write (MemoryLinkError,
-   * MemoryUnsafeError otherwise).
+   * The journal folder (`journal/`), created 0700 when missing (unless
+   * `create` is false): a real folder, never a link, that nobody else can
+   * write (MemoryLinkError, MemoryUnsafeError otherwise).
    */
-  async journalFolder(): Promise<string> {
+  async journalFolder(options: { create?: boolean } = {}): Promise<string> {
     await this.trusted();
     const dir = path.join(this.home, JOURNAL_DIR);
     try {
-      await fs.mkdir(dir, { mode: DIR_MODE });
+      if (options.create !== false) await fs.mkdir(dir, { mode: DIR_MODE });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === "ENOENT" || code === "ENOTDIR") {
@@ -352,11 +352,11 @@ export class MemoryStore {
    * record (torn by a failed write or a crash) is skipped. Empty when none.
    */
   async journal(run: string): Promise<Record<string, unknown>[]> {
-    await this.trusted();
     const file = this.#journalFile(run);
     let text: string;
     let fd: number | undefined;
     try {
+      await this.journalFolder({ create: false });
       fd = openNoFollow(file, constants.O_RDONLY);
       text = readFileSync(fd, "utf8");
     } catch (err) {

@@ -72,8 +72,11 @@ test("a journal folder that is a link is refused", async () => {
   const elsewhere = path.join(base, "elsewhere");
   fs.mkdirSync(elsewhere, { mode: 0o700 });
   fs.symlinkSync(elsewhere, path.join(home, "journal"));
+  fs.writeFileSync(path.join(elsewhere, "plan-tokens.jsonl"), '{"event":"issued"}\n');
   await assert.rejects(store.appendJournal("plan-tokens", { event: "issued" }), isCode("E_MEMORY_LINK"));
-  assert.deepEqual(fs.readdirSync(elsewhere), []);
+  await assert.rejects(store.journal("plan-tokens"), isCode("E_MEMORY_LINK"));
+  assert.deepEqual(fs.readdirSync(elsewhere), ["plan-tokens.jsonl"]);
+  assert.equal(fs.readFileSync(path.join(elsewhere, "plan-tokens.jsonl"), "utf8"), '{"event":"issued"}\n');
 });
 
 test("init through a link to a shared folder changes no mode (E_MEMORY_UNSAFE); a link inside is E_MEMORY_LINK", async () => {
