@@ -59,7 +59,7 @@ export async function inspectMemory(store: MemoryStore): Promise<MemoryInspectio
     try {
       const stat = await fs.lstat(path.join(store.home, name)); // a link is named by the read below, never followed
       out.files.push({ name, exists: true, mode: _mode(stat.mode) });
-      if ((stat.mode & 0o077) !== 0) {
+      if (!stat.isSymbolicLink() && (stat.mode & 0o077) !== 0) {
         out.warnings.push({
           code: "memory.permissions-too-open",
           file: name,
