@@ -9,6 +9,11 @@ import { type Classified, compare, runSisimai, sisimaiMissing } from "../../scri
 // Where smtpilot and Sisimai 4.25 (Debian 12) differ on the corpus, each reviewed: the key is
 // "file address", the value [ours, Sisimai's, why ours stands].
 const REVIEWED: Record<string, [string, string, string]> = {
+  "test/data/bounces/postfix/expired-after-deferral.eml greylist@rcpt.test": [
+    "expired",
+    "blocked",
+    "the queue gave up (Status 4.7.1, Action failed); greylisting is only the last temporary reply",
+  ],
   "test/data/bounces/exim/mailbox-disabled.eml disabled@rcpt.test": [
     "suspend",
     "filtered",
