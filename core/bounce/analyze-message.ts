@@ -17,12 +17,14 @@ import {
   addressIn,
   hasBounceSignals,
   headerRecipients,
+  headerSample,
   humanText,
   isAutoReply,
   originalMessageId,
 } from "./message-signals.ts";
 import type { MtaFormat } from "./mta-formats.ts";
 import { type BounceRecipient, fromDsn, fromText, makeRecipient } from "./recipient-entry.ts";
+import { sesNotification } from "./ses-notification.ts";
 import { detectFormat, formatById, recipientsIn } from "./text-recipients.ts";
 
 export type { BounceRecipient };
@@ -75,7 +77,10 @@ function _analyze(root: MimePart, source: string): BounceMessage {
     return { ...base, kind: "feedback", format: "arf", recipients: _feedbackRecipients(feedback, parts) };
   }
 
-  const format = detectFormat(text);
+  const ses = sesNotification(text);
+  if (ses) return { ...base, ...ses, format: "ses-notification" };
+
+  const format = detectFormat(text, headerSample(root));
   const textRecipients = format ? recipientsIn(text, format) : [];
   const statusPart = parts.find((p) =>
     p.type === "message/delivery-status" || p.type === "message/global-delivery-status"
@@ -92,6 +97,18 @@ function _analyze(root: MimePart, source: string): BounceMessage {
   }
 
   const looksBounced = hasBounceSignals(root, text) || statusPart !== undefined || reportType === "delivery-status";
+  // Delivery-status fields pasted into the text (a gateway that flattened the report, a forward).
+  const fieldsAt = looksBounced || format ? /^(?:final|original)-recipient:/im.exec(text) : null;
+  if (fieldsAt) {
+    const report = parseDeliveryStatus(text.slice(fieldsAt.index, fieldsAt.index + 64 * 1024));
+    if (report.recipients.length > 0) {
+      const recipients = report.recipients.map((r) => {
+        const address = (r.finalRecipient ?? r.originalRecipient ?? "").toLowerCase();
+        return fromDsn(r, textRecipients.find((t) => t.address.toLowerCase() === address));
+      });
+      return { ...base, kind: "bounce", format: format?.id ?? "dsn-fields", recipients };
+    }
+  }
   const chosen: MtaFormat | undefined = format ?? (looksBounced ? formatById("generic") : undefined);
   if (chosen) {
     let found = textRecipients.length > 0 ? textRecipients : recipientsIn(text, chosen);

@@ -3,7 +3,13 @@
  * the layouts in mta-formats.ts, and finds the SMTP reply and status codes
  * inside a diagnostic. Pure functions over bounded text.
  */
-import { MAX_FORMAT_TEXT, MTA_FORMATS, type MtaFormat } from "./mta-formats.ts";
+import {
+  GENERIC_RECIPIENT,
+  MAX_FORMAT_TEXT,
+  MTA_FORMATS,
+  type MtaFormat,
+  RETURNED_MESSAGE_MARKER,
+} from "./mta-formats.ts";
 
 /** One recipient found in text. */
 export interface TextRecipient {
@@ -14,9 +20,14 @@ export interface TextRecipient {
 const _MAX_DIAGNOSTIC = 2000;
 const _MAX_RECIPIENTS = 500;
 
-/** The first layout whose `detect` matches `text` (never `generic`, which needs other evidence). */
-export function detectFormat(text: string): MtaFormat | undefined {
-  const sample = text.slice(0, MAX_FORMAT_TEXT);
+/**
+ * The first layout whose `detect` matches (never `generic`, which needs
+ * other evidence). `headers` are the message's own fields as
+ * `hdr.<name>: <value>` lines, so a signature in the returned message's
+ * copy never passes for the bounce's own.
+ */
+export function detectFormat(text: string, headers = ""): MtaFormat | undefined {
+  const sample = `${headers}\n${text.slice(0, MAX_FORMAT_TEXT)}`;
   return MTA_FORMATS.find((f) => f.id !== "generic" && sample.search(f.detect) !== -1);
 }
 
@@ -25,22 +36,26 @@ export function formatById(id: string): MtaFormat | undefined {
   return MTA_FORMATS.find((f) => f.id === id);
 }
 
-/** The recipients `format` finds in `text`, in order, each address once (the most telling diagnostic kept). */
+/**
+ * The recipients `format` finds in `text`, in order, each address once (the
+ * most telling diagnostic kept). A family's own recipient pattern that finds
+ * nothing gives way to the shapes every family shares.
+ */
 export function recipientsIn(text: string, format: MtaFormat): TextRecipient[] {
   let region = text.slice(0, MAX_FORMAT_TEXT);
   if (format.start) {
     const s = format.start.exec(region);
     if (s) region = region.slice(s.index + s[0].length);
   }
-  if (format.end) {
-    const e = format.end.exec(region);
-    if (e) region = region.slice(0, e.index);
-  }
+  const e = (format.end ?? RETURNED_MESSAGE_MARKER).exec(region);
+  if (e) region = region.slice(0, e.index);
+  const own = _recipients(region, format.recipient ?? GENERIC_RECIPIENT);
+  return own.length > 0 || !format.recipient ? own : _recipients(region, GENERIC_RECIPIENT);
+}
+
+function _recipients(region: string, pattern: RegExp): TextRecipient[] {
   const hits: { address: string; from: number; to: number }[] = [];
-  const re = new RegExp(
-    format.recipient.source,
-    format.recipient.flags.includes("g") ? format.recipient.flags : `${format.recipient.flags}g`,
-  );
+  const re = new RegExp(pattern.source, pattern.flags.includes("g") ? pattern.flags : `${pattern.flags}g`);
   for (const m of region.matchAll(re)) {
     const address = m.slice(1).find((g) => g !== undefined);
     if (!address || hits.length >= _MAX_RECIPIENTS) continue;

@@ -245,7 +245,7 @@ const CORPUS: Row[] = [
     true,
     false,
   ], ["two@example.net", "spamdetected", true, false]]],
-  ["providers/exchange2003-text.eml", "bounce", "exchange", null, [[
+  ["providers/exchange2003-text.eml", "bounce", "exchange2003", null, [[
     "dana.old@legacy.example.net",
     "userunknown",
     true,
