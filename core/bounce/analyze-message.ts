@@ -88,9 +88,11 @@ function _analyze(root: MimePart, source: string): BounceMessage {
   if (statusPart) {
     const report = parseDeliveryStatus(partText(statusPart));
     if (report.recipients.length > 0) {
+      // The text's stage words speak for a report's only recipient (Sendmail's ">>> DATA" transcript).
+      const only = report.recipients.length === 1 ? text : undefined;
       const recipients = report.recipients.map((r) => {
         const address = (r.finalRecipient ?? r.originalRecipient ?? "").toLowerCase();
-        return fromDsn(r, textRecipients.find((t) => t.address.toLowerCase() === address));
+        return fromDsn(r, textRecipients.find((t) => t.address.toLowerCase() === address), only);
       });
       return { ...base, kind: "dsn", format: "rfc3464", recipients };
     }

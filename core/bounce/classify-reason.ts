@@ -159,17 +159,15 @@ function _byStage(
     return _VAGUE_AT_CONNECT.has(reason) ? "blocked" : undefined;
   }
   if (reason !== undefined) return undefined;
+  // No words: a specific enhanced code still speaks for itself (5.2.2 is a full mailbox at any stage).
+  const specific = status === undefined ? undefined : STATUS_REASONS[`${status.subject}.${status.detail}`];
+  if (specific && status!.subject !== 0 && !(status!.subject === 2 && status!.detail === 0)) return undefined;
   if (stage === "rcpt" && permanent) {
     // A recipient refused with no other word: the address is not taken (a 5.7.x refusal is policy).
-    return status?.subject === 7
-      ? "policyviolation"
-      : status && status.subject !== 1 && status.subject !== 0
-      ? undefined
-      : "userunknown";
+    return status?.subject === 7 ? "policyviolation" : "userunknown";
   }
   if ((stage === "after-data" || stage === "data") && permanent) {
-    if (status?.subject === 7) return "policyviolation";
-    return status && status.subject !== 0 ? undefined : "filtered";
+    return status?.subject === 7 ? "policyviolation" : "filtered";
   }
   if (stage === "delivery") return "mailererror";
   return undefined;

@@ -36,14 +36,22 @@ export interface BounceRecipient {
   lastAttemptDate?: string;
 }
 
-/** A recipient of a delivery-status report, with what the human part says about the same address. */
-export function fromDsn(r: DsnRecipient, textual: TextRecipient | undefined): BounceRecipient {
+/**
+ * A recipient of a delivery-status report, with what the human part says
+ * about the same address; `messageText` is the whole human part, whose
+ * stage words count for a report's only recipient.
+ */
+export function fromDsn(r: DsnRecipient, textual: TextRecipient | undefined, messageText?: string): BounceRecipient {
   const address = r.finalRecipient ?? r.originalRecipient ?? "";
   const rawDiagnostic = r.diagnostic ?? textual?.diagnostic;
   const diagnostic = rawDiagnostic ? cleanDiagnostic(rawDiagnostic) : null;
   const inDiag = diagnostic ? replyIn(diagnostic) : {};
   const status = effectiveStatus(r.status, inDiag.status);
-  const stage = stageIn(diagnostic ?? "") ?? (textual ? stageIn(textual.diagnostic) : undefined);
+  // A local program's exit status (Sendmail's "X-Unix; 1") is a delivery-stage failure by its type alone.
+  const stage = r.diagnosticType === "x-unix"
+    ? { stage: "delivery" as const, evidence: `Diagnostic-Code: X-Unix; ${r.diagnostic ?? ""}` }
+    : stageIn(diagnostic ?? "") ?? (textual ? stageIn(textual.diagnostic) : undefined) ??
+      (messageText ? stageIn(messageText) : undefined);
   const result = classifyReason({
     ...(r.action ? { action: r.action } : {}),
     ...(status ? { status } : {}),

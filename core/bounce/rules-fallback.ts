@@ -32,7 +32,7 @@ export const FALLBACK_RULES: readonly ReasonRule[] = [
     id: "ip-blocked",
     reason: "blocked",
     text:
-      /client host (?:\[[^\]]{1,64}\] )?(?:rejected|blocked)|(?:your|sending|client|remote|connecting) (?:ip|host|server|address|mail server)[^.;]{0,40}(?:blocked|banned|rejected|refused|denied|not allowed|not permitted)|(?:ip|host) (?:address )?(?:\S+ )?(?:is |has been )?(?:blocked|banned|blacklisted)|access denied|connection (?:refused|rejected|denied) (?:by|from|due)|not allowed to (?:send|connect)|the ip (?:address )?you(?:'re| are) using|not authori[sz]ed to send (?:e-?mail |mail )?directly|^blocked\b|\bblocked\s*[-:]|temporarily blocked|dynamic (?:ip|address)|dialup|residential/i,
+      /client host (?:\[[^\]]{1,64}\] )?(?:rejected|blocked)|(?:your|sending|client|remote|connecting) (?:ip|host|server|address|mail server)[^.;]{0,40}(?:blocked|banned|rejected|refused|denied|not allowed|not permitted)|(?:ip|host) (?:address )?(?:\S+ )?(?:is |has been )?(?:blocked|banned|blacklisted)|access denied|connection (?:rejected|denied) (?:by|from|due)|not allowed to (?:send|connect)|the ip (?:address )?you(?:'re| are) using|not authori[sz]ed to send (?:e-?mail |mail )?directly|^blocked\b|\bblocked\s*[-:]|temporarily blocked|dynamic (?:ip|address)|dialup|residential/i,
   },
   // RFC 5322 compliance (several From addresses, duplicated or missing required headers) before generic header words.
   {

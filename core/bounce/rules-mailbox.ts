@@ -86,6 +86,6 @@ export const MAILBOX_RULES: readonly ReasonRule[] = [
     id: "recipient-filter",
     reason: "filtered",
     text:
-      /user (?:has )?reject|rejected by (?:the )?(?:recipient|user)|recipient (?:has )?(?:blocked|rejected)|blocked by (?:the )?(?:recipient|user)|does not (?:wish|want) to receive|refuse(?:s|d)? (?:to accept )?(?:mail|messages) from (?:you|this sender)|recipient(?:'s)? filter|mail (?:is )?refused by (?:the )?recipient/i,
+      /user (?:has )?reject|rejected by (?:the )?(?:recipient|user)|recipient has (?:blocked|rejected)|recipient (?:blocked|rejected) (?:you|your|this sender|the sender|messages? from)|blocked by (?:the )?(?:recipient|user)|does not (?:wish|want) to receive|refuse(?:s|d)? (?:to accept )?(?:mail|messages) from (?:you|this sender)|recipient(?:'s)? filter|mail (?:is )?refused by (?:the )?recipient/i,
   },
 ];

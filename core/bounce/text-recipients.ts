@@ -43,6 +43,7 @@ export function formatById(id: string): MtaFormat | undefined {
  */
 export function recipientsIn(text: string, format: MtaFormat): TextRecipient[] {
   let region = text.slice(0, MAX_FORMAT_TEXT);
+  const whole = region;
   if (format.start) {
     const s = format.start.exec(region);
     if (s) region = region.slice(s.index + s[0].length);
@@ -50,7 +51,32 @@ export function recipientsIn(text: string, format: MtaFormat): TextRecipient[] {
   const e = (format.end ?? RETURNED_MESSAGE_MARKER).exec(region);
   if (e) region = region.slice(0, e.index);
   const own = _recipients(region, format.recipient ?? GENERIC_RECIPIENT);
-  return own.length > 0 || !format.recipient ? own : _recipients(region, GENERIC_RECIPIENT);
+  const found = own.length > 0 || !format.recipient ? own : _recipients(region, GENERIC_RECIPIENT);
+  return _withReplies(found, whole);
+}
+
+/**
+ * A recipient listed without its reply (Sendmail lists the addresses, then
+ * a transcript) gets the line elsewhere in the report that names it with a
+ * reply code: "550 5.1.2 <addr>... Host unknown", "<<< 550 … <addr> …".
+ */
+function _withReplies(found: TextRecipient[], text: string): TextRecipient[] {
+  const end = RETURNED_MESSAGE_MARKER.exec(text);
+  const report = end ? text.slice(0, end.index) : text;
+  for (const r of found) {
+    if (replyIn(r.diagnostic).code !== undefined) continue;
+    const at = report.toLowerCase().indexOf(`${r.address.toLowerCase()}>...`) >= 0
+      ? report.toLowerCase().indexOf(`${r.address.toLowerCase()}>...`)
+      : report.toLowerCase().indexOf(`${r.address.toLowerCase()}...`);
+    if (at < 0) continue;
+    const lineStart = report.lastIndexOf("\n", at) + 1;
+    const lineEnd = report.indexOf("\n", at);
+    const line = report.slice(lineStart, lineEnd < 0 ? undefined : lineEnd).trim();
+    if (replyIn(line).code !== undefined || /\.\.\.\s+\S/.test(line)) {
+      r.diagnostic = `${r.diagnostic} ${line}`.trim().slice(0, _MAX_DIAGNOSTIC);
+    }
+  }
+  return found;
 }
 
 function _recipients(region: string, pattern: RegExp): TextRecipient[] {

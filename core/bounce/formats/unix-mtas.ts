@@ -58,7 +58,10 @@ export const UNIX_FORMATS: readonly MtaFormat[] = [
     name: "Sendmail",
     detect: /-{3,} The following addresses had (?:permanent fatal|transient non-fatal) errors -{3,}/,
     start: /-{3,} The following addresses had (?:permanent fatal|transient non-fatal) errors -{3,}/,
-    end: /-{3,} (?:Original message|Message header|Message body|Returned message|Unsent message) follows/,
+    // The transcript after the list interleaves every recipient's replies: each recipient's own
+    // "(reason: …)" line is its diagnostic.
+    end:
+      /-{3,} (?:Transcript of session|Original message|Message header|Message body|Returned message|Unsent message) follows/,
   },
   {
     id: "v5sendmail",
