@@ -20,7 +20,7 @@ export const FALLBACK_RULES: readonly ReasonRule[] = [
     id: "mailer",
     reason: "mailererror",
     text:
-      /mailer (?:error|failed)|command died|command (?:output|time limit)|pipe to \||child process of \S{1,64} transport|returned \d{1,3} from command|\bexit (?:status|code) \d|procmail|maildrop|local delivery (?:agent )?failed|delivery program|unknown mailer error|returned (?:an )?error code|command line usage error|service unavailable\. command output/i,
+      /mailer (?:error|failed)|command died|\bmda\b|\/bin\/(?:ba|da)?sh: |command not found|command (?:output|time limit)|pipe to \||child process of \S{1,64} transport|returned \d{1,3} from command|\bexit (?:status|code) \d|procmail|maildrop|local delivery (?:agent )?failed|delivery program|unknown mailer error|returned (?:an )?error code|command line usage error|service unavailable\. command output/i,
   },
   {
     id: "mailbox-file",
@@ -52,6 +52,12 @@ export const FALLBACK_RULES: readonly ReasonRule[] = [
     reason: "securityerror",
     text:
       /security (?:policy|error|violation|reasons|check)|ssl (?:handshake|error)|cipher|untrusted sender|sender (?:is )?not trusted/i,
+  },
+  // A refusal of the message that gives no reason at all: refused after the data was sent (Sisimai's filtered).
+  {
+    id: "message-refused",
+    reason: "filtered",
+    text: /\bmessage (?:was )?(?:rejected|refused|not accepted)\s*[.;!]?\s*$/i,
   },
   {
     id: "policy",

@@ -265,3 +265,49 @@ export function scenarioMessage(s: Scenario, marker: string): string {
     `Message-ID: <${marker}@sender.test>\r\nDate: ${new Date().toUTCString()}\r\nMIME-Version: 1.0\r\n` +
     `Content-Type: text/plain; charset=us-ascii\r\n\r\nCorpus message for the ${s.name} scenario.\r\n`;
 }
+
+/** Submits one message over plain SMTP (EHLO, MAIL, every RCPT, DATA); resolves with the replies. */
+export async function submit(host: string, port: number, from: string, to: string[], data: string): Promise<string[]> {
+  const socket = net.connect(port, host);
+  const replies: string[] = [];
+  let buffer = "";
+  const waiting: ((reply: string) => void)[] = [];
+  socket.on("data", (b: Buffer) => {
+    buffer += b.toString("latin1");
+    for (
+      let m = /(?:^|\r?\n)(\d{3}) [^\r\n]*\r?\n/.exec(buffer);
+      m;
+      m = /(?:^|\r?\n)(\d{3}) [^\r\n]*\r?\n/.exec(buffer)
+    ) {
+      const reply = buffer.slice(0, m.index + m[0].length).trim();
+      buffer = buffer.slice(m.index + m[0].length);
+      replies.push(reply);
+      waiting.shift()?.(reply);
+    }
+  });
+  const next = () => new Promise<string>((resolve) => waiting.push(resolve));
+  const say = (line: string) => {
+    socket.write(`${line}\r\n`);
+    return next();
+  };
+  await next();
+  await say("EHLO submit.sender.test");
+  await say(`MAIL FROM:<${from}>`);
+  for (const t of to) await say(`RCPT TO:<${t}>`);
+  if ((await say("DATA")).startsWith("354")) await say(`${data.replace(/\r?\n/g, "\r\n").replace(/^\./gm, "..")}\r\n.`);
+  await say("QUIT");
+  socket.destroy();
+  return replies;
+}
+
+/** The scenarios whose name matches $SMTPILOT_CORPUS_ONLY (a regular expression), or all of them. */
+export function selected(list: Scenario[]): Scenario[] {
+  const only = process.env.SMTPILOT_CORPUS_ONLY;
+  return only ? list.filter((s) => new RegExp(only).test(s.name)) : list;
+}
+
+/** `s` with some recipients' expected reasons replaced (what this MTA's bounce says instead). */
+export function expecting(s: Scenario, overrides: Record<string, Record<string, string>>): Scenario {
+  const o = overrides[s.name];
+  return o ? { ...s, expect: { ...s.expect, ...o } } : s;
+}

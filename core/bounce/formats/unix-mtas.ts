@@ -28,6 +28,8 @@ export const UNIX_FORMATS: readonly MtaFormat[] = [
       /This is the MAILER-DAEMON, please DO NOT REPLY to this e-?mail|^hdr\.received: from [^\n]{0,200}\(OpenSMTPD\)/im,
     start: /following (?:list of )?recipients:|has been delayed for the following recipients:/i,
     end: /^\s*Below is a copy of the original message/im,
+    // "addr: <the error>": a reply, or the words of a delivery program that failed.
+    recipient: new RegExp(String.raw`^[ \t]*<?(${ADDR})>?:[ \t]`, "gm"),
   },
   {
     id: "haraka",
