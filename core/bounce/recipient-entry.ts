@@ -43,7 +43,7 @@ export interface BounceRecipient {
  */
 export function fromDsn(r: DsnRecipient, textual: TextRecipient | undefined, messageText?: string): BounceRecipient {
   const address = r.finalRecipient ?? r.originalRecipient ?? "";
-  const rawDiagnostic = r.diagnostic ?? textual?.diagnostic;
+  const rawDiagnostic = r.diagnostic ?? (textual?.diagnostic || undefined) ?? r.statusComment;
   const diagnostic = rawDiagnostic ? cleanDiagnostic(rawDiagnostic) : null;
   const inDiag = diagnostic ? replyIn(diagnostic) : {};
   const status = effectiveStatus(r.status, inDiag.status);

@@ -76,7 +76,7 @@ export const FALLBACK_RULES: readonly ReasonRule[] = [
     reason: "networkerror",
     transient: true,
     text:
-      /connection (?:refused|timed out|reset|closed|lost|dropped)|lost connection|no route to host|network (?:is )?unreachable|host (?:is )?unreachable|conversation with [^ ]{1,255} timed out|timed out while|timeout (?:while|waiting|after|reading|connecting)|could not connect|unable to connect|connect to [^ ]{1,255} (?:failed|refused)|broken pipe|no answer from|malformed or unexpected name server reply|no mx host|unexpected end of file/i,
+      /connection (?:refused|timed out|reset|closed|lost|dropped)|tried all mxs?\b|all mx (?:hosts |servers )?(?:failed|unreachable)|lost connection|no route to host|network (?:is )?unreachable|host (?:is )?unreachable|conversation with [^ ]{1,255} timed out|timed out while|timeout (?:while|waiting|after|reading|connecting)|could not connect|unable to connect|connect to [^ ]{1,255} (?:failed|refused)|broken pipe|no answer from|malformed or unexpected name server reply|no mx host|unexpected end of file/i,
   },
   {
     id: "system",

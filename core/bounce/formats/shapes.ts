@@ -47,7 +47,7 @@ export const GENERIC_RECIPIENT = new RegExp(
     String.raw`^[ \t]*(?:[45]\d\d[ -](?:[245]\.\d{1,3}\.\d{1,3}[ \t])?)?<?(${ADDR})>?\.\.\.[ \t]`,
     String.raw`(?:>>>|<<<|Sent <<<)[ \t]*RCPT TO:?[ \t]*<(${ADDR})>`,
     String
-      .raw`(?:recipient address|failed to deliver to|could not be delivered to|not be delivered to|unable to deliver (?:message |mail )?to|delivery to (?:the following recipient )?failed(?: for)?|undeliverable to|unknown user|original-recipient|final-recipient|rcpt to|failed recipient|invalid recipient|recipient)[ \t]*:?[ \t]*(?:rfc822;[ \t]*)?['"<]?(${ADDR})`,
+      .raw`(?:recipient address|intended recipients?|failed to deliver to|could not be delivered to|not be delivered to|unable to deliver (?:message |mail )?to|delivery to (?:the following recipient )?failed(?: for)?|undeliverable to|unknown user|original-recipient|final-recipient|rcpt to|failed recipient|invalid recipient|recipient)[ \t]*:?[ \t]*(?:rfc822;[ \t]*)?['"<]?(${ADDR})`,
     String.raw`^[ \t]*<?(${ADDR})>?(?:,[ \t]*ERROR CODE|:[ \t]+[45]\d\d[ -])`,
     String.raw`^>>>[ \t]*<?(${ADDR})>?`,
   ].join("|"),
