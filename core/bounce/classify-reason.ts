@@ -50,6 +50,7 @@ export interface ReasonResult {
 }
 
 const _MAX_TEXT = 4096;
+const _ADDRESS = /[^\s<>()"',;:[\]]{1,128}@[A-Za-z0-9.-]{1,253}/g;
 
 /** Causes that stay true while a queue retries, so they name an expired recipient better than "expired". */
 const _SURVIVES_EXPIRY: ReadonlySet<Reason> = new Set<Reason>([
@@ -63,6 +64,8 @@ const _SURVIVES_EXPIRY: ReadonlySet<Reason> = new Set<Reason>([
   "norelaying",
   "systemfull",
   "suppressed",
+  "failedstarttls",
+  "notcompliantrfc",
 ]);
 
 /** What a refusal after MAIL FROM names when its words are about an address: the sender's, not the recipient's. */
@@ -106,7 +109,8 @@ export function classifyReason(input: ReasonInput): ReasonResult {
   }
   if (klass === 2) return _result("delivered", false, "status:success", input.status ?? String(input.replyCode));
   const permanent = klass === undefined ? action !== "delayed" : klass === 5;
-  const text = (input.text ?? "").replace(/\s+/g, " ").slice(0, _MAX_TEXT);
+  // Addresses are masked: "virus@…" or "spam-reports@…" in a reply names nobody's reason.
+  const text = (input.text ?? "").replace(/\s+/g, " ").slice(0, _MAX_TEXT).replace(_ADDRESS, "ADDRESS");
   const found = text === "" ? undefined : _firstRule(text, permanent);
   const stage = input.stage;
 

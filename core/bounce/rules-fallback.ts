@@ -28,24 +28,24 @@ export const FALLBACK_RULES: readonly ReasonRule[] = [
     text:
       /cannot (?:update|append to|write to|open) (?:the )?mailbox|error writing message|(?:mailbox|mail spool) file[^.;]{0,40}(?:error|failed|cannot|permission)|cannot (?:create|lock) (?:mailbox|lock file|the mailbox)|unable to (?:write|lock|open) (?:the )?mailbox|(?:file|mailbox) (?:is )?(?:locked|not writable)/i,
   },
+  // What the recipient's organisation does not allow is its policy, even when the reply opens with "Access denied".
+  {
+    id: "organisation-policy",
+    reason: "policyviolation",
+    text:
+      /does not allow (?:external|forwarding|messages from|mail from)|not permitted by (?:your|the|its) organi[sz]ation|organi[sz]ation(?:'s)? (?:security )?policy|(?:do not|don't) have permission to send/i,
+  },
   {
     id: "ip-blocked",
     reason: "blocked",
     text:
-      /client host (?:\[[^\]]{1,64}\] )?(?:rejected|blocked)|(?:your|sending|client|remote|connecting) (?:ip|host|server|address|mail server)[^.;]{0,40}(?:blocked|banned|rejected|refused|denied|not allowed|not permitted)|(?:ip|host) (?:address )?(?:\S+ )?(?:is |has been )?(?:blocked|banned|blacklisted)|access denied|connection (?:rejected|denied) (?:by|from|due)|not allowed to (?:send|connect)|the ip (?:address )?you(?:'re| are) using|not authori[sz]ed to send (?:e-?mail |mail )?directly|^blocked\b|\bblocked\s*[-:]|temporarily blocked|dynamic (?:ip|address)|dialup|residential/i,
-  },
-  // RFC 5322 compliance (several From addresses, duplicated or missing required headers) before generic header words.
-  {
-    id: "not-rfc-compliant",
-    reason: "notcompliantrfc",
-    text:
-      /not (?:rfc ?5322|rfc ?2822|rfc)[- ]?compliant|(?:rfc ?5322|rfc ?2822) (?:compliance|violation|section)|multiple (?:addresses|senders|authors|mailboxes) in (?:the )?from|(?:more than one|several|multiple) (?:from|sender) (?:address|header|field)|duplicate (?:[\w-]+ )?(?:header|field)s?\b|messages? missing a valid (?:address in )?(?:from|date|message-id)|(?:missing|no|without (?:a |an )?)(?:valid )?(?:from|date|message-id)(?: header| field)\b|header (?:field )?(?:is )?(?:duplicated|repeated)/i,
+      /client host (?:\[[^\]]{1,64}\] )?(?:rejected|blocked)|(?:your|sending|client|remote|connecting) (?:ip|host|server|address|mail server)[^.;]{0,40}(?:blocked|banned|rejected|refused|denied|not allowed|not permitted)|(?:ip|host) (?:address )?(?:\S+ )?(?:is |has been )?(?:blocked|banned|blacklisted)|messages from \d{1,3}(?:\.\d{1,3}){3}[^.;]{0,40}(?:deferred|rejected|blocked)|access denied|connection (?:rejected|denied) (?:by|from|due)|not allowed to (?:send|connect)|the ip (?:address )?you(?:'re| are) using|not authori[sz]ed to send (?:e-?mail |mail )?directly|^blocked\b|\bblocked\s*[-:]|temporarily blocked|dynamic (?:ip|address)|dialup|residential/i,
   },
   {
     id: "content",
     reason: "contenterror",
     text:
-      /\bheader(?:s)?\b[^.;]{0,40}(?:invalid|malformed|missing|too (?:long|many)|not allowed|rejected|syntax)|(?:invalid|malformed|missing|duplicate) (?:\S+ )?header|\bmime\b|malformed (?:message|mail|content)|message (?:content|body) (?:rejected|not accepted)|bare lf|line (?:is )?too long|8-?bit|improper (?:use|format)|rfc ?(?:2)?822|rfc ?5322|not rfc|invalid (?:message|content)|message (?:is )?corrupt|attachment[^.;]{0,30}(?:not allowed|rejected|blocked|banned|prohibited)|(?:banned|prohibited|forbidden|blocked) (?:file |attachment)|file type/i,
+      /\bheader(?:s)?\b[^.;]{0,40}(?:invalid|malformed|missing|too (?:long|many)|not allowed|rejected|syntax)|(?:invalid|malformed|missing|duplicate) (?:\S+ )?header|\bmime\b|malformed (?:message|mail|content)|message (?:content|body) (?:rejected|not accepted)|bare lf|line (?:is )?too long|8-?bit|improper (?:use|format)|rfc ?(?:2)?822|rfc ?5322|not rfc|invalid (?:message|content)|message (?:is )?corrupt|attachment[^.;]{0,30}(?:not allowed|rejected|blocked|banned|prohibited)|(?:banned|prohibited|forbidden|blocked) (?:file |attachment)|file type|(?:content|attachment)[^.;]{0,40}(?:potential )?security (?:issue|risk)/i,
   },
   {
     id: "security",

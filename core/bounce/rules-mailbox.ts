@@ -8,6 +8,13 @@ import type { ReasonRule } from "./reason-rule.ts";
 
 /** The mailbox rules, in order. */
 export const MAILBOX_RULES: readonly ReasonRule[] = [
+  // RFC 5322 compliance (several From addresses, duplicated or missing required headers) before generic header words.
+  {
+    id: "not-rfc-compliant",
+    reason: "notcompliantrfc",
+    text:
+      /not (?:rfc ?5322|rfc ?2822|rfc)[- ]?compliant|(?:rfc ?5322|rfc ?2822) (?:compliance|violation|section)|multiple (?:addresses|senders|authors|mailboxes) in (?:the )?from|(?:more than one|several|multiple) (?:from|sender) (?:address|header|field)|duplicate (?:[\w-]+ )?(?:header|field)s?\b|messages? missing a valid (?:address in )?(?:from|date|message-id)|(?:missing|no|without (?:a |an )?)(?:valid )?(?:from|date|message-id)(?: header| field)\b|header (?:field )?(?:is )?(?:duplicated|repeated)/i,
+  },
   {
     id: "spam",
     reason: "spamdetected",
@@ -15,16 +22,16 @@ export const MAILBOX_RULES: readonly ReasonRule[] = [
       /\bspam\b|spamassassin|\bjunk mail|unsolicited (?:bulk |commercial )?(?:mail|email|message)|\bube\b|\bbulk (?:mail|email)|content (?:was )?(?:rejected|blocked|filtered) as|message (?:has been )?(?:classified|identified|detected|marked|blocked) as|looks like spam|score (?:too high|exceeded)|high (?:spam )?score/i,
   },
   {
-    id: "system-full",
-    reason: "systemfull",
-    text:
-      /insufficient system (?:storage|resources)|(?:system|server|disk|file ?system) (?:is )?full|out of (?:disk|storage) space|no space left|mail system full/i,
-  },
-  {
     id: "mailbox-full",
     reason: "mailboxfull",
     text:
       /mailbox (?:is )?full|full mailbox|mail ?box (?:quota|size)|(?:over|exceeded?|exceeds|reached|above) (?:the |their |his |her |its |your )?(?:storage |mailbox |disk |mail )?(?:quota|storage (?:allocation|limit)|allowed size)|quota ?(?:exceeded|full|reached|limit)|insufficient (?:storage|space) (?:in|for) (?:the )?(?:mail ?box|account)|(?:mailbox|inbox|account) (?:has )?(?:exceeded|no space|out of storage|is over)|user(?:'s)? (?:mailbox )?is over|out of storage|not enough (?:space|storage) (?:in|for) (?:the )?mail ?box|file too large|mailbox size limit|the (?:email )?account that you tried to reach is over quota|user has (?:too many messages|exhausted)/i,
+  },
+  {
+    id: "system-full",
+    reason: "systemfull",
+    text:
+      /insufficient system (?:storage|resources)|(?:system|server|disk|file ?system) (?:is )?full|out of (?:disk|storage) space|no space left|mail system full/i,
   },
   {
     id: "too-large",
@@ -36,7 +43,7 @@ export const MAILBOX_RULES: readonly ReasonRule[] = [
     id: "sender-rejected",
     reason: "rejected",
     text:
-      /sender (?:address )?(?:rejected|refused|denied|invalid|unknown|not allowed|blocked)|(?:invalid|bad|unknown) sender|sender (?:domain )?(?:does not|doesn't) exist|sender verify failed|mail from (?:address )?(?:rejected|refused|denied)|domain of sender (?:address )?(?:\S+ )?does not exist|not owned by user|sender (?:is )?(?:not )?(?:permitted|authori[sz]ed)|your (?:e-?mail )?address (?:has been )?(?:rejected|blocked)|null sender|from address (?:is )?(?:invalid|rejected|not allowed)/i,
+      /sender (?:address )?(?:rejected|refused|denied|invalid|unknown|not allowed|blocked)|(?:invalid|bad|unknown) sender|sender (?:domain )?(?:does not|doesn't) exist|sender verify failed|mail from (?:address )?(?:rejected|refused|denied)|domain of sender (?:address )?(?:\S+ )?does not exist|not owned by user|sender (?:is )?(?:not )?(?:permitted|authori[sz]ed)|your (?:e-?mail )?address (?:has been )?(?:rejected|blocked)|null sender|from address (?:is )?(?:invalid|rejected|not allowed)|not a member of (?:this|the) (?:mailing )?list|(?:not have|no) permission to post|not allowed to post/i,
   },
   {
     id: "moved",
@@ -68,7 +75,7 @@ export const MAILBOX_RULES: readonly ReasonRule[] = [
     id: "host-unknown",
     reason: "hostunknown",
     text:
-      /host (?:or domain name )?not found|domain (?:name )?not found|unrouteable (?:address|mail domain)|unroutable|no (?:mx|mail exchanger|valid mx)|mx (?:record )?(?:lookup )?(?:failed|not found)|(?:domain|host) (?:does not|doesn't) exist|no such (?:domain|host)|unknown (?:domain|host)|nxdomain|name or service not known|all relevant mx records point to non-existent hosts|recipient domain (?:is )?(?:invalid|unknown)|invalid (?:recipient )?domain|(?:bad|invalid) destination (?:system|domain|host)/i,
+      /host (?:or domain name )?not found|domain (?:name )?not found|unrouteable (?:address|mail domain)|unroutable|no (?:mx|mail exchanger|valid mx)|mx (?:record )?(?:lookup )?(?:failed|not found)|(?:domain|host) (?:does not|doesn't) exist|no such (?:domain|host)|unknown (?:domain|host)|could not be found in (?:the )?(?:domain name service|dns)|not found in dns|nxdomain|name or service not known|all relevant mx records point to non-existent hosts|recipient domain (?:is )?(?:invalid|unknown)|invalid (?:recipient )?domain|(?:bad|invalid) destination (?:system|domain|host)/i,
   },
   {
     id: "user-unknown",

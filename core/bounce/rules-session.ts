@@ -68,7 +68,7 @@ export const SESSION_RULES: readonly ReasonRule[] = [
     id: "blocklist",
     reason: "blocked",
     text:
-      /spamhaus|spamcop|barracuda|\bsorbs\b|\bdnsbl|\brbl\b|\buceprotect|abuseat|\bcbl\b|block ?list|black ?list|deny ?list|blocked using|(?<!not )\blisted (?:at|on|by|in)\b|\b(?:is|are|been) listed\b|banned sending ip|on our block/i,
+      /spamhaus|spamcop|barracuda|\bsorbs\b|\bdnsbl|\brbl\b|\buceprotect|abuseat|\bcbl\b|block ?list|black ?list|deny ?list|blocked using|(?<!not )\blisted (?:at|on|by|in)\b|\b(?:is|are|been) listed\b|banned sending ip|on our block|\((?:DYN|RTR|RLY|HVU|IPTS|DNS):[A-Z0-9]{1,4}\)/i,
   },
   {
     id: "reputation",

@@ -52,7 +52,26 @@ export function recipientsIn(text: string, format: MtaFormat): TextRecipient[] {
   if (e) region = region.slice(0, e.index);
   const own = _recipients(region, format.recipient ?? GENERIC_RECIPIENT);
   const found = own.length > 0 || !format.recipient ? own : _recipients(region, GENERIC_RECIPIENT);
-  return _withReplies(found, whole);
+  return _withPreface(_withReplies(found, whole), whole, found);
+}
+
+/**
+ * Layouts that give the reason once, before the list of recipients ("Could
+ * not be delivered because of … The following recipients were affected",
+ * EZweb's notice, m-FILTER's "server message"): when no recipient's own
+ * text carries a reply code, the lines before the first recipient are
+ * every recipient's diagnostic too.
+ */
+function _withPreface(found: TextRecipient[], text: string, _order: TextRecipient[]): TextRecipient[] {
+  if (found.length === 0 || found.some((r) => replyIn(r.diagnostic).code !== undefined)) return found;
+  const first = Math.min(...found.map((r) => {
+    const at = text.toLowerCase().indexOf(r.address.toLowerCase());
+    return at < 0 ? text.length : at;
+  }));
+  const preface = text.slice(Math.max(0, first - 800), first).replace(/\s+/g, " ").trim();
+  if (preface === "") return found;
+  for (const r of found) r.diagnostic = `${r.diagnostic} ${preface}`.trim().slice(0, _MAX_DIAGNOSTIC);
+  return found;
 }
 
 /**
@@ -65,15 +84,21 @@ function _withReplies(found: TextRecipient[], text: string): TextRecipient[] {
   const report = end ? text.slice(0, end.index) : text;
   for (const r of found) {
     if (replyIn(r.diagnostic).code !== undefined) continue;
-    const at = report.toLowerCase().indexOf(`${r.address.toLowerCase()}>...`) >= 0
-      ? report.toLowerCase().indexOf(`${r.address.toLowerCase()}>...`)
-      : report.toLowerCase().indexOf(`${r.address.toLowerCase()}...`);
-    if (at < 0) continue;
-    const lineStart = report.lastIndexOf("\n", at) + 1;
-    const lineEnd = report.indexOf("\n", at);
-    const line = report.slice(lineStart, lineEnd < 0 ? undefined : lineEnd).trim();
-    if (replyIn(line).code !== undefined || /\.\.\.\s+\S/.test(line)) {
-      r.diagnostic = `${r.diagnostic} ${line}`.trim().slice(0, _MAX_DIAGNOSTIC);
+    // Every line that names the address with a reply code or Sendmail's "addr... reason".
+    const lower = report.toLowerCase();
+    const needle = r.address.toLowerCase();
+    for (
+      let at = lower.indexOf(needle), n = 0;
+      at >= 0 && n < 20;
+      at = lower.indexOf(needle, at + needle.length), n++
+    ) {
+      const lineStart = report.lastIndexOf("\n", at) + 1;
+      const lineEnd = report.indexOf("\n", at);
+      const line = report.slice(lineStart, lineEnd < 0 ? undefined : lineEnd).trim();
+      if (replyIn(line).code !== undefined || /\.\.\.\s+\S/.test(line)) {
+        r.diagnostic = `${r.diagnostic} ${line}`.trim().slice(0, _MAX_DIAGNOSTIC);
+        break;
+      }
     }
   }
   return found;
@@ -83,15 +108,24 @@ function _recipients(region: string, pattern: RegExp): TextRecipient[] {
   const hits: { address: string; from: number; to: number }[] = [];
   const re = new RegExp(pattern.source, pattern.flags.includes("g") ? pattern.flags : `${pattern.flags}g`);
   for (const m of region.matchAll(re)) {
-    const address = m.slice(1).find((g) => g !== undefined);
+    const address = m.slice(1).find((g) => g !== undefined)?.replace(/[.>]+$/, "");
     if (!address || hits.length >= _MAX_RECIPIENTS) continue;
-    hits.push({ address: address.replace(/[.>]+$/, ""), from: m.index, to: m.index + m[0].length });
+    // The same address again on the line it was found on ("550 Unknown user <addr>") continues that recipient.
+    const last = hits[hits.length - 1];
+    if (
+      last && last.address.toLowerCase() === address.toLowerCase() && !region.slice(last.from, m.index).includes("\n")
+    ) {
+      continue;
+    }
+    // A recipient's text starts at the start of its line: words before the address ("Unknown user:") count.
+    const lineStart = region.lastIndexOf("\n", m.index) + 1;
+    const from = Math.max(lineStart, last ? last.to : 0);
+    hits.push({ address, from, to: m.index + m[0].length });
   }
   const byAddress = new Map<string, TextRecipient>();
   hits.forEach((h, i) => {
-    const next = hits[i + 1]?.from ?? region.length;
-    const diagnostic = region.slice(h.to, next).replace(/\s+/g, " ").trim()
-      .slice(0, _MAX_DIAGNOSTIC);
+    const next = hits[i + 1] ? region.lastIndexOf("\n", hits[i + 1]!.from) + 1 || hits[i + 1]!.from : region.length;
+    const diagnostic = region.slice(h.from, Math.max(next, h.to)).replace(/\s+/g, " ").trim().slice(0, _MAX_DIAGNOSTIC);
     const key = h.address.toLowerCase();
     const seen = byAddress.get(key);
     if (!seen) byAddress.set(key, { address: h.address, diagnostic });

@@ -17,7 +17,10 @@ export const PROVIDER_FORMATS: readonly MtaFormat[] = [
     id: "googlegroups",
     name: "Google Groups",
     detect: /Google Groups|^hdr\.x-google-group-id:|the group you tried to contact \(/im,
-    recipient: new RegExp(String.raw`wasn't delivered to (${ADDR})|^\s*<?(${ADDR})>?\s*$`, "gim"),
+    recipient: new RegExp(
+      String.raw`wasn't delivered to (${ADDR})|your message to (${ADDR})|^\s*<?(${ADDR})>?\s*$`,
+      "gim",
+    ),
   },
   {
     id: "gmail",

@@ -23,7 +23,7 @@ export const ADDR = String.raw`[^\s<>()"',;:\[\]]{1,128}@[A-Za-z0-9._-]{1,253}[A
 
 /** Where the returned message starts in the text of most bounces (its headers follow). */
 export const RETURNED_MESSAGE_MARKER =
-  /^[ \t]*-{2,}[ \t]*(?:this is a copy of|the header of the original|below this line is a copy|below is a copy|enclosed are the original|original message(?: follows| header)?|message header follows|undelivered message|returned mail|forwarded message|unsent message follows|returned message follows|message headers? follows?)|^(?:original message follows|original message headers?:?|message headers follow|below is a copy of the original message)|^Received: from \S+ \(|^[ \t]*-{5,}[ \t]*original message/im;
+  /^[ \t]*-{2,}[ \t]*(?:this is a copy of|the header of the original|below this line is a copy|below is a copy|enclosed are the original|original message(?: follows| header)?|message header follows|undelivered message|returned mail|forwarded message|unsent message follows|returned message follows|message headers? follows?)|^(?:original message follows|original message headers?:?|message headers follow|below is a copy of the original message)|^Received: from \S+ (?:\(|by )|^[ \t]*-{5,}[ \t]*original message|^(?:Return-Path|Received|Message-ID|From|To|Subject|Date):[^\n]*\n(?:(?:Return-Path|Received|Message-ID|From|To|Subject|Date|MIME-Version|Content-Type):[^\n]*\n){2}/im;
 
 /**
  * The recipient-line shapes shared by every family, tried together: the
