@@ -84,7 +84,7 @@ export function fromDsn(r: DsnRecipient, textual: TextRecipient | undefined, mes
 }
 
 const _STILL_TRYING =
-  /\b(?:will (?:keep )?(?:try|retry)|still (?:trying|in the queue|being retried)|not yet been delivered|has been delayed|temporar(?:y|ily) (?:failure|deferred|error)|deferred)\b/i;
+  /\b(?:will (?:keep )?(?:try|retry)|still (?:trying|in the queue|being retried)|not yet been delivered|has been delayed|temporar(?:y|ily) (?:failure|error))\b/i;
 
 /** A recipient found in an MTA's text; `delayed` when the whole message says delivery is still being tried. */
 export function fromText(r: TextRecipient, delayed: boolean): BounceRecipient {

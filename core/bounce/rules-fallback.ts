@@ -20,13 +20,13 @@ export const FALLBACK_RULES: readonly ReasonRule[] = [
     id: "mailer",
     reason: "mailererror",
     text:
-      /mailer (?:error|failed)|command died|\bmda\b|\/bin\/(?:ba|da)?sh: |command not found|command (?:output|time limit)|pipe to \||child process of \S{1,64} transport|returned \d{1,3} from command|\bexit (?:status|code) \d|procmail|maildrop|local delivery (?:agent )?failed|delivery program|unknown mailer error|returned (?:an )?error code|command line usage error|service unavailable\. command output/i,
+      /mailer (?:error|failed)|command died|\bmda\b|\/bin\/(?:ba|da)?sh: |command not found|command (?:output|time limit)|pipe to \||child process of \S{1,64} transport|returned \d{1,3} from command|\bexit (?:status|code) \d|procmail|maildrop|local delivery (?:agent )?failed|delivery program|unknown mailer error|unknown mail system error \d|command died with status|returned (?:an )?error code|command line usage error|service unavailable\. command output/i,
   },
   {
     id: "mailbox-file",
     reason: "systemerror",
     text:
-      /cannot (?:update|append to|write to|open) (?:the )?mailbox|error writing message|(?:mailbox|mail spool) file[^.;]{0,40}(?:error|failed|cannot|permission)|cannot (?:create|lock) (?:mailbox|lock file|the mailbox)|unable to (?:write|lock|open) (?:the )?mailbox|(?:file|mailbox) (?:is )?(?:locked|not writable)/i,
+      /cannot (?:update|append to|write to|open) (?:the )?mailbox|cannot append (?:message )?to (?:file|mailbox)|cannot create file|error writing message|(?:mailbox|mail spool) file[^.;]{0,40}(?:error|failed|cannot|permission)|cannot (?:create|lock) (?:mailbox|lock file|the mailbox)|unable to (?:write|lock|open) (?:the )?mailbox|(?:file|mailbox) (?:is )?(?:locked|not writable)/i,
   },
   // What the recipient's organisation does not allow is its policy, even when the reply opens with "Access denied".
   {

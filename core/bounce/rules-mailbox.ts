@@ -63,6 +63,12 @@ export const MAILBOX_RULES: readonly ReasonRule[] = [
     text:
       /null mx|does not accept (?:any )?(?:e-?mail|mail|messages)|accepts no mail|not accepting (?:any )?(?:e-?mail|mail|messages)|domain (?:does not|doesn't) receive mail/i,
   },
+  {
+    id: "relay",
+    reason: "norelaying",
+    text:
+      /\brelay(?:ing)? (?:access |mail )?(?:is )?(?:denied|not permitted|not allowed|prohibited|refused|disabled)|unable to relay|not (?:permitted|allowed|authori[sz]ed) to relay|(?:do|does|will) not relay|allowed rcpthosts|relaying (?:is )?(?:not )?(?:allowed|permitted)|tenantattribution|relay not permitted|no relaying|relay(?:ing)? (?:is )?disallowed/i,
+  },
   // Temporary DNS trouble reads like "host not found" but says "try again".
   {
     id: "dns-temporary",
@@ -82,12 +88,6 @@ export const MAILBOX_RULES: readonly ReasonRule[] = [
     reason: "userunknown",
     text:
       /user (?:is )?unknown|unknown (?:user|recipient|local[- ]part|address|mailbox|account)|no such (?:user|recipient|mailbox|account|address|local user|person)|(?:user|recipient|mailbox|address|account|addressee) (?:\S+ )?(?:does not|doesn't|did not) exist|(?:user|recipient|mailbox|account|address|addressee)(?: \S+)? not (?:found|known|listed|valid|exist)|(?:invalid|bad|unknown|nonexistent|non-existent|inexistent) (?:recipient|mailbox|user|address|destination mailbox)|not (?:a )?valid (?:recipient|mailbox|user|address)|recipient (?:address )?rejected: (?:user|undeliverable|unknown|no such|invalid|not|access denied)|recipnotfound|<[^<>\s]{1,300}>:? recipient (?:address )?(?:rejected|refused)\s*[.;]?\s*$|resolver\.adr\.|not listed in (?:domino|the) (?:directory|public name)|doesn'?t have an? [\w.-]{1,40} account|(?:email )?account (?:that you tried to reach )?does not exist|mailbox (?:not found|unavailable|does not exist|name not allowed)|no mailbox|no (?:valid )?recipients?|address (?:is )?(?:invalid|unknown|not recognized)|(?:recipient|user) (?:not )?(?:in|on) (?:the )?(?:valid )?recipient (?:list|table)|local recipient table|unknown in (?:virtual|relay)|invalid address|not our customer|no longer (?:exists|valid|active)|dest(?:ination)? address (?:is )?(?:unknown|invalid)/i,
-  },
-  {
-    id: "relay",
-    reason: "norelaying",
-    text:
-      /\brelay(?:ing)? (?:access |mail )?(?:is )?(?:denied|not permitted|not allowed|prohibited|refused|disabled)|unable to relay|not (?:permitted|allowed|authori[sz]ed) to relay|(?:do|does|will) not relay|allowed rcpthosts|relaying (?:is )?(?:not )?(?:allowed|permitted)|tenantattribution|relay not permitted|no relaying/i,
   },
   {
     id: "recipient-filter",

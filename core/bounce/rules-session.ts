@@ -35,7 +35,7 @@ export const SESSION_RULES: readonly ReasonRule[] = [
     id: "rate",
     reason: "ratelimited",
     text:
-      /too many (?:connections|messages|mails|emails|recipients|sessions|concurrent|simultaneous|errors|invalid)|rate[- ]limit|throttl|\bunusual rate|sending rate|(?:message|connection|recipient|submission) rate|rate (?:of|that|exceeded)|receiving mail at a rate|exceeded the (?:maximum|configured|allowed) (?:number|rate|limit)|(?:daily|hourly) (?:sending |message )?(?:limit|quota)|(?:sending|message|submission) (?:quota|limit) (?:exceeded|reached)|submissionquotaexceeded|recipientthresholdexceeded|connection limit|too much mail|try (?:again )?later[^.;]{0,40}(?:volume|load)|unexpected volume/i,
+      /too many (?:connections|messages|mails|emails|recipients|sessions|concurrent|simultaneous|errors|invalid)|rate[- ]limit|throttl|\bunusual rate|sending rate|(?:message|connection|recipient|submission) rate|rate (?:of|that|exceeded)|receiving mail at a rate|exceeded the (?:maximum|configured|allowed) (?:number|rate|limit)|(?:daily|hourly) (?:sending |message )?(?:limit|quota)|(?:sending|message|submission) (?:quota|limit) (?:exceeded|reached)|submissionquotaexceeded|recipientthresholdexceeded|connection limit|thread limit exceeded|(?:recipient|sender|connection|message|submission) (?:thread |rate )?limit (?:exceeded|reached)|too much mail|try (?:again )?later[^.;]{0,40}(?:volume|load)|unexpected volume/i,
   },
   // Sender authentication in DNS (SPF, DKIM, DMARC, ARC).
   {

@@ -122,16 +122,31 @@ function _recipients(region: string, pattern: RegExp): TextRecipient[] {
     const from = Math.max(lineStart, last ? last.to : 0);
     hits.push({ address, from, to: m.index + m[0].length });
   }
+  const others = [...new Set(hits.map((h) => h.address.toLowerCase()))];
   const byAddress = new Map<string, TextRecipient>();
   hits.forEach((h, i) => {
     const next = hits[i + 1] ? region.lastIndexOf("\n", hits[i + 1]!.from) + 1 || hits[i + 1]!.from : region.length;
-    const diagnostic = region.slice(h.from, Math.max(next, h.to)).replace(/\s+/g, " ").trim().slice(0, _MAX_DIAGNOSTIC);
+    const diagnostic = _ownLines(region.slice(h.from, Math.max(next, h.to)), h.address, others)
+      .replace(/\s+/g, " ").trim().slice(0, _MAX_DIAGNOSTIC);
     const key = h.address.toLowerCase();
     const seen = byAddress.get(key);
     if (!seen) byAddress.set(key, { address: h.address, diagnostic });
     else if (_score(diagnostic) > _score(seen.diagnostic)) seen.diagnostic = diagnostic;
   });
   return [...byAddress.values()];
+}
+
+/** A recipient's text up to the first later line that names another recipient (a transcript's next reply). */
+function _ownLines(text: string, address: string, all: readonly string[]): string {
+  const own = address.toLowerCase();
+  const lines = text.split("\n");
+  const kept = [lines[0] ?? ""];
+  for (const line of lines.slice(1)) {
+    const lower = line.toLowerCase();
+    if (all.some((a) => a !== own && lower.includes(a))) break;
+    kept.push(line);
+  }
+  return kept.join("\n");
 }
 
 function _score(diagnostic: string): number {

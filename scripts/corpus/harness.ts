@@ -38,6 +38,24 @@ export const RCPT_REPLIES: Readonly<Record<string, [number, string, string]>> = 
   spf: [550, "5.7.23 <{rcpt}>: Recipient address rejected: Message rejected due to SPF failure", "authfailure"],
   vague: [550, "5.0.0 <{rcpt}>: Recipient rejected", "userunknown"],
   nullmx: [556, "5.1.10 <{rcpt}>: Recipient address has null MX", "notaccept"],
+  noroute: [550, "5.4.4 <{rcpt}>: Unrouteable address", "hostunknown"],
+  inactive: [550, "5.2.1 <{rcpt}>: This mailbox has been suspended for inactivity", "suspend"],
+  noaccept: [521, "5.3.2 mx.rcpt.test does not accept mail", "notaccept"],
+  unable: [550, "5.7.1 Unable to relay for {rcpt}", "norelaying"],
+  overquota: [552, "5.2.2 <{rcpt}>: Recipient address rejected: Over quota", "mailboxfull"],
+  badsyntax: [553, "5.1.3 <{rcpt}>: Recipient address rejected: bad address syntax", "userunknown"],
+  nosuch: [550, "5.1.1 <{rcpt}>... No such user here", "userunknown"],
+  relocated: [551, "5.1.6 <{rcpt}>: Mailbox moved, please use new.address@example.net", "hasmoved"],
+  spammy: [550, "5.7.1 <{rcpt}>: Recipient address rejected: Your message looks like spam", "spamdetected"],
+  spamhaus: [550, "5.7.1 Mail from 127.0.0.1 refused, see http://www.spamhaus.org/query/ip/127.0.0.1", "blocked"],
+  authreq: [530, "5.7.0 Authentication required", "securityerror"],
+  starttls: [530, "5.7.0 Must issue a STARTTLS command first", "failedstarttls"],
+  nohostname: [550, "5.7.1 Client host rejected: cannot find your hostname, [127.0.0.1]", "requireptr"],
+  blockedby: [
+    550,
+    "5.7.1 <{rcpt}>: Recipient address rejected: the recipient has blocked messages from your address",
+    "filtered",
+  ],
 };
 
 /** MAIL FROM refusals by the sender's local part. */

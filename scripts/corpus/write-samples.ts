@@ -17,6 +17,7 @@ import { CORPUS_DIR, upsertRows } from "./manifest.ts";
 import { APPLIANCE_SAMPLES } from "./samples/appliances.ts";
 import { JAPANESE_SAMPLES } from "./samples/japan.ts";
 import { MICROSOFT_SAMPLES } from "./samples/microsoft.ts";
+import { MORE_SAMPLES } from "./samples/more.ts";
 import { PROVIDER_SAMPLES } from "./samples/providers.ts";
 import type { SampleFamily } from "./samples/sample.ts";
 import { SERVICE_SAMPLES } from "./samples/services.ts";
@@ -30,6 +31,7 @@ export const SAMPLE_FAMILIES: readonly SampleFamily[] = [
   ...APPLIANCE_SAMPLES,
   ...JAPANESE_SAMPLES,
   ...UNIX_SAMPLES,
+  ...MORE_SAMPLES,
 ];
 
 function main(): void {

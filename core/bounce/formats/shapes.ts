@@ -37,7 +37,8 @@ export const RETURNED_MESSAGE_MARKER =
  * 6. a label, then the address: "Recipient address:", "Failed to deliver to", "Could not be delivered
  *    to:", "Unable to deliver message to:", "RCPT TO:", "Unknown user:", "Original-Recipient:"…;
  * 7. `addr, ERROR CODE :550` (Zoho) and `addr: 550 …` on one line (OpenSMTPD, James);
- * 8. `>>> addr` (list managers and gateways that quote the recipient).
+ * 8. `>>> addr` (list managers and gateways that quote the recipient);
+ * 9. a short label and the address alone after it ("Mailbox full: addr", IMail).
  */
 export const GENERIC_RECIPIENT = new RegExp(
   [
@@ -50,6 +51,7 @@ export const GENERIC_RECIPIENT = new RegExp(
       .raw`(?:recipient address|intended recipients?|failed to deliver to|could not be delivered to|not be delivered to|unable to deliver (?:message |mail )?to|delivery to (?:the following recipient )?failed(?: for)?|undeliverable to|unknown user|original-recipient|final-recipient|rcpt to|failed recipient|invalid recipient|recipient)[ \t]*:?[ \t]*(?:rfc822;[ \t]*)?['"<]?(${ADDR})`,
     String.raw`^[ \t]*<?(${ADDR})>?(?:,[ \t]*ERROR CODE|:[ \t]+[45]\d\d[ -])`,
     String.raw`^>>>[ \t]*<?(${ADDR})>?`,
+    String.raw`^[A-Z][A-Za-z ]{2,40}:[ \t]*<?(${ADDR})>?[ \t]*$`,
   ].join("|"),
   "gim",
 );
