@@ -110,7 +110,8 @@ export function classifyReason(input: ReasonInput): ReasonResult {
   if (klass === 2) return _result("delivered", false, "status:success", input.status ?? String(input.replyCode));
   const permanent = klass === undefined ? action !== "delayed" : klass === 5;
   // Addresses are masked: "virus@…" or "spam-reports@…" in a reply names nobody's reason.
-  const text = (input.text ?? "").replace(/\s+/g, " ").slice(0, _MAX_TEXT).replace(_ADDRESS, "ADDRESS");
+  const collapsed = (input.text ?? "").replace(/\s+/g, " ").slice(0, _MAX_TEXT);
+  const text = collapsed.includes("@") ? collapsed.replace(_ADDRESS, "ADDRESS") : collapsed;
   const found = text === "" ? undefined : _firstRule(text, permanent);
   const stage = input.stage;
 

@@ -155,10 +155,9 @@ async function _readMaildir(dir: string, run: _Run): Promise<void> {
 }
 
 async function _readFile(file: string, run: _Run, followLink: boolean): Promise<void> {
-  const fd = _openRegular(file, followLink);
+  const { fd, size } = _openRegular(file, followLink);
   let streaming = false;
   try {
-    const size = fs.fstatSync(fd).size;
     const whole = size <= _SMALL_FILE ? _readAll(fd, size) : undefined;
     if (whole) {
       // One read instead of a stream: per-file stream set-up costs more than parsing a small bounce.
@@ -178,7 +177,7 @@ async function _readFile(file: string, run: _Run, followLink: boolean): Promise<
 }
 
 /** Opens `file` for reading only if it is a regular file; never blocks on a FIFO, never follows a link unless asked. */
-function _openRegular(file: string, followLink: boolean): number {
+function _openRegular(file: string, followLink: boolean): { fd: number; size: number } {
   let fd: number;
   try {
     fd = fs.openSync(file, fs.constants.O_RDONLY | _NONBLOCK | (followLink ? 0 : _NOFOLLOW));
@@ -191,7 +190,7 @@ function _openRegular(file: string, followLink: boolean): number {
     fs.closeSync(fd);
     throw _coded(_notAFile(file, stat.isFIFO() ? "a FIFO" : stat.isSocket() ? "a socket" : "a device"));
   }
-  return fd;
+  return { fd, size: stat.size };
 }
 
 /** The whole file when it holds at most _SMALL_FILE bytes (read bounded, whatever fstat said), else undefined. */
