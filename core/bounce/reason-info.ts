@@ -3,7 +3,7 @@
  * to, whether it marks the address dead, the recommended action, a one-line
  * meaning and the next step.
  */
-import type { Reason, ReasonLayer, Recommendation } from "./reasons.ts";
+import type { Reason, ReasonLayer, Recommendation } from "./reason-types.ts";
 
 /** What a reason means and what to do about it. */
 export interface ReasonInfo {

@@ -10,7 +10,7 @@ function section(): string {
 }
 
 test("README's bounce reasons table lists every reason once, with its hard flag and action", () => {
-  const rows = [...section().matchAll(/^\| `([a-z]+)` \| [^|]+ \| (yes)? *\| `([a-z-]+)` \|$/gm)];
+  const rows = [...section().matchAll(/^\| `([a-z]+)` *\| [^|]+ \| *(yes)? *\| `([a-z-]+)` *\|$/gm)];
   assert.deepEqual(rows.map((m) => m[1]), [...REASONS]);
   for (const m of rows) {
     const info = REASON_INFO[m[1] as keyof typeof REASON_INFO];
@@ -20,6 +20,6 @@ test("README's bounce reasons table lists every reason once, with its hard flag 
 });
 
 test("README maps every older reason name to the one it is now", () => {
-  const rows = [...section().matchAll(/^\| `([a-z]+)` \| `([a-z]+)` \|$/gm)].map((m) => [m[1], m[2]]);
+  const rows = [...section().matchAll(/^\| `([a-z]+)` *\| `([a-z]+)` *\|$/gm)].map((m) => [m[1], m[2]]);
   assert.deepEqual(Object.fromEntries(rows), REASON_ALIASES);
 });
