@@ -70,13 +70,14 @@ export async function runBounce(input: CommandInput, ctx: RunContext): Promise<C
 
   const tally = new BounceTally();
   const progress = _progressLine(ctx);
-  writeOut(ctx.json ? jsonOpening() : renderHeadText());
+  // JSON pieces are escaped as they are built (jsonSafe) and written as they are; text goes through terminalSafe.
+  writeOut(ctx.json ? jsonOpening() : renderHeadText(), ctx.json);
   await readSources(
     sources,
     (root, source) => {
       const m = analyze(root, source);
       if (!m) return;
-      writeOut(ctx.json ? jsonMessage(m, tally.summary.messages === 0) : renderMessageText(m, explain));
+      writeOut(ctx.json ? jsonMessage(m, tally.summary.messages === 0) : renderMessageText(m, explain), ctx.json);
       tally.add(m);
     },
     (e) => errors.push(redactDeep(e, redact)),

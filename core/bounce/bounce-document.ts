@@ -8,7 +8,7 @@
  * print a million messages as they are read; joined, the pieces are exactly
  * the document `bounceDocument` builds in memory for the MCP server.
  */
-import { sanitize } from "../printable.ts";
+import { jsonSafe, sanitize } from "../printable.ts";
 import type { BounceKind, BounceMessage } from "./analyze-message.ts";
 import type { SourceError } from "./read-sources.ts";
 import { BOUNCE_SCHEMA } from "./schema.ts";
@@ -73,12 +73,13 @@ export function jsonOpening(): string {
 
 /** One message's JSON text, as an element of the messages array (`first` decides the separating comma). */
 export function jsonMessage(m: BounceMessage, first: boolean): string {
-  return `${first ? "" : ","}\n    ${JSON.stringify(m, null, 2).replace(/\n/g, "\n    ")}`;
+  // Bidi and invisible characters as \uXXXX escapes: the value is kept, a terminal cannot reorder it.
+  return `${first ? "" : ","}\n    ${jsonSafe(JSON.stringify(m, null, 2)).replace(/\n/g, "\n    ")}`;
 }
 
 /** The JSON text after the last message: the errors and the summary. */
 export function jsonClosing(errors: readonly SourceError[], summary: BounceSummary, anyMessage: boolean): string {
-  const indent = (value: unknown) => JSON.stringify(value, null, 2).replace(/\n/g, "\n  ");
+  const indent = (value: unknown) => jsonSafe(JSON.stringify(value, null, 2)).replace(/\n/g, "\n  ");
   return `${anyMessage ? "\n  " : ""}],\n  "errors": ${indent(errors)},\n  "summary": ${indent(summary)}\n}\n`;
 }
 
