@@ -47,7 +47,7 @@ export function cliContext(globals: { plugin?: string[]; home?: string }, json: 
           given,
           (t) => writeErr(`smtpilot: ${redactText(t)}\n`),
         );
-        const r = await loadAllPlugins([...fromMemory, ...given]);
+        const r = await loadAllPlugins(given, { fromMemory });
         reportPluginFailures(r, (line) => writeErr(redactText(line)));
         return r;
       });

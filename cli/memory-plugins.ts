@@ -1,10 +1,13 @@
 /**
  * The `plugins:` list of memory.md: plugin files loaded on every run, before
  * those given with `--plugin`. Loading code named in a file is only safe
- * when nobody else could have written that file, so the list is ignored
- * (with a warning) when memory.md or its folder is writable by group or
- * others. A memory folder that does not exist means no plugins; a memory.md
- * that does not parse is reported and the run goes on without its plugins.
+ * when nobody else could have written that file: the store refuses a memory
+ * folder or memory.md owned by another user or writable by group or others
+ * (E_MEMORY_UNSAFE), and then no plugin of the list is loaded (with a
+ * warning); each listed file is checked in turn by the loader
+ * (plugin-trust.ts). A memory folder that does not exist means no plugins;
+ * a memory.md that does not parse is reported and the run goes on without
+ * its plugins.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -18,24 +21,16 @@ export async function memoryPluginFiles(
   warn: (text: string) => void,
 ): Promise<string[]> {
   const folder = resolveHome(home);
-  const file = path.join(folder, "memory.md");
-  let stats: [fs.Stats, fs.Stats];
-  try {
-    stats = [fs.statSync(folder), fs.statSync(file)];
-  } catch {
-    return [];
-  }
+  if (!fs.existsSync(path.join(folder, "memory.md"))) return [];
   let list: string[];
   try {
     list = (await openMemory({ home: folder }).settings()).plugins;
   } catch (err) {
-    warn(`the plugins listed in memory.md are not loaded: ${(err as Error).message}`);
-    return [];
-  }
-  if (list.length === 0) return [];
-  if (stats.some((s) => (s.mode & 0o022) !== 0)) {
+    const code = (err as { code?: unknown }).code;
     warn(
-      `the plugins listed in memory.md are not loaded: ${folder} or memory.md is writable by others (run smtpilot init to fix the permissions)`,
+      `the plugins listed in memory.md are not loaded${typeof code === "string" ? ` (${code})` : ""}: ${
+        (err as Error).message
+      }`,
     );
     return [];
   }

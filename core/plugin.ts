@@ -106,6 +106,7 @@ export type PluginProblemCode =
   | "E_PLUGIN_INVALID"
   | "E_PLUGIN_SETUP"
   | "E_PLUGIN_DUPLICATE"
+  | "E_PLUGIN_UNSAFE"
   | "W_PLUGIN_RESERVED"
   | "W_PLUGIN_DUPLICATE";
 

@@ -16,15 +16,21 @@ export const bounceSpec: CommandSpec = {
     description: "a message file, an mbox, a Maildir folder, or - for stdin (default: stdin when piped)",
     variadic: true,
   }],
-  options: [],
+  options: [{
+    flags: "--explain",
+    description: "show why each recipient got its reason: the rule, the evidence it read and the SMTP stage",
+  }],
   examples: [
     "smtpilot bounce returned.eml",
     "smtpilot bounce ~/Maildir/.Bounces --json",
     "smtpilot bounce bounces.mbox other.eml",
+    "smtpilot bounce --explain returned.eml",
     "cat returned.eml | smtpilot bounce -",
   ],
   notes: "Exit codes: 0 every source was read, 3 a source could not be read (it gets an error entry;\n" +
     "the others are still reported), 2 usage error, 70 internal error. Never touches the network;\n" +
-    "messages are streamed, so size does not matter. Reasons, kinds and fields: see the README.",
+    "messages are streamed and printed as they are read, so size and count do not matter (a progress\n" +
+    "line on a terminal). Inside a Maildir only regular files are read (links, FIFOs and devices are\n" +
+    "skipped with bounce.not-a-file). Reasons (Sisimai 5's names), kinds and fields: see the README.",
   load: async () => (await import("./bounce.ts")).runBounce,
 };

@@ -19,6 +19,7 @@ import { type Detection, detectProvider, systemDetectDns } from "../../core/prov
 import { expandPath, isSecretRef } from "../../core/secrets.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
 import { memoryOf } from "../../core/memory/run-memory.ts";
+import { literalInReference, refuseLiteralReference } from "../../core/memory/secret-values.ts";
 import { approveByPerson } from "../../core/person-approval.ts";
 import { writeErr } from "../output.ts";
 import { type Asker, referenceDisplay, terminalAsker } from "../prompt.ts";
@@ -67,6 +68,7 @@ export async function runProfileAdd(input: CommandInput, ctx: RunContext): Promi
       "Invalid --secret: expected a reference (env:NAME, dotenv:FILE#KEY, cmd:COMMAND, keyring:NAME or prompt), never the secret itself; the value is not shown",
     );
   }
+  if (flags.secret !== undefined) refuseLiteralReference(flags.secret, "of --secret");
   const email = flags.email === undefined ? undefined : mailboxValue("--email", flags.email).address;
   const store = memoryOf(ctx);
   await store.settings(); // no memory folder: exit 3 before any question or lookup
@@ -326,7 +328,10 @@ async function _auth(
       {
         default: `env:SMTP_${name.toUpperCase().replace(/-/g, "_")}_SECRET`,
         validate: (x) =>
-          isSecretRef(x.trim()) || "a reference such as env:SMTP_PASSWORD; the secret itself is never stored",
+          !isSecretRef(x.trim())
+            ? "a reference such as env:SMTP_PASSWORD; the secret itself is never stored"
+            : literalInReference(x.trim()) === undefined ||
+              "this reference holds the secret itself (a command that prints it); reference where it is kept instead",
         display: referenceDisplay,
       },
     );

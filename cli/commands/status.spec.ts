@@ -13,6 +13,6 @@ export const statusSpec: CommandSpec = {
   options: [],
   examples: ["smtpilot status", "smtpilot status --json", "smtpilot --home ./smtp-memory status"],
   notes: "Warnings: memory.permissions-too-open, memory.profile-never-checked, memory.profile-check-failed,\n" +
-    "memory.file-invalid, memory.file-missing. Exit codes: 0 shown (warnings allowed), 2 usage error, 3 no memory folder, or a file missing or not parsing.",
+    "memory.file-invalid, memory.file-missing, memory.entry-torn. Exit codes: 0 shown (warnings allowed), 2 usage error, 3 no memory folder, or a file missing or not parsing.",
   load: async () => (await import("./status.ts")).runStatus,
 };

@@ -10,51 +10,27 @@
  * at the outer level only: the returned message is never mistaken for the
  * report.
  */
-import { classifyReason, effectiveStatus } from "./classify-reason.ts";
 import { decodeHeader, headerText, partText } from "./decode.ts";
-import { type DsnRecipient, parseDeliveryStatus } from "./dsn-fields.ts";
+import { parseDeliveryStatus } from "./dsn-fields.ts";
 import { header, type MimePart, walk } from "./mime-part.ts";
 import {
   addressIn,
   hasBounceSignals,
   headerRecipients,
+  headerSample,
   humanText,
   isAutoReply,
   originalMessageId,
 } from "./message-signals.ts";
 import type { MtaFormat } from "./mta-formats.ts";
-import { type Reason, REASON_INFO } from "./reasons.ts";
-import {
-  cleanDiagnostic,
-  detectFormat,
-  formatById,
-  recipientsIn,
-  replyIn,
-  type TextRecipient,
-} from "./text-recipients.ts";
+import { type BounceRecipient, fromDsn, fromText, makeRecipient } from "./recipient-entry.ts";
+import { sesNotification } from "./ses-notification.ts";
+import { detectFormat, formatById, recipientsIn } from "./text-recipients.ts";
+
+export type { BounceRecipient };
 
 /** What a message is. */
 export type BounceKind = "dsn" | "bounce" | "feedback" | "autoreply" | "not-bounce";
-
-/** One recipient of a bounce entry. */
-export interface BounceRecipient {
-  address: string;
-  action: string | null;
-  status: string | null;
-  replyCode: number | null;
-  diagnostic: string | null;
-  reason: Reason;
-  permanent: boolean;
-  hard: boolean;
-  next: string;
-  originalRecipient?: string;
-  /** The DSN's Status when the Diagnostic-Code carried a more precise code (which `status` then holds). */
-  reportedStatus?: string;
-  remoteMta?: string;
-  lastAttemptDate?: string;
-  /** Which rule named the reason. */
-  reasonRule: string;
-}
 
 /** One message read. */
 export interface BounceMessage {
@@ -101,7 +77,10 @@ function _analyze(root: MimePart, source: string): BounceMessage {
     return { ...base, kind: "feedback", format: "arf", recipients: _feedbackRecipients(feedback, parts) };
   }
 
-  const format = detectFormat(text);
+  const ses = sesNotification(text);
+  if (ses) return { ...base, ...ses, format: "ses-notification" };
+
+  const format = detectFormat(text, headerSample(root));
   const textRecipients = format ? recipientsIn(text, format) : [];
   const statusPart = parts.find((p) =>
     p.type === "message/delivery-status" || p.type === "message/global-delivery-status"
@@ -109,12 +88,29 @@ function _analyze(root: MimePart, source: string): BounceMessage {
   if (statusPart) {
     const report = parseDeliveryStatus(partText(statusPart));
     if (report.recipients.length > 0) {
-      const recipients = report.recipients.map((r) => _fromDsn(r, textRecipients));
+      // The text's stage words speak for a report's only recipient (Sendmail's ">>> DATA" transcript).
+      const only = report.recipients.length === 1 ? text : undefined;
+      const recipients = report.recipients.map((r) => {
+        const address = (r.finalRecipient ?? r.originalRecipient ?? "").toLowerCase();
+        return fromDsn(r, textRecipients.find((t) => t.address.toLowerCase() === address), only);
+      });
       return { ...base, kind: "dsn", format: "rfc3464", recipients };
     }
   }
 
   const looksBounced = hasBounceSignals(root, text) || statusPart !== undefined || reportType === "delivery-status";
+  // Delivery-status fields pasted into the text (a gateway that flattened the report, a forward).
+  const fieldsAt = looksBounced || format ? /^(?:final|original)-recipient:/im.exec(text) : null;
+  if (fieldsAt) {
+    const report = parseDeliveryStatus(text.slice(fieldsAt.index, fieldsAt.index + 64 * 1024));
+    if (report.recipients.length > 0) {
+      const recipients = report.recipients.map((r) => {
+        const address = (r.finalRecipient ?? r.originalRecipient ?? "").toLowerCase();
+        return fromDsn(r, textRecipients.find((t) => t.address.toLowerCase() === address));
+      });
+      return { ...base, kind: "bounce", format: format?.id ?? "dsn-fields", recipients };
+    }
+  }
   const chosen: MtaFormat | undefined = format ?? (looksBounced ? formatById("generic") : undefined);
   if (chosen) {
     let found = textRecipients.length > 0 ? textRecipients : recipientsIn(text, chosen);
@@ -125,7 +121,7 @@ function _analyze(root: MimePart, source: string): BounceMessage {
         ...base,
         kind: "bounce",
         format: chosen.id,
-        recipients: found.map((r) => _fromText(r, delayed)),
+        recipients: found.map((r) => fromText(r, delayed)),
       };
     }
   }
@@ -136,94 +132,19 @@ function _analyze(root: MimePart, source: string): BounceMessage {
       ...base,
       kind: "autoreply",
       format: "rfc3834",
-      recipients: from ? [_recipient(from, null, null, null, null, "vacation", false, "header:auto-reply")] : [],
+      recipients: from ? [_plain(from, "vacation", "header:auto-reply", "Auto-Submitted / auto-reply headers")] : [],
     };
   }
   return { ...base, kind: "not-bounce", recipients: [] };
 }
 
-function _fromDsn(r: DsnRecipient, fromText: readonly TextRecipient[]): BounceRecipient {
-  const address = r.finalRecipient ?? r.originalRecipient ?? "";
-  const textual = fromText.find((t) => t.address.toLowerCase() === address.toLowerCase());
-  const rawDiagnostic = r.diagnostic ?? textual?.diagnostic;
-  const diagnostic = rawDiagnostic ? cleanDiagnostic(rawDiagnostic) : null;
-  const inDiag = diagnostic ? replyIn(diagnostic) : {};
-  const status = effectiveStatus(r.status, inDiag.status);
-  const result = classifyReason({
-    ...(r.action ? { action: r.action } : {}),
-    ...(status ? { status } : {}),
-    ...(inDiag.code !== undefined ? { replyCode: inDiag.code } : {}),
-    ...(diagnostic ? { text: diagnostic } : {}),
-  });
-  return {
-    ..._recipient(
-      address,
-      r.action ?? null,
-      status ?? r.status ?? null,
-      inDiag.code ?? null,
-      diagnostic,
-      result.reason,
-      result.permanent,
-      result.rule,
-    ),
-    // The report's own Status when the diagnostic's code was more precise and replaced it.
-    ...(r.status && status && r.status !== status ? { reportedStatus: r.status } : {}),
-    ...(r.originalRecipient && r.originalRecipient.toLowerCase() !== address.toLowerCase()
-      ? { originalRecipient: r.originalRecipient }
-      : {}),
-    ...(r.remoteMta ? { remoteMta: r.remoteMta } : {}),
-    ...(r.lastAttemptDate ? { lastAttemptDate: r.lastAttemptDate } : {}),
-  };
-}
-
-function _fromText(r: TextRecipient, delayedBySubject: boolean): BounceRecipient {
-  const diagnostic = r.diagnostic === "" ? null : cleanDiagnostic(r.diagnostic);
-  const inDiag = diagnostic ? replyIn(diagnostic) : {};
-  const temporary = delayedBySubject ||
-    /\b(?:will (?:keep )?(?:try|retry)|still (?:trying|in the queue)|not yet been delivered|has been delayed|temporar(?:y|ily) (?:failure|deferred|error)|deferred)\b/i
-      .test(diagnostic ?? "");
-  const action = temporary && (inDiag.code === undefined || inDiag.code < 500) ? "delayed" : "failed";
-  const result = classifyReason({
-    action,
-    ...(inDiag.status ? { status: inDiag.status } : {}),
-    ...(inDiag.code !== undefined ? { replyCode: inDiag.code } : {}),
-    ...(diagnostic ? { text: diagnostic } : {}),
-  });
-  return _recipient(
-    r.address,
-    action,
-    inDiag.status ?? null,
-    inDiag.code ?? null,
-    diagnostic,
-    result.reason,
-    result.permanent,
-    result.rule,
-  );
-}
-
-function _recipient(
-  address: string,
-  action: string | null,
-  status: string | null,
-  replyCode: number | null,
-  diagnostic: string | null,
-  reason: Reason,
-  permanent: boolean,
-  rule: string,
-): BounceRecipient {
-  const info = REASON_INFO[reason];
-  return {
+function _plain(address: string, reason: "vacation" | "feedback", rule: string, evidence: string, diagnostic?: string) {
+  return makeRecipient(
     address,
-    action,
-    status,
-    replyCode,
-    diagnostic,
-    reason,
-    permanent,
-    hard: permanent && info.hard,
-    next: info.next,
-    reasonRule: rule,
-  };
+    { action: null, status: null, replyCode: null, diagnostic: diagnostic ?? null, stage: null },
+    { reason, permanent: false, hard: false, rule, recommended: reason === "feedback" ? "suppress" : "none" },
+    evidence,
+  );
 }
 
 function _feedbackRecipients(report: MimePart | undefined, parts: readonly MimePart[]): BounceRecipient[] {
@@ -242,7 +163,5 @@ function _feedbackRecipients(report: MimePart | undefined, parts: readonly MimeP
     if (to) addresses.push(to);
   }
   const type = /^feedback-type:\s*([\w-]+)/im.exec(fields)?.[1]?.toLowerCase() ?? "abuse";
-  return addresses.map((a) =>
-    _recipient(a, null, null, null, `feedback-type: ${type}`, "feedback", false, "report:arf")
-  );
+  return addresses.map((a) => _plain(a, "feedback", "report:arf", `Feedback-Type: ${type}`, `feedback-type: ${type}`));
 }

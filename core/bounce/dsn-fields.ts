@@ -20,6 +20,8 @@ export interface DsnRecipient {
   diagnosticType?: string;
   remoteMta?: string;
   lastAttemptDate?: string;
+  /** A parenthesised comment after the Status code, used when there is no Diagnostic-Code. */
+  statusComment?: string;
 }
 
 /** The whole report. */
@@ -68,8 +70,12 @@ export function parseDeliveryStatus(text: string): DsnReport {
 
 function _set(r: DsnRecipient, name: string, value: string): void {
   if (name === "action") r.action = value.trim().toLowerCase().split(/[\s(;]/)[0];
-  else if (name === "status") r.status = /[245]\.\d{1,3}\.\d{1,3}/.exec(value)?.[0] ?? value.trim();
-  else if (name === "diagnostic-code") {
+  else if (name === "status") {
+    r.status = /[245]\.\d{1,3}\.\d{1,3}/.exec(value)?.[0] ?? value.trim();
+    // "Status: 5.1.2 (550 Tried all MXs …)": the comment is the only diagnostic some MTAs give (Haraka).
+    const comment = /\(([^()]{3,})\)\s*$/.exec(value)?.[1];
+    if (comment) r.statusComment = comment.trim();
+  } else if (name === "diagnostic-code") {
     const semi = value.indexOf(";");
     const typed = semi > 0 && semi < 20;
     if (typed) r.diagnosticType = value.slice(0, semi).trim().toLowerCase();

@@ -44,6 +44,15 @@ function _messageId(value: string): string | undefined {
   return /<[^>\s]{1,998}>/.exec(value)?.[0] ?? (value.trim() === "" ? undefined : value.trim().slice(0, 998));
 }
 
+/**
+ * The message's own header fields as `hdr.<name>: <value>` lines (the first
+ * 80, values cut at 300 characters), for the layouts' signatures.
+ */
+export function headerSample(root: MimePart): string {
+  return root.headers.slice(0, 80).map((h) => `hdr.${h.name}: ${decodeHeader(h.value).slice(0, 300)}`).join("\n");
+}
+
+/** True when headers or the first lines mark the message as a bounce (who sent it, its subject, a null Return-Path). */
 export function hasBounceSignals(root: MimePart, text: string): boolean {
   const from = headerText(root, "from") ?? "";
   const subject = headerText(root, "subject") ?? "";
@@ -53,6 +62,7 @@ export function hasBounceSignals(root: MimePart, text: string): boolean {
     /^from:.{0,80}(?:mailer-daemon|mail delivery (?:subsystem|system))/im.test(text.slice(0, 4096));
 }
 
+/** The addresses a bounce's headers name (X-Failed-Recipients, else the returned message's To). */
 export function headerRecipients(root: MimePart, parts: readonly MimePart[]): TextRecipient[] {
   const failed = header(root, "x-failed-recipients");
   if (failed) {
@@ -66,6 +76,7 @@ export function headerRecipients(root: MimePart, parts: readonly MimePart[]): Te
   return to ? [{ address: to, diagnostic: "" }] : [];
 }
 
+/** True for an automatic reply (RFC 3834 and the headers and subjects auto-responders use). */
 export function isAutoReply(root: MimePart): boolean {
   const auto = (header(root, "auto-submitted") ?? "").toLowerCase();
   if (auto.startsWith("auto-replied")) return true;
@@ -82,6 +93,7 @@ export function isAutoReply(root: MimePart): boolean {
     .test(subject.trim());
 }
 
+/** The first address in a header value or a line. */
 export function addressIn(value: string): string | undefined {
   return /<([^<>\s]+@[^<>\s]+)>/.exec(value)?.[1] ?? /([^\s<>"',;:]+@[A-Za-z0-9.-]+)/.exec(value)?.[1];
 }

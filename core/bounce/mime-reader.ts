@@ -4,7 +4,9 @@
  * MimePart. Only what a bounce reader needs is kept: every header block (to
  * a ceiling), and the first bytes of text parts, delivery-status and
  * feedback-report parts and returned headers. Attachments are counted and
- * dropped as they stream past, so a 200 MB bounce costs a few hundred KiB.
+ * dropped as they stream past, so a 200 MB bounce costs a few hundred KiB;
+ * header fields count against the same per-message budget as bodies, each
+ * with the cost of the object that holds it.
  *
  * Broken MIME is read as well as it can be: a missing closing boundary ends
  * with the input, an outer boundary closes inner parts, a multipart without
@@ -22,6 +24,16 @@ export const MAX_MESSAGE_KEEP = 2 * 1024 * 1024;
 export const MAX_DEPTH = 8;
 /** Most parts recorded per message. */
 export const MAX_PARTS = 512;
+/** Most header fields kept per part. */
+export const MAX_FIELDS = 1000;
+/**
+ * What one kept field costs against MAX_MESSAGE_KEEP beyond its bytes: the
+ * object holding it. Without it, 52 MB of three-byte fields spread over many
+ * parts would stay under every byte limit and still take half a gigabyte.
+ */
+const _FIELD_COST = 64;
+
+const _STRUCTURAL = new Set(["content-type", "content-transfer-encoding"]);
 
 const _KEPT_TYPES =
   /^(?:text\/|message\/(?:delivery-status|global-delivery-status|feedback-report|disposition-notification|rfc822-headers|global-headers)$)/;
@@ -131,7 +143,16 @@ export class MimeReader {
     if (raw === "" || frame.headerBytes > MAX_HEADER_BYTES) return;
     const colon = raw.indexOf(":");
     if (colon <= 0) return;
-    const field: HeaderField = { name: raw.slice(0, colon).trim().toLowerCase(), value: raw.slice(colon + 1).trim() };
+    const name = raw.slice(0, colon).trim().toLowerCase();
+    const cost = raw.length + _FIELD_COST;
+    if (frame.part.headers.length >= MAX_FIELDS || this.#kept + cost > MAX_MESSAGE_KEEP) {
+      // Over budget, a part still keeps what its structure needs (one short field each, MAX_PARTS at most).
+      if (!_STRUCTURAL.has(name) || frame.part.headers.some((h) => h.name === name)) return;
+      frame.part.headers.push({ name, value: raw.slice(colon + 1, colon + 1 + 1024).trim() });
+      return;
+    }
+    this.#kept += cost;
+    const field: HeaderField = { name, value: raw.slice(colon + 1).trim() };
     frame.part.headers.push(field);
   }
 

@@ -147,7 +147,8 @@ export function explainReply(
   });
   const match = matchKnowledge(reply, stageGiven, pluginRules, redact);
   const info = REASON_INFO[classified.reason];
-  const layer = info.layer !== "none" ? info.layer : STAGE_LAYER[match.stage];
+  // The rule's layer (SMTP AUTH is a securityerror at the auth layer), else the stage's.
+  const layer = classified.layer !== "none" ? classified.layer : STAGE_LAYER[match.stage];
   // Provider knowledge (a plugin's rule) and specific core wording beat the reason's generic advice.
   const next = match.fromPlugin || (match.specific && classified.reason === "undefined")
     ? match.interpretation.next
@@ -178,13 +179,13 @@ export function explainReply(
 // The knowledge's advice is written for the sender's own session (diagnose); it fits a
 // reply when the knowledge and the reason name the same thing.
 const _AGREEING: Readonly<Record<string, readonly Reason[]>> = {
-  "auth.": ["smtpauth", "tlsrequired", "ratelimited", "suspend"],
-  "tls.": ["tlsrequired", "securityerror"],
+  "auth.": ["securityerror", "failedstarttls", "ratelimited", "suspend"],
+  "tls.": ["failedstarttls", "securityerror"],
   "envelope.relay-denied": ["norelaying"],
-  "envelope.auth-required": ["smtpauth"],
-  "envelope.tls-required": ["tlsrequired"],
+  "envelope.auth-required": ["securityerror"],
+  "envelope.tls-required": ["failedstarttls"],
   "envelope.sender-rejected": ["rejected"],
-  "envelope.greylisted": ["greylisted"],
+  "envelope.greylisted": ["blocked"],
   "envelope.rate-limited": ["ratelimited"],
   "envelope.size-exceeded": ["emailtoolarge"],
   "envelope.mailbox-full": ["mailboxfull"],

@@ -3,7 +3,8 @@
  * stopping at the first problem: the settings, each profile with its last
  * check, and warnings — permissions wider than the owner, a profile never
  * checked or whose last check failed, a file that does not parse (named
- * with its line and field, as every memory error is).
+ * with its line and field, as every memory error is), an entry a failed
+ * write left torn in a log.
  */
 import fs from "node:fs/promises";
 import path from "node:path";
@@ -19,7 +20,8 @@ export interface MemoryWarning {
     | "memory.profile-never-checked"
     | "memory.profile-check-failed"
     | "memory.file-invalid"
-    | "memory.file-missing";
+    | "memory.file-missing"
+    | "memory.entry-torn";
   message: string;
   file?: string;
   profile?: string;
@@ -55,9 +57,9 @@ export async function inspectMemory(store: MemoryStore): Promise<MemoryInspectio
   if (!out.exists) return out;
   for (const name of Object.values(MEMORY_FILES)) {
     try {
-      const stat = await fs.stat(path.join(store.home, name));
+      const stat = await fs.lstat(path.join(store.home, name)); // a link is named by the read below, never followed
       out.files.push({ name, exists: true, mode: _mode(stat.mode) });
-      if ((stat.mode & 0o077) !== 0) {
+      if (!stat.isSymbolicLink() && (stat.mode & 0o077) !== 0) {
         out.warnings.push({
           code: "memory.permissions-too-open",
           file: name,
@@ -80,8 +82,19 @@ export async function inspectMemory(store: MemoryStore): Promise<MemoryInspectio
   };
   out.settings = await attempt(MEMORY_FILES.memory, () => store.settings());
   out.profiles = (await attempt(MEMORY_FILES.profiles, () => store.profiles()))?.map((p) => p.profile) ?? [];
-  out.sendLogEntries = (await attempt(MEMORY_FILES.sendLog, () => store.sendLog()))?.length;
-  await attempt(MEMORY_FILES.notes, () => store.notes());
+  for (const role of ["sendLog", "notes"] as const) {
+    const log = await attempt(MEMORY_FILES[role], () => store.readLog(role));
+    if (role === "sendLog") out.sendLogEntries = log?.entries.length;
+    for (const line of log?.torn ?? []) {
+      out.warnings.push({
+        code: "memory.entry-torn",
+        file: MEMORY_FILES[role],
+        message:
+          `${MEMORY_FILES[role]} line ${line}: an entry a failed write left incomplete (disk full or crash) is ` +
+          "skipped; delete it when you like",
+      });
+    }
+  }
   for (const p of out.profiles) {
     if (!p.lastCheck) {
       out.warnings.push({

@@ -35,7 +35,20 @@ export interface MarkdownFile {
   name: string;
   text: string;
   blocks: YamlBlock[];
+  /**
+   * Opening-fence lines of entries a write left incomplete (disk full, a
+   * crash): skipped, so the rest of an append-only file stays readable.
+   * Always empty for a file read strictly.
+   */
+  torn: number[];
 }
+
+/**
+ * The line that closes a torn entry before the next one is appended: a YAML
+ * comment, so the block still reads as YAML to a person, and the mark by
+ * which a reader knows to skip it.
+ */
+export const TORN_MARK = "# smtpilot: torn entry (a write was cut short: disk full or crash); ignored";
 
 const _FENCE = /^( {0,3})(`{3,}|~{3,})(.*)$/;
 
@@ -49,16 +62,28 @@ export const MAX_BLOCK_CHARS = 1024 * 1024;
  */
 export const MAX_BLOCK_ALIASES = 100;
 
+/** A fence still open at the end of the text. */
+interface _OpenFence {
+  char: string;
+  len: number;
+  tag?: string;
+  line: number;
+  outerStart: number;
+  start: number;
+}
+
 /**
- * Parses `text`; every block tagged `smtpilot:*` must be valid YAML. Throws
- * MemoryError naming the file and line (never quoting the line: it may hold
- * a secret someone pasted).
+ * Walks the fences of `text` (CommonMark's rules, enough for ours), calling
+ * `onBlock` for each closed block tagged `smtpilot:*`; returns the fence left
+ * open at the end, if any.
  */
-export function parseMarkdownFile(name: string, text: string): MarkdownFile {
-  const blocks: YamlBlock[] = [];
+function _scan(
+  text: string,
+  onBlock: (open: _OpenFence & { tag: string }, end: number, outerEnd: number) => void,
+): _OpenFence | undefined {
   const lineStarts = [0];
   for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lineStarts.push(i + 1);
-  let open: { char: string; len: number; tag?: string; line: number; outerStart: number; start: number } | undefined;
+  let open: _OpenFence | undefined;
   for (let n = 0; n < lineStarts.length; n++) {
     const at = lineStarts[n] as number;
     const next = lineStarts[n + 1] ?? text.length;
@@ -82,10 +107,28 @@ export function parseMarkdownFile(name: string, text: string): MarkdownFile {
       continue;
     }
     if (fence[0] !== open.char || fence.length < open.len || info !== "") continue;
-    if (open.tag) blocks.push(_block(name, text, open.tag, open.line, open.outerStart, open.start, at, next));
+    if (open.tag) onBlock(open as _OpenFence & { tag: string }, at, next);
     open = undefined;
   }
-  if (open?.tag) {
+  return open;
+}
+
+/**
+ * Parses `text`; every block tagged `smtpilot:*` must be valid YAML. Throws
+ * MemoryError naming the file and line (never quoting the line: it may hold
+ * a secret someone pasted). With `appendOnly` (the send log, the notes),
+ * an entry a write left incomplete — a block still open at the end, or one
+ * closed with TORN_MARK — is skipped and listed in `torn` instead.
+ */
+export function parseMarkdownFile(name: string, text: string, options: { appendOnly?: boolean } = {}): MarkdownFile {
+  const blocks: YamlBlock[] = [];
+  const torn: number[] = [];
+  const open = _scan(text, (o, end, outerEnd) => {
+    if (options.appendOnly && _endsWithMark(text.slice(o.start, end))) return void torn.push(o.line);
+    blocks.push(_block(name, text, o.tag, o.line, o.outerStart, o.start, end, outerEnd));
+  });
+  if (open?.tag && options.appendOnly) torn.push(open.line);
+  else if (open?.tag) {
     throw new MemoryError(
       name,
       open.line,
@@ -93,7 +136,24 @@ export function parseMarkdownFile(name: string, text: string): MarkdownFile {
       `the ${open.tag} block opened here is never closed (add a line with ${open.char.repeat(open.len)})`,
     );
   }
-  return { name, text, blocks };
+  return { name, text, blocks, torn };
+}
+
+function _endsWithMark(body: string): boolean {
+  return body.trimEnd().split("\n").at(-1)?.trim() === TORN_MARK;
+}
+
+/**
+ * What to write before appending a section to an append-only file so the
+ * new section starts on its own line and outside any block: a newline when
+ * the text does not end with one and, when a torn write left a fence open,
+ * TORN_MARK (for a tagged block) and the fence that closes it.
+ */
+export function sealTornTail(text: string): string {
+  const newline = text === "" || text.endsWith("\n") ? "" : "\n";
+  const open = _scan(text, () => {});
+  if (!open) return newline;
+  return `${newline}${open.tag ? `${TORN_MARK}\n` : ""}${open.char.repeat(open.len)}\n`;
 }
 
 function _block(

@@ -4,6 +4,7 @@
  * someone pasted. A memory that does not parse or validate is an
  * environment problem (exit 3): smtpilot stops and rewrites nothing.
  */
+import path from "node:path";
 import { SmtpilotError } from "../errors.ts";
 import { EXIT_ENVIRONMENT, EXIT_USAGE } from "../exit.ts";
 
@@ -77,5 +78,61 @@ export class MemoryLockedError extends SmtpilotError {
 export class ProfileNotFoundError extends SmtpilotError {
   constructor(message: string) {
     super("E_PROFILE_NOT_FOUND", EXIT_USAGE, message);
+  }
+}
+
+/**
+ * A memory file could not be written whole — disk full, quota, an I/O error
+ * (`E_MEMORY_WRITE`, exit 3). What was cut short was taken back where the
+ * system allowed it (`restored`), so the file holds what it held before.
+ */
+export class MemoryWriteError extends SmtpilotError {
+  /** The operating system's reason (ENOSPC, EDQUOT, EIO…). */
+  readonly errno: string;
+  readonly restored: boolean;
+  constructor(file: string, errno: string, restored: boolean) {
+    super(
+      "E_MEMORY_WRITE",
+      EXIT_ENVIRONMENT,
+      `Writing ${path.basename(file)} in ${path.dirname(file)} failed (${errno}${
+        errno === "ENOSPC" ? ": no space left on the device" : ""
+      }); ${
+        restored
+          ? "nothing was recorded, the file is as it was"
+          : "the file may end in a torn entry, which readers skip"
+      }`,
+    );
+    this.errno = errno;
+    this.restored = restored;
+  }
+}
+
+/**
+ * A path inside the memory folder is a symbolic link or not a regular file
+ * (`E_MEMORY_LINK`, exit 3). smtpilot never follows a link there: one could
+ * make it append to, truncate or change the mode of any file the user can
+ * write.
+ */
+export class MemoryLinkError extends SmtpilotError {
+  constructor(file: string, what = "a symbolic link") {
+    super(
+      "E_MEMORY_LINK",
+      EXIT_ENVIRONMENT,
+      `${path.basename(file)} in ${path.dirname(file)} is ${what}; smtpilot does not follow links or open ` +
+        "special files inside the memory folder: put the file itself there",
+    );
+  }
+}
+
+/**
+ * The memory folder or one of its files could be changed by someone else:
+ * owned by another user (not root), or writable by group or others
+ * (`E_MEMORY_UNSAFE`, exit 3). Whoever can write there can point a
+ * profile's credentials at their own server or name a plugin that runs as
+ * this user.
+ */
+export class MemoryUnsafeError extends SmtpilotError {
+  constructor(message: string) {
+    super("E_MEMORY_UNSAFE", EXIT_ENVIRONMENT, message);
   }
 }

@@ -4,21 +4,42 @@
  * validated against its schema — every failure a MemoryError naming the
  * file, line and field, never the value.
  */
-import fs from "node:fs/promises";
+import fs from "node:fs";
+import { promisify } from "node:util";
 import * as v from "valibot";
 import { lineOf, type MarkdownFile, parseMarkdownFile, type YamlBlock } from "./markdown-blocks.ts";
-import { MemoryError, MemoryMissingError, MemorySecretError } from "./memory-error.ts";
+import { openNoFollow } from "./atomic-file.ts";
+import { trustProblem } from "./file-trust.ts";
+import { MemoryError, MemoryMissingError, MemorySecretError, MemoryUnsafeError } from "./memory-error.ts";
 import { findSecretsInProse, findSecretValues } from "./secret-values.ts";
 
 /** Largest memory file read whole (the send log grows; 64 MiB is years of canaries). */
 export const MAX_MEMORY_FILE_BYTES = 64 * 1024 * 1024;
 
-/** Reads and parses a memory file; missing → MemoryMissingError (run `smtpilot init`). */
-export async function loadMarkdown(file: string, name: string, home: string): Promise<MarkdownFile> {
+/**
+ * Reads and parses a memory file; missing → MemoryMissingError (run
+ * `smtpilot init`). Never through a link (MemoryLinkError), and only a file
+ * nobody else could have written (MemoryUnsafeError). `appendOnly` files
+ * (send log, notes) skip an entry a write left torn instead of failing.
+ */
+export async function loadMarkdown(
+  file: string,
+  name: string,
+  home: string,
+  options: { appendOnly?: boolean } = {},
+): Promise<MarkdownFile> {
   let text: string;
+  let fd: number | undefined;
   try {
-    const stat = await fs.stat(file);
-    if (!stat.isFile()) throw new MemoryError(name, undefined, undefined, "is not a regular file");
+    fd = openNoFollow(file, fs.constants.O_RDONLY);
+    const stat = fs.fstatSync(fd);
+    const problem = trustProblem(stat);
+    if (problem) {
+      throw new MemoryUnsafeError(
+        `${name} in the memory folder ${home} is ${problem}: smtpilot reads only memory files nobody else can ` +
+          `change (run chmod go-w on it, or smtpilot init)`,
+      );
+    }
     if (stat.size > MAX_MEMORY_FILE_BYTES) {
       throw new MemoryError(
         name,
@@ -27,7 +48,7 @@ export async function loadMarkdown(file: string, name: string, home: string): Pr
         `is ${stat.size} bytes, more than the ${MAX_MEMORY_FILE_BYTES} read`,
       );
     }
-    text = await fs.readFile(file, "utf8");
+    text = await _readFd(fd);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") {
@@ -43,11 +64,18 @@ export async function loadMarkdown(file: string, name: string, home: string): Pr
       );
     }
     throw err;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
-  const parsed = parseMarkdownFile(name, text);
+  const parsed = parseMarkdownFile(name, text, options);
   refuseSecrets(parsed);
   return parsed;
 }
+
+/** Reads a whole open file without blocking the event loop (the send log may be large). */
+const _readFd = promisify((fd: number, done: (err: NodeJS.ErrnoException | null, text: string) => void) =>
+  fs.readFile(fd, "utf8", done)
+);
 
 /** Throws MemorySecretError for the first secret value found in a parsed file's blocks or prose. */
 export function refuseSecrets(file: MarkdownFile): void {

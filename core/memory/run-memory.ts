@@ -14,6 +14,7 @@ import { type MemoryStore, openMemory } from "./store.ts";
 import { shown } from "../printable.ts";
 import { envelopeSender, type ProviderProfile } from "../profile.ts";
 import { parseSecretRef, resolveSecret } from "../secrets.ts";
+import { refuseResolvedInReference } from "./secret-values.ts";
 import type { RunContext } from "../run-context.ts";
 
 /** The memory folder of this run. */
@@ -80,5 +81,6 @@ export async function secretForRun(ref: string, ctx: RunContext, purpose: string
       } resolved to nothing (the variable, key or command output is unset or empty); set it and re-run`,
     );
   }
+  refuseResolvedInReference(ref, value, `for ${purpose}`);
   return value;
 }

@@ -4,10 +4,16 @@
  * it would outlive every redaction. Two kinds of evidence: a field whose
  * name says password/token/secret holding something other than a reference,
  * and any text (a field or the prose) shaped like a credential — a private
- * key, an OAuth or API token, a URL with a password, `password: value`.
- * Findings name the field or line and what it looks like, never the value.
+ * key, an OAuth or API token, an AWS secret access key, a Google app
+ * password (with or without its spaces), a URL with a password,
+ * `password: value` — and a `cmd:` reference that holds its secret itself
+ * (`cmd:echo PASSWORD`). Findings name the field or line and what it looks
+ * like, never the value.
  */
-import { isSecretRef } from "../secrets.ts";
+import path from "node:path";
+import { SmtpilotError } from "../errors.ts";
+import { EXIT_USAGE } from "../exit.ts";
+import { isSecretRef, splitCommand } from "../secrets.ts";
 
 /** One secret-looking value: where it is and what it looks like (never the value). */
 export interface SecretFinding {
@@ -38,6 +44,11 @@ const _SHAPES: readonly [RegExp, string][] = [
   // base64(0x04 ‖ 32-byte HMAC): exactly 44 characters starting with B.
   [/(?<![A-Za-z0-9+/=])B[A-Za-z0-9+/]{43}(?![A-Za-z0-9+/=])/, "an Amazon SES SMTP password"],
   [/\baws_secret_access_key\s*[=:]\s*\S/i, "an AWS secret access key"],
+  // base64 of 30 random bytes: 40 characters; mixed case and a digit (never hex, a hash), never a path.
+  [
+    /(?<![A-Za-z0-9+/=])(?=[A-Za-z0-9+/]{0,39}[A-Z])(?=[A-Za-z0-9+/]{0,39}[a-z])(?=[A-Za-z0-9+/]{0,39}[0-9])[A-Za-z0-9+][A-Za-z0-9+/]{39}(?![A-Za-z0-9+/=])/,
+    "an AWS secret access key",
+  ],
   [/\b[a-z][a-z0-9+.-]{1,15}:\/\/[^\s/:@]{1,128}:[^\s/@]{1,256}@/i, "a URL with a password"],
 ];
 
@@ -45,10 +56,31 @@ const _SHAPES: readonly [RegExp, string][] = [
 const _ASSIGNMENT =
   /\b(?:password|passwd|pwd|passphrase|secret|token|api[-_ ]?key|app[-_ ]?password)\s*[:=]\s*["']?([^\s"'`,;)]{4,})/gi;
 
+/**
+ * Four groups of four lowercase letters, as Google shows an app password.
+ * Four short English words look the same, so it counts only next to a word
+ * that names a password, or when at least two groups have no vowel at all —
+ * random letters, not words.
+ */
+const _APP_PASSWORD = /(?<![A-Za-z])([a-z]{4}) ([a-z]{4}) ([a-z]{4}) ([a-z]{4})(?![A-Za-z])/g;
+const _PASSWORD_WORD = /\b(?:app[- ]?passwords?|passwords?|passwd|pwd|pass|secret|credentials?|login)\b/i;
+
+function _appPassword(text: string): boolean {
+  if (text.length < 19) return false;
+  for (const m of text.matchAll(_APP_PASSWORD)) {
+    const groups = m.slice(1, 5) as string[];
+    if (groups.filter((g) => !/[aeiouy]/.test(g)).length >= 2) return true;
+    const before = text.slice(Math.max(0, (m.index ?? 0) - 40), m.index);
+    if (_PASSWORD_WORD.test(before)) return true;
+  }
+  return false;
+}
+
 /** What a string looks like if it holds a credential, else undefined. */
 export function secretShape(text: string): string | undefined {
   if (text.length > 200_000) text = text.slice(0, 200_000);
   for (const [re, what] of _SHAPES) if (re.test(text)) return what;
+  if (_appPassword(text)) return "a Google app password";
   for (const m of text.matchAll(_ASSIGNMENT)) {
     const value = m[1] ?? "";
     if (!_placeholder(value)) return "a password or token written after its name";
@@ -81,6 +113,11 @@ export function findSecretValues(data: unknown, path: (string | number)[] = []):
         found.push({ ...base, what: "a value in a field meant for a secret reference" });
         return;
       }
+      const literal = literalInReference(value);
+      if (literal) {
+        found.push({ ...base, what: literal });
+        return;
+      }
     }
     if (typeof value === "string") {
       const what = /^[a-z]{4}(?: ?[a-z]{4}){3}$/.test(value.trim()) && !/^[a-z]{16}$/.test(value.trim())
@@ -106,4 +143,66 @@ export function findSecretsInProse(text: string, skip: readonly [number, number]
   });
   // A private key spans lines; its header alone is enough evidence, found above.
   return out;
+}
+
+/** Programs that print their arguments: a `cmd:` running one holds its secret in the reference itself. */
+const _PRINTERS = new Set(["echo", "printf"]);
+/** Shells whose `-c SCRIPT` is looked into for the same. */
+const _SHELLS = new Set(["sh", "bash", "dash", "zsh", "ksh"]);
+
+/**
+ * Why the reference `ref` holds the very secret it stands for, or undefined:
+ * a `cmd:` that prints its own arguments (`cmd:echo PASSWORD`, also through
+ * `sh -c`), or a command with a word shaped like a credential. Such a
+ * reference stores the secret in the memory as plainly as the secret itself.
+ */
+export function literalInReference(ref: string): string | undefined {
+  if (!ref.startsWith("cmd:")) return undefined;
+  const argv = splitCommand(ref.slice(4));
+  const prints = (words: string[]) => words.length > 1 && _PRINTERS.has(path.basename(words[0] ?? ""));
+  if (prints(argv)) return "a cmd: reference that prints its own arguments (the secret written into the reference)";
+  const c = argv.indexOf("-c");
+  if (_SHELLS.has(path.basename(argv[0] ?? "")) && c > 0 && prints(splitCommand(argv[c + 1] ?? ""))) {
+    return "a cmd: reference whose shell script prints a literal (the secret written into the reference)";
+  }
+  for (const word of argv.slice(1)) {
+    const what = secretShape(word);
+    if (what) return `${what} written into a cmd: reference`;
+  }
+  return undefined;
+}
+
+/**
+ * A secret reference that holds the secret it stands for
+ * (`E_SECRET_IN_REFERENCE`, exit 2): stored, it would put the secret in the
+ * memory; used, it shows the secret to anyone who reads the command line.
+ * The message never shows the reference.
+ */
+export class SecretInReferenceError extends SmtpilotError {
+  constructor(where: string, what: string) {
+    super(
+      "E_SECRET_IN_REFERENCE",
+      EXIT_USAGE,
+      `The secret reference ${where} holds ${what}; the reference is not shown. Keep the secret in a password ` +
+        "manager (cmd:pass show NAME), the environment (env:NAME) or a dotenv file outside the memory folder",
+    );
+  }
+}
+
+/** Throws SecretInReferenceError when `ref` holds a literal secret (literalInReference); `where` names it (`of --secret`). */
+export function refuseLiteralReference(ref: string, where: string): void {
+  const what = literalInReference(ref);
+  if (what) throw new SecretInReferenceError(where, what);
+}
+
+/**
+ * Throws SecretInReferenceError when the text of `ref` contains the secret
+ * it just resolved to (`value`) — whatever the command — since redacting
+ * the secret would then rewrite the reference itself. A value of under four
+ * characters is too short to tell.
+ */
+export function refuseResolvedInReference(ref: string, value: string, where: string): void {
+  if (ref !== "prompt" && value.length >= 4 && ref.includes(value)) {
+    throw new SecretInReferenceError(where, "the very secret it resolves to");
+  }
 }

@@ -1,10 +1,16 @@
 /**
  * MemoryStore: the one way commands, the send workflow and the MCP server
- * read and change the memory folder. Reads validate everything they touch
- * (a file that does not parse stops the command and is never rewritten);
- * writes refuse secret values, redact every secret resolved in the run,
- * take the file's lock, and replace files atomically or append in one write.
+ * read and change the memory folder. The folder counts only when nobody else
+ * could have written it (owner, not group/world-writable), and nothing in it
+ * is followed through a link. Reads validate everything they touch (a file
+ * that does not parse stops the command and is never rewritten; a torn
+ * entry at the end of a log is skipped and reported). Writes refuse secret
+ * values, take the file's lock, and replace files atomically or append whole.
+ * Records of what happened (log entries, notes, journals) are redacted of
+ * every secret resolved in the run; stored settings and profiles are never
+ * rewritten by redaction — a value holding such a secret is refused instead.
  */
+import { closeSync, constants, readFileSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import * as v from "valibot";
@@ -12,10 +18,18 @@ import { SmtpilotError } from "../errors.ts";
 import { EXIT_USAGE } from "../exit.ts";
 import { type LastCheck, type ProviderProfile, ProviderProfileSchema } from "../profile.ts";
 import { redactDeep } from "../redact.ts";
-import { appendLocked, DIR_MODE, withFileLock, writeFileAtomic } from "./atomic-file.ts";
+import { appendLocked, DIR_MODE, openNoFollow, withFileLock, writeFileAtomic } from "./atomic-file.ts";
+import { trustProblem } from "./file-trust.ts";
 import { BLOCK_TAGS, JOURNAL_DIR, MEMORY_FILES, type MemoryFileRole } from "./layout.ts";
-import { appendSection, type MarkdownFile, removeSection, replaceBlock, section, yamlFor } from "./markdown-blocks.ts";
-import { MemoryError, ProfileNotFoundError, SecretValueError } from "./memory-error.ts";
+import { appendSection, removeSection, replaceBlock, sealTornTail, section, yamlFor } from "./markdown-blocks.ts";
+import {
+  MemoryError,
+  MemoryLinkError,
+  MemoryMissingError,
+  MemoryUnsafeError,
+  ProfileNotFoundError,
+  SecretValueError,
+} from "./memory-error.ts";
 import { blocksTagged, loadMarkdown, validateBlock } from "./memory-files.ts";
 import {
   type MemorySettings,
@@ -25,7 +39,7 @@ import {
   type SendLogEntry,
   SendLogEntrySchema,
 } from "./memory-schemas.ts";
-import { findSecretValues } from "./secret-values.ts";
+import { findSecretValues, type SecretFinding } from "./secret-values.ts";
 import { maskAddress } from "./mask.ts";
 
 /** How a store is opened. */
@@ -63,6 +77,7 @@ export class MemoryStore {
   readonly #redact: () => (text: string) => string;
   readonly #now: () => Date;
   readonly #lockMs: number | undefined;
+  #trusted: Promise<void> | undefined;
 
   constructor(options: MemoryOptions) {
     this.home = options.home;
@@ -74,6 +89,30 @@ export class MemoryStore {
   /** Absolute path of a memory file. */
   path(role: MemoryFileRole): string {
     return path.join(this.home, MEMORY_FILES[role]);
+  }
+
+  /**
+   * Checks once per store that the folder is one only this user (or root)
+   * can change; MemoryUnsafeError otherwise. A missing folder passes here
+   * and is reported by the read that needs it.
+   */
+  trusted(): Promise<void> {
+    this.#trusted ??= (async () => {
+      let stat;
+      try {
+        stat = await fs.stat(this.home); // the folder may be a link (~/smtp → a synced folder); what it names counts
+      } catch {
+        return;
+      }
+      const problem = stat.isDirectory() ? trustProblem(stat) : undefined;
+      if (problem) {
+        throw new MemoryUnsafeError(
+          `The memory folder ${this.home} is ${problem}: smtpilot uses only a folder nobody else can change ` +
+            "(chmod 700 it, or run smtpilot init)",
+        );
+      }
+    })();
+    return this.#trusted;
   }
 
   // --- memory.md -------------------------------------------------------------
@@ -92,7 +131,7 @@ export class MemoryStore {
     return await withFileLock(this.path("memory"), async () => {
       const { file, block, settings } = await this.#settingsFile();
       const copy = structuredClone(settings);
-      const next = this.#clean(change(copy) ?? copy, "memory.md settings");
+      const next = this.#stored(change(copy) ?? copy, "memory.md settings");
       const checked = v.parse(MemorySettingsSchema, next);
       await writeFileAtomic(this.path("memory"), replaceBlock(file, block, yamlFor(checked, block)));
       return checked;
@@ -100,6 +139,7 @@ export class MemoryStore {
   }
 
   async #settingsFile() {
+    await this.trusted();
     const file = await loadMarkdown(this.path("memory"), MEMORY_FILES.memory, this.home);
     const blocks = blocksTagged(file, BLOCK_TAGS.memory);
     if (blocks.length !== 1) {
@@ -137,7 +177,7 @@ export class MemoryStore {
 
   /** Adds a profile (or replaces the one of the same name with `replace`), under the file's lock. */
   async saveProfile(profile: ProviderProfile, options: { replace?: boolean } = {}): Promise<"added" | "replaced"> {
-    const clean = v.parse(ProviderProfileSchema, this.#clean(profile, `profile ${profile.name}`));
+    const clean = v.parse(ProviderProfileSchema, this.#stored(profile, `profile ${profile.name}`));
     return await withFileLock(this.path("profiles"), async () => {
       const { file, list } = await this.#profilesFile();
       const existing = list.find((p) => p.profile.name === clean.name);
@@ -167,10 +207,11 @@ export class MemoryStore {
       const { file, list } = await this.#profilesFile();
       const existing = list.find((p) => p.profile.name === name);
       if (!existing) throw new ProfileNotFoundError(`The profile ${name} was removed while it was being checked`);
-      const next = v.parse(
-        ProviderProfileSchema,
-        this.#clean({ ...existing.profile, lastCheck: check }, `profile ${name}`),
-      );
+      // Only the check is new: the profile's own fields are written back as they were read.
+      const next = v.parse(ProviderProfileSchema, {
+        ...existing.profile,
+        lastCheck: this.#stored(check, `profile ${name} lastCheck`),
+      });
       await writeFileAtomic(this.path("profiles"), replaceBlock(file, existing.block, yamlFor(next, existing.block)));
       return next;
     }, this.#lockMs);
@@ -182,6 +223,7 @@ export class MemoryStore {
   }
 
   async #profilesFile() {
+    await this.trusted();
     const file = await loadMarkdown(this.path("profiles"), MEMORY_FILES.profiles, this.home);
     const seen = new Set<string>();
     const list = blocksTagged(file, BLOCK_TAGS.profile).map((block) => {
@@ -211,6 +253,9 @@ export class MemoryStore {
   /**
    * Appends one entry to send-log.md as a heading and a block, in one locked
    * write: entries from concurrent processes never interleave or get lost.
+   * The entry is whole or absent: a write the disk cut short is taken back
+   * and thrown (MemoryWriteError, `E_MEMORY_WRITE`); an entry an earlier
+   * failure left open is closed first, so it never swallows this one.
    * Recipients are masked when memory.md says so (the default).
    */
   async appendSendLog(entry: Omit<SendLogEntry, "at"> & { at?: string }): Promise<SendLogEntry> {
@@ -225,14 +270,14 @@ export class MemoryStore {
     await appendLocked(
       this.path("sendLog"),
       `\n${section(heading, BLOCK_TAGS.sendLog, yamlFor(checked))}`,
-      this.#lockMs,
+      { timeoutMs: this.#lockMs, repair: sealTornTail },
     );
     return checked;
   }
 
-  /** Every send-log entry, validated, oldest first. */
+  /** Every send-log entry, validated, oldest first (a torn entry skipped: see readLog). */
   async sendLog(): Promise<SendLogEntry[]> {
-    return await this.#entries("sendLog", BLOCK_TAGS.sendLog, SendLogEntrySchema);
+    return (await this.readLog("sendLog")).entries as SendLogEntry[];
   }
 
   /** Appends one entry to deliverability-notes.md (same guarantees as appendSendLog). */
@@ -240,46 +285,96 @@ export class MemoryStore {
     const at = entry.at ?? this.#now().toISOString();
     const checked = v.parse(NoteEntrySchema, this.#clean({ ...entry, at }, "deliverability note"));
     const heading = `${at.slice(0, 10)} · ${checked.kind}${checked.domain ? ` · ${checked.domain}` : ""}`;
-    await appendLocked(this.path("notes"), `\n${section(heading, BLOCK_TAGS.note, yamlFor(checked))}`, this.#lockMs);
+    await appendLocked(this.path("notes"), `\n${section(heading, BLOCK_TAGS.note, yamlFor(checked))}`, {
+      timeoutMs: this.#lockMs,
+      repair: sealTornTail,
+    });
     return checked;
   }
 
-  /** Every deliverability note, validated, oldest first. */
+  /** Every deliverability note, validated, oldest first (a torn entry skipped: see readLog). */
   async notes(): Promise<NoteEntry[]> {
-    return await this.#entries("notes", BLOCK_TAGS.note, NoteEntrySchema);
+    return (await this.readLog("notes")).entries as NoteEntry[];
   }
 
-  async #entries<S extends v.GenericSchema>(role: MemoryFileRole, tag: string, schema: S): Promise<v.InferOutput<S>[]> {
-    const file: MarkdownFile = await loadMarkdown(this.path(role), MEMORY_FILES[role], this.home);
-    return blocksTagged(file, tag).map((b) => validateBlock(file, b, schema, "an entry"));
+  /**
+   * The entries of an append-only file, validated, oldest first, and the
+   * lines of entries a failed write left torn (skipped, so one bad write
+   * never makes the log unreadable; `smtpilot status` reports them).
+   */
+  async readLog(role: "sendLog" | "notes"): Promise<{ entries: (SendLogEntry | NoteEntry)[]; torn: number[] }> {
+    await this.trusted();
+    const file = await loadMarkdown(this.path(role), MEMORY_FILES[role], this.home, { appendOnly: true });
+    const [tag, schema] = role === "sendLog"
+      ? [BLOCK_TAGS.sendLog, SendLogEntrySchema] as const
+      : [BLOCK_TAGS.note, NoteEntrySchema] as const;
+    return { entries: blocksTagged(file, tag).map((b) => validateBlock(file, b, schema, "an entry")), torn: file.torn };
   }
 
   // --- journals (for the send workflow) ------------------------------
 
-  /** Appends one JSON line to `journal/<run>.jsonl` under its lock (a scale run's per-recipient record). */
-  async appendJournal(run: string, record: Record<string, unknown>): Promise<void> {
-    const file = this.#journalFile(run);
-    await fs.mkdir(path.dirname(file), { recursive: true, mode: DIR_MODE });
-    const clean = this.#clean(record, `journal ${run}`);
-    await appendLocked(file, `${JSON.stringify(clean)}\n`, this.#lockMs);
+  /**
+   * The journal folder (`journal/`), created 0700 when missing (unless
+   * `create` is false): a real folder, never a link, that nobody else can
+   * write (MemoryLinkError, MemoryUnsafeError otherwise).
+   */
+  async journalFolder(options: { create?: boolean } = {}): Promise<string> {
+    await this.trusted();
+    const dir = path.join(this.home, JOURNAL_DIR);
+    try {
+      if (options.create !== false) await fs.mkdir(dir, { mode: DIR_MODE });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" || code === "ENOTDIR") {
+        throw new MemoryMissingError(`There is no memory folder at ${this.home}: run smtpilot init`);
+      }
+      if (code !== "EEXIST") throw err;
+    }
+    const stat = await fs.lstat(dir);
+    if (!stat.isDirectory()) throw new MemoryLinkError(dir, stat.isSymbolicLink() ? "a symbolic link" : "not a folder");
+    const problem = trustProblem(stat);
+    if (problem) {
+      throw new MemoryUnsafeError(`The journal folder ${dir} is ${problem}: chmod 700 it, or remove it`);
+    }
+    return dir;
   }
 
-  /** The records of a journal in order; a torn last line (a crash mid-write) is ignored. Empty when none. */
+  /** Appends one JSON line to `journal/<run>.jsonl` under its lock, whole or not at all (a failure throws). */
+  async appendJournal(run: string, record: Record<string, unknown>): Promise<void> {
+    const file = this.#journalFile(run);
+    await this.journalFolder();
+    const clean = this.#clean(record, `journal ${run}`);
+    await appendLocked(file, `${JSON.stringify(clean)}\n`, { timeoutMs: this.#lockMs });
+  }
+
+  /**
+   * The records of a journal in order; a line that does not parse as a
+   * record (torn by a failed write or a crash) is skipped. Empty when none.
+   */
   async journal(run: string): Promise<Record<string, unknown>[]> {
+    const file = this.#journalFile(run);
     let text: string;
+    let fd: number | undefined;
     try {
-      text = await fs.readFile(this.#journalFile(run), "utf8");
+      await this.journalFolder({ create: false });
+      fd = openNoFollow(file, constants.O_RDONLY);
+      text = readFileSync(fd, "utf8");
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
       throw err;
+    } finally {
+      if (fd !== undefined) closeSync(fd);
     }
     const out: Record<string, unknown>[] = [];
     for (const line of text.split("\n")) {
       if (line.trim() === "") continue;
       try {
-        out.push(JSON.parse(line) as Record<string, unknown>);
+        const record = JSON.parse(line) as unknown;
+        if (record !== null && typeof record === "object" && !Array.isArray(record)) {
+          out.push(record as Record<string, unknown>);
+        }
       } catch {
-        // only a torn final line can fail to parse; everything before it is whole
+        // torn: a write cut short left part of a line, and the next record starts on a line of its own
       }
     }
     return out;
@@ -292,12 +387,23 @@ export class MemoryStore {
     return path.join(this.home, JOURNAL_DIR, `${run}.jsonl`);
   }
 
-  /** Data about to be written: redacted of the run's secrets, refused if it still holds a secret value. */
+  /** A record about to be written (log entry, note, journal line): redacted of the run's secrets, refused if it still holds a secret value. */
   #clean<T>(data: T, what: string): T {
     const redacted = redactDeep(data, this.#redact());
     const found = findSecretValues(redacted)[0];
     if (found) throw new SecretValueError(`${what}${found.field ? ` field ${found.field}` : ""}`, found.what);
     return redacted;
+  }
+
+  /**
+   * Data at rest about to be stored (settings, a profile): written exactly as
+   * given — redaction never rewrites it — and refused when it holds a secret
+   * value or a secret resolved in this run.
+   */
+  #stored<T>(data: T, what: string): T {
+    const found = findSecretValues(data)[0] ?? _resolvedSecretIn(data, this.#redact());
+    if (found) throw new SecretValueError(`${what}${found.field ? ` field ${found.field}` : ""}`, found.what);
+    return data;
   }
 }
 
@@ -312,4 +418,24 @@ function _maskRecipients(data: Record<string, unknown>): Record<string, unknown>
   for (const key of ["recipient", "to"]) if (key in out) out[key] = mask(out[key]);
   if (Array.isArray(out.recipients)) out.recipients = out.recipients.map(mask);
   return out;
+}
+
+/** The first string in `data` that holds a secret resolved in this run (the redactor changes it). */
+function _resolvedSecretIn(data: unknown, redact: (text: string) => string): SecretFinding | undefined {
+  const visit = (value: unknown, at: (string | number)[]): SecretFinding | undefined => {
+    if (typeof value === "string") {
+      return redact(value) === value ? undefined : {
+        path: at,
+        ...(at.length > 0 ? { field: at.join(".") } : {}),
+        what: "a secret resolved in this run",
+      };
+    }
+    if (value === null || typeof value !== "object") return undefined;
+    for (const [k, v] of Object.entries(value)) {
+      const found = visit(v, [...at, Array.isArray(value) ? Number(k) : k]);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return visit(data, []);
 }

@@ -1,126 +1,88 @@
 /**
  * The append-only journal of a scale send: one JSON line per recipient
- * event, written before the next step so a crash, kill or Ctrl-C loses
- * nothing that matters. `attempt` is written before the message's final dot;
- * `accepted`, `rejected` or `deferred` after the server's answer. On a rerun,
- * an index that was accepted — or attempted without a recorded answer, which
- * the server may have accepted — is never sent again: at most once, always.
+ * event, written before the next step so a crash, kill, Ctrl-C, reboot or
+ * full disk never makes a rerun send a message twice.
+ *
+ * - `reserve` names the next recipients before any of them is sent, and is
+ *   flushed to disk (fdatasync): after a reboot (power loss, kernel crash)
+ *   a reserved recipient with no answer on record is never sent again.
+ * - `attempt` is written — whole — right before a message's bytes leave;
+ *   the kernel keeps it whatever happens to the process, so within the same
+ *   boot a reserved recipient without one was never sent and a rerun sends it.
+ * - `accepted`, `rejected` or `deferred` after the server's answer.
+ *
+ * On a rerun (journal-state.ts), an index that was accepted — or attempted
+ * without a recorded answer, which the server may have accepted — is never
+ * sent again: at most once, always. One flush per reservation, not per
+ * message, keeps a scale send fast. A write that fails is taken back and
+ * thrown (`E_MEMORY_WRITE`), so the message it guards is never sent; a line
+ * a crash tore is skipped, and the next record starts on its own line.
  */
+import { appendWhole, openAppend, syncAppended } from "../memory/atomic-file.ts";
 import fs from "node:fs";
-import readline from "node:readline";
+import { bootId, type JournalEntry } from "./journal-state.ts";
 
-/** What happened to one recipient. */
-export type JournalStatus = "attempt" | "accepted" | "rejected" | "deferred";
+export {
+  bitmap,
+  bootId,
+  isSet,
+  type JournalEntry,
+  type JournalReservation,
+  type JournalState,
+  type JournalStatus,
+  readJournal,
+} from "./journal-state.ts";
 
-/** One journal line. */
-export interface JournalEntry {
-  /** Index of the recipient in the plan's list. */
-  i: number;
-  status: JournalStatus;
-  /** Masked recipient, for a person reading the file. */
-  to?: string;
-  /** Diagnosis code of a refusal (envelope.recipient-unknown…). */
-  code?: string;
-  queueId?: string;
-  reply?: string;
-  /** ISO time. */
-  t: string;
-}
-
-/** The state a rerun starts from. */
-export interface JournalState {
-  /** Indices never to send again: accepted, permanently rejected, or attempted without an answer. */
-  done: Uint8Array;
-  accepted: number;
-  rejected: number;
-  /** Attempted, answer unknown: the server may have accepted them; not resent, reported. */
-  unknown: number[];
-  deferred: number;
-}
-
-/** A bitmap of `count` indices. */
-export function bitmap(count: number): Uint8Array {
-  return new Uint8Array(Math.ceil(count / 8));
-}
-
-/** True when index `i` is set. */
-export function isSet(map: Uint8Array, i: number): boolean {
-  return ((map[i >> 3] ?? 0) & (1 << (i & 7))) !== 0;
-}
-
-function _set(map: Uint8Array, i: number): void {
-  if (i >> 3 < map.length) map[i >> 3] = (map[i >> 3] ?? 0) | (1 << (i & 7));
-}
-
-function _clear(map: Uint8Array, i: number): void {
-  if (i >> 3 < map.length) map[i >> 3] = (map[i >> 3] ?? 0) & ~(1 << (i & 7));
-}
+/** Recipients reserved per flush: after a reboot mid-send, at most this many are left unknown. */
+export const RESERVE_BATCH = 32;
 
 /**
- * Reads a journal (missing file: a fresh start) into the state a rerun needs,
- * streaming it through three bitmaps so a million-recipient journal takes a
- * few hundred kilobytes. Lines cut by a crash are ignored.
- */
-export async function readJournal(file: string, count: number): Promise<JournalState> {
-  const done = bitmap(count);
-  const accepted = bitmap(count);
-  const pending = bitmap(count);
-  const deferred = bitmap(count);
-  if (fs.existsSync(file)) {
-    const lines = readline.createInterface({ input: fs.createReadStream(file, "utf8"), crlfDelay: Infinity });
-    for await (const line of lines) {
-      let e: JournalEntry;
-      try {
-        e = JSON.parse(line) as JournalEntry;
-      } catch {
-        continue; // A torn last line from a crash: the attempt before it still guards the recipient.
-      }
-      if (!Number.isInteger(e.i) || e.i < 0 || e.i >= count) continue;
-      _clear(pending, e.i);
-      _clear(deferred, e.i);
-      if (e.status === "attempt") _set(pending, e.i);
-      else if (e.status === "deferred") _set(deferred, e.i);
-      else {
-        _set(done, e.i);
-        if (e.status === "accepted") _set(accepted, e.i);
-        else _clear(accepted, e.i);
-      }
-    }
-  }
-  const state: JournalState = { done, accepted: 0, rejected: 0, unknown: [], deferred: 0 };
-  for (let i = 0; i < count; i++) {
-    if (isSet(pending, i)) {
-      _set(done, i);
-      state.unknown.push(i);
-    } else if (isSet(accepted, i)) state.accepted++;
-    else if (isSet(done, i)) state.rejected++;
-    else if (isSet(deferred, i)) state.deferred++;
-  }
-  return state;
-}
-
-/**
- * An open journal: appends whole lines with one write each (O_APPEND), mode
- * 0600. An answer (`accepted`, `rejected`, `deferred`) may wait for the next
- * write (`writeLater`): an `attempt` is always written at once, taking the
- * waiting answers with it, so a scale send costs one write per message. A
- * crash can lose only answers still waiting — their recipients then read as
- * attempted without an answer, never sent again: at most once still holds.
+ * An open journal: appends whole lines (O_APPEND, mode 0600, never through a
+ * link). An answer (`accepted`, `rejected`, `deferred`) may wait for the next
+ * write (`writeLater`): an `attempt` or a reservation is always written at
+ * once, taking the waiting answers with it, so a scale send costs one write
+ * per message and one flush per reservation. A write the disk cuts short is
+ * taken back and throws MemoryWriteError (`E_MEMORY_WRITE`): the caller then
+ * does not send. A crash can lose only answers still waiting — their
+ * recipients then read as attempted without an answer, never sent again:
+ * at most once still holds.
  */
 export class Journal {
   readonly file: string;
   #fd: number;
+  #size: number;
+  /** A newline to write first when the file ends in a torn line, so no record is glued to it. */
+  #prefix: string;
   #waiting = "";
+  #failure: Error | undefined;
 
   constructor(file: string) {
     this.file = file;
-    this.#fd = fs.openSync(file, "a", 0o600);
+    const target = openAppend(file);
+    this.#fd = target.fd;
+    this.#size = target.size;
+    this.#prefix = target.endsInNewline ? "" : "\n";
   }
 
-  /** Appends one entry now, after any waiting ones. */
+  /** The error that stopped the journal, if a write failed: nothing more is written. */
+  get failure(): Error | undefined {
+    return this.#failure;
+  }
+
+  /** Appends one entry now, after any waiting ones; throws when it could not be written whole. */
   write(entry: Omit<JournalEntry, "t">): void {
     const line = `${JSON.stringify({ ...entry, t: new Date().toISOString() })}\n`;
-    fs.writeSync(this.#fd, this.#waiting + line);
+    this.#append(this.#waiting + line, false);
+    this.#waiting = "";
+  }
+
+  /**
+   * Reserves `indices` for sending: written after any waiting answers and
+   * flushed to disk before this returns (throws when it could not be).
+   */
+  reserve(indices: readonly number[]): void {
+    const line = `${JSON.stringify({ status: "reserve", is: indices, boot: bootId(), t: new Date().toISOString() })}\n`;
+    this.#append(this.#waiting + line, true);
     this.#waiting = "";
   }
 
@@ -135,17 +97,64 @@ export class Journal {
   /** Writes the waiting answers. */
   flush(): void {
     if (this.#waiting === "") return;
-    fs.writeSync(this.#fd, this.#waiting);
+    this.#append(this.#waiting, false);
     this.#waiting = "";
   }
 
-  /** Writes the waiting answers, flushes to disk and closes. */
+  /** Writes the waiting answers, flushes to disk and closes; never throws (a failure is in `failure`). */
   close(): void {
     try {
-      this.flush();
-      fs.fsyncSync(this.#fd);
+      if (!this.#failure) {
+        this.flush();
+        fs.fsyncSync(this.#fd);
+      }
+    } catch (err) {
+      this.#failure ??= err as Error;
     } finally {
       fs.closeSync(this.#fd);
     }
+  }
+
+  #append(text: string, durable: boolean): void {
+    if (this.#failure) throw this.#failure;
+    const before = this.#size;
+    try {
+      this.#size = appendWhole(this.#fd, this.file, Buffer.from(this.#prefix + text, "utf8"), before);
+      if (durable) syncAppended(this.#fd, this.file, before);
+    } catch (err) {
+      this.#size = before;
+      this.#failure = err as Error;
+      throw err;
+    }
+    this.#prefix = "";
+  }
+}
+
+/**
+ * The recipients of `source`, each handed out only once a reservation that
+ * names it is on disk: `batch` at a time, one flush per batch. A failed
+ * reservation throws (the journal's failure), and nothing it named is sent.
+ */
+export async function* reserving<T extends { index: number }>(
+  source: AsyncIterable<T>,
+  journal: Journal,
+  batch = RESERVE_BATCH,
+): AsyncGenerator<T> {
+  const it = source[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const chunk: T[] = [];
+      while (chunk.length < batch) {
+        const next = await it.next();
+        if (next.done) break;
+        chunk.push(next.value);
+      }
+      if (chunk.length === 0) return;
+      journal.reserve(chunk.map((r) => r.index));
+      yield* chunk;
+      if (chunk.length < batch) return;
+    }
+  } finally {
+    await it.return?.();
   }
 }

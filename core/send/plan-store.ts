@@ -4,10 +4,8 @@
  * the expiry) or a token used. Checking and using a token happen under one
  * lock, so two sends racing with the same token cannot both pass.
  */
-import fs from "node:fs";
 import path from "node:path";
 import { withFileLock } from "../memory/atomic-file.ts";
-import { JOURNAL_DIR } from "../memory/layout.ts";
 import type { MemoryStore } from "../memory/index.ts";
 import { checkToken, type Plan, tokenHash, type TokenProblem, type TokenRecord, tokenRecord } from "./plan.ts";
 
@@ -42,8 +40,7 @@ export async function consumeToken(
   digest: string,
   now: Date,
 ): Promise<TokenProblem | undefined> {
-  const file = path.join(store.home, JOURNAL_DIR, `${_RUN}.jsonl`);
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const file = path.join(await store.journalFolder(), `${_RUN}.jsonl`); // never through a link
   return await withFileLock(`${file}.use`, async () => {
     const problem = checkToken(token, digest, await _records(store), now);
     if (problem === undefined) {

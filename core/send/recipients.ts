@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import readline from "node:readline";
 import { isMailboxProblem, parseMailbox } from "../address.ts";
+import { appendWhole, openNoFollow } from "../memory/atomic-file.ts";
 import { UsageError } from "../errors.ts";
 import { shown } from "../printable.ts";
 
@@ -90,7 +91,9 @@ export async function scanRecipients(file: string): Promise<RecipientScan> {
  * so the file the person confirmed cannot change under a running send.
  */
 export async function snapshotRecipients(file: string, snapshot: string): Promise<RecipientScan> {
-  const out = fs.openSync(snapshot, "w", 0o600);
+  // Never through a link (it would truncate what it names); every byte checked (a full disk throws).
+  const out = openNoFollow(snapshot, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC);
+  let size = 0;
   const hash = createHash("sha256");
   const invalid: RecipientScan["invalid"] = [];
   let invalidCount = 0;
@@ -107,11 +110,11 @@ export async function snapshotRecipients(file: string, snapshot: string): Promis
       batch += `${mailbox.address}\n`;
       count++;
       if (batch.length > 64 * 1024) {
-        fs.writeSync(out, batch);
+        size = appendWhole(out, snapshot, Buffer.from(batch), size);
         batch = "";
       }
     }
-    fs.writeSync(out, batch);
+    appendWhole(out, snapshot, Buffer.from(batch), size);
   } finally {
     fs.closeSync(out);
   }

@@ -14,7 +14,7 @@ import type { ReplyRule } from "../knowledge/reply-rule.ts";
 import { hasCapability } from "../smtp/capabilities.ts";
 import type { DiagnoseReport } from "../report.ts";
 import type { Draft } from "./draft.ts";
-import { isSet, Journal, readJournal } from "./journal.ts";
+import { isSet, Journal, readJournal, reserving } from "./journal.ts";
 import { maskAddress } from "../memory/mask.ts";
 import { readRecipients, type Recipient } from "./recipients.ts";
 import { runPipelined } from "./pipelined-session.ts";
@@ -56,7 +56,7 @@ export interface ScaleResult extends ScaleProgress {
   /** Attempted by an earlier run without a recorded answer: never resent, to be checked by hand. */
   unknown: number[];
   /** Why the run stopped before the end of the list, when it did. */
-  stopped?: { reason: "session-failed" | "rate-limited" | "interrupted"; code?: string };
+  stopped?: { reason: "session-failed" | "rate-limited" | "interrupted" | "journal-unwritable"; code?: string };
   /** The diagnosis of the session that could not be opened, when that stopped the run. */
   failedSession?: DiagnoseReport;
   /** Refusal codes and how often each occurred. */
@@ -83,7 +83,8 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
     unknown: state.unknown,
     codes: {},
   };
-  const pending = _pending(input.listFile, state.done, input.count);
+  // Each recipient is reserved on disk before it can be taken (journal.ts: at most once across a reboot).
+  const pending = reserving(_pending(input.listFile, state.done, input.count), journal);
   const limiter = new RateLimiter(input.ratePerSecond);
   let stop: ScaleResult["stopped"];
   let listDone = false;
@@ -116,7 +117,28 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
     const message = await input.draft.compose([r.address]);
     return { ...r, message, smtputf8: r.smtputf8 || input.draft.from.smtputf8 };
   };
-  const attempt = (r: _Item) => journal.write({ i: r.index, status: "attempt", to: maskAddress(r.address) });
+  /**
+   * The journal's evidence, written whole right before the message's bytes
+   * leave (its reservation is on disk already). When it cannot be written (a
+   * full disk) this throws, so the message is not sent, and the run stops:
+   * without the evidence a rerun could send it twice.
+   */
+  const attempt = (r: _Item) => {
+    try {
+      journal.write({ i: r.index, status: "attempt", to: maskAddress(r.address) });
+    } catch (err) {
+      stop ??= { reason: "journal-unwritable", code: (err as { code?: string }).code ?? "E_MEMORY_WRITE" };
+      throw err;
+    }
+  };
+  /** An answer for the journal; a failure to write it stops the run at the next attempt, never here. */
+  const answer = (entry: Parameters<Journal["writeLater"]>[0]) => {
+    try {
+      journal.writeLater(entry);
+    } catch {
+      // kept in journal.failure: the next attempt throws, and the recipient reads as attempted
+    }
+  };
   /** Records a recipient's outcome; answers ride along with the next attempt's journal write. */
   const settle = (r: _Item, outcome: TransactionOutcome, attempted: boolean) => {
     const o = outcome.recipients[0];
@@ -127,12 +149,12 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
       result.unknown.push(r.index);
     } else if (outcome.accepted) {
       result.accepted++;
-      journal.writeLater({ i: r.index, status: "accepted", ...(outcome.queueId ? { queueId: outcome.queueId } : {}) });
+      answer({ i: r.index, status: "accepted", ...(outcome.queueId ? { queueId: outcome.queueId } : {}) });
     } else {
       const status = o?.status === "rejected" ? "rejected" : "deferred";
       result[status]++;
       if (code) result.codes[code] = (result.codes[code] ?? 0) + 1;
-      journal.writeLater({ i: r.index, status, ...(code ? { code } : {}), reply: outcome.reply.slice(0, 300) });
+      answer({ i: r.index, status, ...(code ? { code } : {}), reply: outcome.reply.slice(0, 300) });
       if (code && _STOP_CODES.has(code)) stop ??= { reason: "rate-limited", code };
     }
     report();
@@ -202,12 +224,19 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
     let failures = 0;
     while (!stopped() && !listDone) {
       let sent = 0;
-      const session = await diagnose(input.options, input.io ?? systemIo(), {
-        replyRules: input.rules,
-        onSession: async (s) => {
-          sent = await useSession(s);
-        },
-      });
+      let session: DiagnoseReport;
+      try {
+        session = await diagnose(input.options, input.io ?? systemIo(), {
+          replyRules: input.rules,
+          onSession: async (s) => {
+            sent = await useSession(s);
+          },
+        });
+      } catch (err) {
+        // The journal failed mid-session: the session was dropped before the message's final dot.
+        if (journal.failure) return;
+        throw err;
+      }
       if (session.verdict.status === "fail") {
         // The session itself failed: the same failure would greet every retry.
         result.failedSession = session;
@@ -228,6 +257,7 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
     await pending.return(undefined);
     journal.close();
   }
+  if (journal.failure) stop ??= { reason: "journal-unwritable", code: "E_MEMORY_WRITE" };
   report(true);
   if (!stop && input.signal?.aborted) stop = { reason: "interrupted" };
   return stop ? { ...result, stopped: stop } : result;

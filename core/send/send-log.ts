@@ -31,16 +31,23 @@ export async function logStep(store: MemoryStore, entry: LogEntry, ctx: RunConte
     await store.appendSendLog(entry);
     return;
   } catch (err) {
-    if ((err as { code?: string }).code !== "E_SECRET_VALUE") {
-      ctx.warn(`send-log.md was not updated (${String((err as Error).message ?? err).slice(0, 200)})`);
-      return;
-    }
+    if ((err as { code?: string }).code !== "E_SECRET_VALUE") return _notLogged(err, ctx);
   }
   try {
     await store.appendSendLog(maskCredentials(entry));
   } catch (err) {
-    ctx.warn(`send-log.md was not updated (${String((err as Error).message ?? err).slice(0, 200)})`);
+    _notLogged(err, ctx);
   }
+}
+
+/** The warning for an entry that could not be appended (a full disk: E_MEMORY_WRITE), with the error's code. */
+function _notLogged(err: unknown, ctx: RunContext): void {
+  const code = (err as { code?: unknown }).code;
+  ctx.warn(
+    `send-log.md was not updated (${typeof code === "string" ? `${code}: ` : ""}${
+      String((err as Error).message ?? err).slice(0, 200)
+    })`,
+  );
 }
 
 /** A copy with credential-shaped text masked: known forms line by line, then whole values the memory would refuse. */

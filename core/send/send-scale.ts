@@ -7,8 +7,7 @@
  */
 import path from "node:path";
 import { UsageError } from "../errors.ts";
-import { EXIT_FINDINGS, EXIT_OK } from "../exit.ts";
-import { JOURNAL_DIR } from "../memory/layout.ts";
+import { EXIT_ENVIRONMENT, EXIT_FINDINGS, EXIT_OK } from "../exit.ts";
 import { shown } from "../printable.ts";
 import { redactDeep } from "../redact.ts";
 import { exitCodeOf } from "../report.ts";
@@ -18,7 +17,6 @@ import { runScale, type ScaleProgress, type ScaleResult } from "./scale.ts";
 import { refuse } from "./gates.ts";
 import { withFileLock } from "../memory/atomic-file.ts";
 import { snapshotRecipients } from "./recipients.ts";
-import fs from "node:fs";
 import { logStep } from "./send-log.ts";
 import type { RunContext } from "../run-context.ts";
 import { SEND_SCHEMA } from "../schemas.ts";
@@ -59,8 +57,7 @@ export interface ScaleSent {
 export async function sendScale(setup: SendSetup, flags: SendCommandFlags, ctx: RunContext): Promise<ScaleSent> {
   const rate = rateOf(setup, flags);
   const run = `scale-${planDigest(setup.subject).slice(0, 24)}`;
-  const journalFile = path.join(setup.store.home, JOURNAL_DIR, `${run}.jsonl`);
-  fs.mkdirSync(path.dirname(journalFile), { recursive: true, mode: 0o700 });
+  const journalFile = path.join(await setup.store.journalFolder(), `${run}.jsonl`);
   // One run of a plan at a time: two at once would each read the journal before the other wrote.
   try {
     return await withFileLock(journalFile, () => _send(setup, flags, ctx, rate, journalFile, run), 500);
@@ -161,6 +158,8 @@ async function _send(
   }, setup.redact);
   const exitCode = result.failedSession
     ? exitCodeOf(result.failedSession)
+    : result.stopped?.reason === "journal-unwritable"
+    ? EXIT_ENVIRONMENT // the disk, not the list: free space and rerun
     : state === "accepted"
     ? EXIT_OK
     : EXIT_FINDINGS;

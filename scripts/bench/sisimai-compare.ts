@@ -3,37 +3,34 @@
  * compares its reasons with smtpilot's on the same files. Shared by the
  * benchmark (scripts/bench/bounce.mjs) and the agreement test.
  *
- * A recipient is compared when both name it and Sisimai's reason exists in
- * our vocabulary. Sisimai 4.x (Debian 12) predates some names of Sisimai 5,
- * which our vocabulary follows: mesgtoobig and exceedlimit are our
- * emailtoolarge, toomanyconn our ratelimited. Sisimai 4 has no word for
- * authfailure, badreputation, requireptr, greylisted, tlsrequired or
- * smtpauth; where we use one of those the pair is reported apart
- * ("ours-only"), not counted as agreement or disagreement.
+ * A recipient is compared when both name it and Sisimai has an opinion
+ * (not onhold or undefined). Sisimai 4.x (Debian 12) predates Sisimai 5's
+ * names, which our vocabulary follows: its older names map through
+ * REASON_ALIASES (mesgtoobig and exceedlimit are emailtoolarge, toomanyconn
+ * ratelimited). Sisimai 4 has no word for authfailure, badreputation,
+ * requireptr, failedstarttls, notcompliantrfc or suppressed; where we use
+ * one of those the pair is reported apart ("ours-only"), not counted as
+ * agreement or disagreement.
  */
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { REASONS } from "../../core/bounce/reasons.ts";
+import { currentReason } from "../../core/bounce/reasons.ts";
 
 const _DRIVER = path.join(path.dirname(fileURLToPath(import.meta.url)), "sisimai-driver.pl");
-
-/** Sisimai 4 names → ours. */
-export const SISIMAI_RENAMED: Readonly<Record<string, string>> = {
-  mesgtoobig: "emailtoolarge",
-  exceedlimit: "emailtoolarge",
-  toomanyconn: "ratelimited",
-};
 
 /** Our reasons Sisimai 4 has no name for. */
 export const OURS_ONLY: ReadonlySet<string> = new Set([
   "authfailure",
   "badreputation",
   "requireptr",
-  "greylisted",
-  "tlsrequired",
-  "smtpauth",
+  "failedstarttls",
+  "notcompliantrfc",
+  "suppressed",
 ]);
+
+/** Sisimai's words for "no decision": never counted against us. */
+const _NO_OPINION: ReadonlySet<string> = new Set(["onhold", "undefined"]);
 
 /** One recipient as one tool classified it. */
 export interface Classified {
@@ -100,8 +97,8 @@ export function compare(ours: readonly Classified[], sisimai: readonly Classifie
       result.unmatched.push({ key: k, ...(o ? { ours: o } : {}), ...(raw ? { sisimai: raw } : {}) });
       continue;
     }
-    const s = SISIMAI_RENAMED[raw] ?? raw;
-    if (!(REASONS as readonly string[]).includes(s)) result.theirsOnly.push({ key: k, ours: o, sisimai: raw });
+    const s = currentReason(raw);
+    if (s === undefined || _NO_OPINION.has(s)) result.theirsOnly.push({ key: k, ours: o, sisimai: raw });
     else if (OURS_ONLY.has(o) && o !== s) result.oursOnly.push({ key: k, ours: o, sisimai: raw });
     else {
       result.compared++;

@@ -47,6 +47,7 @@ discard   unix  -  -  n  -      -  discard
 smtp      unix  -  -  n  -      -  smtp
 relay     unix  -  -  n  -      -  smtp
 virtual   unix  -  n  n  -      -  virtual
+local     unix  -  n  n  -      -  local
 anvil     unix  -  -  n  -      1  anvil
 scache    unix  -  -  n  -      1  scache
 postlog   unix-dgram n  -  n  -  1  postlogd
@@ -60,7 +61,7 @@ data_directory = ${o.data}
 maillog_file = ${o.log}
 maillog_file_prefixes = ${o.dir}
 syslog_name = smtpilot-corpus-${o.name}
-inet_interfaces = 127.0.0.1
+inet_interfaces = ${o.listen ? "all" : "127.0.0.1"}
 inet_protocols = ipv4
 smtpd_peername_lookup = no
 myhostname = ${o.hostname}
@@ -92,6 +93,7 @@ minimal_backoff_time = 1s
 maximal_backoff_time = 2s
 smtp_connect_timeout = 5s
 bounce_size_limit = 2000
+${o.extra ?? ""}
 `;
 }
 
@@ -193,7 +195,10 @@ export function startCorpusPostfix(
   for (const d of [o.etc, o.spool, o.mail]) mkdirSync(d!, { recursive: true, mode: 0o755 });
   execFileSync("chown", ["-R", `${o.uid}:${o.gid}`, o.mail!]);
   writeFileSync(path.join(o.etc!, "main.cf"), _mainCf(o));
-  writeFileSync(path.join(o.etc!, "master.cf"), _MASTER.replace("{{LISTEN}}", `${_HOST}:${port}`));
+  writeFileSync(
+    path.join(o.etc!, "master.cf"),
+    _MASTER.replace("{{LISTEN}}", `${o.listen ?? _HOST}:${port}`) + (o.master ?? ""),
+  );
   postfixCommand(o.etc!, "start");
   return { name, etc: o.etc!, mail: o.mail!, port };
 }

@@ -111,13 +111,13 @@ const CASES: [ReasonInput, string, boolean, boolean][] = [
   ],
   [
     { replyCode: 451, status: "4.7.1", text: "Greylisting in action, please come back in 00:05:00" },
-    "greylisted",
+    "blocked",
     false,
     false,
   ],
   [{ replyCode: 550, status: "5.7.1", text: "Greylisted: but this is a 5xx" }, "undefined", true, false],
-  [{ replyCode: 530, status: "5.7.0", text: "Must issue a STARTTLS command first" }, "tlsrequired", true, false],
-  [{ replyCode: 535, status: "5.7.8", text: "Authentication credentials invalid" }, "smtpauth", true, false],
+  [{ replyCode: 530, status: "5.7.0", text: "Must issue a STARTTLS command first" }, "failedstarttls", true, false],
+  [{ replyCode: 535, status: "5.7.8", text: "Authentication credentials invalid" }, "securityerror", true, false],
   [{ replyCode: 550, status: "5.7.606", text: "Access denied, banned sending IP [192.0.2.1]" }, "blocked", true, false],
   [
     { replyCode: 550, status: "5.4.1", text: "Recipient address rejected: Access denied. AS(201806281)" },
@@ -129,7 +129,7 @@ const CASES: [ReasonInput, string, boolean, boolean][] = [
   [{ replyCode: 550, status: "5.1.6", text: "Mailbox has moved" }, "hasmoved", true, true],
   [
     { action: "failed", status: "4.4.1", text: "connect to mx.example.net[192.0.2.1]:25: Connection refused" },
-    "networkerror",
+    "expired",
     false,
     false,
   ],
@@ -145,7 +145,7 @@ const CASES: [ReasonInput, string, boolean, boolean][] = [
   [{ action: "delivered", status: "2.0.0", text: "delivered to mailbox" }, "delivered", false, false],
   [{ action: "relayed", status: "2.0.0" }, "delivered", false, false],
   [{ status: "5.3.4" }, "emailtoolarge", true, false],
-  [{ status: "5.7.30" }, "tlsrequired", true, false],
+  [{ status: "5.7.30" }, "failedstarttls", true, false],
   [{}, "undefined", true, false],
 ];
 

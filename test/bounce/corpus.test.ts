@@ -126,7 +126,7 @@ const CORPUS: Row[] = [
   ]]],
   ["postfix/expired-after-deferral.eml", "dsn", "rfc3464", "<corpus-expired-after-deferral@sender.test>", [[
     "greylist@rcpt.test",
-    "greylisted",
+    "expired",
     false,
     false,
   ]]],
@@ -245,7 +245,7 @@ const CORPUS: Row[] = [
     true,
     false,
   ], ["two@example.net", "spamdetected", true, false]]],
-  ["providers/exchange2003-text.eml", "bounce", "exchange", null, [[
+  ["providers/exchange2003-text.eml", "bounce", "exchange2003", null, [[
     "dana.old@legacy.example.net",
     "userunknown",
     true,
@@ -326,7 +326,7 @@ const CORPUS: Row[] = [
     true,
     true,
   ]]],
-  ["providers/ses-suppressed.eml", "dsn", "rfc3464", null, [["bounced.before@example.net", "userunknown", true, true]]],
+  ["providers/ses-suppressed.eml", "dsn", "rfc3464", null, [["bounced.before@example.net", "suppressed", true, true]]],
   ["providers/ses-user-unknown.eml", "dsn", "rfc3464", "<0100018c-1111-2222@email.amazonses.com>", [[
     "nobody@example.net",
     "userunknown",

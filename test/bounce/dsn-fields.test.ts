@@ -14,6 +14,7 @@ test("parseDeliveryStatus() reads per-message and per-recipient fields, folded v
     originalRecipient: "A+x@example.net",
     action: "failed",
     status: "5.1.1",
+    statusComment: "no such user",
     remoteMta: "mx.example.net",
     diagnosticType: "smtp",
     diagnostic: "550 5.1.1 no such user",

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import fc from "fast-check";
 import { analyzeMessage, type BounceMessage } from "../../core/bounce/analyze-message.ts";
-import { MessageSplitter } from "../../core/bounce/read-sources.ts";
+import { MessageSplitter } from "../../core/bounce/message-splitter.ts";
 
 function analyze(bytes: Buffer, chunk = 4096): BounceMessage[] {
   const out: BounceMessage[] = [];

@@ -16,7 +16,7 @@ test("smtpilot explain --json prints smtpilot.explain/1 with one entry per reply
   assert.equal(doc.schema, "smtpilot.explain/1");
   assert.equal(doc.mode, "offline");
   assert.deepEqual(doc.replies.map((x: { code: number }) => x.code), [550, 451]);
-  assert.equal(doc.replies[1].reason, "greylisted");
+  assert.equal(doc.replies[1].reason, "blocked");
 });
 
 test("smtpilot explain exits 2 when the input holds no reply, or a flag is wrong", async () => {
@@ -66,7 +66,7 @@ test("smtpilot explain --profile uses the profile's provider knowledge for every
     const [reply] = JSON.parse(r.stdout).replies;
     assert.equal(reply.provider.id, "m365");
     assert.match(reply.knowledge.rule, /^m365\./);
-    assert.equal(reply.reason, "smtpauth");
+    assert.equal(reply.reason, "securityerror");
     assert.equal((await runCli(["--home", home, "explain", "--profile", "nope", "550 x"])).code, 2);
   } finally {
     fs.rmSync(home, { recursive: true, force: true });

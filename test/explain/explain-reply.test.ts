@@ -24,12 +24,12 @@ const CASES: [string, string, string, string | RegExp][] = [
     "mailbox",
     "envelope.recipient-unknown",
   ],
-  ["535 5.7.8 Username and Password not accepted", "smtpauth", "auth", "auth.invalid-credentials"],
-  ["530 5.7.0 Must issue a STARTTLS command first", "tlsrequired", "tls", /^(?:envelope|auth)\.tls-required$/],
+  ["535 5.7.8 Username and Password not accepted", "securityerror", "auth", "auth.invalid-credentials"],
+  ["530 5.7.0 Must issue a STARTTLS command first", "failedstarttls", "tls", /^(?:envelope|auth)\.tls-required$/],
   ["554 5.7.1 <x@example.org>: Relay access denied", "norelaying", "auth", "envelope.relay-denied"],
   [
     "450 4.2.0 <a@b.example>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/",
-    "greylisted",
+    "blocked",
     "envelope",
     "envelope.greylisted",
   ],
@@ -46,7 +46,7 @@ const CASES: [string, string, string, string | RegExp][] = [
     "reputation",
     "envelope.policy-rejected",
   ],
-  ["550 5.7.30 REQUIRETLS support required", "tlsrequired", "tls", /./],
+  ["550 5.7.30 REQUIRETLS support required", "failedstarttls", "tls", /./],
   ["556 5.1.10 Recipient address has null MX", "notaccept", "dns", /./],
 ];
 

@@ -1,6 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { findSecretsInProse, findSecretValues, secretShape } from "../../core/memory/secret-values.ts";
+import {
+  findSecretsInProse,
+  findSecretValues,
+  literalInReference,
+  secretShape,
+} from "../../core/memory/secret-values.ts";
 
 const secrets: [string, string][] = [
   ["a private key", "-----BEGIN OPENSSH PRIVATE KEY-----"],
@@ -13,6 +18,13 @@ const secrets: [string, string][] = [
   ["a password after its name", "password: Tr0ub4dor&3"],
   ["a token after its name", "api_key=sk-test-abcdef012345"],
   ["a GitHub token", "ghp_abcdefghijklmnopqrstuvwxyz0123456789"],
+  // Google shows an app password as four groups of four letters; people paste it with the spaces.
+  ["a Google app password after its name", "Gmail app password abcd efgh ijkl mnop"],
+  ["a Google app password of random letters", "for the relay: xkcd qwrt zplm hvbn"],
+  ["a Google app password after 'pass'", "pass = wxyz bcdf ghjk lmnp"],
+  // An AWS secret access key: 40 characters of base64, without its variable name.
+  ["an AWS secret access key", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"],
+  ["an AWS secret access key without a slash", "je7MtGbClwBF2Zp9Utk3rq8Hx0vYd4Ns5aWLcPoR"],
 ];
 for (const [name, text] of secrets) {
   test(`secretShape() recognises ${name}`, () => assert.ok(secretShape(`note: ${text} end`), text));
@@ -28,6 +40,15 @@ const harmless = [
   "queued as 4Q2Z8J3y1Kz5",
   "see https://support.google.com/mail/?p=BadCredentials",
   "secret: cmd:pass show smtp/work",
+  // Four short English words are not an app password.
+  "this will help make sure mail goes out",
+  "sent from home when done, then wait",
+  // Forty hex characters are a hash (a commit, a digest), not a key; a long path is a path.
+  "commit 3ef18ac2b1e0c9f4d5a6b7c8d9e0f1a2b3c4d5e6 fixed it",
+  "digest 3EF18AC2B1E0C9F4D5A6B7C8D9E0F1A2B3C4D5E6",
+  "ca: /var/lib/smtpilot/Journal2026/ScaleRunsAB",
+  "id 123e4567-e89b-12d3-a456-426614174000",
+  "a word run like abcdefghijklmnopqrstuvwxyzabcdefghijklmn",
 ];
 for (const text of harmless) {
   test(`secretShape() leaves ${JSON.stringify(text.slice(0, 40))} alone`, () =>
@@ -42,9 +63,28 @@ test("findSecretValues() wants references in secret-named fields and names the p
     smtp: { token: "env:OK_TOKEN" },
     notes: "app password abcd efgh ijkl mnop",
     alias: "abcd efgh ijkl mnop",
+    other: { secret: "cmd:echo hunter2pass" },
   });
-  assert.deepEqual(found.map((f) => f.field), ["auth.secret", "imap.password", "alias"]);
+  assert.deepEqual(found.map((f) => f.field), ["auth.secret", "imap.password", "notes", "alias", "other.secret"]);
 });
+
+const literal = [
+  "cmd:echo hunter2pass",
+  "cmd:/bin/echo hunter2pass",
+  "cmd:printf %s hunter2pass",
+  'cmd:sh -c "echo hunter2pass"',
+  "cmd:smtp-helper --token ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+];
+for (const ref of literal) {
+  test(`literalInReference() finds the secret written into ${JSON.stringify(ref.slice(0, 24))}`, () =>
+    assert.ok(literalInReference(ref)));
+}
+for (
+  const ref of ["cmd:pass show smtp/work", 'cmd:op read "op://Private/SMTP relay/password"', "cmd:echo", "env:ECHO"]
+) {
+  test(`literalInReference() leaves ${JSON.stringify(ref)} alone`, () =>
+    assert.equal(literalInReference(ref), undefined));
+}
 
 test("findSecretsInProse() skips the blocks and reports 1-based lines", () => {
   const text = "# T\n\n```yaml smtpilot:x\nsecret: env:A\n```\n\nold password: Tr0ub4dor&3\n";

@@ -191,7 +191,7 @@ test("a secret pasted into the prose is refused naming the line", async () => {
   });
 });
 
-test("writes refuse a secret-looking value (E_SECRET_VALUE, exit 2) and redact the run's secrets", async () => {
+test("writes refuse a secret-looking value (E_SECRET_VALUE, exit 2); records are redacted of the run's secrets, stored data refused", async () => {
   const { home } = await fresh();
   const secret = "run-secret-6d1f0c";
   const store = openMemory({ home, redact: () => makeRedactor([secret]) });
@@ -200,7 +200,11 @@ test("writes refuse a secret-looking value (E_SECRET_VALUE, exit 2) and redact t
     (err: Error & { code?: string; exitCode?: number }) =>
       err.code === "E_SECRET_VALUE" && err.exitCode === 2 && !err.message.includes("ya29"),
   );
-  await store.saveProfile({ ...gmail, notes: `the relay said ${secret} back` });
+  // A profile is data at rest: redaction never rewrites it; holding a resolved secret, it is refused.
+  await assert.rejects(
+    store.saveProfile({ ...gmail, notes: `the relay said ${secret} back` }),
+    (err: Error & { code?: string }) => err.code === "E_SECRET_VALUE" && !err.message.includes(secret),
+  );
   await store.appendSendLog({ kind: "canary", profile: "work", reply: `535 bad password ${secret}` });
   for (const f of fs.readdirSync(home)) assert.ok(!fs.readFileSync(path.join(home, f), "utf8").includes(secret), f);
 });

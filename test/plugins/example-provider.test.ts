@@ -108,7 +108,7 @@ for (const [how, run] of [["from source", runCli], ["in the bundle the binary em
   });
 }
 
-test("memory.md's plugins are not loaded when the memory folder is writable by others", async () => {
+test("a memory folder writable by others is refused (E_MEMORY_UNSAFE) and its plugins are not loaded", async () => {
   const home = path.join(root, "open");
   await runCli(["--home", home, "init"]);
   const memory = path.join(home, "memory.md");
@@ -129,7 +129,11 @@ test("memory.md's plugins are not loaded when the memory folder is writable by o
     "h.example",
     "--json",
   ]);
-  assert.equal(r.code, 2);
-  assert.match(r.stderr, /writable by others/);
+  // The folder itself is refused before any plugin could matter; a command that only loads plugins says why they were not.
+  assert.equal(r.code, 3);
+  assert.equal(JSON.parse(r.stdout).error.code, "E_MEMORY_UNSAFE");
+  const probe = await runCli(["--home", home, "diagnose", "--fixture", "healthy-starttls", "--json"]);
+  assert.equal(probe.code, 0, probe.stderr);
+  assert.match(probe.stderr, /\(E_MEMORY_UNSAFE\)/);
   fs.chmodSync(home, 0o700);
 });

@@ -1,0 +1,37 @@
+/**
+ * Whether a file or folder could have been changed by someone other than
+ * the person running smtpilot. The memory folder decides where a profile's
+ * credentials go and which plugin code runs with this user's rights and
+ * environment, so what it holds counts only when nobody else could have
+ * written it: owned by this user (or root, who can write anything anyway)
+ * and writable by neither its group nor others. Links inside the folder are
+ * never followed (see atomic-file.ts), so the mode checked is the file's own.
+ */
+import type { Stats } from "node:fs";
+
+/** The running user's id; undefined where the platform has none (Windows), where no check applies. */
+export function currentUid(): number | undefined {
+  return typeof process.getuid === "function" ? process.getuid() : undefined;
+}
+
+/**
+ * Why `stat` (a file or folder, not followed through a link) could hold
+ * someone else's words, or undefined when only this user or root could have
+ * written it. `sharedFolderOk`: a folder writable by all but with the sticky
+ * bit (like /tmp) does not let others replace what this user owns in it.
+ */
+export function trustProblem(stat: Stats, options: { sharedFolderOk?: boolean } = {}): string | undefined {
+  const uid = currentUid();
+  if (uid === undefined) return undefined;
+  if (stat.uid !== uid && stat.uid !== 0) return `owned by another user (uid ${stat.uid})`;
+  const sticky = stat.isDirectory() && (stat.mode & 0o1000) !== 0;
+  if ((stat.mode & 0o022) !== 0 && !(options.sharedFolderOk && sticky)) {
+    return `writable by ${(stat.mode & 0o002) !== 0 ? "everyone" : "its group"} (mode ${modeText(stat.mode)})`;
+  }
+  return undefined;
+}
+
+/** A mode's permission bits as `chmod` takes them (`0700`, `1777`). */
+export function modeText(mode: number): string {
+  return (mode & 0o7777).toString(8).padStart(4, "0");
+}
