@@ -1,6 +1,7 @@
 /**
  * Generates real Haraka bounces for the bounce corpus
- * (test/data/bounces/haraka/). Haraka (npm, a devDependency) runs from a
+ * (test/data/bounces/haraka/). Haraka (npm, installed privately by
+ * scripts/peers/haraka/fetch.sh, not a dependency of the project) runs from a
  * configuration folder written here with one plugin of ours
  * (scripts/peers/haraka/corpus_route.js): local clients relay, and outbound
  * mail goes to the rig's loopback addresses (scripts/corpus/harness.ts),
@@ -11,7 +12,7 @@
  * Run:
  *   npx tsx scripts/corpus/haraka-bounces.ts [OUT_DIR]
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -21,6 +22,12 @@ import { writeCorpusFile } from "./manifest.ts";
 
 const _ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const _LISTEN = "127.0.0.7";
+
+/** Haraka's package folder, installed on first use (scripts/peers/haraka/fetch.sh). */
+function _haraka(): string {
+  const prefix = execFileSync(path.join(_ROOT, "scripts/peers/haraka/fetch.sh"), { encoding: "utf8" }).trim();
+  return path.join(prefix, "node_modules/haraka");
+}
 
 /** Where Haraka's bounce says something else than the receiver's refusal (none known yet). */
 const _SAYS: Record<string, Record<string, string>> = {};
@@ -35,13 +42,13 @@ function _extra(): Scenario[] {
   }];
 }
 
-function _configure(dir: string, port: number): void {
+function _configure(dir: string, port: number, haraka: string): void {
   const config = path.join(dir, "config");
   fs.mkdirSync(path.join(dir, "plugins"), { recursive: true });
   fs.mkdirSync(config, { recursive: true });
   fs.copyFileSync(path.join(_ROOT, "scripts/peers/haraka/corpus_route.js"), path.join(dir, "plugins/corpus_route.js"));
   // Haraka reads its defaults from the files its installer copies: start from those.
-  const defaults = path.join(_ROOT, "node_modules/haraka/config");
+  const defaults = path.join(haraka, "config");
   for (const f of fs.readdirSync(defaults).filter((f) => f === "connection.ini" || f.startsWith("outbound.bounce"))) {
     fs.copyFileSync(path.join(defaults, f), path.join(config, f));
   }
@@ -61,8 +68,9 @@ async function main(): Promise<void> {
   const rig = await startRig();
   let daemon: ChildProcess | undefined;
   try {
-    _configure(dir, rig.port);
-    daemon = spawn(process.execPath, [path.join(_ROOT, "node_modules/haraka/bin/haraka"), "-c", dir], {
+    const haraka = _haraka();
+    _configure(dir, rig.port, haraka);
+    daemon = spawn(process.execPath, [path.join(haraka, "bin/haraka"), "-c", dir], {
       env: { ...process.env, SMTPILOT_CORPUS_ROUTES: JSON.stringify(routes()), SMTPILOT_CORPUS_PORT: String(rig.port) },
       stdio: ["ignore", "pipe", "pipe"],
     });
