@@ -20,7 +20,7 @@ import { BUILTIN_BACKEND, type ProbeBackend } from "../../core/plugin.ts";
 import { withRecipes } from "./recipes.ts";
 import { textReporter } from "../../core/reporters/text.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
-import { memoryHome, memoryOf, withProfile } from "../../core/memory/run-memory.ts";
+import { memoryOf, withProfile } from "../../core/memory/run-memory.ts";
 import { resolveCredential } from "../../core/oauth/run-credential.ts";
 import { resolverAddress } from "../../core/validate.ts";
 
@@ -29,7 +29,7 @@ export async function runDiagnose(input: CommandInput, ctx: RunContext): Promise
   const given = input.options as unknown as DiagnoseFlags;
   // --profile NAME: the saved values, under whatever the command line says.
   const profile = given.profile === undefined ? undefined : await memoryOf(ctx).profile(given.profile);
-  const flags = profile ? withProfile({ ...given, profile: undefined }, profile, memoryHome(ctx)) : given;
+  const flags = profile ? withProfile({ ...given, profile: undefined }, profile, ctx) : given;
   const options = toOptions(flags);
   const resolver = flags.resolver === undefined ? undefined : resolverAddress(flags.resolver);
   const registry = await ctx.plugins();

@@ -12,7 +12,7 @@ import type { DiagnoseReport } from "../../core/report.ts";
 import { recipesMarkdown, recipesText } from "../../core/recipes/render-recipes.ts";
 import { parseSecretRef } from "../../core/secrets.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
-import { memoryHome, memoryOf, withProfile } from "../../core/memory/run-memory.ts";
+import { memoryOf, withProfile } from "../../core/memory/run-memory.ts";
 import { ehloNameValue, hostValue, mailboxValue, resolverAddress } from "../../core/validate.ts";
 import type { DiagnoseFlags } from "../../core/diagnose-flags.ts";
 import { jsonText } from "../output.ts";
@@ -29,7 +29,7 @@ const _DEFAULT_PORT = { auto: 587, starttls: 587, implicit: 465, none: 25 } as c
 export async function runRecipes(input: CommandInput, ctx: RunContext): Promise<CommandResult> {
   const given = input.options as unknown as RecipesFlags;
   const profile = given.profile === undefined ? undefined : await memoryOf(ctx).profile(given.profile);
-  const flags = profile ? withProfile({ ...given, profile: undefined }, profile, memoryHome(ctx)) : given;
+  const flags = profile ? withProfile({ ...given, profile: undefined }, profile, ctx) : given;
   const document = buildRecipes(recipeTarget(flags), flags.layer);
   return renderRecipes(document, ctx.json ? "json" : flags.format ?? "text");
 }

@@ -10,6 +10,7 @@ import path from "node:path";
 import type { DiagnoseFlags } from "../diagnose-flags.ts";
 import { UsageError } from "../errors.ts";
 import { resolveHome } from "./layout.ts";
+import { enforceProfileTarget } from "./profile-target.ts";
 import { type MemoryStore, openMemory } from "./store.ts";
 import { shown } from "../printable.ts";
 import { envelopeSender, type ProviderProfile } from "../profile.ts";
@@ -34,11 +35,21 @@ export type ProfileFlags = Pick<
 >;
 
 /**
- * The flags with the profile's values where the command line gave none:
- * anything typed overrides the profile for this run. The profile's envelope
- * sender (else its From) becomes MAIL FROM when recipients are given.
+ * The flags with the profile's values where the command line gave none. The
+ * profile's envelope sender (else its From) becomes MAIL FROM when
+ * recipients are given. Every merge of a profile with flags goes through
+ * here, so the rule of core/memory/profile-target.ts holds for every
+ * command: the profile's credentials go only to its own server — an agent
+ * that overrides its target is refused before anything is contacted or the
+ * secret resolved; a person may override it, and is told in one line.
  */
-export function withProfile<F extends ProfileFlags>(flags: F, profile: ProviderProfile, home: string): F {
+export function withProfile<F extends ProfileFlags>(
+  flags: F,
+  profile: ProviderProfile,
+  ctx: Pick<RunContext, "globals" | "agent" | "warn">,
+): F {
+  const home = memoryHome(ctx);
+  enforceProfileTarget(flags, profile, home, ctx);
   const pick = <T>(given: T | undefined, saved: T | undefined) => (given !== undefined ? given : saved);
   const ca = profile.ca === undefined ? undefined : path.resolve(home, profile.ca);
   const out: F = {

@@ -28,6 +28,10 @@ export const GATE_CODES = {
     "no canary of this profile, From and message reached the inbox within the freshness window",
   "gate.too-many-recipients": "the list is longer than memory.md's maxRecipientsPerBatch",
   "gate.run-in-progress": "another smtpilot is sending this plan right now",
+  "gate.profile-target-override":
+    "an agent gave a profile with a secret another host, port, TLS mode, server name, CA or mechanism",
+  "gate.file-access-off": "an agent named a file, and smtpilot mcp was started without --files DIR",
+  "gate.file-outside-folder": "an agent named a file outside the folders smtpilot mcp was given with --files",
 } as const;
 
 /** A gate code. */

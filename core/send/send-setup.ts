@@ -19,7 +19,7 @@ import { type Draft, makeDraft } from "./draft.ts";
 import type { PlanSubject, SendMode } from "./plan.ts";
 import { type RecipientScan, recipientsDigest, scanRecipients } from "./recipients.ts";
 import type { RunContext } from "../run-context.ts";
-import { memoryHome, memoryOf, withProfile } from "../memory/run-memory.ts";
+import { memoryOf, withProfile } from "../memory/run-memory.ts";
 import { resolveCredential } from "../oauth/run-credential.ts";
 import { mailboxValue, resolverAddress } from "../validate.ts";
 import { toOptions } from "../diagnose-flags.ts";
@@ -94,7 +94,7 @@ export async function sendSetup(flags: SendFlags, ctx: RunContext): Promise<Send
   const mode: SendMode = flags.toList !== undefined ? "scale" : "canary";
   const store = memoryOf(ctx);
   const [settings, profile] = await Promise.all([store.settings(), store.profile(flags.profile)]);
-  const connection = withProfile({ profile: undefined, tls: undefined }, profile, memoryHome(ctx));
+  const connection = withProfile({ profile: undefined, tls: undefined }, profile, ctx);
   const options = toOptions({ ...connection, tls: (connection.tls ?? "auto") as DiagnoseOptions["tls"] });
   if (flags.timeout !== undefined) options.timeoutMs = flags.timeout;
   if (!options.auth) {
