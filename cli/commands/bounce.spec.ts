@@ -15,6 +15,7 @@ export const bounceSpec: CommandSpec = {
     name: "source",
     description: "a message file, an mbox, a Maildir folder, or - for stdin (default: stdin when piped)",
     variadic: true,
+    complete: "file",
   }],
   options: [{
     flags: "--explain",

@@ -30,7 +30,8 @@ export interface McpCallEnvironment {
 export function mcpContext(env: McpCallEnvironment, collector: CallCollector): RunContext {
   const { server } = env;
   let step = 0;
-  const canAsk = server.getClientCapabilities()?.elicitation !== undefined;
+  // Only a form shows the plan and takes the typed code; a client that can only open URLs cannot confirm.
+  const canAsk = server.getClientCapabilities()?.elicitation?.form !== undefined;
   return {
     globals: env.globals,
     json: true,
@@ -41,11 +42,12 @@ export function mcpContext(env: McpCallEnvironment, collector: CallCollector): R
       if (env.progressToken === undefined || text === "") return;
       void server.notification({
         method: "notifications/progress",
-        params: { progressToken: env.progressToken, progress: ++step, message: redactText(text) },
+        params: { progressToken: env.progressToken, progress: ++step, message: redactText(_bounded(text)) },
       }).catch(() => {});
     },
     warn: (text) => {
-      void server.sendLoggingMessage({ level: "warning", logger: "smtpilot", data: redactText(text) }).catch(() => {});
+      void server.sendLoggingMessage({ level: "warning", logger: "smtpilot", data: redactText(_bounded(text)) })
+        .catch(() => {});
     },
     protectSecrets,
     onCleanup,
@@ -54,9 +56,18 @@ export function mcpContext(env: McpCallEnvironment, collector: CallCollector): R
   };
 }
 
+/** Longest warning or progress message sent to the client. */
+const _MAX_LOG = 2000;
+
+function _bounded(text: string): string {
+  return text.length > _MAX_LOG ? `${text.slice(0, _MAX_LOG)}…` : text;
+}
+
 /**
  * Shows the person the full plan and asks for its code. The code is only in
  * what the client shows its user, never in a tool result the agent reads.
+ * An answer that is not a typed code — a decline, an accept without it, an
+ * answer the schema refuses, a client that fails — is no confirmation.
  */
 async function _elicit(server: Server, request: ConfirmRequest): Promise<string | undefined> {
   const answer = await server.elicitInput({
@@ -68,7 +79,8 @@ async function _elicit(server: Server, request: ConfirmRequest): Promise<string 
       },
       required: ["code"],
     },
-  });
+  }).catch(() => undefined);
+  if (answer === undefined) return undefined;
   if (answer.action !== "accept") return undefined;
   const code = answer.content?.code;
   return typeof code === "string" ? code : undefined;

@@ -3,10 +3,12 @@
  * (they never hold a secret: the memory refuses one), and the code tables —
  * diagnosis codes, domain findings, send gates and exit codes — as JSON.
  */
+import fs from "node:fs";
 import path from "node:path";
+// @ts-types="../../node_modules/@modelcontextprotocol/sdk/dist/esm/types.d.ts"
+import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { DIAGNOSIS_CODES } from "../../core/codes/diagnosis-codes.ts";
 import { DOMAIN_CODES } from "../../core/domain/finding.ts";
-import { UsageError } from "../../core/errors.ts";
 import { EXIT_CODES } from "../../core/report.ts";
 import { readSmallFile } from "../../core/files.ts";
 import { MEMORY_FILES, resolveHome } from "../../core/memory/layout.ts";
@@ -74,18 +76,43 @@ export const RESOURCES: readonly ResourceInfo[] = [
 /** Memory files are read up to this size. */
 const _MAX_MEMORY_FILE = 8 * 1024 * 1024;
 
-/** Reads one resource. */
+/** The JSON-RPC error code MCP gives "resource not found". */
+export const RESOURCE_NOT_FOUND = -32002;
+
+/**
+ * Reads one resource. Errors are the protocol's: a URI that is not one
+ * (malformed, too long, not smtpilot://) is invalid params (-32602); a
+ * smtpilot:// URI that names nothing, or a memory file that does not exist
+ * yet, is resource not found (-32002); a memory file that exists but cannot
+ * be read is an internal error naming the file, never its content.
+ */
 export function readResource(
   uri: string,
   globals: { home?: string },
 ): { uri: string; mimeType: string; text: string } {
+  if (uri.length > 2048 || !URL.canParse(uri)) {
+    throw new McpError(ErrorCode.InvalidParams, `Invalid resource URI ${shown(uri, 80)}`);
+  }
+  if (!uri.startsWith("smtpilot://")) {
+    throw new McpError(ErrorCode.InvalidParams, `Not a smtpilot resource: ${shown(uri, 80)} (see resources/list)`);
+  }
   const table = _TABLES[uri];
   if (table) return { uri, mimeType: "application/json", text: JSON.stringify(table.data(), null, 2) };
   const file = /^smtpilot:\/\/memory\/([a-z-]+\.md)$/.exec(uri)?.[1];
   if (file && (Object.values(MEMORY_FILES) as string[]).includes(file)) {
     const full = path.join(resolveHome(globals.home), file);
-    const text = readSmallFile(full, { what: "memory file", maxBytes: _MAX_MEMORY_FILE }).toString("utf8");
+    if (!fs.existsSync(full)) {
+      throw new McpError(RESOURCE_NOT_FOUND, `Resource not found: ${file} does not exist yet in the memory folder`, {
+        uri,
+      });
+    }
+    let text: string;
+    try {
+      text = readSmallFile(full, { what: "memory file", maxBytes: _MAX_MEMORY_FILE }).toString("utf8");
+    } catch (err) {
+      throw new McpError(ErrorCode.InternalError, redactText(String((err as Error).message ?? err)), { uri });
+    }
     return { uri, mimeType: "text/markdown", text: redactText(text) };
   }
-  throw new UsageError(`Unknown resource ${shown(uri)}`);
+  throw new McpError(RESOURCE_NOT_FOUND, `Resource not found: ${shown(uri, 80)} (see resources/list)`, { uri });
 }

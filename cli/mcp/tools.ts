@@ -27,6 +27,10 @@ export interface ToolDef {
   needsInput?: string;
   /** The positional argument named by textInput is not exposed: the tool takes pasted content only (no file reads). */
   contentOnly?: boolean;
+  /** Inputs the tool requires besides its command's required arguments (the command would otherwise read stdin or fail later). */
+  required?: readonly string[];
+  /** Descriptions written for an agent, by input name, where the command's (for a person at a shell) does not fit. */
+  describe?: Readonly<Record<string, string>>;
   /** MCP annotations. */
   readOnly: boolean;
   openWorld: boolean;
@@ -36,22 +40,64 @@ export interface ToolDef {
 /** Options no tool takes: output plumbing, and what only a person may give. */
 export const NEVER_FROM_AN_AGENT = ["json", "reporter", "transcript", "confirm", "plugin"] as const;
 
+/** How a tool describes a profile input whose saved login must not be pointed elsewhere. */
+const _PROFILE_TARGET =
+  "a saved profile (see profile_list): its server, TLS mode, CA and login. With a profile that holds a secret, " +
+  "host, port, tls, servername, ca and authMech may only repeat the profile's own values (otherwise refused)";
+
+/** The secret reference a tool call may name (cmd: and prompt are refused from a tool call). */
+const _SECRET_REF = "a secret REFERENCE: env:NAME or dotenv:FILE#KEY — never the secret itself";
+
+/** The descriptions every send tool shares. */
+const _SEND_DESCRIBE = {
+  profile: "the saved profile to send through (see profile_list)",
+  to: "the canary recipient: exactly one address approved as a canary (see canary_list)",
+  toList: "the recipient list, one address per line" +
+    " — a path inside the folder the person gave this server (relative names are taken there)",
+} as const;
+
 /** The tools, in the order tools/list shows them. */
 export const TOOLS: readonly ToolDef[] = [
   { name: "status", command: "status", readOnly: true, openWorld: false },
-  { name: "profile_list", command: "profile list", readOnly: true, openWorld: false },
+  // `names` only changes how the CLI prints the list.
+  { name: "profile_list", command: "profile list", readOnly: true, openWorld: false, omit: ["names"] },
   { name: "profile_show", command: "profile show", readOnly: true, openWorld: false },
   { name: "canary_list", command: "canary list", readOnly: true, openWorld: false },
-  { name: "explain", command: "explain", readOnly: true, openWorld: false, needsInput: "reply" },
+  {
+    name: "explain",
+    command: "explain",
+    readOnly: true,
+    openWorld: false,
+    needsInput: "reply",
+    required: ["reply"],
+    describe: {
+      reply: "the SMTP replies to explain, one per item, as the server said them (code and text; a multi-line " +
+        "reply as one item)",
+    },
+  },
   {
     name: "bounce",
     command: "bounce",
     readOnly: true,
     openWorld: false,
-    textInput: { arg: "source", description: "a bounce message pasted as text (instead of file paths)" },
+    textInput: { arg: "source", description: "one bounce message pasted as text (instead of source)" },
     needsInput: "source",
+    describe: {
+      source: "message files, mbox files or Maildir folders to read, inside the folder the person gave this " +
+        "server (relative names are taken there); or paste one message as content",
+    },
   },
-  { name: "recipes", command: "recipes", readOnly: true, openWorld: false, omit: ["format"] },
+  {
+    name: "recipes",
+    command: "recipes",
+    readOnly: true,
+    openWorld: false,
+    omit: ["format"],
+    describe: {
+      profile: _PROFILE_TARGET,
+      secret: `${_SECRET_REF}; the commands name it, nothing resolves it`,
+    },
+  },
   {
     name: "redact",
     command: "redact",
@@ -59,6 +105,7 @@ export const TOOLS: readonly ToolDef[] = [
     openWorld: false,
     textInput: { arg: "file", description: "the transcript, log or report to mask, pasted as text" },
     needsInput: "file",
+    required: ["content"],
     // It prints what it reads: given paths, it would read any file for the caller.
     contentOnly: true,
     // Masking a value it resolves would let a tool call run a command or read a file on the agent's word.
@@ -73,17 +120,42 @@ export const TOOLS: readonly ToolDef[] = [
     readOnly: false,
     openWorld: true,
     omit: ["fixture", "recipes", "user", "secret", "backend", "swaks"],
+    describe: { profile: _PROFILE_TARGET },
   },
   { name: "domain", command: "domain", readOnly: true, openWorld: true, omit: ["note"] },
   { name: "align", command: "align", readOnly: true, openWorld: true },
-  { name: "preflight", command: "preflight", readOnly: false, openWorld: true },
-  { name: "verify", command: "verify", readOnly: false, openWorld: true, omit: ["placement", "note"] },
+  {
+    name: "preflight",
+    command: "preflight",
+    readOnly: false,
+    openWorld: true,
+    required: ["profile"],
+    describe: {
+      ..._SEND_DESCRIBE,
+      to: `${_SEND_DESCRIBE.to}; give to or toList`,
+      toList: `${_SEND_DESCRIBE.toList}; give to or toList`,
+    },
+  },
+  {
+    name: "verify",
+    command: "verify",
+    readOnly: false,
+    openWorld: true,
+    omit: ["placement", "note"],
+    describe: {
+      messageId: "the Message-ID of the canary (see the send log); give messageId or last",
+      last: "the last canary in the send log; give messageId or last",
+      bounce: "bounce messages to check for this canary: message files, mbox files or Maildir folders inside " +
+        "the folder the person gave this server (relative names are taken there)",
+    },
+  },
   {
     name: "profile_add",
     command: "profile add",
     description: "Save a provider profile. The person approves it (with any profile it replaces) through the client.",
     readOnly: false,
     openWorld: true,
+    describe: { secret: _SECRET_REF },
   },
   { name: "profile_check", command: "profile check", readOnly: false, openWorld: true },
   {
@@ -104,6 +176,10 @@ export const TOOLS: readonly ToolDef[] = [
     description: "Approve a canary recipient. The person confirms through the client (elicitation); the agent cannot.",
     readOnly: false,
     openWorld: false,
+    describe: {
+      imapHost: "IMAP server of the mailbox, where verify looks for the canary",
+      imapSecret: `${_SECRET_REF} (the IMAP login's)`,
+    },
   },
   {
     name: "send_canary",
@@ -113,6 +189,8 @@ export const TOOLS: readonly ToolDef[] = [
       "(elicitation); the agent never sees or supplies a plan token.",
     fixed: { canary: true },
     omit: ["toList", "connections", "rate"],
+    required: ["profile", "to"],
+    describe: _SEND_DESCRIBE,
     readOnly: false,
     openWorld: true,
     destructive: true,
@@ -124,6 +202,8 @@ export const TOOLS: readonly ToolDef[] = [
       "Send a message to a recipient list after a canary verified in the inbox. The person confirms the exact " +
       "plan (recipient count, message digest) through the client; refused otherwise.",
     omit: ["canary", "to"],
+    required: ["profile", "toList"],
+    describe: _SEND_DESCRIBE,
     readOnly: false,
     openWorld: true,
     destructive: true,

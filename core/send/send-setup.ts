@@ -129,7 +129,9 @@ export async function sendSetup(flags: SendFlags, ctx: RunContext): Promise<Send
     ctx.progress("reading the recipient list…");
     const scan = await scanRecipients(file);
     if (scan.invalidCount > 0) {
-      const named = scan.invalid.map((i) => `line ${i.line} ${i.value}: ${i.reason}`).join("; ");
+      // A person sees their own list's bad lines; an agent gets line numbers only: the path it named may be any
+      // file (a dotenv file, a key), and its lines must not come back to it.
+      const named = scan.invalid.map((i) => `line ${i.line}${ctx.agent ? "" : ` ${i.value}`}: ${i.reason}`).join("; ");
       throw new UsageError(`--to-list ${shown(file)} has ${scan.invalidCount} invalid line(s): ${named}`);
     }
     if (scan.count === 0) throw new UsageError(`--to-list ${shown(file)} holds no address`);

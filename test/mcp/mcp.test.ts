@@ -4,10 +4,8 @@
 // answers with its command's JSON document; the send gates hold when the caller is an agent — no
 // elicitation, a declined one, or an answer for another plan means no message reaches the server;
 // and the secret never appears in any tool result.
-import { after, before, test } from "node:test";
+import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import dgram from "node:dgram";
-import dnsPacket from "dns-packet";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
@@ -16,27 +14,12 @@ import { createMcpServer } from "../../cli/mcp/server.ts";
 import { secretForms } from "../../core/redact.ts";
 import { FIXTURE_DEMO_SECRET } from "../../fixtures/index.ts";
 import { b, CANARY, useSendBed } from "../send/send-fixture.ts";
+import { useNxDns } from "./nx-dns.ts";
 
 useSendBed();
 
-/** A DNS server that knows nothing: every name is NXDOMAIN, at once. */
-let dns: dgram.Socket;
-let resolver = "";
-before(async () => {
-  dns = dgram.createSocket("udp4");
-  dns.on("message", (msg, rinfo) => {
-    const q = dnsPacket.decode(msg);
-    dns.send(
-      dnsPacket.encode({ id: q.id, type: "response", flags: 0x8183, questions: q.questions }),
-      rinfo.port,
-      rinfo.address,
-    );
-  });
-  await new Promise<void>((r) => dns.bind(0, "127.0.0.1", () => r()));
-  resolver = `127.0.0.1:${dns.address().port}`;
-  process.env.PW = FIXTURE_DEMO_SECRET;
-});
-after(() => dns.close());
+const nxDns = useNxDns();
+before(() => void (process.env.PW = FIXTURE_DEMO_SECRET));
 
 type Answer = { action: "accept" | "decline" | "cancel"; content?: Record<string, string> };
 /** The answer a test person gives to an elicitation: from its message, as a person would read it. */
@@ -143,11 +126,11 @@ test("network tools run against the fixture and a local DNS server", async () =>
   assert.equal(failing.doc.verdict.code, "tcp.refused");
   assert.equal(failing.exit, 11);
   assert.equal(failing.isError, false, "a finding is a result, not a tool error");
-  const domain = await call(client, "domain", { domain: "nowhere.test", resolver });
+  const domain = await call(client, "domain", { domain: "nowhere.test", resolver: nxDns() });
   assert.equal(domain.doc.schema, "smtpilot.domain/1");
-  const align = await call(client, "align", { from: "demo@smtpilot.test", resolver });
+  const align = await call(client, "align", { from: "demo@smtpilot.test", resolver: nxDns() });
   assert.equal(align.doc.schema, "smtpilot.align/1");
-  const plan = await call(client, "preflight", { profile: "lab", to: [CANARY], ...MESSAGE, resolver });
+  const plan = await call(client, "preflight", { profile: "lab", to: [CANARY], ...MESSAGE, resolver: nxDns() });
   assert.equal(plan.doc.schema, "smtpilot.plan/1");
   assert.equal(plan.doc.verdict.status, "pass");
   assert.equal(plan.doc.plan, null, "an agent never receives a plan token");
@@ -159,7 +142,7 @@ test("network tools run against the fixture and a local DNS server", async () =>
 test("send_canary without elicitation support is refused (exit 4) and nothing reaches the server", async () => {
   const client = await connect();
   const before = { connections: b().connections(), stored: b().stored().length };
-  const r = await call(client, "send_canary", { profile: "lab", to: [CANARY], ...MESSAGE, resolver });
+  const r = await call(client, "send_canary", { profile: "lab", to: [CANARY], ...MESSAGE, resolver: nxDns() });
   assert.equal(r.isError, true);
   assert.equal(r.exit, 4);
   assert.equal(r.doc.error.code, "gate.no-confirmation");
@@ -176,7 +159,7 @@ test("send_canary declined by the person, or answered with another plan's code, 
   ) {
     const client = await connect(person);
     const stored = b().stored().length;
-    const r = await call(client, "send_canary", { profile: "lab", to: [CANARY], ...MESSAGE, resolver });
+    const r = await call(client, "send_canary", { profile: "lab", to: [CANARY], ...MESSAGE, resolver: nxDns() });
     assert.equal(r.exit, 4);
     assert.equal(r.doc.error.code, "gate.confirmation-declined");
     assert.equal(b().stored().length, stored, "a message reached the server");
@@ -186,12 +169,18 @@ test("send_canary declined by the person, or answered with another plan's code, 
   // A code the person saw for another plan (another message) does not fit this one.
   let other = "";
   const sniff = await connect((m) => ((other = codeIn(m)), { action: "decline" }));
-  await call(sniff, "send_canary", { profile: "lab", to: [CANARY], subject: "Other", text: "other", resolver });
+  await call(sniff, "send_canary", {
+    profile: "lab",
+    to: [CANARY],
+    subject: "Other",
+    text: "other",
+    resolver: nxDns(),
+  });
   await sniff.close();
   assert.match(other, /^[A-Z2-7]{6}$/);
   const client = await connect(() => ({ action: "accept", content: { code: other } }));
   const stored = b().stored().length;
-  const r = await call(client, "send_canary", { profile: "lab", to: [CANARY], ...MESSAGE, resolver });
+  const r = await call(client, "send_canary", { profile: "lab", to: [CANARY], ...MESSAGE, resolver: nxDns() });
   assert.equal(r.doc.error.code, "gate.confirmation-declined");
   assert.equal(b().stored().length, stored);
   await client.close();
@@ -201,7 +190,7 @@ test("send_canary confirmed by the person in the client sends exactly one messag
   let shown = "";
   const client = await connect((m) => ((shown = m), { action: "accept", content: { code: codeIn(m) } }));
   const stored = b().stored().length;
-  const r = await call(client, "send_canary", { profile: "lab", to: [CANARY], ...MESSAGE, resolver });
+  const r = await call(client, "send_canary", { profile: "lab", to: [CANARY], ...MESSAGE, resolver: nxDns() });
   assert.equal(r.exit, 0, JSON.stringify(r.doc));
   assert.equal(r.doc.state, "accepted");
   assert.equal(b().stored().length, stored + 1);

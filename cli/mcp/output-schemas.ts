@@ -1,0 +1,161 @@
+/**
+ * The outputSchema of every tool: the JSON Schema of its command's `--json`
+ * document (by the document's version tag), or of the `smtpilot.error/1`
+ * document a refused or failed call returns. Each names the fields an
+ * agent relies on — required, typed, with their vocabularies — and leaves
+ * room for fields added later (documents grow; they never rename).
+ * test/mcp/output-schema.test.ts validates real calls against them.
+ */
+import { ERROR_SCHEMA } from "../cli-adapter.ts";
+import type { CommandSpec } from "../command-spec.ts";
+import type { ToolDef } from "./tools.ts";
+
+/** A JSON Schema (the subset written here). */
+type Schema = Record<string, unknown>;
+
+/** The document a tool returns when its command prints only text (redact): the text, masked. */
+export const TEXT_DOCUMENT_SCHEMA = "smtpilot.redact/1";
+
+const str: Schema = { type: "string" };
+const int: Schema = { type: "integer" };
+const num: Schema = { type: "number" };
+const bool: Schema = { type: "boolean" };
+const anyObj: Schema = { type: "object" };
+const list = (items: Schema = {}): Schema => ({ type: "array", items });
+const oneOf = (...values: string[]): Schema => ({ type: "string", enum: values });
+const orNull = (s: Schema): Schema => ({ anyOf: [s, { type: "null" }] });
+
+/** An object with `required` keys among `props` (more keys allowed). */
+function obj(props: Record<string, Schema>, required: readonly string[] = Object.keys(props)): Schema {
+  return { type: "object", properties: props, required: [...required] };
+}
+
+/** A document: its version tag, then its fields. */
+function doc(tag: string, props: Record<string, Schema>, required: readonly string[] = Object.keys(props)): Schema {
+  return obj({ schema: { type: "string", const: tag }, ...props }, ["schema", ...required]);
+}
+
+const _diagnosis = obj({ code: str, summary: str, cause: str, next: str });
+const _layer = obj(
+  {
+    id: oneOf("dns", "tcp", "greeting", "tls", "ehlo", "auth", "envelope"),
+    status: oneOf("pass", "warn", "fail", "skip"),
+    ms: num,
+    facts: anyObj,
+    diagnosis: _diagnosis,
+    warnings: list(obj({ code: str, summary: str })),
+  },
+  ["id", "status", "ms", "facts", "warnings"],
+);
+const _diagnose = doc("smtpilot.diagnose/1", {
+  mode: str,
+  target: obj({ host: str, port: int, tls: oneOf("auto", "starttls", "implicit", "none") }),
+  layers: list(_layer),
+  verdict: obj({ status: oneOf("pass", "fail"), layer: str, code: str, warnings: int }, ["status"]),
+  transcript: list(obj({ t: num, dir: str, text: str })),
+});
+const _summary = obj({ errors: int, warnings: int, info: int });
+const _profile = obj({ name: str, host: str, port: int, tls: str }, ["name", "host", "port", "tls"]);
+
+/** The document schemas, by version tag. */
+const _DOCUMENTS: Record<string, Schema> = {
+  [ERROR_SCHEMA]: doc(ERROR_SCHEMA, { error: obj({ code: str, exitCode: int, message: str }) }),
+  [TEXT_DOCUMENT_SCHEMA]: doc(TEXT_DOCUMENT_SCHEMA, { text: str }),
+  "smtpilot.status/1": doc("smtpilot.status/1", {
+    home: str,
+    files: list(obj({ name: str, exists: bool })),
+    memory: anyObj,
+    profiles: list(obj({ name: str }, ["name"])),
+    sendLogEntries: int,
+    warnings: list(obj({ code: str, message: str })),
+  }),
+  "smtpilot.profiles/1": doc("smtpilot.profiles/1", { file: str, profiles: list(_profile) }),
+  "smtpilot.profile/1": doc("smtpilot.profile/1", { file: str, profile: _profile }, ["profile"]),
+  "smtpilot.profile-check/1": doc("smtpilot.profile-check/1", {
+    profile: str,
+    lastCheck: obj({ date: str, verdict: oneOf("pass", "warn", "fail"), upTo: str }),
+    report: _diagnose,
+  }),
+  "smtpilot.canaries/1": doc("smtpilot.canaries/1", { canaries: list(obj({ address: str, addedAt: str })) }),
+  "smtpilot.explain/1": doc("smtpilot.explain/1", {
+    mode: str,
+    replies: list(obj({ reply: str, code: int, severity: str, reason: str, layer: str, next: str })),
+  }),
+  "smtpilot.bounce/1": doc("smtpilot.bounce/1", {
+    mode: str,
+    messages: list(obj({ source: str, kind: str, recipients: list(anyObj) })),
+    errors: list(obj({ source: str, code: str, message: str })),
+    summary: obj({ messages: int, recipients: int, hard: int, errors: int }),
+  }),
+  "smtpilot.recipes/1": doc("smtpilot.recipes/1", {
+    target: obj({ host: str, port: int, tls: str }),
+    layers: list(obj({ layer: str, title: str, commands: list(obj({ tool: str, argv: list(str), line: str })) })),
+  }),
+  "smtpilot.draft/1": doc("smtpilot.draft/1", {
+    mode: str,
+    from: str,
+    to: list(str),
+    subject: str,
+    messageId: str,
+    digest: { type: "string", pattern: "^[0-9a-f]{64}$" },
+    size: int,
+    headers: list(obj({ name: str, value: str })),
+  }),
+  "smtpilot.diagnose/1": _diagnose,
+  "smtpilot.domain/1": doc("smtpilot.domain/1", {
+    mode: str,
+    domain: str,
+    orgDomain: str,
+    findings: list(obj({ code: str, severity: str })),
+    checks: list(str),
+    summary: _summary,
+  }),
+  "smtpilot.align/1": doc("smtpilot.align/1", {
+    mode: str,
+    fromDomain: str,
+    identities: list(anyObj),
+    dmarcCanPass: bool,
+    findings: list(obj({ code: str, severity: str })),
+    summary: _summary,
+  }),
+  "smtpilot.plan/1": doc("smtpilot.plan/1", {
+    mode: str,
+    verdict: obj({ status: oneOf("pass", "fail"), failures: list() }),
+    // An agent never receives a plan token: null, or the plan a person's run gets.
+    plan: orNull(anyObj),
+    message: obj({ from: str, subject: str, digest: str, messageId: str }, ["digest", "messageId"]),
+  }, ["mode", "verdict", "plan"]),
+  "smtpilot.send/1": doc("smtpilot.send/1", {
+    mode: oneOf("canary", "scale"),
+    state: str,
+    profile: str,
+    messageId: str,
+  }),
+  "smtpilot.verify/1": doc("smtpilot.verify/1", {
+    messageId: str,
+    sent: anyObj,
+    state: str,
+    evidence: anyObj,
+  }),
+};
+
+/** The version tag of the document a command's tool returns on success. */
+export function documentTag(spec: CommandSpec): string {
+  return spec.json?.schema ?? TEXT_DOCUMENT_SCHEMA;
+}
+
+/** The JSON Schema of a document, by its version tag (undefined: none written). */
+export function documentSchema(tag: string): Schema | undefined {
+  return _DOCUMENTS[tag];
+}
+
+/**
+ * A tool's outputSchema: its document, or the error document — the
+ * structured content of every result it returns, refusals included.
+ */
+export function outputSchema(tool: ToolDef, spec: CommandSpec): Schema {
+  const tag = documentTag(spec);
+  const own = _DOCUMENTS[tag];
+  if (!own) throw new Error(`No output schema for ${tag} (tool ${tool.name})`);
+  return { type: "object", anyOf: [own, _DOCUMENTS[ERROR_SCHEMA]] };
+}
