@@ -83,8 +83,8 @@ export const RESOURCE_NOT_FOUND = -32002;
  * Reads one resource. Errors are the protocol's: a URI that is not one
  * (malformed, too long, not smtpilot://) is invalid params (-32602); a
  * smtpilot:// URI that names nothing, or a memory file that does not exist
- * yet, is resource not found (-32002); a memory file that exists but cannot
- * be read is an internal error naming the file, never its content.
+ * yet, is resource not found (-32002); a memory file that is a link, or
+ * cannot be read, is an internal error naming the file, never its content.
  */
 export function readResource(
   uri: string,
@@ -101,8 +101,15 @@ export function readResource(
   const file = /^smtpilot:\/\/memory\/([a-z-]+\.md)$/.exec(uri)?.[1];
   if (file && (Object.values(MEMORY_FILES) as string[]).includes(file)) {
     const full = path.join(resolveHome(globals.home), file);
-    if (!fs.existsSync(full)) {
+    const stat = fs.lstatSync(full, { throwIfNoEntry: false });
+    if (!stat) {
       throw new McpError(RESOURCE_NOT_FOUND, `Resource not found: ${file} does not exist yet in the memory folder`, {
+        uri,
+      });
+    }
+    // A memory file that is a link may lead anywhere (a key, another user's file): it is never followed for an agent.
+    if (stat.isSymbolicLink()) {
+      throw new McpError(ErrorCode.InternalError, `The memory folder's ${file} is a symbolic link; it is not read`, {
         uri,
       });
     }

@@ -204,6 +204,20 @@ test("resources/read errors use the protocol's codes", async () => {
   assert.equal(await codeOf("not a uri"), -32602);
   assert.equal(await codeOf("smtpilot://codes/gates"), 0);
   await client.close();
+  // A memory file that is a link is not followed: its target's content never comes back.
+  const home = path.join(b().dir, "linked-home");
+  fs.mkdirSync(home);
+  fs.writeFileSync(path.join(b().dir, "private.txt"), "Sentinel-Linked-0c4f\n");
+  fs.symlinkSync(path.join(b().dir, "private.txt"), path.join(home, "send-log.md"));
+  const server = createMcpServer({ globals: { home }, plugins: () => loadAllPlugins([]) });
+  const linked = new Client({ name: "t", version: "1" });
+  const [a, c] = InMemoryTransport.createLinkedPair();
+  await Promise.all([server.connect(a), linked.connect(c)]);
+  await assert.rejects(linked.readResource({ uri: "smtpilot://memory/send-log.md" }), (err: unknown) => {
+    assert.ok(err instanceof McpError && !err.message.includes("Sentinel-Linked"), String(err));
+    return true;
+  });
+  await linked.close();
 });
 
 /** A DSN for the canary: the recipient does not exist. */
