@@ -11,6 +11,7 @@ import type { Registry } from "../../core/plugin.ts";
 import type { CommandResult, ConfirmRequest, RunContext } from "../command-spec.ts";
 import { onCleanup } from "../lifecycle.ts";
 import { protectSecrets, redactText } from "../output.ts";
+import { agentWording } from "./agent-text.ts";
 
 /** What one tool call collects besides its returned result. */
 export interface CallCollector {
@@ -46,7 +47,11 @@ export function mcpContext(env: McpCallEnvironment, collector: CallCollector): R
       }).catch(() => {});
     },
     warn: (text) => {
-      void server.sendLoggingMessage({ level: "warning", logger: "smtpilot", data: redactText(_bounded(text)) })
+      void server.sendLoggingMessage({
+        level: "warning",
+        logger: "smtpilot",
+        data: agentWording(redactText(_bounded(text))),
+      })
         .catch(() => {});
     },
     protectSecrets,

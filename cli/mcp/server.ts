@@ -22,6 +22,7 @@ import {
 import { exitCodeOfError } from "../../core/errors.ts";
 import { EXIT_OK, EXIT_USAGE } from "../../core/exit.ts";
 import type { Registry } from "../../core/plugin.ts";
+import { shown } from "../../core/printable.ts";
 import { redactDeep } from "../../core/redact.ts";
 import { errorDocument } from "../cli-adapter.ts";
 import { COMMAND_SPECS } from "../commands/index.ts";
@@ -85,7 +86,7 @@ export function createMcpServer(options: McpServerOptions): Server {
   }));
   server.setRequestHandler(CallToolRequestSchema, async (request) => {
     const tool = TOOLS.find((t) => t.name === request.params.name);
-    if (!tool) return _error("E_USAGE", 2, `Unknown tool ${request.params.name.slice(0, 60)}`);
+    if (!tool) return _error("E_USAGE", 2, `Unknown tool ${shown(request.params.name, 60)} (see tools/list)`);
     const collector: CallCollector = { emitted: [] };
     const progressToken = request.params._meta?.progressToken;
     const ctx = mcpContext({
@@ -157,8 +158,12 @@ function _result(
   };
 }
 
+/** Longest error message a tool returns (a message names values shortened already; this bounds the rest). */
+const _MAX_MESSAGE = 4000;
+
 function _error(code: string, exitCode: number, message: string): CallToolResult {
-  const document = errorDocument(code, exitCode, agentWording(redactText(message))) as Record<string, unknown>;
+  const bounded = message.length > _MAX_MESSAGE ? `${message.slice(0, _MAX_MESSAGE)}…` : message;
+  const document = errorDocument(code, exitCode, agentWording(redactText(bounded))) as Record<string, unknown>;
   return {
     content: [{ type: "text", text: JSON.stringify(document) }],
     structuredContent: document,
