@@ -127,6 +127,8 @@ export const TOOLS: readonly ToolDef[] = [
   {
     name: "preflight",
     command: "preflight",
+    description: "Check a send without sending: diagnosis up to envelope (no DATA) and identity alignment. No plan " +
+      "token is issued to an agent: send_canary and send_scale ask the person to confirm.",
     readOnly: false,
     openWorld: true,
     required: ["profile"],
@@ -139,6 +141,8 @@ export const TOOLS: readonly ToolDef[] = [
   {
     name: "verify",
     command: "verify",
+    description: "Find out where an accepted canary landed: inbox, spam, bounced or missing (IMAP into the canary " +
+      "mailbox, or a bounce). Only the person can state a placement, at a terminal.",
     readOnly: false,
     openWorld: true,
     omit: ["placement", "note"],
