@@ -55,6 +55,14 @@ const _diagnose = doc("smtpilot.diagnose/1", {
   transcript: list(obj({ t: num, dir: str, text: str })),
 });
 const _summary = obj({ errors: int, warnings: int, info: int });
+const _domain = doc("smtpilot.domain/1", {
+  mode: str,
+  domain: str,
+  orgDomain: str,
+  findings: list(obj({ code: str, severity: str })),
+  checks: list(str),
+  summary: _summary,
+});
 const _profile = obj({ name: str, host: str, port: int, tls: str }, ["name", "host", "port", "tls"]);
 
 /** The document schemas, by version tag. */
@@ -102,14 +110,8 @@ const _DOCUMENTS: Record<string, Schema> = {
     headers: list(obj({ name: str, value: str })),
   }),
   "smtpilot.diagnose/1": _diagnose,
-  "smtpilot.domain/1": doc("smtpilot.domain/1", {
-    mode: str,
-    domain: str,
-    orgDomain: str,
-    findings: list(obj({ code: str, severity: str })),
-    checks: list(str),
-    summary: _summary,
-  }),
+  "smtpilot.domain/1": _domain,
+  "smtpilot.domain-batch/1": doc("smtpilot.domain-batch/1", { reports: list(_domain), summary: anyObj }),
   "smtpilot.align/1": doc("smtpilot.align/1", {
     mode: str,
     fromDomain: str,
@@ -139,9 +141,13 @@ const _DOCUMENTS: Record<string, Schema> = {
   }),
 };
 
-/** The version tag of the document a command's tool returns on success. */
-export function documentTag(spec: CommandSpec): string {
-  return spec.json?.schema ?? TEXT_DOCUMENT_SCHEMA;
+/** Other documents a command may return instead of its own (domain with many domains: the batch). */
+const _ALSO: Record<string, readonly string[]> = { "smtpilot.domain/1": ["smtpilot.domain-batch/1"] };
+
+/** The version tags of the documents a command's tool returns on success. */
+export function documentTags(spec: CommandSpec): string[] {
+  const own = spec.json?.schema ?? TEXT_DOCUMENT_SCHEMA;
+  return [own, ...(_ALSO[own] ?? [])];
 }
 
 /** The JSON Schema of a document, by its version tag (undefined: none written). */
@@ -154,8 +160,10 @@ export function documentSchema(tag: string): Schema | undefined {
  * structured content of every result it returns, refusals included.
  */
 export function outputSchema(tool: ToolDef, spec: CommandSpec): Schema {
-  const tag = documentTag(spec);
-  const own = _DOCUMENTS[tag];
-  if (!own) throw new Error(`No output schema for ${tag} (tool ${tool.name})`);
-  return { type: "object", anyOf: [own, _DOCUMENTS[ERROR_SCHEMA]] };
+  const documents = documentTags(spec).map((tag) => {
+    const found = _DOCUMENTS[tag];
+    if (!found) throw new Error(`No output schema for ${tag} (tool ${tool.name})`);
+    return found;
+  });
+  return { type: "object", anyOf: [...documents, _DOCUMENTS[ERROR_SCHEMA]] };
 }

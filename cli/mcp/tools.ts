@@ -122,7 +122,17 @@ export const TOOLS: readonly ToolDef[] = [
     omit: ["fixture", "recipes", "user", "secret", "backend", "swaks"],
     describe: { profile: _PROFILE_TARGET },
   },
-  { name: "domain", command: "domain", readOnly: true, openWorld: true, omit: ["note"] },
+  {
+    name: "domain",
+    command: "domain",
+    readOnly: true,
+    openWorld: true,
+    omit: ["note"],
+    describe: {
+      fromFile: "audit every domain listed in this file (one a line, or JSON {domain, ip, sender, helo}) — a path " +
+        "inside the folder the person gave this server (relative names are taken there)",
+    },
+  },
   { name: "align", command: "align", readOnly: true, openWorld: true },
   {
     name: "preflight",

@@ -58,7 +58,21 @@ const FILLER: Record<string, unknown> = { profile: "lab", to: ["c@example.com"],
 
 test("the command definitions mark every file and folder input a tool takes", () => {
   const names = new Set(fileInputs().map((f) => f.name));
-  for (const n of ["toList", "eml", "attach", "textFile", "htmlFile", "ca", "message", "source", "bounce", "imapCa"]) {
+  for (
+    const n of [
+      "toList",
+      "eml",
+      "attach",
+      "textFile",
+      "htmlFile",
+      "ca",
+      "message",
+      "source",
+      "bounce",
+      "imapCa",
+      "fromFile",
+    ]
+  ) {
     assert.ok(names.has(n), `${n} is not a file input`);
   }
   // Output files are never a tool's: draft's --out is omitted.

@@ -15,6 +15,8 @@ import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import { COMMAND_SPECS } from "../../cli/commands/index.ts";
+import { commandOf, TOOLS } from "../../cli/mcp/tools.ts";
 import { secretForms } from "../../core/redact.ts";
 import { FIXTURE_DEMO_SECRET } from "../../fixtures/index.ts";
 import { b, CANARY, useSendBed } from "../send/send-fixture.ts";
@@ -135,19 +137,30 @@ test("every tool that takes a profile and a target refuses to point the profile'
     const props = Object.keys((t.inputSchema as any).properties ?? {});
     return props.includes("profile") && TARGET_FIELDS.some((f) => props.includes(f));
   });
-  assert.ok(targeted.some((t) => t.name === "diagnose"), "diagnose takes a profile and a target");
+  // Where the command merges a profile's login with a target (its definition takes a user), an override is
+  // refused; the others (domain's ca is for MX certificates) use no login, and the transcript check covers them.
+  const bound = new Set(
+    targeted.filter((t) =>
+      commandOf(COMMAND_SPECS, TOOLS.find((d) => d.name === t.name)!.command).options
+        .some((o) => o.flags.startsWith("--user "))
+    )
+      .map((t) => t.name),
+  );
+  assert.ok(bound.has("diagnose"), "diagnose takes a profile and a target");
   const wrong: string[] = [];
   for (const t of targeted) {
     const props = Object.keys((t.inputSchema as any).properties);
+    const only = (o: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(o).filter(([k]) => props.includes(k)));
     const calls: Record<string, unknown>[] = [
       // The whole attack: the attacker's port and its CA, so its certificate verifies.
-      { host: "127.0.0.1", port: attacker.port, tls: "starttls", ca: "attacker-ca.pem" },
+      only({ host: "127.0.0.1", port: attacker.port, tls: "starttls", ca: "attacker-ca.pem" }),
       ...TARGET_FIELDS.filter((f) => props.includes(f)).map((f) => ({ [f]: attack[f] })),
     ];
     for (const override of calls) {
       // Every call is made (a failure does not stop the attack), so the attacker's transcript sees them all.
       const r = await call(t.name, { profile: "lab", ...override });
-      if (r.exit !== 4 || r.doc.error?.code !== "gate.profile-target-override") {
+      if (bound.has(t.name) && (r.exit !== 4 || r.doc.error?.code !== "gate.profile-target-override")) {
         wrong.push(`${t.name} ${JSON.stringify(override)}: exit ${r.exit} ${r.doc.error?.code ?? r.doc.schema}`);
       }
     }
@@ -185,7 +198,21 @@ test("a file outside the folder is never read, by path, by .. or through a link"
       .map(([name]) => ({ tool: t, name }))
   );
   const names = new Set(fileInputs.map((f) => f.name));
-  for (const n of ["toList", "eml", "attach", "textFile", "htmlFile", "ca", "message", "source", "bounce", "imapCa"]) {
+  for (
+    const n of [
+      "toList",
+      "eml",
+      "attach",
+      "textFile",
+      "htmlFile",
+      "ca",
+      "message",
+      "source",
+      "bounce",
+      "imapCa",
+      "fromFile",
+    ]
+  ) {
     assert.ok(names.has(n), `${n} is not declared a file input`);
   }
   // The path profile_show gives for the dotenv secret is one an agent would try.

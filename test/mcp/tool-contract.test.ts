@@ -142,6 +142,7 @@ test("every tool declares an outputSchema, and every real result validates again
     ["diagnose", { profile: "lab" }],
     ["diagnose", { host: "127.0.0.1", port: 1, tls: "none", timeout: 2 }],
     ["domain", { domain: "nowhere.test", resolver: nxDns() }],
+    ["domain", { domain: ["nowhere.test", "elsewhere.test"], resolver: nxDns() }],
     ["align", { from: "demo@smtpilot.test", resolver: nxDns() }],
     ["preflight", { profile: "lab", to: [CANARY], ...message, resolver: nxDns() }],
     ["profile_check", { name: "lab" }],
@@ -171,7 +172,14 @@ test("every tool declares an outputSchema, and every real result validates again
   fs.writeFileSync(path.join(b().dir, "files", "dsn.eml"), _dsn(messageId));
   assert.equal((await check("verify", { last: true, bounce: ["dsn.eml"] })).state, "bounced");
   // Documents, not only error documents, were checked.
-  const tags = ["smtpilot.diagnose/1", "smtpilot.plan/1", "smtpilot.send/1", "smtpilot.domain/1", "smtpilot.verify/1"];
+  const tags = [
+    "smtpilot.diagnose/1",
+    "smtpilot.plan/1",
+    "smtpilot.send/1",
+    "smtpilot.domain/1",
+    "smtpilot.domain-batch/1",
+    "smtpilot.verify/1",
+  ];
   for (const tag of tags) {
     assert.ok(seen.has(tag), `no ${tag} result was checked`);
   }
