@@ -4,7 +4,7 @@
  * document a refused or failed call returns. Each names the fields an
  * agent relies on — required, typed, with their vocabularies — and leaves
  * room for fields added later (documents grow; they never rename).
- * test/mcp/output-schema.test.ts validates real calls against them.
+ * test/mcp/tool-contract.test.ts validates real calls against them.
  */
 import { ERROR_SCHEMA } from "../cli-adapter.ts";
 import type { CommandSpec } from "../command-spec.ts";
@@ -63,6 +63,8 @@ const _domain = doc("smtpilot.domain/1", {
   checks: list(str),
   summary: _summary,
 });
+/** What an access token says about itself (decoded locally; never the token). */
+const _tokenFacts = obj({ kind: oneOf("jwt", "opaque"), expiresAt: str, scopes: list(str) }, ["kind"]);
 const _profile = obj({ name: str, host: str, port: int, tls: str }, ["name", "host", "port", "tls"]);
 
 /** The document schemas, by version tag. */
@@ -120,6 +122,17 @@ const _DOCUMENTS: Record<string, Schema> = {
     findings: list(obj({ code: str, severity: str })),
     summary: _summary,
   }),
+  // auth login, status and logout share one document; `action` tells which, the rest depends on it.
+  "smtpilot.auth/1": doc("smtpilot.auth/1", {
+    action: oneOf("login", "status", "logout"),
+    profile: str,
+    state: oneOf("ok", "problem", "failed"),
+    stored: str,
+    revoked: oneOf("yes", "not-supported", "failed", "nothing-stored"),
+    removed: bool,
+    token: _tokenFacts,
+    problem: _diagnosis,
+  }, ["action", "profile"]),
   "smtpilot.plan/1": doc("smtpilot.plan/1", {
     mode: str,
     verdict: obj({ status: oneOf("pass", "fail"), failures: list() }),
