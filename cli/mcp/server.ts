@@ -4,7 +4,8 @@
  * structured output (declared as the tool's outputSchema); resources are the
  * memory files (read-only) and the code tables. A refusal keeps its exit
  * code (a safety gate is a tool error with code 4); every result passes the
- * run's redaction, names tool arguments rather than flags, and is bounded.
+ * run's redaction, names tool arguments rather than flags, is bounded, and
+ * its JSON text is escaped by jsonSafe as the CLI's --json output is.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -22,7 +23,7 @@ import {
 import { exitCodeOfError } from "../../core/errors.ts";
 import { EXIT_OK, EXIT_USAGE } from "../../core/exit.ts";
 import type { Registry } from "../../core/plugin.ts";
-import { shown } from "../../core/printable.ts";
+import { jsonSafe, shown } from "../../core/printable.ts";
 import { redactDeep } from "../../core/redact.ts";
 import { errorDocument } from "../cli-adapter.ts";
 import { COMMAND_SPECS } from "../commands/index.ts";
@@ -139,7 +140,9 @@ function _result(
     schema: TEXT_DOCUMENT_SCHEMA,
     text: redactText(result.text ?? collector.emitted.map((e) => e.text ?? "").join("")),
   };
-  const text = JSON.stringify(document);
+  // Like every --json output: bidi, C1 and invisible characters as \u escapes, so the text shown or read
+  // cannot be reordered or hide anything; it parses to the same document.
+  const text = jsonSafe(JSON.stringify(document));
   if (text.length > MAX_RESULT_CHARS) {
     return _error(
       "E_RESULT_TOO_LARGE",
@@ -165,7 +168,7 @@ function _error(code: string, exitCode: number, message: string): CallToolResult
   const bounded = message.length > _MAX_MESSAGE ? `${message.slice(0, _MAX_MESSAGE)}…` : message;
   const document = errorDocument(code, exitCode, agentWording(redactText(bounded))) as Record<string, unknown>;
   return {
-    content: [{ type: "text", text: JSON.stringify(document) }],
+    content: [{ type: "text", text: jsonSafe(JSON.stringify(document)) }],
     structuredContent: document,
     isError: exitCode !== EXIT_OK,
     _meta: { "smtpilot/exitCode": exitCode },

@@ -3,11 +3,13 @@
  * protocol says, but a line longer than MAX_REQUEST_BYTES is skipped (never
  * buffered whole), a message nested deeper than MAX_JSON_DEPTH is never
  * handed to JSON.parse, and a line that is not JSON or not JSON-RPC gets its
- * JSON-RPC error — and the session goes on serving the next line. (The SDK's
+ * JSON-RPC error — and the session goes on serving the next line. What it
+ * writes is escaped by jsonSafe. (The SDK's
  * StdioServerTransport ends the session on an oversized line and parses
  * whatever depth arrives.)
  */
 import process from "node:process";
+import { jsonSafe } from "../../core/printable.ts";
 // @ts-types="../../node_modules/@modelcontextprotocol/sdk/dist/esm/types.d.ts"
 import { ErrorCode, type JSONRPCMessage, JSONRPCMessageSchema } from "@modelcontextprotocol/sdk/types.js";
 // @ts-types="../../node_modules/@modelcontextprotocol/sdk/dist/esm/shared/transport.d.ts"
@@ -81,10 +83,16 @@ export class BoundedStdioTransport implements Transport {
     return Promise.resolve();
   }
 
-  /** Writes one message as one line; resolves once stdout took it. */
+  /**
+   * Writes one message as one line; resolves once stdout took it. The line
+   * goes through jsonSafe, as every --json output does: bidi, C1 and
+   * invisible characters in any string (a structured result, a memory file,
+   * a log message) are written as \u escapes, so a log or terminal showing
+   * the stream cannot be reordered, and the parsed message is unchanged.
+   */
   send(message: JSONRPCMessage): Promise<void> {
     return new Promise((resolve) => {
-      if (this.#stdout.write(`${JSON.stringify(message)}\n`)) resolve();
+      if (this.#stdout.write(`${jsonSafe(JSON.stringify(message))}\n`)) resolve();
       else this.#stdout.once("drain", () => resolve());
     });
   }

@@ -5,7 +5,6 @@
 // that can only open URLs, an accept without the code, or a failing client are refusals (exit 4), not crashes.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
@@ -13,70 +12,11 @@ import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { loadAllPlugins } from "../../cli/plugin-loader.ts";
 import { createMcpServer } from "../../cli/mcp/server.ts";
 import { FIXTURE_DEMO_SECRET } from "../../fixtures/index.ts";
-import { spawnCli } from "../helpers/cli.ts";
 import { makeTestDir } from "../helpers/temp-dir.ts";
 import { b, CANARY, useSendBed } from "../send/send-fixture.ts";
+import { RawSession } from "./raw-session.ts";
 
 useSendBed();
-
-/** `smtpilot mcp` as a client starts it, spoken to line by line. */
-class RawSession {
-  readonly child: ChildProcessWithoutNullStreams;
-  readonly #lines: Record<string, any>[] = [];
-  readonly #waiting = new Map<number, (m: Record<string, any>) => void>();
-  readonly exited: Promise<number | null>;
-  longestLine = 0;
-
-  constructor(home: string) {
-    this.child = spawnCli(["--home", home, "mcp"]);
-    let buf = "";
-    this.child.stdout.on("data", (d: Buffer) => {
-      buf += d.toString("utf8");
-      for (let nl = buf.indexOf("\n"); nl >= 0; nl = buf.indexOf("\n")) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        this.longestLine = Math.max(this.longestLine, line.length);
-        const message = JSON.parse(line);
-        this.#lines.push(message);
-        this.#waiting.get(message.id)?.(message);
-      }
-    });
-    this.exited = new Promise((r) => this.child.on("exit", (code) => r(code)));
-  }
-
-  write(line: string): void {
-    this.child.stdin.write(`${line}\n`);
-  }
-
-  /** The answer to request `id`; rejects if the server ends first. */
-  answer(id: number): Promise<Record<string, any>> {
-    const found = this.#lines.find((l) => l.id === id);
-    if (found) return Promise.resolve(found);
-    return Promise.race([
-      new Promise<Record<string, any>>((r) => this.#waiting.set(id, r)),
-      this.exited.then((code) => {
-        throw new Error(`the server ended (exit ${code}) before answering request ${id}`);
-      }),
-    ]);
-  }
-
-  /** The next line that answers no request (an error whose id could not be read). */
-  async anonymous(): Promise<Record<string, any>> {
-    for (;;) {
-      const found = this.#lines.find((l) => l.id === undefined && l.error);
-      if (found) return found;
-      await new Promise<void>((r, reject) => {
-        this.child.stdout.once("data", () => r());
-        void this.exited.then(() => reject(new Error("the server ended")));
-      });
-    }
-  }
-
-  async request(id: number, method: string, params: unknown): Promise<Record<string, any>> {
-    this.write(JSON.stringify({ jsonrpc: "2.0", id, method, params }));
-    return await this.answer(id);
-  }
-}
 
 /** A small request that must still be served after each refusal. */
 async function stillServes(s: RawSession, id: number): Promise<void> {
