@@ -118,6 +118,8 @@ test(
       await completeDeviceLogin(m[1]!, userCode);
       return { action: "accept", content: { code: "DONE" } };
     });
+    // Listed first, so the SDK's client checks each result against its tool's outputSchema.
+    await client.listTools();
     const r = await client.callTool({ name: "auth_login", arguments: { name: "m365" } });
     const text = JSON.stringify(r);
     assert.equal(r.isError, undefined, text);
@@ -137,6 +139,8 @@ test(
       (check.structuredContent as { report: { verdict: { status: string } } }).report.verdict.status,
       "pass",
     );
+    const status = await client.callTool({ name: "auth_status", arguments: { name: "m365" } });
+    assert.equal((status.structuredContent as { action: string }).action, "status", JSON.stringify(status));
   },
 );
 
