@@ -45,8 +45,22 @@ function _lineEnd(c: string | undefined): boolean {
 
 /** Parses dotenv text into its keys and values (see the module comment); throws DotenvSyntaxError. */
 export function parseDotenv(source: string): Map<string, string> {
+  return new Map([...parseDotenvEntries(source)].map(([key, entry]) => [key, entry.value]));
+}
+
+/** One key of a dotenv file: its value and the 1-based line where the key is written (the last one wins). */
+export interface DotenvEntry {
+  value: string;
+  line: number;
+}
+
+/**
+ * Parses dotenv text like parseDotenv and also says on which line each key
+ * was written, so a caller can point a person at the line without quoting it.
+ */
+export function parseDotenvEntries(source: string): Map<string, DotenvEntry> {
   const text = source.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");
-  const out = new Map<string, string>();
+  const out = new Map<string, DotenvEntry>();
   let line = 1;
   let at = 0;
   /** Moves to the start of the next line. */
@@ -87,7 +101,8 @@ export function parseDotenv(source: string): Map<string, string> {
       }
       let value = text.slice(v + 1, close.at);
       if (quote === '"') value = value.replace(/\\n/g, "\n").replace(/\\r/g, "\r");
-      out.set(key, value);
+      out.delete(key);
+      out.set(key, { value, line });
       for (let i = text.indexOf("\n", v); i !== -1 && i < close.rest; i = text.indexOf("\n", i + 1)) line++;
       at = close.rest;
       nextLine();
@@ -96,7 +111,8 @@ export function parseDotenv(source: string): Map<string, string> {
     let end = text.indexOf("\n", at);
     if (end === -1) end = text.length;
     const hash = text.indexOf("#", at);
-    out.set(key, text.slice(at, hash !== -1 && hash < end ? hash : end).trim());
+    out.delete(key);
+    out.set(key, { value: text.slice(at, hash !== -1 && hash < end ? hash : end).trim(), line });
     at = end;
     if (at < text.length) {
       at++;

@@ -36,3 +36,5 @@ export const DOMAIN_BATCH_SCHEMA = "smtpilot.domain-batch/1";
 
 /** Version tag of `smtpilot auth login|status|logout`. */
 export const AUTH_SCHEMA = "smtpilot.auth/1";
+/** `smtpilot doctor --json`: an application's mail settings read, swept and diagnosed. */
+export const DOCTOR_SCHEMA = "smtpilot.doctor/1";

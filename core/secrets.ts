@@ -1,6 +1,8 @@
 /**
  * Secret references: where a password or token comes from at run time —
  * `env:NAME`, `dotenv:PATH#KEY` (a dotenv file outside the memory folder),
+ * `settings:PATH#KEY[:password]` (a key of an application's settings file,
+ * read as `smtpilot doctor` reads it: core/doctor/settings-secret.ts),
  * `cmd:COMMAND` (the first line a password manager prints, run without a
  * shell, with a timeout), `keyring:NAME` (the operating system's credential
  * store, core/keyring/) or `prompt` (typed, hidden, on a terminal). The
@@ -13,6 +15,7 @@ import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { parseSettingsRef, SETTINGS_REF } from "./doctor/settings-ref.ts";
 import { DotenvSyntaxError, parseDotenv } from "./dotenv.ts";
 import { SmtpilotError } from "./errors.ts";
 import { EXIT_ENVIRONMENT, EXIT_USAGE } from "./exit.ts";
@@ -24,16 +27,21 @@ import { shown } from "./printable.ts";
 export type SecretRef =
   | { kind: "env"; name: string }
   | { kind: "dotenv"; file: string; key: string }
+  | { kind: "settings"; file: string; key: string; part?: "password" }
   | { kind: "cmd"; argv: string[] }
   | { kind: "keyring"; name: string }
   | { kind: "prompt" };
 
 /** The kinds of reference, as written before the colon (`prompt` has no colon). */
-export const SECRET_REF_KINDS = ["env", "dotenv", "cmd", "keyring", "prompt"] as const;
+export const SECRET_REF_KINDS = ["env", "dotenv", "settings", "cmd", "keyring", "prompt"] as const;
 
 /** The grammar of a reference, one pattern shared with the profile schema. */
-export const SECRET_REF_PATTERN =
-  /^(?:env:[A-Za-z_][A-Za-z0-9_]*|dotenv:[^#\s][^#]*#[A-Za-z_][A-Za-z0-9_.-]*|cmd:\S.*|keyring:[A-Za-z0-9][A-Za-z0-9._@/-]{0,127}|prompt)$/s;
+export const SECRET_REF_PATTERN = new RegExp(
+  `^(?:env:[A-Za-z_][A-Za-z0-9_]*|dotenv:[^#\\s][^#]*#[A-Za-z_][A-Za-z0-9_.-]*|${
+    SETTINGS_REF.source.slice(1, -1)
+  }|cmd:\\S.*|keyring:[A-Za-z0-9][A-Za-z0-9._@/-]{0,127}|prompt)$`,
+  "s",
+);
 
 /** Thrown for a malformed reference (exit 2); `code` is E_SECRET_REF_INVALID. The value is never in the message. */
 export class SecretRefError extends SmtpilotError {
@@ -60,14 +68,16 @@ export function parseSecretRef(text: string): SecretRef {
   }
   const keyring = /^keyring:(.+)$/s.exec(text)?.[1];
   if (keyring !== undefined && isKeyringName(keyring)) return { kind: "keyring", name: keyring };
+  const settings = parseSettingsRef(text);
+  if (settings) return { kind: "settings", ...settings };
   if (text.startsWith("cmd:")) {
     const argv = splitCommand(text.slice(4));
     if (argv.length > 0) return { kind: "cmd", argv };
   }
-  const scheme = /^(env|dotenv|cmd|keyring|prompt):/.exec(text)?.[1];
+  const scheme = /^(env|dotenv|settings|cmd|keyring|prompt):/.exec(text)?.[1];
   throw new SecretRefError(
     `Invalid secret reference${scheme ? ` of kind "${scheme}:"` : ""}: expected env:NAME, dotenv:FILE#KEY, ` +
-      "cmd:COMMAND, keyring:NAME or prompt (e.g. env:SMTP_PASSWORD); the value is not shown",
+      "settings:FILE#KEY, cmd:COMMAND, keyring:NAME or prompt (e.g. env:SMTP_PASSWORD); the value is not shown",
   );
 }
 
@@ -168,6 +178,11 @@ async function _resolve(ref: SecretRef, o: SecretSourceOptions): Promise<string 
       return (o.env ?? process.env)[ref.name];
     case "dotenv":
       return _fromDotenv(ref.file, ref.key, o);
+    case "settings": {
+      const file = _outsideMemory(ref.file, "settings", o);
+      // The file readers (YAML among them) load only when such a reference is used.
+      return (await import("./doctor/settings-secret.ts")).settingsSecret(file, ref);
+    }
     case "cmd":
       return await _fromCommand(ref.argv, o);
     case "keyring":
@@ -197,16 +212,22 @@ export function isInside(inner: string, folder: string): boolean {
   return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
 }
 
-function _fromDotenv(file: string, key: string, o: SecretSourceOptions): string | undefined {
+/** The file of a reference, absolute; one inside the memory folder is refused (secrets never live there). */
+function _outsideMemory(file: string, what: "dotenv" | "settings", o: SecretSourceOptions): string {
   const abs = expandPath(file, o.cwd);
   if (o.memoryHome !== undefined && isInside(abs, o.memoryHome)) {
     throw new SecretSourceError(
       "E_SECRET_IN_MEMORY",
       EXIT_USAGE,
-      `The dotenv file ${shown(file)} is inside the memory folder ${shown(o.memoryHome)}: ` +
+      `The ${what} file ${shown(file)} is inside the memory folder ${shown(o.memoryHome)}: ` +
         "secrets never live there; move the file elsewhere (e.g. ~/.config/smtpilot/secrets.env)",
     );
   }
+  return abs;
+}
+
+function _fromDotenv(file: string, key: string, o: SecretSourceOptions): string | undefined {
+  const abs = _outsideMemory(file, "dotenv", o);
   const text = readSmallFile(abs, { what: "dotenv file", maxBytes: _MAX_DOTENV_BYTES }).toString("utf8");
   try {
     return parseDotenv(text).get(key);

@@ -12,6 +12,7 @@ import { authSpec } from "./auth.spec.ts";
 import { bounceSpec } from "./bounce.spec.ts";
 import { canarySpec } from "./canary.spec.ts";
 import { diagnoseSpec } from "./diagnose.spec.ts";
+import { doctorSpec } from "./doctor.spec.ts";
 import { draftSpec } from "./draft.spec.ts";
 import { domainSpec } from "./domain.spec.ts";
 import { explainSpec } from "./explain.spec.ts";
@@ -27,6 +28,7 @@ import { statusSpec } from "./status.spec.ts";
 
 /** The commands of cli/commands (all but `mcp` and `completions`, which need the whole tree). */
 export const COMMAND_SPECS: CommandTree = [
+  doctorSpec,
   diagnoseSpec,
   recipesSpec,
   redactSpec,
