@@ -135,7 +135,17 @@ export function contradictions(settings: MailSettings, framework: Framework | un
       fix: { text: `Set ${settings.host.key} to your provider's submission host`, lines: [] },
     });
   }
-  if (settings.user && (!settings.secret || !settings.secret.present)) {
+  const envSecret = settings.secret?.ref.startsWith("env:") ? settings.secret : undefined;
+  if (settings.user && envSecret && !envSecret.present) {
+    out.push({
+      code: "doctor.env-not-set",
+      severity: "warning",
+      summary: `${envSecret.key} reads the environment variable ${envSecret.ref.slice(4)}, which is not set here`,
+      cause: "The password lives in the application's environment; without it here, the login cannot be tried.",
+      from: sources(envSecret),
+      fix: { text: `Set ${envSecret.ref.slice(4)} where smtpilot runs, or give --secret REF`, lines: [] },
+    });
+  } else if (settings.user && (!settings.secret || !settings.secret.present)) {
     out.push({
       code: "doctor.secret-missing",
       severity: settings.secretNote ? "warning" : "error",

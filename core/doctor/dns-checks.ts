@@ -11,6 +11,7 @@ import { fillHost } from "../provider.ts";
 import { type Finding, sources } from "./finding.ts";
 import type { Framework } from "./framework.ts";
 import type { MailSettings } from "./mail-settings.ts";
+import { modeOf } from "./path-choice.ts";
 
 /** The one lookup these checks need, shaped like `dns.promises`. */
 export interface MxLookup {
@@ -58,7 +59,12 @@ export async function hostIsMx(
       summary: `${host.key}=${host.value} is the MX of ${domain}: a server that receives mail for ${domain}`,
     };
     if (inbound) {
-      const change = { host: inbound.host, port: inbound.port, tls: inbound.tls };
+      // Only what differs: a file already on STARTTLS 587 changes its host alone.
+      const change = {
+        host: inbound.host,
+        ...(settings.port?.value !== inbound.port ? { port: inbound.port } : {}),
+        ...(modeOf(settings.tls.value) !== inbound.tls ? { tls: inbound.tls } : {}),
+      };
       return {
         ...base,
         severity: "error",

@@ -113,7 +113,11 @@ export function setLine(
     ...(settings.section ? { section: settings.section } : {}),
     ...(options.quote ? { quote: true } : {}),
   });
-  return { key, text, ...(read ? { line: read.line } : {}), ...(note ? { note } : {}) };
+  // A nested syntax's added line says where it goes.
+  const parent = key.includes(".") ? key.slice(0, key.lastIndexOf(".")) : undefined;
+  const where = !read && parent && (syntax === "yaml" || syntax === "ruby") ? `under ${parent}` : undefined;
+  const said = [where, note].filter((x) => x !== undefined).join("; ");
+  return { key, text, ...(read ? { line: read.line } : {}), ...(said ? { note: said } : {}) };
 }
 
 /** The defined lines of a list (setLine returns undefined for a line already right). */

@@ -90,8 +90,9 @@ const _NOT_SMTP: Record<string, string> = {
 
 /** Parses an SMTP URL as `dialect` reads it. */
 export function parseSmtpUrl(text: string, dialect: UrlDialect): SmtpUrl | NonSmtpUrl | UrlProblem {
+  // The userinfo ends at the last `@` before the path: a password with an unescaped `@` is still one.
   const m =
-    /^([a-z][a-z0-9+.-]*):\/\/(?:([^@/?#]*)@)?([^/?#:]*|\[[0-9a-fA-F:.]+\])(?::(\d*))?(?:\/[^?#]*)?(?:\?([^#]*))?(?:#.*)?$/i
+    /^([a-z][a-z0-9+.-]*):\/\/(?:([^/?#]*)@)?([^/?#:]*|\[[0-9a-fA-F:.]+\])(?::(\d*))?(?:\/[^?#]*)?(?:\?([^#]*))?(?:#.*)?$/i
       .exec(text.trim());
   if (!m) return { problem: "is not a URL of the form scheme://[user[:password]@]host[:port]" };
   const scheme = (m[1] ?? "").toLowerCase();
@@ -153,7 +154,7 @@ export function isNonSmtpUrl(x: SmtpUrl | NonSmtpUrl | UrlProblem): x is NonSmtp
  * `settings:FILE#KEY:password` reference at the moment of use.
  */
 export function urlPassword(text: string): string | undefined {
-  const m = /^[a-z][a-z0-9+.-]*:\/\/([^@/?#]*)@/i.exec(text.trim());
+  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)@/i.exec(text.trim());
   const auth = m?.[1];
   if (auth === undefined) return undefined;
   const colon = auth.indexOf(":");
