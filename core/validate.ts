@@ -31,8 +31,10 @@ export function hostValue(flag: string, value: string): string {
   const unwrapped = /^\[(.+)\]$/.exec(v)?.[1];
   if (unwrapped !== undefined && net.isIPv6(unwrapped)) return unwrapped;
   if (net.isIP(v) !== 0) return v;
-  // domainToASCII silently drops tabs and line breaks; such a value is refused, not repaired.
-  const ascii = hasControl(v) ? "" : domainToASCII(v);
+  // domainToASCII silently drops tabs and line breaks, and parses as a URL host: it stops at `\`, `/`,
+  // `?`, `#` and takes what follows `@` (`a.example\evil` became `a.example`). Such a value is
+  // refused, not repaired.
+  const ascii = hasControl(v) || /[\s\\/?#@%:]/.test(v) ? "" : domainToASCII(v);
   if (ascii !== "" && _DOMAIN.test(ascii) && !/^[\d.]+$/.test(ascii)) return ascii;
   throw new UsageError(`Invalid ${flag} ${shown(value)}: expected a host name or an IP address`);
 }

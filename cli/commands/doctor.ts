@@ -5,6 +5,7 @@
  * case (core/doctor/doctor.ts) against the network or the fixture, and
  * renders the document — the mode line shown before any network.
  */
+import path from "node:path";
 import { type DoctorDeps, type DoctorTrust, runDoctor } from "../../core/doctor/doctor.ts";
 import { readDmi } from "../../core/doctor/cloud-policies.ts";
 import { renderDoctorMode, renderDoctorText } from "../../core/doctor/render-text.ts";
@@ -64,7 +65,7 @@ export async function runDoctorCommand(input: CommandInput, ctx: RunContext): Pr
     ports: flags.port ?? [],
     sweepTimeoutMs: flags.sweepTimeout ?? 3000,
     timeoutMs: flags.timeout ?? 10_000,
-    ...(ca !== undefined ? { ca } : {}),
+    ...(ca !== undefined && flags.ca !== undefined ? { ca, caFile: path.resolve(flags.ca) } : {}),
     ...(flags.servername ? { servername: hostValue("--servername", flags.servername) } : {}),
     ...(flags.ehloName ? { ehloName: ehloNameValue(flags.ehloName) } : {}),
     offline: flags.offline === true,

@@ -145,7 +145,8 @@ export function contradictions(settings: MailSettings, framework: Framework | un
       from: sources(envSecret),
       fix: { text: `Set ${envSecret.ref.slice(4)} where smtpilot runs, or give --secret REF`, lines: [] },
     });
-  } else if (settings.user && (!settings.secret || !settings.secret.present)) {
+  } else if (settings.user && settings.framework !== "url" && (!settings.secret || !settings.secret.present)) {
+    // (A URL typed on the command line has no password reference by design: --secret gives one.)
     out.push({
       code: "doctor.secret-missing",
       severity: settings.secretNote ? "warning" : "error",

@@ -8,7 +8,8 @@
 import path from "node:path";
 import { SmtpilotError } from "../errors.ts";
 import { EXIT_ENVIRONMENT, EXIT_USAGE } from "../exit.ts";
-import { shown } from "../printable.ts";
+import { hasControl, shown } from "../printable.ts";
+import { hostValue, mailboxValue } from "../validate.ts";
 import type { Finding } from "./finding.ts";
 import { type SettingsEntries, SettingsSyntaxError } from "./formats/entries.ts";
 import { entriesOf, readSettingsFile } from "./formats/settings-file.ts";
@@ -37,7 +38,7 @@ export function readTarget(arg: string, options: { framework?: string; policy: R
 /** Settings for a target that is not a file. */
 export function fromTarget(target: Exclude<Target, { kind: "settings" }>, policy: ReadPolicy): ReadTarget {
   if (target.kind === "url") {
-    const settings = settingsFromUrlArgument(target.text, policy);
+    const settings = saneValues(settingsFromUrlArgument(target.text, policy));
     const findings: Finding[] = [];
     if (/^[a-z][a-z0-9+.-]*:\/\/[^@/]*:[^@]*@/i.test(target.text)) {
       findings.push({
@@ -104,7 +105,40 @@ function _settingsFile(
     file: { path: target.file, syntax },
     policy: options.policy,
   });
-  return { target, settings, framework: found.framework, findings: [] };
+  return { target, settings: saneValues(settings), framework: found.framework, findings: [] };
+}
+
+/**
+ * The values that go on the wire (host, login, From) checked as the flags
+ * that carry them are: one that is not a host name, holds control
+ * characters or is not an address becomes a value problem and is dropped,
+ * so nothing a file says reaches DNS, a TLS name or an SMTP command unchecked.
+ */
+export function saneValues(settings: MailSettings): MailSettings {
+  const out = { ...settings, problems: [...settings.problems] };
+  const refuse = (f: { key: string; line?: number }, problem: string) =>
+    out.problems.push({ key: f.key, ...(f.line !== undefined ? { line: f.line } : {}), problem });
+  if (out.host && !out.host.defaulted) {
+    try {
+      out.host = { ...out.host, value: hostValue(out.host.key, out.host.value) };
+    } catch {
+      refuse(out.host, "is not a host name or an IP address");
+      delete out.host;
+    }
+  }
+  if (out.user && (hasControl(out.user.value) || out.user.value.trim() === "")) {
+    refuse(out.user, "holds control characters");
+    delete out.user;
+  }
+  if (out.from) {
+    try {
+      out.from = { ...out.from, value: mailboxValue(out.from.key, out.from.value).address };
+    } catch {
+      refuse(out.from, "is not an email address");
+      delete out.from;
+    }
+  }
+  return out;
 }
 
 /** A profile name for the settings: the application's folder, else the host's first label. */

@@ -28,7 +28,7 @@ import {
 } from "./doctor-report.ts";
 import { fromPolicy, hostIsMx, type MxLookup } from "./dns-checks.ts";
 import { type Finding, sortFindings } from "./finding.ts";
-import type { MailSettings, ReadPolicy } from "./mail-settings.ts";
+import { type MailSettings, maskUrlPassword, type ReadPolicy } from "./mail-settings.ts";
 import { nextMove } from "./next-move.ts";
 import { choosePath, modeOf } from "./path-choice.ts";
 import { type PortResult, startSweep, SWEEP_PORTS } from "./sweep.ts";
@@ -50,6 +50,8 @@ export interface DoctorRequest {
   sweepTimeoutMs: number;
   timeoutMs: number;
   ca?: string;
+  /** The file `ca` was read from, for the profile line. */
+  caFile?: string;
   servername?: string;
   ehloName?: string;
   /** Read the settings only: no DNS, no connection. */
@@ -125,7 +127,7 @@ export async function runDoctor(request: DoctorRequest, trust: DoctorTrust, deps
     schema: DOCTOR_SCHEMA,
     mode,
     contacts,
-    input: { kind: target.kind, text: target.kind === "url" ? (settings?.read[0]?.shown ?? "url") : request.target },
+    input: { kind: target.kind, text: maskUrlPassword(request.target) },
   } as const;
   if (request.offline) {
     return _finish({ ...base, ...(settings ? { settings: _summary(settings, auth?.secretRef) } : {}) }, findings, {
@@ -279,7 +281,11 @@ function _networkFindings(swept: readonly PortResult[], deps: DoctorDeps): Findi
         text: cloud ? `Do not use port 25 from here: ${cloud.instead}` : "Submit on 587 or 465, never 25",
         lines: [],
       },
-      sources: (cloud ? [cloud] : CLOUD_POLICIES).map((c) => c.source),
+      sources: (cloud ? [cloud] : CLOUD_POLICIES).map((c) => ({
+        title: c.title,
+        url: c.source.url,
+        asOf: c.source.asOf,
+      })),
     });
   }
   if (answered.length === 0 && swept.length > 0 && !swept.every((r) => r.class === "no-address")) {
@@ -340,6 +346,9 @@ function _profile(
   return {
     name: request.profileName ?? profileNameFor(settings),
     ...(provider ? { provider } : {}),
+    ...(request.caFile ? { ca: request.caFile } : {}),
+    ...(request.servername ? { servername: request.servername } : {}),
+    ...(request.ehloName ? { ehloName: request.ehloName } : {}),
     ...(user ? { user } : {}),
     ...(secretRef ? { secretRef } : {}),
     ...(from ? { from } : {}),

@@ -21,7 +21,16 @@ export interface NextMoveInput {
   path?: ChosenPath;
   diagnosis?: DiagnoseReport;
   /** The profile the command saves. */
-  profile: { name: string; provider?: string; user?: string; secretRef?: string; from?: string };
+  profile: {
+    name: string;
+    provider?: string;
+    user?: string;
+    secretRef?: string;
+    from?: string;
+    ca?: string;
+    servername?: string;
+    ehloName?: string;
+  };
   offline: boolean;
 }
 
@@ -99,6 +108,9 @@ function _profileAdd(path: ChosenPath, p: NextMoveInput["profile"]): string {
     String(path.port),
     "--tls",
     path.tls,
+    ...(p.servername ? ["--servername", p.servername] : []),
+    ...(p.ca ? ["--ca", p.ca] : []),
+    ...(p.ehloName ? ["--ehlo-name", p.ehloName] : []),
     ...(p.user ? ["--user", p.user] : []),
     ...(p.user && p.secretRef ? ["--secret", p.secretRef] : []),
     ...(p.from ? ["--from", p.from] : []),

@@ -99,7 +99,11 @@ function _finding(f: Finding): string[] {
     lines.push(`         ${f.alternative.text}:`);
     for (const l of f.alternative.lines) lines.push(`           ${_fixLine(l)}`);
   }
-  for (const src of f.sources ?? []) lines.push(`         source: ${src.title}, ${src.url} (as of ${src.asOf})`);
+  const src = f.sources ?? [];
+  if (src.length === 1) lines.push(`         source: ${src[0]?.title}, ${src[0]?.url} (as of ${src[0]?.asOf})`);
+  else if (src.length > 1) {
+    lines.push(`         sources: ${src.map((x) => x.title).join(", ")} (as of ${src[0]?.asOf}; links in --json)`);
+  }
   return lines;
 }
 
