@@ -5,7 +5,7 @@
  * From? The MX patterns and identity rules come from the provider plugins.
  */
 import { alignPolicyOf } from "../align/provider-policy.ts";
-import type { Identity } from "../align/align.ts";
+import type { Identity } from "../align/align-codes.ts";
 import { type ProviderDefinition, providerFor } from "../provider.ts";
 import { fillHost } from "../provider.ts";
 import { type Finding, sources } from "./finding.ts";
