@@ -122,6 +122,24 @@ export const TOOLS: readonly ToolDef[] = [
     omit: ["fixture", "recipes", "user", "secret", "backend", "swaks"],
     describe: { profile: _PROFILE_TARGET },
   },
+  // Pasted settings only (no file is read on an agent's word), and in an agent's run the doctor reads no
+  // environment variable and uses no credential: the settings' host could be any server.
+  {
+    name: "doctor",
+    command: "doctor",
+    description: "Read an app's mail settings (pasted), name their contradictions, sweep the ports of the host and " +
+      "diagnose the best path (connectivity probes: no credentials, no mail); says the lines to change",
+    readOnly: false,
+    openWorld: true,
+    textInput: {
+      arg: "target",
+      description: "the app's mail settings pasted as text (.env, settings.py, application.properties or .yml, " +
+        "wp-config.php, a Rails .rb or .yml), or one line: an SMTP URL, host[:port], an email address or a domain",
+    },
+    needsInput: "target",
+    contentOnly: true,
+    omit: ["fixture", "portBase", "user", "secret", "ca"],
+  },
   {
     name: "domain",
     command: "domain",

@@ -162,7 +162,9 @@ export function contradictions(settings: MailSettings, framework: Framework | un
     out.push({
       code: "doctor.env-not-set",
       severity: "warning",
-      summary: `${u.key} reads the environment variable ${u.env}, which is not set here`,
+      summary: u.notRead
+        ? `${u.key} reads the environment variable ${u.env}, which this run does not read (an agent's run)`
+        : `${u.key} reads the environment variable ${u.env}, which is not set here`,
       cause: "The value depends on the environment the application runs in; smtpilot could not see it.",
       from: sources(u),
     });

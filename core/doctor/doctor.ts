@@ -133,7 +133,7 @@ export async function runDoctor(request: DoctorRequest, trust: DoctorTrust, deps
     return _finish({ ...base, ...(settings ? { settings: _summary(settings, auth?.secretRef) } : {}) }, findings, {
       settings,
       framework,
-      profile: _profile(settings, request, auth, deps),
+      profile: _profile(settings, request, auth, deps, trust),
       offline: true,
     });
   }
@@ -153,7 +153,7 @@ export async function runDoctor(request: DoctorRequest, trust: DoctorTrust, deps
         from: [],
         fix: { text: "Give the host your provider told you to use: smtpilot doctor HOST:587", lines: [] },
       });
-      return _finish(base, findings, { profile: _profile(undefined, request, auth, deps), offline: false });
+      return _finish(base, findings, { profile: _profile(undefined, request, auth, deps, trust), offline: false });
     }
     settings = {
       framework: "url",
@@ -171,7 +171,7 @@ export async function runDoctor(request: DoctorRequest, trust: DoctorTrust, deps
     return _finish(base, sortFindings(findings), {
       settings,
       framework,
-      profile: _profile(settings, request, auth, deps),
+      profile: _profile(settings, request, auth, deps, trust),
       offline: false,
     });
   }
@@ -228,7 +228,7 @@ export async function runDoctor(request: DoctorRequest, trust: DoctorTrust, deps
       diagnosis,
     },
     findings,
-    { settings, framework, profile: _profile(settings, request, auth, deps), offline: false },
+    { settings, framework, profile: _profile(settings, request, auth, deps, trust), offline: false },
   );
 }
 
@@ -337,11 +337,14 @@ function _profile(
   request: DoctorRequest,
   auth: Omit<AuthOptions, "secret"> | undefined,
   deps: DoctorDeps,
+  trust: DoctorTrust,
 ) {
   const host = settings?.host?.value;
   const provider = host ? providerFor(deps.providers, { host })?.name : undefined;
   const user = request.user ?? settings?.user?.value;
-  const secretRef = auth?.secretRef ?? request.secretRef ?? settings?.secret?.ref;
+  // A run that may not use the settings' password (an agent's, on pasted text) names none: `prompt`
+  // asks the person at the terminal when the profile is used.
+  const secretRef = auth?.secretRef ?? request.secretRef ?? (trust.useSecrets ? settings?.secret?.ref : "prompt");
   const from = request.from ?? settings?.from?.value;
   return {
     name: request.profileName ?? profileNameFor(settings),

@@ -102,8 +102,8 @@ export interface MailSettings {
   ignoredBecause?: Field<string>;
   /** Values the framework would refuse or cannot use. */
   problems: ValueProblem[];
-  /** Keys that read an environment variable this run could not read. */
-  unresolved: { key: string; line?: number; env: string }[];
+  /** Keys that read an environment variable this run could not read: unset here, or not read at all (an agent's run). */
+  unresolved: { key: string; line?: number; env: string; notRead?: true }[];
 }
 
 /** What a reader may do with values that are not plain literals. */
@@ -138,7 +138,10 @@ export function fieldOf(
   if (!entry) return undefined;
   const got = entryText(entry, policy);
   if (!got) {
-    if (entry.value.kind === "env") unresolved.push({ key: entry.key, line: entry.line, env: entry.value.name });
+    if (entry.value.kind === "env") {
+      const notRead = policy.env === undefined ? { notRead: true as const } : {};
+      unresolved.push({ key: entry.key, line: entry.line, env: entry.value.name, ...notRead });
+    }
     return undefined;
   }
   return { value: got.text, key: entry.key, line: entry.line, ...(got.env ? { env: got.env } : {}) };

@@ -151,6 +151,9 @@ const cases: { scenario: string; with?: Partial<DiagnoseOptions>; code: string; 
   },
   { scenario: "m365-smtp-auth-disabled", with: authProbe, code: "auth.smtp-auth-disabled" },
   { scenario: "ses", with: authProbe, code: "pass" },
+  // Ports rather than servers: a SYN nobody answers (a blocked port 25), and nothing listening.
+  { scenario: "port-filtered", with: { timeoutMs: 800 }, code: "tcp.timeout" },
+  { scenario: "port-refusing", code: "tcp.refused" },
 ];
 
 for (const c of cases) {
