@@ -54,6 +54,8 @@ export interface DiagnoseOptions {
   to: string[];
   /** Per-step timeout in milliseconds. */
   timeoutMs: number;
+  /** Timeout of the TCP connection alone, when it should be shorter than the steps (default: timeoutMs). */
+  connectTimeoutMs?: number;
   /** Message size declared with MAIL FROM SIZE= when the server offers SIZE. */
   declaredSize: number;
   /** Side probes allowed (default `gentle`). */

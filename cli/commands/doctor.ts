@@ -76,11 +76,18 @@ export async function runDoctorCommand(input: CommandInput, ctx: RunContext): Pr
   const trust: DoctorTrust = ctx.agent
     ? { readEnvironment: false, useSecrets: false, withheld: "credentials are not used in an agent's run" }
     : { readEnvironment: true, useSecrets: true };
-  const standIn = flags.fixture && !request.offline
-    ? await (await import("./doctor-fixture.ts")).startDoctorStandIn(flags.portBase)
-    : undefined;
-  const unregister = standIn ? ctx.onCleanup(standIn.close) : () => {};
-  const registry = await ctx.plugins();
+  // The fixture (its certificates take a moment) starts while the plugins load; its cleanup is
+  // registered the moment it runs, so a failure of the other leaves nothing listening.
+  let unregister = () => {};
+  const [standIn, registry] = await Promise.all([
+    flags.fixture && !request.offline
+      ? import("./doctor-fixture.ts").then((m) => m.startDoctorStandIn(flags.portBase)).then((s) => {
+        unregister = ctx.onCleanup(s.close);
+        return s;
+      })
+      : undefined,
+    ctx.plugins(),
+  ]);
   let announced = false;
   const deps: DoctorDeps = {
     io: standIn?.io ?? systemIo(resolver),

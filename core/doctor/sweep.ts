@@ -60,6 +60,13 @@ export interface SweepRequest {
 /** The default ports: submission (STARTTLS), submissions (implicit TLS), relay, and the common alternative. */
 export const SWEEP_PORTS: readonly number[] = [587, 465, 25, 2525];
 
+/**
+ * How long a sweep waits for a connection: a reachable server answers a SYN
+ * within a round trip, and this leaves room for one lost SYN (retransmitted
+ * after 1 s); a filtered port is named after this, not after the step timeout.
+ */
+export const SWEEP_CONNECT_MS = 2000;
+
 /** Default gap between connection starts: a sweep is never a burst. */
 const _SPACING_MS = 60;
 
@@ -82,6 +89,7 @@ export function startSweep(request: SweepRequest, io: DiagnoseIo): Map<number, P
           tls: "auto",
           to: [],
           timeoutMs: request.timeoutMs,
+          connectTimeoutMs: Math.min(SWEEP_CONNECT_MS, request.timeoutMs),
           declaredSize: DEFAULT_DECLARED_SIZE,
           probes: "gentle",
           ...(request.ca !== undefined ? { ca: request.ca } : {}),

@@ -21,7 +21,9 @@ interface _Attempt {
 /** Runs the tcp layer; on success the raw socket is in the session state. */
 export async function runTcp(ctx: LayerContext): Promise<LayerResult> {
   const start = ctx.io.clock.now();
-  const { port, timeoutMs } = ctx.options;
+  const { port } = ctx.options;
+  // A first look (the doctor's sweep) may give the connection less time than the steps after it.
+  const timeoutMs = ctx.options.connectTimeoutMs ?? ctx.options.timeoutMs;
   const attempts: _Attempt[] = [];
   for (const addr of ctx.state.addresses.slice(0, _MAX_ATTEMPTS)) {
     const t0 = ctx.io.clock.now();
@@ -49,7 +51,7 @@ export async function runTcp(ctx: LayerContext): Promise<LayerResult> {
       });
     }
   }
-  return failed("tcp", since(ctx, start), { port, attempts }, _diagnosis(attempts, port, timeoutMs));
+  return failed("tcp", since(ctx, start), { port, attempts, timeoutMs }, _diagnosis(attempts, port, timeoutMs));
 }
 
 function _result(code: string): _Attempt["result"] {

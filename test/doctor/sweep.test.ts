@@ -193,3 +193,14 @@ test("startFixture on a port base puts the four stand-ins on consecutive ports",
   }
   assert.ok(fx);
 });
+
+test("a connection gets its own, shorter budget: a filtered port is named after it, not after the step timeout", async () => {
+  const { diagnose } = await import("../../core/diagnose.ts");
+  const { hangingConnect, ioWith, options } = await import("../helpers/fake-io.ts");
+  const report = await diagnose(
+    options({ port: 25, timeoutMs: 20_000, connectTimeoutMs: 200 }),
+    ioWith({ connect: hangingConnect }),
+  );
+  assert.equal(report.verdict.code, "tcp.timeout");
+  assert.equal(report.layers.find((l) => l.id === "tcp")?.facts.timeoutMs, 200);
+});
