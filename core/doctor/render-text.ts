@@ -24,10 +24,10 @@ export function renderDoctorMode(report: Pick<DoctorReport, "mode" | "contacts">
   const [first, ...rest] = report.contacts;
   const lines = [
     `Mode: ${_MODE[report.mode]}`,
-    `  contacts: ${first ?? "nothing"}`,
-    ...rest.map((c) => `            ${c}`),
+    ..._wrap(first ?? "nothing", "  contacts: ", "              "),
+    ...rest.flatMap((c) => _wrap(c, "            ", "              ")),
   ];
-  return `${lines.map(sanitize).join("\n")}\n`;
+  return `${lines.map(sanitize).join("\n")}\n\n`;
 }
 
 /** The whole report; `withMode` false when the mode line was already shown. */
@@ -89,8 +89,8 @@ function _finding(f: Finding): string[] {
       where.length ? `  (line${where.length > 1 ? "s" : ""} ${where.join(", ")})` : ""
     }`,
   ];
-  lines.push(`         ${f.summary}`);
-  if (f.severity === "error") lines.push(`         ${f.cause}`);
+  lines.push(..._wrap(f.summary, "         ", "         "));
+  if (f.severity === "error") lines.push(..._wrap(f.cause, "         ", "         "));
   if (f.fix) {
     lines.push(`         fix: ${f.fix.text}${f.fix.lines.length ? ":" : ""}`);
     for (const l of f.fix.lines) lines.push(`           ${_fixLine(l)}`);
@@ -105,6 +105,21 @@ function _finding(f: Finding): string[] {
     lines.push(`         sources: ${src.map((x) => x.title).join(", ")} (as of ${src[0]?.asOf}; links in --json)`);
   }
   return lines;
+}
+
+/** Text cut at word ends into lines of at most 100 columns, the first after `lead`, the rest after `indent`. */
+function _wrap(text: string, lead: string, indent: string, width = 100): string[] {
+  const out: string[] = [];
+  let line = lead;
+  for (const word of text.split(" ")) {
+    const fresh = line === lead || line === indent;
+    if (!fresh && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = indent + word;
+    } else line += (fresh ? "" : " ") + word;
+  }
+  out.push(line);
+  return out;
 }
 
 function _fixLine(l: FixLine): string {

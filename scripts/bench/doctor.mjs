@@ -81,8 +81,16 @@ const doc = median(doctor);
 const diag = median(diagnose);
 const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
 console.log(`\nsmtpilot doctor, the README's Laravel case against the fixture (bundle, median of ${runs}):`);
-console.log(`  doctor .env --fixture              ${doctor.length ? fmt(doc) : "—"}${wrong ? `  (${wrong} wrong answers not counted)` : ""}`);
+console.log(
+  `  doctor .env --fixture              ${doctor.length ? fmt(doc) : "—"}${
+    wrong ? `  (${wrong} wrong answers not counted)` : ""
+  }`,
+);
 console.log(`  anchor: the target                 ${fmt(TARGET_MS)}    doctor = ${(doc / TARGET_MS).toFixed(2)}x`);
-console.log(`  anchor: diagnose --fixture (auth)  ${diagnose.length ? fmt(diag) : "—"}    doctor = ${(doc / diag).toFixed(2)}x`);
-console.log(`  anchor: one sweep step (port 25)   ${fmt(SWEEP_STEP_MS)}    doctor - step = ${fmt(doc - SWEEP_STEP_MS)}`);
+console.log(
+  `  anchor: diagnose --fixture (auth)  ${diagnose.length ? fmt(diag) : "—"}    doctor = ${(doc / diag).toFixed(2)}x`,
+);
+console.log(
+  `  anchor: one sweep step (port 25)   ${fmt(SWEEP_STEP_MS)}    doctor - step = ${fmt(doc - SWEEP_STEP_MS)}`,
+);
 console.log(`  load average: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} on ${os.cpus().length} cores`);

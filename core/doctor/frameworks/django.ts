@@ -47,8 +47,10 @@ export const django: Framework = {
   title: "Django",
   syntaxes: ["python", "dotenv"],
   recognise(entries) {
-    if (!entries.has("EMAIL_HOST") && !entries.has("EMAIL_BACKEND") && !entries.has("EMAIL_URL")) return 0;
-    return _KEYS.filter((k) => entries.has(k)).length * 10 + (entries.has("EMAIL_HOST_USER") ? 5 : 0);
+    // Two of Django's names, or one that only Django uses: a settings.py that forgot EMAIL_HOST is still Django's.
+    const n = _KEYS.filter((k) => entries.has(k)).length;
+    const own = entries.has("EMAIL_HOST") || entries.has("EMAIL_BACKEND") || entries.has("EMAIL_URL");
+    return own || n >= 2 ? n * 10 + (entries.has("EMAIL_HOST_USER") ? 5 : 0) : 0;
   },
   read({ entries, file, policy }: ReadInput): MailSettings {
     const settings: MailSettings = {
