@@ -9,6 +9,7 @@ import { startSweep } from "../../core/doctor/sweep.ts";
 import { parseSecretRef, resolveSecret } from "../../core/secrets.ts";
 import { FIXTURE_DEMO_SECRET, startFixture } from "../../fixtures/index.ts";
 import { codes, deps, PERSON, request, settingsFile } from "./doctor-run.ts";
+import { randomPortBase } from "../helpers/port-base.ts";
 
 let stand: DoctorStandIn;
 let base = 0;
@@ -16,7 +17,7 @@ let base = 0;
 before(async () => {
   // Consecutive ports from a base picked at random, moved on if another suite holds one.
   for (let attempt = 0; attempt < 20 && !stand; attempt++) {
-    base = 20000 + Math.floor(Math.random() * 40000);
+    base = randomPortBase();
     try {
       stand = await startDoctorStandIn(base);
     } catch (err) {
@@ -177,7 +178,7 @@ test("an agent's run uses no credential and reads no environment: a connectivity
 test("startFixture on a port base puts the four stand-ins on consecutive ports", async () => {
   let fx;
   for (let attempt = 0; attempt < 20 && !fx; attempt++) {
-    const at = 20000 + Math.floor(Math.random() * 40000);
+    const at = randomPortBase();
     try {
       fx = await startFixture({
         scenarios: ["healthy-starttls", "healthy-implicit", "port-filtered", "port-refusing"],
@@ -203,4 +204,27 @@ test("a connection gets its own, shorter budget: a filtered port is named after 
   );
   assert.equal(report.verdict.code, "tcp.timeout");
   assert.equal(report.layers.find((l) => l.id === "tcp")?.facts.timeoutMs, 200);
+});
+
+test("the other classes, from the fixture's own scenarios: greets then closes, closes, not SMTP, SMTP without STARTTLS", async () => {
+  const names = ["no-starttls", "banner-busy", "drop-after-ehlo", "garbage-banner"] as const;
+  const fx = await startFixture({ scenarios: [...names] });
+  try {
+    // One host, four ports: each conventional port number stands for one scenario.
+    const byPort = new Map(names.map((n, i) => [1000 + i, fx.ports[n] ?? 0]));
+    const { systemConnect } = await import("../../core/io.ts");
+    const results = startSweep(
+      { host: "smtp.example.test", ports: [...byPort.keys()], timeoutMs: 1500, ca: fx.caPem, servername: "localhost" },
+      { ...stand.io, connect: (_a, p, s) => systemConnect(fx.host, byPort.get(p) ?? 1, s) },
+    );
+    const got = await Promise.all([...results.values()]);
+    assert.deepEqual(got.map((r) => [r.class, r.tls ?? null, r.code ?? null]), [
+      ["smtp", "none", "tls.starttls-not-offered"],
+      ["greets-then-closes", null, "greeting.busy"],
+      ["greets-then-closes", null, "ehlo.connection-dropped"],
+      ["not-smtp", null, "greeting.not-smtp"],
+    ]);
+  } finally {
+    await fx.close();
+  }
 });
