@@ -59,7 +59,11 @@ export const DOCTOR_CODES: readonly DoctorCodeEntry[] = [
     severity: "error",
     meaning: "a value the framework refuses or cannot use (`MAIL_SCHEME=tls`, a port that is not a number)",
   },
-  { code: "doctor.host-not-set", severity: "error", meaning: "no host: the framework falls back to localhost" },
+  {
+    code: "doctor.host-not-set",
+    severity: "error",
+    meaning: "no host: the framework fails or falls back to its default (localhost), and there is nothing to sweep",
+  },
   {
     code: "doctor.secret-missing",
     severity: "error",

@@ -9,7 +9,7 @@
  */
 import { type Finding, sources } from "./finding.ts";
 import type { FixLine, Framework, PathChange } from "./framework.ts";
-import type { MailSettings } from "./mail-settings.ts";
+import { HOST_REFUSED, type MailSettings } from "./mail-settings.ts";
 
 /** Ports where the server speaks first in plaintext (STARTTLS comes after EHLO). */
 export const PLAINTEXT_FIRST_PORTS: ReadonlySet<number> = new Set([25, 587, 2525, 2587]);
@@ -167,6 +167,19 @@ export function contradictions(settings: MailSettings, framework: Framework | un
         : `${u.key} reads the environment variable ${u.env}, which is not set here`,
       cause: "The value depends on the environment the application runs in; smtpilot could not see it.",
       from: sources(u),
+    });
+  }
+  // No host, and nothing above says why (a host refused as a value, a transport that is not SMTP,
+  // settings the framework ignores): the application has nowhere to submit, nothing to sweep.
+  const hostRefused = settings.problems.some((p) => p.problem === HOST_REFUSED);
+  if (!settings.host && !settings.otherTransport && !settings.ignoredBecause && !hostRefused) {
+    out.push({
+      code: "doctor.host-not-set",
+      severity: "error",
+      summary: "No host is set: the application has no server to submit to",
+      cause: "Without a host the framework fails before connecting, or submits to its default host.",
+      from: [],
+      fix: { text: "Set the host to your provider's submission host", lines: [] },
     });
   }
   if (settings.host && _SANDBOX.test(settings.host.value)) {

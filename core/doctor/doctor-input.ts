@@ -16,7 +16,7 @@ import { entriesOf, readSettingsFile } from "./formats/settings-file.ts";
 import type { Framework } from "./framework.ts";
 import { FRAMEWORKS, recognise } from "./frameworks/index.ts";
 import { settingsFromUrlArgument } from "./frameworks/url-settings.ts";
-import type { MailSettings, ReadPolicy } from "./mail-settings.ts";
+import { HOST_REFUSED, type MailSettings, type ReadPolicy } from "./mail-settings.ts";
 import { parseTarget, type Target, targetInText } from "./target.ts";
 
 /** What the target gave. */
@@ -122,7 +122,7 @@ export function saneValues(settings: MailSettings): MailSettings {
     try {
       out.host = { ...out.host, value: hostValue(out.host.key, out.host.value) };
     } catch {
-      refuse(out.host, "is not a host name or an IP address");
+      refuse(out.host, HOST_REFUSED);
       delete out.host;
     }
   }

@@ -168,7 +168,8 @@ export async function runDoctor(request: DoctorRequest, trust: DoctorTrust, deps
     };
   }
   if (!settings?.host) {
-    return _finish(base, sortFindings(findings), {
+    // Nothing to sweep: the settings (the lines read) and why there is no host are the whole report.
+    return _finish({ ...base, ...(settings ? { settings: _summary(settings, auth?.secretRef) } : {}) }, findings, {
       settings,
       framework,
       profile: _profile(settings, request, auth, deps, trust),

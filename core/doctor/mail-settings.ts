@@ -106,6 +106,9 @@ export interface MailSettings {
   unresolved: { key: string; line?: number; env: string; notRead?: true }[];
 }
 
+/** The problem recorded when a file's host is refused (and dropped) before it reaches DNS or TLS. */
+export const HOST_REFUSED = "is not a host name or an IP address";
+
 /** What a reader may do with values that are not plain literals. */
 export interface ReadPolicy {
   /** Environment reads are resolved from this environment (absent: not resolved, only named). */

@@ -40,16 +40,23 @@ export function nextMove(input: NextMoveInput): NextMove {
   const file = settings?.file;
   const errorLines = _merge(input.findings.filter((f) => f.severity === "error").flatMap((f) => f.fix?.lines ?? []));
   if (input.offline || !path || !diagnosis) {
-    return errorLines.length > 0
-      ? {
-        text: `Change these lines${file ? ` in ${file}` : ""}, then run again without --offline`,
+    const again = input.offline ? "run again without --offline to sweep the ports and diagnose" : "run again";
+    if (errorLines.length > 0) {
+      return {
+        text: `Change these lines${file ? ` in ${file}` : ""}, then ${again}`,
         lines: errorLines,
         ...(file ? { file } : {}),
-      }
-      : {
-        text: "The settings agree with themselves; run again without --offline to sweep the ports and diagnose",
-        lines: [],
       };
+    }
+    // An error without lines to write (no host, a value refused): its own fix, never "all is well".
+    const error = input.findings.find((f) => f.severity === "error");
+    if (error) return { text: `${error.fix?.text ?? `Fix ${error.code} above`}, then ${again}`, lines: [] };
+    return {
+      text: input.offline
+        ? `The settings agree with themselves; ${again}`
+        : "Nothing was diagnosed: the settings name no server to connect to",
+      lines: [],
+    };
   }
   if (diagnosis.verdict.status === "fail") {
     const failing = diagnosis.layers.find((l) => l.status === "fail");

@@ -206,6 +206,23 @@ test("a connection gets its own, shorter budget: a filtered port is named after 
   assert.equal(report.layers.find((l) => l.id === "tcp")?.facts.timeoutMs, 200);
 });
 
+test("settings without a host: no DNS, no connection, the lines read and doctor.host-not-set (exit 1)", async () => {
+  const file = settingsFile(".env", "MAIL_MAILER=smtp\nMAIL_PORT=587\nMAIL_USERNAME=demo\n");
+  const d = await net();
+  let contacted = 0;
+  d.io = {
+    ...stand.io,
+    connect: (a, p, s) => (contacted++, stand.io.connect(a, p, s)),
+    resolver: { ...stand.io.resolver, lookup: (h) => (contacted++, stand.io.resolver.lookup(h)) },
+  };
+  const report = await runDoctor(request(file, { offline: false, sweepTimeoutMs: 1500 }), PERSON, d);
+  assert.equal(contacted, 0);
+  assert.equal(report.sweep, undefined);
+  assert.deepEqual(report.settings?.lines.map((l) => l.key), ["MAIL_MAILER", "MAIL_PORT", "MAIL_USERNAME"]);
+  assert.ok(codes(report).includes("doctor.host-not-set"));
+  assert.deepEqual([report.verdict.status, report.verdict.exitCode], ["fail", 1]);
+});
+
 test("the other classes, from the fixture's own scenarios: greets then closes, closes, not SMTP, SMTP without STARTTLS", async () => {
   const names = ["no-starttls", "banner-busy", "drop-after-ehlo", "garbage-banner"] as const;
   const fx = await startFixture({ scenarios: [...names] });

@@ -95,3 +95,21 @@ test("the smaller findings each have their code", async () => {
     assert.ok(codes(report).includes(code), `${name}: ${codes(report).join(", ")} (wanted ${code})`);
   }
 });
+
+test("no host in the file: doctor.host-not-set, an error (exit 1), and its own fix as the next move", async () => {
+  const cases: [string, string][] = [
+    [".env", "MAIL_MAILER=smtp\nMAIL_PORT=587\nMAIL_USERNAME=demo\nMAIL_PASSWORD=x\n"],
+    [".env", "SMTP_HOST=\nSMTP_PORT=587\n"],
+    ["wp-config.php", "<?php\ndefine( 'WPMS_ON', true );\ndefine( 'WPMS_SMTP_PORT', 587 );\n"],
+  ];
+  for (const [name, content] of cases) {
+    const report = await offline(name, content);
+    assert.ok(codes(report).includes("doctor.host-not-set"), `${content}: ${codes(report).join(", ")}`);
+    assert.deepEqual(report.verdict, { status: "fail", code: "doctor.host-not-set", exitCode: 1 });
+    assert.ok(report.next.text.startsWith(report.findings[0]?.fix?.text ?? "(no fix)"), report.next.text);
+  }
+  // A host the file gives but smtpilot refuses is that finding alone, not a missing host as well.
+  const refused = await offline(".env", "MAIL_MAILER=smtp\nMAIL_HOST=smtp.example.com\u001b[31m\nMAIL_PORT=587\n");
+  assert.deepEqual(codes(refused), ["doctor.invalid-value"]);
+  assert.equal(refused.verdict.exitCode, 1);
+});
