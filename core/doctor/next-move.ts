@@ -72,7 +72,22 @@ export function nextMove(input: NextMoveInput): NextMove {
   const lines = _merge([...pathLines, ...errorLines]);
   const command = _profileAdd(path, input.profile);
   if (lines.length === 0) {
-    return { text: "These settings work as written. Save them as a profile:", lines: [], command };
+    const error = input.findings.find((f) => f.severity === "error");
+    if (path.why === "settings" && !error) {
+      return { text: "These settings work as written. Save them as a profile:", lines: [], command };
+    }
+    // A change no line can write (a URL typed on the command line, a fix in words only): the
+    // working path, and the finding's own fix, never "as written".
+    const mode = path.tls === "implicit" ? "implicit TLS" : path.tls === "starttls" ? "STARTTLS" : "no TLS";
+    return {
+      text:
+        `${
+          error ? error.fix?.text ?? `Fix ${error.code} above` : `Use port ${path.port} with ${mode}`
+        }: port ${path.port} with ${mode} works. ` +
+        "Save it as a profile:",
+      lines: [],
+      command,
+    };
   }
   return {
     text: `Change ${lines.length === 1 ? "this line" : `these ${lines.length} lines`}${

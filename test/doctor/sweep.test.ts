@@ -206,6 +206,21 @@ test("a connection gets its own, shorter budget: a filtered port is named after 
   assert.equal(report.layers.find((l) => l.id === "tcp")?.facts.timeoutMs, 200);
 });
 
+test("a URL with no lines to write: the next move is the finding's fix and the working path, not 'as written'", async () => {
+  const report = await runDoctor(
+    request("smtps://demo@smtp.example.test:587", { offline: false, sweepTimeoutMs: 1500 }),
+    PERSON,
+    await net(),
+  );
+  assert.deepEqual(report.path, { host: "smtp.example.test", port: 587, tls: "starttls", why: "corrected" });
+  const finding = report.findings.find((f) => f.code === "doctor.implicit-tls-on-starttls-port");
+  assert.ok(finding?.fix?.text);
+  assert.deepEqual(report.next.lines, []);
+  assert.ok(report.next.text.startsWith(finding.fix.text), report.next.text);
+  assert.match(report.next.command ?? "", /--port 587 --tls starttls/);
+  assert.equal(report.verdict.exitCode, 1);
+});
+
 test("settings without a host: no DNS, no connection, the lines read and doctor.host-not-set (exit 1)", async () => {
   const file = settingsFile(".env", "MAIL_MAILER=smtp\nMAIL_PORT=587\nMAIL_USERNAME=demo\n");
   const d = await net();
