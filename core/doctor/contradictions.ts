@@ -202,6 +202,11 @@ function _mode(tls: string): string {
 function _said(settings: MailSettings, f: { key: string; value: unknown; defaulted?: true }): string {
   if (f.defaulted) return `${f.key} (not set: ${String(f.value)})`;
   const read = settings.read.find((r) => r.key === f.key);
+  // A value inside a URL (MAILER_DSN, or the URL typed as the target): its part, not the whole URL again.
+  if (f.key === "url" || read?.shown.includes("://")) {
+    const where = f.key === "url" ? "the URL" : f.key;
+    return typeof f.value === "number" ? `port ${f.value} in ${where}` : `${where}'s scheme`;
+  }
   return `${f.key}=${read ? read.shown : String(f.value)}`;
 }
 

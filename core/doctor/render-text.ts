@@ -83,7 +83,7 @@ export function renderDoctorText(report: DoctorReport, options: { withMode?: boo
 }
 
 function _finding(f: Finding): string[] {
-  const where = f.from.filter((x) => x.line !== undefined).map((x) => x.line);
+  const where = [...new Set(f.from.filter((x) => x.line !== undefined).map((x) => x.line))];
   const lines = [
     `  ${_SEVERITY[f.severity]}  ${f.code}${
       where.length ? `  (line${where.length > 1 ? "s" : ""} ${where.join(", ")})` : ""
