@@ -114,6 +114,24 @@ const _DOCUMENTS: Record<string, Schema> = {
   "smtpilot.diagnose/1": _diagnose,
   "smtpilot.domain/1": _domain,
   "smtpilot.domain-batch/1": doc("smtpilot.domain-batch/1", { reports: list(_domain), summary: anyObj }),
+  "smtpilot.doctor/1": doc("smtpilot.doctor/1", {
+    mode: oneOf("settings-check", "connectivity-probe", "auth-probe"),
+    contacts: list(str),
+    input: obj({ kind: str, text: str }),
+    settings: obj({ framework: str, title: str, lines: list(obj({ line: int, key: str, shown: str })) }),
+    findings: list(obj({ code: str, severity: oneOf("error", "warning", "info"), summary: str, from: list(anyObj) })),
+    sweep: obj({
+      host: str,
+      ports: list(obj({ port: int, class: str, works: bool, summary: str, ms: num }, ["port", "class", "works"])),
+    }),
+    path: obj({ host: str, port: int, tls: str, why: oneOf("settings", "corrected", "alternative") }),
+    diagnosis: _diagnose,
+    next: obj({ text: str, lines: list(obj({ key: str, text: str }, ["key", "text"])), command: str }, [
+      "text",
+      "lines",
+    ]),
+    verdict: obj({ status: oneOf("pass", "fail"), code: str, exitCode: int }, ["status", "exitCode"]),
+  }, ["mode", "contacts", "input", "findings", "next", "verdict"]),
   "smtpilot.align/1": doc("smtpilot.align/1", {
     mode: str,
     fromDomain: str,
