@@ -122,13 +122,13 @@ export const TOOLS: readonly ToolDef[] = [
     omit: ["fixture", "recipes", "user", "secret", "backend", "swaks"],
     describe: { profile: _PROFILE_TARGET },
   },
-  // Pasted settings only (no file is read on an agent's word), and in an agent's run the doctor reads no
-  // environment variable and uses no credential: the settings' host could be any server.
+  // A settings file only from the folder the person gave the server (or pasted settings), and in an agent's
+  // run the doctor reads no environment variable and uses no credential: the settings' host could be any server.
   {
     name: "doctor",
     command: "doctor",
-    description: "Read an app's mail settings (pasted), name their contradictions, sweep the ports of the host and " +
-      "diagnose the best path (connectivity probes: no credentials, no mail); says the lines to change",
+    description: "Read an app's mail settings, name their contradictions, sweep the ports of the host and diagnose " +
+      "the best path (connectivity probes: no credentials, no mail); says the lines to change",
     readOnly: false,
     openWorld: true,
     textInput: {
@@ -137,8 +137,11 @@ export const TOOLS: readonly ToolDef[] = [
         "wp-config.php, a Rails .rb or .yml), or one line: an SMTP URL, host[:port], an email address or a domain",
     },
     needsInput: "target",
-    contentOnly: true,
     omit: ["fixture", "portBase", "user", "secret", "ca"],
+    describe: {
+      target: "the app's settings file (.env, settings.py, application.properties…), a path inside the folder the " +
+        "person gave this server (relative names are taken there); or paste the settings or one line as content",
+    },
   },
   {
     name: "domain",
