@@ -7,7 +7,7 @@
  */
 import type { Registry } from "../core/plugin.ts";
 import type { CommandInput, CommandResult, CommandSpec, RunContext } from "./command-spec.ts";
-import { markSettled, onCleanup } from "./lifecycle.ts";
+import { interceptStop, markSettled, onCleanup } from "./lifecycle.ts";
 import { clearErrLine, protectSecrets, redactText, writeErr, writeJson, writeJsonLine, writeOut } from "./output.ts";
 
 /** Version tag of the document `--json` prints when a command fails before its own result. */
@@ -65,13 +65,13 @@ export function cliContext(globals: { plugin?: string[]; home?: string }, json: 
     },
     protectSecrets,
     onCleanup,
+    onInterrupt: interceptStop,
     agent: false,
     ...(interactive
       ? {
         confirm: async (request) => {
-          const { terminalAsker } = await import("./prompt.ts");
-          writeErr(`${request.summary}\n`);
-          return await terminalAsker.input(`Type ${request.code} to confirm (anything else cancels)`);
+          const { askConfirmCode } = await import("./prompt.ts");
+          return await askConfirmCode(request);
         },
       }
       : {}),

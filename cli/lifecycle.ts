@@ -21,6 +21,7 @@ const _SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
 const _CLEANUP_LIMIT_MS = 3000;
 
 let _stopWaiter: ((signal: string) => void) | undefined;
+const _interceptors: ((exitCode: number) => void)[] = [];
 let _ending = false;
 let _settled = false;
 
@@ -53,6 +54,22 @@ export function waitForStop(): Promise<string> {
   });
 }
 
+/**
+ * For a run that can stop cleanly on its own (a list send: finish what is in
+ * flight, print and log its summary, release its lock): the next signal calls
+ * `fn` with the exit code it stands for (128 + n) instead of ending the
+ * process, and the run returns its result with that code. Only once: a second
+ * signal ends the process as any signal does. Returns a function that
+ * unregisters `fn`.
+ */
+export function interceptStop(fn: (exitCode: number) => void): () => void {
+  _interceptors.push(fn);
+  return () => {
+    const at = _interceptors.indexOf(fn);
+    if (at >= 0) _interceptors.splice(at, 1);
+  };
+}
+
 /** Ends the process after the cleanups: the one exit path for signals, broken pipes and crashes. */
 export async function exitAfterCleanup(code: number): Promise<never> {
   if (!_ending) {
@@ -75,6 +92,8 @@ export function markSettled(): void {
 export function installProcessHandlers(): void {
   for (const [name, num] of Object.entries(_SIGNALS)) {
     process.on(name, () => {
+      const intercept = _interceptors.pop();
+      if (intercept) return intercept(EXIT_SIGNAL_BASE + num);
       if (_stopWaiter) return _stopWaiter(name);
       void exitAfterCleanup(EXIT_SIGNAL_BASE + num);
     });

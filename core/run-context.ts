@@ -46,6 +46,15 @@ export interface RunContext {
   protectSecrets(secrets: readonly (string | undefined)[]): (text: string) => string;
   /** Registers a cleanup for any ending of the run (Ctrl-C, broken pipe, crash); returns an unregister function. */
   onCleanup(fn: () => void | Promise<void>): () => void;
+  /**
+   * Lets a run that can stop cleanly take the next interrupt (Ctrl-C, SIGTERM)
+   * itself: `fn` gets the exit code the signal stands for (128 + n) instead of
+   * the process ending, and the run returns its result — printed and logged —
+   * with that code; a second signal ends the process as usual. Returns an
+   * unregister function. Absent where no signal reaches the run (MCP: the
+   * client cancels a call instead).
+   */
+  onInterrupt?: (fn: (exitCode: number) => void) => () => void;
   /** Prints a result before the command returns (a server that serves until stopped). */
   emit(result: Omit<CommandResult, "exitCode">): void;
   /**

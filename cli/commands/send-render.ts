@@ -12,6 +12,7 @@ import type { DiagnoseReport } from "../../core/report.ts";
 import type { CanarySent } from "../../core/send/send-canary.ts";
 import type { ScaleSent } from "../../core/send/send-scale.ts";
 import type { SendCommandFlags, SendFlags, SendSetup } from "../../core/send/send-setup.ts";
+import { expectedSeconds, formatDuration, formatRate, type Pace, rateOf } from "../../core/send/send-pace.ts";
 
 /** One line per layer with the failing layer's code, cause and next move. */
 export function diagnosisLines(report: DiagnoseReport): string[] {
@@ -28,20 +29,32 @@ export function diagnosisLines(report: DiagnoseReport): string[] {
 
 /** Who the plan reaches, as a person reads it. */
 export function recipientsLine(setup: SendSetup): string {
-  return setup.to !== undefined
-    ? `${maskAddress(setup.to)} (1 recipient, canary)`
-    : `${setup.subject.recipients.count} recipients from ${setup.list?.file}`;
+  if (setup.to !== undefined) return `${maskAddress(setup.to)} (1 recipient, canary)`;
+  const dups = setup.list?.scan.duplicates ?? 0;
+  return `${setup.subject.recipients.count} recipients from ${setup.list?.file}` +
+    (dups > 0 ? ` (${dups} duplicate line(s) folded: one message per mailbox)` : "");
 }
 
-/** Renders a preflight. */
-export function renderPreflight(
-  setup: SendSetup,
-  result: PreflightResult,
-  plan: Plan | undefined,
-  flags: SendFlags,
-): string {
+/** What the server answered to each recipient the preflight tried at RCPT, masked. */
+export function probedLines(result: PreflightResult): string[] {
+  if (result.probed.length === 0) return [];
+  const refused = result.probed.filter((p) => p.status === "refused");
+  return [
+    `  tried at RCPT: ${
+      result.probed.map((p) => `${maskAddress(p.address)} ${p.status}${p.code ? ` (${p.code})` : ""}`).join(", ")
+    }`,
+    ...(refused.length > 0 && result.passed
+      ? [
+        `  ${refused.length} refused recipient(s) stay in the plan: the server refuses them again at RCPT during the send, before any message goes to them`,
+      ]
+      : []),
+  ];
+}
+
+/** Everything a preflight found, before its verdict: the session, the alignment, the message and the recipients. */
+function _preflightBody(setup: SendSetup, result: PreflightResult): string[] {
   const p = setup.subject.profile;
-  const out = [
+  return [
     "Mode: preflight (credentials, no mail: MAIL FROM and RCPT TO, then RSET, never DATA)",
     `Profile: ${p.name} (${p.host}:${p.port} ${p.tls}, user ${p.user})`,
     "",
@@ -54,8 +67,19 @@ export function renderPreflight(
     `Message: ${JSON.stringify(setup.draft.subject)} from ${setup.draft.fromHeader}, envelope ${setup.envelopeFrom}`,
     `  sha256:${setup.draft.digest}  ${setup.draft.messageId}`,
     `Recipients: ${recipientsLine(setup)}`,
-    "",
+    ...(setup.mode === "scale" ? probedLines(result) : []),
   ];
+}
+
+/** Renders a preflight. */
+export function renderPreflight(
+  setup: SendSetup,
+  result: PreflightResult,
+  plan: Plan | undefined,
+  flags: SendFlags,
+): string {
+  const p = setup.subject.profile;
+  const out = [..._preflightBody(setup, result), ""];
   if (!plan) {
     out.push(`Verdict: FAIL (${result.failures.join(", ")}): no plan issued, nothing may be sent.`);
     return `${out.join("\n")}\n`;
@@ -71,20 +95,29 @@ export function renderPreflight(
   return `${out.join("\n")}\n`;
 }
 
+/** The pace of a scale send and how long the list should take, before the person confirms it. */
+export function paceLine(count: number, pace: Pace, connections: number): string {
+  const expected = expectedSeconds(count, pace.perSecond);
+  return `Pace: ${formatRate(pace.perSecond)} (${pace.source}), ${connections} connection(s): ` +
+    (expected === undefined
+      ? "as fast as the server accepts"
+      : `about ${formatDuration(expected)} for ${count} message(s)`);
+}
+
 /**
- * What a person approves before a live send, unmasked: the preflight, the
- * recipient (or the list and its count), every attachment, the body's start,
- * the pace, and the message digest.
+ * What a person approves before a live send, unmasked: the preflight (what
+ * passed — never a verdict line: only a passing preflight is ever shown
+ * here), the recipient (or the list, its count and the ones the server
+ * refused), every attachment, the body's start, the pace and how long it
+ * should take, and the message digest.
  */
 export function confirmSummary(setup: SendSetup, result: PreflightResult, flags: SendCommandFlags): string {
   const count = setup.subject.recipients.count;
   const who = setup.to !== undefined ? setup.to : `${count} recipients from ${setup.list?.file}`;
   const { attachments, excerpt } = setup.draft.contents;
-  const pace = setup.mode === "scale"
-    ? `, ${flags.connections ?? 1} connection(s), rate ${flags.rate ?? "the profile's default"}`
-    : "";
+  const connections = flags.connections ?? 1;
   return [
-    renderPreflight(setup, result, undefined, flags).replace(/^Verdict: .*\n?/m, "").trimEnd(),
+    ..._preflightBody(setup, result),
     "",
     `Attachments: ${
       flags.eml !== undefined
@@ -94,11 +127,14 @@ export function confirmSummary(setup: SendSetup, result: PreflightResult, flags:
         : attachments.map((a) => `${a.name} (${a.bytes} bytes)`).join(", ")
     }`,
     `Body begins: ${excerpt || "(empty)"}`,
+    ...(setup.mode === "scale" ? [paceLine(count, rateOf(setup, flags), connections)] : []),
     "",
     `Send ${
       count === 1 ? "1 live message" : `${count} live messages`
     } to ${who} through profile ${setup.profile.name}` +
-    `${pace} (message sha256:${setup.draft.digest.slice(0, 16)}…)?`,
+    `${setup.mode === "scale" ? `, ${connections} connection(s)` : ""} (message sha256:${
+      setup.draft.digest.slice(0, 16)
+    }…)?`,
   ].join("\n");
 }
 

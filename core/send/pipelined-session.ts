@@ -206,7 +206,7 @@ function _finalOutcome(
 ): TransactionOutcome {
   const reply = redact(replyLine(final));
   if (final.code === 250) {
-    const queueId = queueIdOf(final);
+    const queueId = queueIdOf(final, redact);
     const recipients: RecipientOutcome[] = [{ address, status: "accepted", reply: redact(replyLine(rcpt)) }];
     return { accepted: true, recipients, reply, ...(queueId ? { queueId } : {}), reusable: true };
   }

@@ -1,17 +1,20 @@
 /**
  * Recipient lists for a scale send: one address per line (blank lines and
  * `#` comments ignored), read as a stream so a million lines take bounded
- * memory. A list is identified by the digest of its addresses in order —
- * what the plan binds — and each recipient by its index in that order, which
- * is what the journal records (a bitmap of indices, not a set of strings).
+ * memory (list-lines.ts bounds each line too). A mailbox named more than
+ * once gets one message: later mentions are folded into the first
+ * (mailbox-set.ts says how mailboxes are compared) and counted. A list is
+ * identified by the digest of its distinct addresses in order — what the
+ * plan binds — and each recipient by its index in that order, which is
+ * what the journal records (a bitmap of indices, not a set of strings).
  */
 import { createHash } from "node:crypto";
 import fs from "node:fs";
-import readline from "node:readline";
 import { isMailboxProblem, parseMailbox } from "../address.ts";
 import { appendWhole, openNoFollow } from "../memory/atomic-file.ts";
-import { UsageError } from "../errors.ts";
 import { shown } from "../printable.ts";
+import { listLines, type ListProblem } from "./list-lines.ts";
+import { MailboxSet } from "./mailbox-set.ts";
 
 /** One recipient: its index in the list and the address to send to. */
 export interface Recipient {
@@ -23,9 +26,15 @@ export interface Recipient {
 
 /** What a scan of the whole list found. */
 export interface RecipientScan {
+  /** Distinct recipients: what the plan counts and a send reaches. */
   count: number;
+  /** Lines naming a mailbox an earlier line already named: folded, never sent to twice. */
+  duplicates: number;
   digest: string;
-  invalid: { line: number; value: string; reason: string }[];
+  /** The first invalid lines, by number and reason (never their text: see values). */
+  invalid: ListProblem[];
+  /** The text of each named invalid line, shortened and printable, for a person at the command line. */
+  invalidValues: string[];
   invalidCount: number;
 }
 
@@ -36,89 +45,58 @@ type _Entry = { line: number; text: string; mailbox: ReturnType<typeof parseMail
 
 /** Every non-blank, non-comment line of the list with its parsed mailbox, streamed. */
 async function* _entries(file: string): AsyncGenerator<_Entry> {
-  let stream: fs.ReadStream;
-  try {
-    if (!fs.statSync(file).isFile()) throw Object.assign(new Error("not a regular file"), { code: "not a file" });
-    stream = fs.createReadStream(file, { encoding: "utf8", highWaterMark: 64 * 1024 });
-  } catch (err) {
-    throw new UsageError(`Cannot read --to-list ${shown(file)}: ${(err as NodeJS.ErrnoException).code ?? "error"}`);
-  }
-  const lines = readline.createInterface({ input: stream, crlfDelay: Infinity });
-  let line = 0;
-  try {
-    for await (const raw of lines) {
-      line++;
-      const text = raw.trim();
-      if (text === "" || text.startsWith("#")) continue;
-      yield { line, text, mailbox: parseMailbox(text) };
-    }
-  } finally {
-    lines.close();
-    stream.destroy();
+  for await (const { line, text } of listLines(file)) {
+    if (text === "" || text.startsWith("#")) continue;
+    yield { line, text, mailbox: parseMailbox(text) };
   }
 }
 
-/** Streams the valid recipients of a list file in order, with their indices. */
-export async function* readRecipients(file: string): AsyncGenerator<Recipient & { line: number }> {
+/**
+ * Streams the distinct valid recipients of a list file in order, with their
+ * indices. `unique` says the file is already one mailbox a line (a snapshot
+ * written by snapshotRecipients): no set is kept.
+ */
+export async function* readRecipients(
+  file: string,
+  options: { unique?: boolean } = {},
+): AsyncGenerator<Recipient & { line: number }> {
+  const seen = options.unique ? undefined : new MailboxSet();
   let index = 0;
   for await (const { line, mailbox } of _entries(file)) {
-    if (isMailboxProblem(mailbox)) continue;
+    if (isMailboxProblem(mailbox) || (seen && !seen.add(mailbox.address))) continue;
     yield { index: index++, line, address: mailbox.address, smtputf8: mailbox.smtputf8 };
   }
 }
 
-/** Reads the whole list once: count, digest and the invalid lines (a list with any is refused by the caller). */
+/** Reads the whole list once: count, duplicates, digest and the invalid lines (a list with any is refused by the caller). */
 export async function scanRecipients(file: string): Promise<RecipientScan> {
-  const hash = createHash("sha256");
-  const invalid: RecipientScan["invalid"] = [];
-  let invalidCount = 0;
-  let count = 0;
-  for await (const { line, text, mailbox } of _entries(file)) {
-    if (isMailboxProblem(mailbox)) {
-      invalidCount++;
-      if (invalid.length < _MAX_NAMED) invalid.push({ line, value: shown(text), reason: mailbox.reason });
-      continue;
-    }
-    hash.update(`${mailbox.address}\n`);
-    count++;
-  }
-  return { count, digest: hash.digest("hex"), invalid, invalidCount };
+  return await _scan(file, () => {});
 }
 
 /**
- * Scans the list as scanRecipients does and writes its valid addresses, one
- * a line, to `snapshot` (mode 0600): a scale send reads only the snapshot,
- * so the file the person confirmed cannot change under a running send.
+ * Scans the list as scanRecipients does and writes its distinct valid
+ * addresses, one a line, to `snapshot` (mode 0600): a scale send reads only
+ * the snapshot, so the file the person confirmed cannot change under a
+ * running send.
  */
 export async function snapshotRecipients(file: string, snapshot: string): Promise<RecipientScan> {
   // Never through a link (it would truncate what it names); every byte checked (a full disk throws).
   const out = openNoFollow(snapshot, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC);
   let size = 0;
-  const hash = createHash("sha256");
-  const invalid: RecipientScan["invalid"] = [];
-  let invalidCount = 0;
-  let count = 0;
   let batch = "";
   try {
-    for await (const { line, text, mailbox } of _entries(file)) {
-      if (isMailboxProblem(mailbox)) {
-        invalidCount++;
-        if (invalid.length < _MAX_NAMED) invalid.push({ line, value: shown(text), reason: mailbox.reason });
-        continue;
-      }
-      hash.update(`${mailbox.address}\n`);
-      batch += `${mailbox.address}\n`;
-      count++;
+    const scan = await _scan(file, (address) => {
+      batch += `${address}\n`;
       if (batch.length > 64 * 1024) {
         size = appendWhole(out, snapshot, Buffer.from(batch), size);
         batch = "";
       }
-    }
+    });
     appendWhole(out, snapshot, Buffer.from(batch), size);
+    return scan;
   } finally {
     fs.closeSync(out);
   }
-  return { count, digest: hash.digest("hex"), invalid, invalidCount };
 }
 
 /** The digest of an explicit list of addresses (the canary's one), computed as scanRecipients would. */
@@ -126,4 +104,30 @@ export function recipientsDigest(addresses: readonly string[]): string {
   const hash = createHash("sha256");
   for (const a of addresses) hash.update(`${a}\n`);
   return hash.digest("hex");
+}
+
+/** One pass over the list: each distinct valid address goes to `onAddress`, in order. */
+async function _scan(file: string, onAddress: (address: string) => void): Promise<RecipientScan> {
+  const hash = createHash("sha256");
+  const seen = new MailboxSet();
+  const scan: RecipientScan = { count: 0, duplicates: 0, digest: "", invalid: [], invalidValues: [], invalidCount: 0 };
+  for await (const { line, text, mailbox } of _entries(file)) {
+    if (isMailboxProblem(mailbox)) {
+      scan.invalidCount++;
+      if (scan.invalid.length < _MAX_NAMED) {
+        scan.invalid.push({ line, reason: mailbox.reason });
+        scan.invalidValues.push(shown(text));
+      }
+      continue;
+    }
+    if (!seen.add(mailbox.address)) {
+      scan.duplicates++;
+      continue;
+    }
+    hash.update(`${mailbox.address}\n`);
+    onAddress(mailbox.address);
+    scan.count++;
+  }
+  scan.digest = hash.digest("hex");
+  return scan;
 }

@@ -268,7 +268,7 @@ type _Item = Recipient & { message: Buffer };
 
 /** The list's recipients that the journal has not settled, streamed; shared by the workers. Never past the planned count. */
 async function* _pending(file: string, done: Uint8Array, count: number): AsyncGenerator<Recipient> {
-  for await (const r of readRecipients(file)) {
+  for await (const r of readRecipients(file, { unique: true })) {
     if (r.index >= count) return;
     if (!isSet(done, r.index)) yield r;
   }

@@ -10,6 +10,7 @@ import { diagnose } from "../diagnose.ts";
 import { type DiagnoseReport, EXIT_CODES, exitCodeOf } from "../report.ts";
 import { systemIo } from "../io.ts";
 import { redactDeep } from "../redact.ts";
+import { printable } from "../printable.ts";
 import type { RunContext } from "../run-context.ts";
 import { SEND_SCHEMA } from "../schemas.ts";
 import { runTransaction, type TransactionOutcome } from "./transaction.ts";
@@ -45,7 +46,8 @@ export async function sendCanary(setup: SendSetup, ctx: RunContext): Promise<Can
     replyRules: setup.rules,
     onProgress: (layer) => ctx.progress(`opening the session: ${layer}…`),
     onSession: async (s) => {
-      server = s.server;
+      // The server names itself: printed and logged, so made safe and stripped of any secret it echoes.
+      server = setup.redact(printable(s.server, 200));
       ctx.progress("sending the canary…");
       outcome = await runTransaction(
         s.conn,

@@ -17,9 +17,10 @@ import type { RunContext } from "../run-context.ts";
 import { PLAN_SCHEMA } from "../schemas.ts";
 import { issuePlan, type Plan } from "./plan.ts";
 import { storeIssuedPlan } from "./plan-store.ts";
-import { PREFLIGHT_SAMPLE, type PreflightResult, runPreflight } from "./preflight.ts";
+import { PREFLIGHT_MAX_PROBED, type PreflightResult, runPreflight } from "./preflight.ts";
 import { readRecipients } from "./recipients.ts";
 import { logStep } from "./send-log.ts";
+import { maskAddress } from "../memory/mask.ts";
 import { checkSendGates } from "./send-gates.ts";
 import { type SendFlags, type SendSetup, sendSetup, unlockSecret } from "./send-setup.ts";
 
@@ -46,6 +47,12 @@ export async function preflightSend(flags: SendFlags, ctx: RunContext): Promise<
   // Its send_canary/send_scale call runs this preflight again and asks the person instead.
   const plan = result.passed && !ctx.agent ? issuePlan(setup.subject, now) : undefined;
   if (plan) await storeIssuedPlan(setup.store, plan, now);
+  const probed = result.probed.map((p) => ({
+    address: maskAddress(p.address),
+    status: p.status,
+    ...(p.code ? { code: p.code } : {}),
+  }));
+  const refused = probed.filter((p) => p.status === "refused");
   await logStep(setup.store, {
     kind: "preflight",
     profile: setup.profile.name,
@@ -54,8 +61,10 @@ export async function preflightSend(flags: SendFlags, ctx: RunContext): Promise<
     from: setup.draft.from.address,
     messageId: setup.draft.messageId,
     digest: setup.draft.digest,
+    ...(setup.list && setup.list.scan.duplicates > 0 ? { duplicates: setup.list.scan.duplicates } : {}),
     state: result.passed ? "passed" : "failed",
     ...(result.failures.length > 0 ? { failures: result.failures } : {}),
+    ...(refused.length > 0 ? { refused } : {}),
   }, ctx);
   const document = redactDeep({
     schema: PLAN_SCHEMA,
@@ -68,6 +77,12 @@ export async function preflightSend(flags: SendFlags, ctx: RunContext): Promise<
           "through send_canary or send_scale: the person confirms in the client; no token is issued to an agent",
       }
       : {}),
+    // Who the plan reaches; the recipients tried at RCPT are masked (text and JSON alike).
+    recipients: {
+      count: setup.subject.recipients.count,
+      duplicates: setup.list?.scan.duplicates ?? 0,
+      probed,
+    },
     message: {
       from: setup.draft.fromHeader,
       subject: setup.draft.subject,
@@ -87,22 +102,22 @@ export async function preflightSend(flags: SendFlags, ctx: RunContext): Promise<
 
 /** The preflight checks of a setup (also run by an interactive send before it asks). */
 export async function preflightOf(setup: SendSetup, ctx: RunContext): Promise<PreflightResult> {
-  const sample: string[] = [];
-  if (setup.to !== undefined) sample.push(setup.to);
+  const candidates: string[] = [];
+  if (setup.to !== undefined) candidates.push(setup.to);
   else if (setup.list) {
     for await (const r of readRecipients(setup.list.file)) {
-      sample.push(r.address);
-      if (sample.length >= PREFLIGHT_SAMPLE) break;
+      candidates.push(r.address);
+      if (candidates.length >= PREFLIGHT_MAX_PROBED) break;
     }
   }
   const policy = setup.provider ? alignPolicyOf(setup.provider) : undefined;
   // MAIL FROM declares the real size (SIZE=): a server with a smaller limit refuses it here, not after DATA.
-  const size = (await setup.draft.compose([sample[0] ?? setup.envelopeFrom])).length;
+  const size = (await setup.draft.compose([candidates[0] ?? setup.envelopeFrom])).length;
   const result = await runPreflight({
     options: { ...setup.options, declaredSize: size },
     rules: setup.rules,
     envelopeFrom: setup.envelopeFrom,
-    sample,
+    candidates,
     align: {
       from: setup.draft.from.address,
       envelopeFrom: setup.envelopeFrom,

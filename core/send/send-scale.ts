@@ -5,14 +5,13 @@
  * recipients and leaves a journal a rerun resumes from. The send log gets
  * the summary; the adapters render it (cli/commands/send-render.ts).
  */
+import fs from "node:fs";
 import path from "node:path";
-import { UsageError } from "../errors.ts";
 import { EXIT_ENVIRONMENT, EXIT_FINDINGS, EXIT_OK } from "../exit.ts";
-import { shown } from "../printable.ts";
 import { redactDeep } from "../redact.ts";
 import { exitCodeOf } from "../report.ts";
 import { planDigest } from "./plan.ts";
-import { parseRate } from "./rate-limiter.ts";
+import { etaSeconds, formatDuration, type Pace } from "./send-pace.ts";
 import { runScale, type ScaleProgress, type ScaleResult } from "./scale.ts";
 import { refuse } from "./gates.ts";
 import { withFileLock } from "../memory/atomic-file.ts";
@@ -21,22 +20,6 @@ import { logStep } from "./send-log.ts";
 import type { RunContext } from "../run-context.ts";
 import { SEND_SCHEMA } from "../schemas.ts";
 import type { SendCommandFlags, SendSetup } from "./send-setup.ts";
-
-/** Messages per second for this run, and where that number came from. */
-export function rateOf(setup: SendSetup, flags: SendCommandFlags): { perSecond: number; source: string } {
-  if (flags.rate !== undefined) {
-    const r = parseRate(flags.rate);
-    if (r === undefined) {
-      throw new UsageError(`Invalid --rate ${shown(flags.rate)}: expected 10/s, 600/min, 20000/day or none`);
-    }
-    return { perSecond: r, source: "--rate" };
-  }
-  const limit = setup.provider?.rateLimit;
-  const fromProvider = limit?.perSecond ?? (limit?.perMinute !== undefined ? limit.perMinute / 60 : undefined) ??
-    (limit?.perDay !== undefined ? limit.perDay / 86_400 : undefined);
-  if (fromProvider !== undefined) return { perSecond: fromProvider, source: `provider ${setup.provider?.name}` };
-  return { perSecond: setup.settings.safety.sendRatePerMinute / 60, source: "memory.md sendRatePerMinute" };
-}
 
 /** What a scale send did: the `smtpilot.send/1` document, its exit code, and what a rendering needs. */
 export interface ScaleSent {
@@ -54,13 +37,26 @@ export interface ScaleSent {
 }
 
 /** Sends the list of a confirmed plan. */
-export async function sendScale(setup: SendSetup, flags: SendCommandFlags, ctx: RunContext): Promise<ScaleSent> {
-  const rate = rateOf(setup, flags);
+export async function sendScale(
+  setup: SendSetup,
+  rate: Pace,
+  flags: SendCommandFlags,
+  ctx: RunContext,
+): Promise<ScaleSent> {
   const run = `scale-${planDigest(setup.subject).slice(0, 24)}`;
   const journalFile = path.join(await setup.store.journalFolder(), `${run}.jsonl`);
   // One run of a plan at a time: two at once would each read the journal before the other wrote.
   try {
-    return await withFileLock(journalFile, () => _send(setup, flags, ctx, rate, journalFile, run), 500);
+    return await withFileLock(journalFile, async () => {
+      // The send reads a private snapshot of the list, checked against the confirmed plan. It holds
+      // every address unmasked, so it lives only as long as the run: a rerun takes a new one.
+      const snapshot = path.join(path.dirname(journalFile), `${run}.list`);
+      try {
+        return await _send(setup, flags, ctx, rate, journalFile, snapshot);
+      } finally {
+        fs.rmSync(snapshot, { force: true });
+      }
+    }, 500);
   } catch (err) {
     if ((err as { code?: string }).code === "E_MEMORY_LOCKED") {
       refuse("gate.run-in-progress", "Another smtpilot is sending this plan right now; wait for it to end");
@@ -73,13 +69,11 @@ async function _send(
   setup: SendSetup,
   flags: SendCommandFlags,
   ctx: RunContext,
-  rate: { perSecond: number; source: string },
+  rate: Pace,
   journalFile: string,
-  run: string,
+  snapshot: string,
 ): Promise<ScaleSent> {
   const list = setup.list as NonNullable<SendSetup["list"]>;
-  // The send reads a private snapshot of the list, checked against the confirmed plan.
-  const snapshot = path.join(path.dirname(journalFile), `${run}.list`);
   const now = await snapshotRecipients(list.file, snapshot);
   if (now.digest !== setup.subject.recipients.digest || now.count !== setup.subject.recipients.count) {
     refuse("gate.plan-changed", `--to-list ${list.file} changed after it was confirmed`);
@@ -90,10 +84,13 @@ async function _send(
     const done = p.skipped + p.accepted + p.rejected + p.deferred;
     const width = 24;
     const filled = Math.round((done / Math.max(1, p.total)) * width);
+    const eta = etaSeconds(p.total - done, done - p.skipped, Date.now() - started, rate.perSecond);
     ctx.progress(
       `[${"#".repeat(filled)}${
         ".".repeat(width - filled)
-      }] ${done}/${p.total} accepted ${p.accepted} refused ${p.rejected} deferred ${p.deferred}`,
+      }] ${done}/${p.total} accepted ${p.accepted} refused ${p.rejected} deferred ${p.deferred}${
+        eta === undefined ? "" : `, about ${formatDuration(eta)} left`
+      }`,
     );
   };
   const running = runScale({
@@ -110,12 +107,22 @@ async function _send(
     onProgress: bar,
     signal: abort.signal,
   });
-  // Ctrl-C: stop taking recipients; what is in flight finishes and is journalled before the exit.
+  // Ctrl-C: stop taking recipients; what is in flight finishes and is journalled, then the run
+  // ends as any run does — summary printed and logged, lock released — with the signal's exit code.
+  let interrupted: number | undefined;
+  const unintercept = ctx.onInterrupt?.((exitCode) => {
+    interrupted = exitCode;
+    abort.abort();
+  });
+  // A second signal (or a crash) ends the process: the journal still gets what is in flight.
   const unregister = ctx.onCleanup(async () => {
     abort.abort();
     await running.catch(() => undefined);
   });
-  const result = await running.finally(unregister);
+  const result = await running.finally(() => {
+    unregister();
+    unintercept?.();
+  });
   ctx.progress("");
   const seconds = (Date.now() - started) / 1000;
   const state = result.stopped ? "stopped" : result.rejected + result.deferred > 0 ? "partial" : "accepted";
@@ -126,6 +133,7 @@ async function _send(
     digest: setup.draft.digest,
     messageId: setup.draft.messageId,
     recipients: list.scan.count,
+    ...(list.scan.duplicates > 0 ? { duplicates: list.scan.duplicates } : {}),
     accepted: result.accepted,
     rejected: result.rejected,
     deferred: result.deferred,
@@ -145,6 +153,7 @@ async function _send(
     messageId: setup.draft.messageId,
     rate: { perSecond: Number.isFinite(rate.perSecond) ? rate.perSecond : null, source: rate.source },
     total: result.total,
+    duplicates: list.scan.duplicates,
     skipped: result.skipped,
     accepted: result.accepted,
     rejected: result.rejected,
@@ -156,7 +165,9 @@ async function _send(
     ...(result.stopped ? { stopped: result.stopped } : {}),
     ...(result.failedSession ? { diagnosis: result.failedSession } : {}),
   }, setup.redact);
-  const exitCode = result.failedSession
+  const exitCode = interrupted !== undefined
+    ? interrupted
+    : result.failedSession
     ? exitCodeOf(result.failedSession)
     : result.stopped?.reason === "journal-unwritable"
     ? EXIT_ENVIRONMENT // the disk, not the list: free space and rerun

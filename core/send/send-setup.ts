@@ -18,6 +18,7 @@ import { type ProviderDefinition, providerFor, rulesForTarget } from "../provide
 import { type Draft, makeDraft } from "./draft.ts";
 import type { PlanSubject, SendMode } from "./plan.ts";
 import { type RecipientScan, recipientsDigest, scanRecipients } from "./recipients.ts";
+import { RecipientListError } from "./list-lines.ts";
 import type { RunContext } from "../run-context.ts";
 import { memoryOf, withProfile } from "../memory/run-memory.ts";
 import { resolveCredential } from "../oauth/run-credential.ts";
@@ -129,10 +130,9 @@ export async function sendSetup(flags: SendFlags, ctx: RunContext): Promise<Send
     ctx.progress("reading the recipient list…");
     const scan = await scanRecipients(file);
     if (scan.invalidCount > 0) {
-      // A person sees their own list's bad lines; an agent gets line numbers only: the path it named may be any
-      // file (a dotenv file, a key), and its lines must not come back to it.
-      const named = scan.invalid.map((i) => `line ${i.line}${ctx.agent ? "" : ` ${i.value}`}: ${i.reason}`).join("; ");
-      throw new UsageError(`--to-list ${shown(file)} has ${scan.invalidCount} invalid line(s): ${named}`);
+      // A line's text goes back only to a person at the command line: to an agent, the file may be any file.
+      const values = ctx.agent ? [] : scan.invalidValues;
+      throw new RecipientListError(file, scan.invalid, scan.invalidCount, values);
     }
     if (scan.count === 0) throw new UsageError(`--to-list ${shown(file)} holds no address`);
     list = { file, scan };

@@ -61,9 +61,10 @@ export function dotStuff(message: Buffer): Buffer {
  * The queue id in a final-dot reply, as the common MTAs word it: Postfix
  * "queued as 4XyZ", Exim "id=1r2AbC-000123-Xy", Sendmail "xxx Message accepted
  * for delivery", Exchange "[InternalId=…] Queued mail for delivery", Gmail's token,
- * SES "Ok 0100018c…".
+ * SES "Ok 0100018c…". The id is the server's word: `redact` removes any secret
+ * it echoes (it is printed, logged and journalled).
  */
-export function queueIdOf(reply: SmtpReply): string | undefined {
+export function queueIdOf(reply: SmtpReply, redact: (text: string) => string = (t) => t): string | undefined {
   const text = reply.lines.join(" ");
   const patterns = [
     /queued as ([A-Za-z0-9]+)/i,
@@ -75,7 +76,7 @@ export function queueIdOf(reply: SmtpReply): string | undefined {
   ];
   for (const p of patterns) {
     const m = p.exec(text);
-    if (m?.[1]) return m[1].slice(0, 80);
+    if (m?.[1]) return redact(m[1]).slice(0, 80);
   }
   return undefined;
 }
@@ -201,7 +202,7 @@ async function _afterData(
   const final = await conn.readReply(Math.max(input.timeoutMs, DATA_END_TIMEOUT_MS));
   const reply = redact(replyLine(final));
   if (final.code === 250) {
-    const queueId = queueIdOf(final);
+    const queueId = queueIdOf(final, redact);
     return { accepted: true, recipients: outcomes, reply, ...(queueId ? { queueId } : {}), reusable: true };
   }
   const d = explain("data", final);

@@ -8,6 +8,7 @@
  * that waits, and see every transaction's outcome.
  */
 import net from "node:net";
+import tls from "node:tls";
 
 /** How the server treats a recipient. */
 export type Fate = "accept" | "unknown" | "too-big" | "drop";
@@ -20,6 +21,16 @@ export interface MiniMtaOptions {
   fate?: (address: string) => Fate;
   /** Called with each accepted message's recipient as its final dot arrives. */
   onMessage?: (to: string) => void;
+  /** Implicit TLS with this key pair (a send authenticates only over verified TLS). */
+  tls?: { key: string; cert: string };
+  /** Offers AUTH PLAIN and accepts any login. */
+  auth?: boolean;
+  /** The name in the banner and the EHLO reply (default mini.mta.test). */
+  name?: string;
+  /** The queue id of the n-th accepted message (default Q00000001…). */
+  queueId?: (n: number) => string;
+  /** Words added to every positive reply (a server that echoes what it should not). */
+  say?: string;
 }
 
 /** A running server and what it saw. */
@@ -50,13 +61,15 @@ export async function startMiniMta(options: MiniMtaOptions = {}): Promise<MiniMt
     close: async () => {},
   };
   let queue = 0;
-  const server = net.createServer((socket) => {
+  const name = options.name ?? "mini.mta.test";
+  const say = options.say ? ` ${options.say}` : "";
+  const serve = (socket: net.Socket) => {
     state.connections++;
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
     socket.on("error", () => {});
     socket.setNoDelay(true);
-    socket.write("220 mini.mta.test ESMTP\r\n");
+    socket.write(`220 ${name} ESMTP${say}\r\n`);
     let buf = "";
     let inData = false;
     let dataSince: number | undefined;
@@ -76,7 +89,8 @@ export async function startMiniMta(options: MiniMtaOptions = {}): Promise<MiniMt
       if (fate === "too-big") return reply("552 5.3.4 Error: message file too big");
       options.onMessage?.(to);
       state.accepted.push(to);
-      reply(`250 2.0.0 Ok: queued as Q${String(++queue).padStart(8, "0")}`);
+      queue++;
+      reply(`250 2.0.0 Ok: queued as ${options.queueId?.(queue) ?? `Q${String(queue).padStart(8, "0")}`}${say}`);
     };
     socket.on("data", (chunk: Buffer) => {
       state.chunks.push(chunk.toString("latin1"));
@@ -99,13 +113,16 @@ export async function startMiniMta(options: MiniMtaOptions = {}): Promise<MiniMt
             "SIZE 10240000",
             "8BITMIME",
             ...(options.smtputf8 ? ["SMTPUTF8"] : []),
+            ...(options.auth ? ["AUTH PLAIN"] : []),
           ];
-          reply(["250-mini.mta.test", ...ext.map((e, i) => `250${i === ext.length - 1 ? " " : "-"}${e}`)].join("\r\n"));
+          reply([`250-${name}${say}`, ...ext.map((e, i) => `250${i === ext.length - 1 ? " " : "-"}${e}`)].join("\r\n"));
+        } else if (verb === "AUTH" && options.auth) {
+          reply(`235 2.7.0 Authentication successful${say}`);
         } else if (verb === "MAIL") {
           if (mail) reply("503 5.5.1 Error: nested MAIL command");
           else {
             mail = true;
-            reply("250 2.1.0 Ok");
+            reply(`250 2.1.0 Ok${say}`);
           }
         } else if (verb === "RCPT") {
           const to = /<([^>]*)>/.exec(line)?.[1] ?? "";
@@ -114,7 +131,7 @@ export async function startMiniMta(options: MiniMtaOptions = {}): Promise<MiniMt
             reply(`550 5.1.1 <${to}>: Recipient address rejected: User unknown in local recipient table`);
           } else {
             rcpt = to;
-            reply("250 2.1.5 Ok");
+            reply(`250 2.1.5 Ok${say}`);
           }
         } else if (verb === "DATA") {
           if (!mail) reply("503 5.5.1 Error: need RCPT command");
@@ -134,7 +151,8 @@ export async function startMiniMta(options: MiniMtaOptions = {}): Promise<MiniMt
         } else reply("502 5.5.2 Error: command not recognized");
       }
     });
-  });
+  };
+  const server = options.tls ? tls.createServer(options.tls, serve) : net.createServer(serve);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   state.port = (server.address() as net.AddressInfo).port;
   state.close = () =>

@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { FIXTURE_DEMO_SECRET } from "../../fixtures/index.ts";
 import { spawnCli } from "../helpers/cli.ts";
-import { b, CANARY, MESSAGE, preflightToken, useSendBed } from "./send-fixture.ts";
+import { b, MESSAGE, preflightToken, useSendBed, verifiedCanary } from "./send-fixture.ts";
 
 useSendBed();
 
@@ -15,21 +15,7 @@ const COUNT = 45;
 
 test("a scale send killed midway and rerun sends to each recipient exactly once", async () => {
   // The scale gate: a canary of this profile, From and message, verified in the inbox.
-  const canaryToken = await preflightToken(["--to", CANARY, ...MESSAGE]);
-  const sent = await b().cli([
-    "send",
-    "--canary",
-    "--profile",
-    "lab",
-    "--to",
-    CANARY,
-    ...MESSAGE,
-    "--confirm",
-    canaryToken,
-  ]);
-  assert.equal(sent.code, 0, sent.stderr);
-  const verified = await b().cli(["verify", "--last", "--placement", "inbox"]);
-  assert.equal(verified.code, 0, verified.stderr);
+  await verifiedCanary();
 
   const list = path.join(b().dir, "scale.txt");
   const recipients = Array.from({ length: COUNT }, (_, i) => `r${i}@smtpilot.test`);

@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { FIXTURE_DEMO_SECRET } from "../../fixtures/index.ts";
 import { spawnCli } from "../helpers/cli.ts";
-import { b, CANARY, MESSAGE, preflightToken, useSendBed } from "./send-fixture.ts";
+import { b, deliveredSince, MESSAGE, preflightToken, useSendBed, verifiedCanary } from "./send-fixture.ts";
 
 useSendBed();
 
@@ -18,18 +18,7 @@ function sendInBackground(args: string[]): Promise<{ code: number | null; out: s
   return new Promise((resolve) => child.on("close", (code) => resolve({ code, out })));
 }
 
-async function verifiedCanary(): Promise<void> {
-  const token = await preflightToken(["--to", CANARY, ...MESSAGE]);
-  const sent = await b().cli(["send", "--canary", "--profile", "lab", "--to", CANARY, ...MESSAGE, "--confirm", token]);
-  assert.equal(sent.code, 0, sent.stderr);
-  assert.equal((await b().cli(["verify", "--last", "--placement", "inbox"])).code, 0);
-}
-
-const delivered = (from: number) => {
-  const counts = new Map<string, number>();
-  for (const m of b().stored().slice(from)) for (const to of m.to) counts.set(to, (counts.get(to) ?? 0) + 1);
-  return counts;
-};
+const delivered = deliveredSince;
 
 test("two runs of the same plan at once: the second is refused (gate.run-in-progress), nobody gets two", async () => {
   await verifiedCanary();

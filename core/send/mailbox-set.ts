@@ -1,0 +1,81 @@
+/**
+ * Which mailboxes a list already named, so a recipient written twice — or
+ * written as `Ann@Example.COM` and `ann@example.com` — gets one message.
+ *
+ * The comparison (mailboxKey): the domain is compared without case (DNS
+ * names are case-insensitive, and parseMailbox already lower-cases it), and
+ * so is the local part. RFC 5321 §2.4 lets a server treat `Ann` and `ann` as
+ * two mailboxes, but practically every provider and MTA (Gmail, Microsoft
+ * 365, Yahoo, Postfix and Exim by default) folds them into one; for a list
+ * send the cost of the two errors is not the same — folding two genuinely
+ * distinct mailboxes leaves one of them unsent (and it is counted and
+ * reported), while not folding sends the same person the same message twice.
+ * Nothing else is folded: `+tags`, dots (Gmail ignores them, most do not) and
+ * quoting are each provider's own rule. The address sent is the first one as
+ * written: its case is never changed on the wire.
+ *
+ * The set keeps a 96-bit digest of each key in a typed-array hash table, not
+ * the strings: a million recipients take about 24 MB, and two different
+ * mailboxes sharing a digest is a 1-in-10^16 event for such a list.
+ */
+import { createHash } from "node:crypto";
+
+/** The key two addresses of one mailbox share: the whole address without case. */
+export function mailboxKey(address: string): string {
+  return address.toLowerCase();
+}
+
+/** Words per digest (3 × 32 bits). */
+const _WORDS = 3;
+
+/** A set of mailboxes by mailboxKey, in bounded memory. */
+export class MailboxSet {
+  #table = new Uint32Array(_WORDS * 1024);
+  #capacity = 1024;
+  #size = 0;
+
+  /** How many distinct mailboxes were added. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Adds the mailbox of `address`; false when the set already held it. */
+  add(address: string): boolean {
+    const d = createHash("sha256").update(mailboxKey(address)).digest();
+    // The third word is never 0, so an all-zero slot means "empty".
+    const h = [d.readUInt32LE(0), d.readUInt32LE(4), (d.readUInt32LE(8) | 1) >>> 0] as const;
+    if (this.#insert(this.#table, this.#capacity, h)) {
+      this.#size++;
+      if (this.#size * 2 > this.#capacity) this.#grow();
+      return true;
+    }
+    return false;
+  }
+
+  /** Inserts into `table`; false when present. Open addressing with linear probing. */
+  #insert(table: Uint32Array, capacity: number, h: readonly [number, number, number]): boolean {
+    for (let slot = h[0] & (capacity - 1);; slot = (slot + 1) & (capacity - 1)) {
+      const at = slot * _WORDS;
+      if (table[at + 2] === 0) {
+        table[at] = h[0];
+        table[at + 1] = h[1];
+        table[at + 2] = h[2];
+        return true;
+      }
+      if (table[at] === h[0] && table[at + 1] === h[1] && table[at + 2] === h[2]) return false;
+    }
+  }
+
+  #grow(): void {
+    const capacity = this.#capacity * 2;
+    const table = new Uint32Array(_WORDS * capacity);
+    const old = this.#table;
+    for (let at = 0; at < old.length; at += _WORDS) {
+      if (old[at + 2] !== 0) {
+        this.#insert(table, capacity, [old[at] as number, old[at + 1] as number, old[at + 2] as number]);
+      }
+    }
+    this.#table = table;
+    this.#capacity = capacity;
+  }
+}

@@ -1,0 +1,85 @@
+// Reading a recipient list: one message per mailbox (case folded, the first spelling kept), every
+// line bounded while streaming (a file with no newline is refused by its line number, not gathered
+// until the runtime gives up), and errors that carry line numbers and reasons as data — the lines'
+// text only for a person at the command line.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { MAX_LIST_LINE_BYTES, RecipientListError } from "../../core/send/list-lines.ts";
+import { MailboxSet } from "../../core/send/mailbox-set.ts";
+import { readRecipients, scanRecipients } from "../../core/send/recipients.ts";
+import { makeTestDir } from "../helpers/temp-dir.ts";
+import { b, listFile, MESSAGE, useSendBed } from "./send-fixture.ts";
+
+useSendBed();
+
+const dir = makeTestDir("smtpilot-list-");
+const write = (name: string, text: string | Buffer) => {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, text);
+  return file;
+};
+
+test("MailboxSet keeps one entry per mailbox across its growth, case folded", () => {
+  const set = new MailboxSet();
+  for (let i = 0; i < 20_000; i++) assert.equal(set.add(`user${i}@example.com`), true);
+  for (let i = 0; i < 20_000; i += 7) assert.equal(set.add(`USER${i}@example.com`), false);
+  assert.equal(set.size, 20_000);
+  assert.equal(set.add("user20000@example.com"), true);
+});
+
+test("scanRecipients folds repeated mailboxes; readRecipients yields the first spelling, indices in order", async () => {
+  const file = write(
+    "dups.txt",
+    "\uFEFFAnn@Example.COM\r\nbob@example.com\r\n# note\r\nann@example.com\r\n\r\nBOB@EXAMPLE.COM\r\n",
+  );
+  const scan = await scanRecipients(file);
+  assert.equal(scan.count, 2);
+  assert.equal(scan.duplicates, 2);
+  const read = [];
+  for await (const r of readRecipients(file)) read.push([r.index, r.address, r.line]);
+  assert.deepEqual(read, [[0, "Ann@example.com", 1], [1, "bob@example.com", 2]]);
+});
+
+test("invalid lines are data: line numbers and reasons, their text apart", async () => {
+  const file = write("bad.txt", "ok@example.com\nPASSWORD=hunter2-secret\nno-at-all\n");
+  const scan = await scanRecipients(file);
+  assert.equal(scan.invalidCount, 2);
+  assert.deepEqual(scan.invalid.map((i) => i.line), [2, 3]);
+  assert.ok(scan.invalid.every((i) => !JSON.stringify(i).includes("hunter2")), "no line text in the problems");
+  assert.match(scan.invalidValues[0] ?? "", /hunter2/);
+  const e = new RecipientListError(file, scan.invalid, scan.invalidCount);
+  assert.ok(!e.message.includes("hunter2") && /line 2/.test(e.message));
+});
+
+test("a line longer than the bound is refused by number as soon as it is crossed", async () => {
+  const long = write("long.txt", `a@example.com\n${"x".repeat(MAX_LIST_LINE_BYTES + 1)}@example.com\n`);
+  await assert.rejects(scanRecipients(long), (err: RecipientListError) => {
+    assert.equal(err.code, "E_USAGE");
+    assert.deepEqual(err.problems.map((p) => p.line), [2]);
+    assert.ok(!err.message.includes("xxxx"), "the content is not quoted");
+    return true;
+  });
+});
+
+test("a 600 MB list with no newline is a usage error naming line 1 (exit 2), never a RangeError", async () => {
+  // Sparse: 600 MB of NUL bytes that take no disk space.
+  const huge = path.join(b().dir, "huge.list");
+  fs.closeSync(fs.openSync(huge, "w"));
+  fs.truncateSync(huge, 600 * 1024 * 1024);
+  const r = await b().cli(["preflight", "--profile", "lab", "--to-list", huge, ...MESSAGE, "--json"]);
+  assert.equal(r.code, 2, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.equal(doc.error.code, "E_USAGE");
+  assert.match(doc.error.message, /line 1\b/);
+  assert.doesNotMatch(r.stderr, /RangeError|internal error/);
+  assert.ok(!r.stdout.includes("\\u0000") && !r.stderr.includes("\0"), "no content quoted");
+});
+
+test("at the command line the invalid lines are quoted for the person who gave the file", async () => {
+  const file = listFile("typo.txt", ["ok@smtpilot.test", "typo.smtpilot.test"]);
+  const r = await b().cli(["preflight", "--profile", "lab", "--to-list", file, ...MESSAGE, "--json"]);
+  assert.equal(r.code, 2);
+  assert.match(JSON.parse(r.stdout).error.message, /line 2 "typo\.smtpilot\.test": it has no @domain/);
+});
