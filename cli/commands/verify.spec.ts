@@ -18,7 +18,8 @@ export const verifySpec: CommandSpec = {
     { flags: "--last", description: "the last canary in the send log" },
     {
       flags: "--placement <where>",
-      description: "record what you saw yourself instead of checking: inbox, spam or missing",
+      description:
+        "record what you saw yourself instead of checking: inbox, spam or missing (at a terminal; inbox asks for a code)",
       choices: ["inbox", "spam", "missing"],
     },
     { flags: "--note <text>", description: "a note kept with the evidence (with --placement)" },
@@ -46,7 +47,11 @@ export const verifySpec: CommandSpec = {
     "smtpilot verify --last --bounce ./bounce.eml",
   ],
   notes: "The verdict is recorded in send-log.md: a scale send needs a canary verified in the inbox.\n" +
+    "A placement you state is a person's word: it needs a terminal (never a script or an agent), and inbox — what\n" +
+    "unlocks a list send — is confirmed by typing a code. IMAP evidence is this send's own copy: the canary carries\n" +
+    "a per-send X-Smtpilot-Canary tag, and only a copy with it counts.\n" +
     "Exit codes: 0 delivered to the inbox, 1 spam, bounced or missing, 2 usage error, 3 memory folder unusable\n" +
-    "or the mailbox cannot be reached (named), 15 the IMAP login was refused.",
+    "or the mailbox cannot be reached (named), 4 a stated placement without a person or not confirmed, 15 the IMAP\n" +
+    "login was refused.",
   load: async () => (await import("./verify.ts")).runVerify,
 };

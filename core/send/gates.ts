@@ -32,6 +32,7 @@ export const GATE_CODES = {
     "an agent gave a profile with a secret another host, port, TLS mode, server name, CA or mechanism",
   "gate.file-access-off": "an agent named a file, and smtpilot mcp was started without --files DIR",
   "gate.file-outside-folder": "an agent named a file outside the folders smtpilot mcp was given with --files",
+  "gate.placement-needs-person": "a placement stated with verify --placement needs a person at a terminal",
 } as const;
 
 /** A gate code. */

@@ -5,6 +5,11 @@
  * Junk/Spam folders (special-use \Junk, else the usual names), and reads the
  * receiver's Authentication-Results (spf, dkim, dmarc). Read-only: nothing is
  * moved, flagged or deleted.
+ *
+ * A Message-ID names the content, not one send of it: the same message sent
+ * through another profile (or again) carries the same one. So a canary also
+ * carries a tag of its own (CANARY_HEADER, random per send, recorded in its
+ * send-log entry), and only a copy with that tag is this send's evidence.
  */
 import { ImapFlow, type ImapFlowOptions } from "imapflow";
 import { printable } from "../printable.ts";
@@ -40,6 +45,18 @@ export interface Placement {
   authResults?: AuthResults;
 }
 
+/** The header a canary carries its per-send tag in (never part of the content digest a plan binds). */
+export const CANARY_HEADER = "X-Smtpilot-Canary";
+
+/** What to look for: the message and its send's own tag. */
+export interface PlacementQuery {
+  messageId: string;
+  /** The value of CANARY_HEADER this send's copy carries. */
+  tag: string;
+  /** Only a copy that arrived after this (less CLOCK_SKEW_MS) counts. */
+  sentAt?: Date;
+}
+
 /** Folder names treated as spam when the server marks no special-use \Junk folder. */
 const _SPAM_NAMES = /^(junk|spam|junk e-mail|junk email|bulk mail|\[gmail\]\/spam|inbox[./]junk|inbox[./]spam)$/i;
 
@@ -47,12 +64,14 @@ const _SPAM_NAMES = /^(junk|spam|junk e-mail|junk email|bulk mail|\[gmail\]\/spa
 export const CLOCK_SKEW_MS = 10 * 60_000;
 
 /**
- * Looks for `messageId` in the canary mailbox: only a copy that arrived
- * after `sentAt` (less CLOCK_SKEW_MS) counts — the same message sent before
- * (the same content carries the same Message-ID) is not this send's
- * evidence. Throws a connection or login error as it is (the caller explains it).
+ * Looks for the copy of `query.messageId` that carries `query.tag` in the
+ * canary mailbox, INBOX first: only that send's own copy counts — another
+ * copy of the same content (another profile's, an earlier send's) is not its
+ * evidence, wherever it landed. Throws a connection or login error as it is
+ * (the caller explains it).
  */
-export async function findPlacement(target: ImapTarget, messageId: string, sentAt?: Date): Promise<Placement> {
+export async function findPlacement(target: ImapTarget, query: PlacementQuery): Promise<Placement> {
+  const { messageId, tag, sentAt } = query;
   const options: ImapFlowOptions = {
     host: target.host,
     port: target.port,
@@ -80,18 +99,25 @@ export async function findPlacement(target: ImapTarget, messageId: string, sentA
       searched.push(folder);
       const lock = await client.getMailboxLock(folder, { readOnly: true });
       try {
-        const uids = await client.search({ header: { "message-id": messageId } }, { uid: true });
+        const uids = await client.search({ header: { "message-id": messageId, [CANARY_HEADER]: tag } }, {
+          uid: true,
+        });
         if (!Array.isArray(uids) || uids.length === 0) continue;
         const after = sentAt ? sentAt.getTime() - CLOCK_SKEW_MS : -Infinity;
         let best: { internal: number; headers: string } | undefined;
         for await (
-          const msg of client.fetch(uids.join(","), { internalDate: true, headers: ["authentication-results"] }, {
-            uid: true,
-          })
+          const msg of client.fetch(
+            uids.join(","),
+            { internalDate: true, headers: ["authentication-results", CANARY_HEADER] },
+            { uid: true },
+          )
         ) {
           const internal = msg.internalDate ? new Date(msg.internalDate).getTime() : 0;
+          const headers = msg.headers ? msg.headers.toString("utf8") : "";
+          // SEARCH HEADER matches a substring: the tag must be the header's whole value.
+          if (!_carries(headers, tag)) continue;
           if (internal >= after && (!best || internal > best.internal)) {
-            best = { internal, headers: msg.headers ? msg.headers.toString("utf8") : "" };
+            best = { internal, headers };
           }
         }
         if (!best) continue;
@@ -104,6 +130,15 @@ export async function findPlacement(target: ImapTarget, messageId: string, sentA
   } finally {
     await client.logout().catch(() => client.close());
   }
+}
+
+/** True when the header block has CANARY_HEADER with exactly `tag` as its value. */
+function _carries(headers: string, tag: string): boolean {
+  const name = CANARY_HEADER.toLowerCase();
+  return headers.replace(/\r?\n[ \t]+/g, " ").split(/\r?\n/).some((line) => {
+    const colon = line.indexOf(":");
+    return colon > 0 && line.slice(0, colon).trim().toLowerCase() === name && line.slice(colon + 1).trim() === tag;
+  });
 }
 
 /** Reads spf=, dkim=, dmarc= verdicts from Authentication-Results header text (RFC 8601). */

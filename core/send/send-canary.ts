@@ -16,6 +16,7 @@ import { SEND_SCHEMA } from "../schemas.ts";
 import { runTransaction, type TransactionOutcome } from "./transaction.ts";
 import { logStep, recipientKey } from "./send-log.ts";
 import { canaryKeyOf } from "./send-gates.ts";
+import { CANARY_HEADER } from "./placement.ts";
 import type { SendSetup } from "./send-setup.ts";
 
 /** What a canary send did: the `smtpilot.send/1` document, its exit code, and what a rendering needs. */
@@ -39,7 +40,14 @@ export interface CanarySent {
 export async function sendCanary(setup: SendSetup, ctx: RunContext): Promise<CanarySent> {
   const to = setup.to as string;
   const rcpt = parseMailbox(to);
-  const message = await setup.draft.compose([to]);
+  // This send's own tag, in a header outside the content digest: verify counts only a copy that
+  // carries it, never another send of the same message (same content, same Message-ID).
+  const sendId = randomBytes(8).toString("hex");
+  const tag = randomBytes(16).toString("hex");
+  const message = Buffer.concat([
+    Buffer.from(`${CANARY_HEADER}: ${tag}\r\n`, "latin1"),
+    await setup.draft.compose([to]),
+  ]);
   let outcome: TransactionOutcome | undefined;
   let server = "";
   const report = await diagnose(setup.options, systemIo(), {
@@ -72,7 +80,9 @@ export async function sendCanary(setup: SendSetup, ctx: RunContext): Promise<Can
   await logStep(setup.store, {
     kind: "canary",
     // One id per send: verification evidence names it, so it can never be another send's.
-    sendId: randomBytes(8).toString("hex"),
+    sendId,
+    // The CANARY_HEADER value the message carries: IMAP evidence must be a copy with it.
+    canaryTag: tag,
     profile: key.profile,
     host: key.host,
     port: key.port,

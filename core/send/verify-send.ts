@@ -6,22 +6,24 @@
  * appended to the send log with its evidence. The adapters render it
  * (cli/commands/verify.ts).
  */
+import { createHash } from "node:crypto";
 import path from "node:path";
 import { analyzeMessage, type BounceMessage } from "../bounce/analyze-message.ts";
 import { readSources } from "../bounce/read-sources.ts";
 import { type BounceUpdate, bounceUpdates } from "../bounce/send-log-link.ts";
-import { EnvironmentError, SmtpilotError, UsageError } from "../errors.ts";
+import { EnvironmentError, GateError, SmtpilotError, UsageError } from "../errors.ts";
 import { EXIT_FINDINGS, EXIT_OK } from "../exit.ts";
 import { readSmallFile } from "../files.ts";
 import type { Canary, SendLogEntry } from "../memory/index.ts";
 import { shown } from "../printable.ts";
 import { redactDeep } from "../redact.ts";
 import { EXIT_CODES } from "../report.ts";
-import { findPlacement, type Placement } from "./placement.ts";
+import { findPlacement, type Placement, type PlacementQuery } from "./placement.ts";
 import { logStep, recipientKey } from "./send-log.ts";
 import type { RunContext } from "../run-context.ts";
 import { memoryHome, memoryOf, secretForRun } from "../memory/run-memory.ts";
 import { VERIFY_SCHEMA } from "../schemas.ts";
+import { confirmCodeOf } from "./plan.ts";
 
 /** How to verify: `--last` or a Message-ID, and which evidence (flags by attribute name). */
 export interface VerifyFlags {
@@ -77,13 +79,28 @@ export async function verifySend(
     const { source: file, ...rest } = bounced.evidence;
     evidence = { source: "bounce", file, ...rest };
   } else if (flags.placement !== undefined) {
+    await _personStates(sent, flags.placement, ctx);
     state = _STATE[flags.placement];
     evidence = { source: "person", ...(flags.note !== undefined ? { note: flags.note } : {}) };
   } else if (flags.bounce) {
     throw new UsageError(`No bounce in ${flags.bounce.map((b) => shown(b)).join(", ")} names ${shown(messageId)}`);
   } else {
+    if (typeof sent.canaryTag !== "string") {
+      throw new UsageError(
+        "This canary was sent without a per-send tag (by an older smtpilot): a copy found by its Message-ID could be another send's. Send a new canary, or state what you saw with --placement inbox|spam|missing",
+      );
+    }
     const canary = await _canaryOf(sent, ctx);
-    placement = await _lookInMailbox(canary, messageId, new Date(String(sent.at)), flags, ctx);
+    placement = await _lookInMailbox(
+      canary,
+      {
+        messageId,
+        tag: sent.canaryTag,
+        sentAt: new Date(String(sent.at)),
+      },
+      flags,
+      ctx,
+    );
     state = placement.placement === "missing" ? "missing" : _STATE[placement.placement];
     evidence = { source: "imap", mailbox: canary.imap?.host, ...placement };
   }
@@ -110,6 +127,40 @@ export async function verifySend(
     bounced,
     logFile: store.path("sendLog"),
   };
+}
+
+/**
+ * A placement stated by a person needs a person: someone a question can
+ * reach (a terminal, or an MCP client that shows its user an elicitation) —
+ * never a script or an agent writing `--placement` for them. "inbox" is
+ * what unlocks a list send, so the person also types a code bound to this
+ * send and this statement.
+ */
+async function _personStates(sent: SendLogEntry, placement: NonNullable<VerifyFlags["placement"]>, ctx: RunContext) {
+  if (!ctx.confirm) {
+    throw new GateError(
+      "A placement you state needs you at a terminal: run smtpilot verify --placement from one, or let smtpilot verify look in the canary mailbox over IMAP (gate.placement-needs-person); nothing was recorded",
+      "gate.placement-needs-person",
+    );
+  }
+  if (placement !== "inbox") return;
+  const code = confirmCodeOf(
+    createHash("sha256").update(`placement\0${String(sent.sendId ?? sent.at)}\0${placement}`).digest("hex"),
+  );
+  const typed = await ctx.confirm({
+    summary:
+      `You state that the canary ${String(sent.messageId)} sent ${String(sent.at).slice(0, 19)}Z through profile ${
+        String(sent.profile ?? "?")
+      } to ${String(sent.recipient ?? "the canary")} reached the INBOX (not spam, not missing).\n` +
+      "That statement is the evidence a list send of this message may rely on.",
+    code,
+  });
+  if (typed?.trim().toUpperCase() !== code) {
+    throw new GateError(
+      "The confirmation code was not typed (gate.confirmation-declined); nothing was recorded",
+      "gate.confirmation-declined",
+    );
+  }
 }
 
 function _sentEntry(log: readonly SendLogEntry[], messageId: string | undefined): SendLogEntry {
@@ -149,8 +200,7 @@ async function _canaryOf(sent: SendLogEntry, ctx: RunContext): Promise<Canary> {
 
 async function _lookInMailbox(
   canary: Canary,
-  messageId: string,
-  sentAt: Date,
+  query: PlacementQuery,
   flags: VerifyFlags,
   ctx: RunContext,
 ): Promise<Placement> {
@@ -176,8 +226,7 @@ async function _lookInMailbox(
           ...(ca ? { ca } : {}),
           timeoutMs: flags.timeout ?? 10_000,
         },
-        messageId,
-        sentAt,
+        query,
       );
     } catch (err) {
       throw _imapError(err, imap.host, imap.port);

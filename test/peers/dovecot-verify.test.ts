@@ -298,4 +298,40 @@ describe("verify against a real Dovecot IMAP server", { skip: missing ?? false }
     assert.equal(d.accepted, recipients.length);
     assert.deepEqual(fixtures[0]?.messages.slice(stored).map((m) => m.to[0]).sort(), recipients);
   });
+
+  test("the same message through the Junk profile is judged by its own copy: delivered-spam, no list send", async () => {
+    // The inbox canary of INBOX_MESSAGE was verified in INBOX above; the same content (same From, same
+    // Message-ID) now goes through the profile whose server files into Junk, minutes later.
+    const junk = await sendCanary("junk", INBOX_MESSAGE);
+    assert.equal(junk.messageId, sent.inbox?.messageId, "same content, same Message-ID");
+    const r = await cli(["verify", "--last", "--json"]);
+    assert.equal(r.code, 1, `${r.stderr}\n${dovecot.logTail(15)}`);
+    const d = doc(r);
+    assert.equal(d.state, "delivered-spam", "the inbox copy of the other send is not this send's evidence");
+    assert.equal(d.evidence.folder, "Junk");
+    assert.deepEqual(d.evidence.searched, ["INBOX", "Junk"]);
+    // Both copies sit in the Maildir, each with its own send's tag.
+    const tags = (folder: string) =>
+      ["new", "cur"].flatMap((sub) => fs.readdirSync(path.join(folder, sub)).map((f) => path.join(folder, sub, f)))
+        .map((f) => /^X-Smtpilot-Canary: ([0-9a-f]+)\r?$/m.exec(fs.readFileSync(f, "utf8"))?.[1]);
+    const inboxTags = tags(dovecot.maildir).filter(Boolean);
+    const junkTags = tags(path.join(dovecot.maildir, ".Junk")).filter(Boolean);
+    assert.ok(junkTags.length >= 1 && inboxTags.length >= 1);
+    assert.ok(junkTags.every((t) => !inboxTags.includes(t)), "a tag is one send's only");
+
+    const list = path.join(dir, "junk-list.txt");
+    fs.writeFileSync(list, "j1@smtpilot.test\nj2@smtpilot.test\n");
+    const refused = await cli([
+      "preflight",
+      "--profile",
+      "junk",
+      "--to-list",
+      list,
+      ...INBOX_MESSAGE,
+      ...NO_DNS,
+      "--json",
+    ]);
+    assert.equal(refused.code, 4, refused.stderr);
+    assert.equal(doc(refused).error.code, "gate.no-verified-canary");
+  });
 });
