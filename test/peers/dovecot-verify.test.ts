@@ -76,6 +76,12 @@ describe("verify against a real Dovecot IMAP server", { skip: missing ?? false }
     assert.equal(d.state, "accepted");
     return d as { messageId: string; queueId: string };
   };
+  /** A list preflight through `profile` refused by the scale gate: no canary of it verified in the inbox. */
+  const refusedListPreflight = async (profile: string, list: string, message: string[]) => {
+    const r = await cli(["preflight", "--profile", profile, "--to-list", list, ...message, ...NO_DNS, "--json"]);
+    assert.equal(r.code, 4, r.stderr);
+    assert.equal(doc(r).error.code, "gate.no-verified-canary");
+  };
   const logins = () => (dovecot.log().match(/imap-login: Info: Login: /g) ?? []).length;
   /** Connections Dovecot closed during the TLS handshake, before any authentication. */
   const refusedHandshakes = () =>
@@ -262,18 +268,7 @@ describe("verify against a real Dovecot IMAP server", { skip: missing ?? false }
     const recipients = ["r1@smtpilot.test", "r2@smtpilot.test", "r3@smtpilot.test"];
     fs.writeFileSync(list, `${recipients.join("\n")}\n`);
     // The spam canary's message was verified, but in Junk: no scale send of it.
-    const refused = await cli([
-      "preflight",
-      "--profile",
-      "junk",
-      "--to-list",
-      list,
-      ...SPAM_MESSAGE,
-      ...NO_DNS,
-      "--json",
-    ]);
-    assert.equal(refused.code, 4, refused.stderr);
-    assert.equal(doc(refused).error.code, "gate.no-verified-canary");
+    await refusedListPreflight("junk", list, SPAM_MESSAGE);
 
     const plan = doc(
       await must(["preflight", "--profile", "inbox", "--to-list", list, ...INBOX_MESSAGE, ...NO_DNS, "--json"]),
@@ -321,17 +316,6 @@ describe("verify against a real Dovecot IMAP server", { skip: missing ?? false }
 
     const list = path.join(dir, "junk-list.txt");
     fs.writeFileSync(list, "j1@smtpilot.test\nj2@smtpilot.test\n");
-    const refused = await cli([
-      "preflight",
-      "--profile",
-      "junk",
-      "--to-list",
-      list,
-      ...INBOX_MESSAGE,
-      ...NO_DNS,
-      "--json",
-    ]);
-    assert.equal(refused.code, 4, refused.stderr);
-    assert.equal(doc(refused).error.code, "gate.no-verified-canary");
+    await refusedListPreflight("junk", list, INBOX_MESSAGE);
   });
 });
