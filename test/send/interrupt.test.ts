@@ -39,6 +39,19 @@ for (const [key, name, exit] of [["\x03", "Ctrl-C", 130], ["\x04", "Ctrl-D", 4]]
   });
 }
 
+for (const [key, name, exit] of [["\x03", "Ctrl-C", 130], ["\x04", "Ctrl-D", 2]] as const) {
+  test(`${name} at any other prompt (profile add) ends with exit ${exit} and saves nothing`, async () => {
+    const profiles = path.join(b().home, "provider-profiles.md");
+    const before = fs.readFileSync(profiles, "utf8");
+    const t = onTerminal(["profile", "add", "half-typed"]);
+    await t.waitFor(/Provider/);
+    t.type(key);
+    assert.equal(await t.exit, exit, t.screen());
+    assert.doesNotMatch(t.screen(), /internal error|ExitPromptError/);
+    assert.equal(fs.readFileSync(profiles, "utf8"), before);
+  });
+}
+
 test("Ctrl-C during a list send prints and logs the summary, and releases the plan's lock", async () => {
   await verifiedCanary();
   const recipients = Array.from({ length: 10 }, (_, i) => `i${i}@smtpilot.test`);
