@@ -16,9 +16,11 @@
  *
  * The set keeps a 96-bit digest of each key in a typed-array hash table, not
  * the strings: a million recipients take about 24 MB, and two different
- * mailboxes sharing a digest is a 1-in-10^16 event for such a list.
+ * mailboxes sharing a digest is a 1-in-10^16 event for such a list. The
+ * digest is three independent multiplicative hashes computed in JavaScript
+ * (a cryptographic hash per address took as long as parsing it): a list is
+ * the person's own, there is no adversary to collide it.
  */
-import { createHash } from "node:crypto";
 
 /** The key two addresses of one mailbox share: the whole address without case. */
 export function mailboxKey(address: string): string {
@@ -41,9 +43,7 @@ export class MailboxSet {
 
   /** Adds the mailbox of `address`; false when the set already held it. */
   add(address: string): boolean {
-    const d = createHash("sha256").update(mailboxKey(address)).digest();
-    // The third word is never 0, so an all-zero slot means "empty".
-    const h = [d.readUInt32LE(0), d.readUInt32LE(4), (d.readUInt32LE(8) | 1) >>> 0] as const;
+    const h = _digest96(mailboxKey(address));
     if (this.#insert(this.#table, this.#capacity, h)) {
       this.#size++;
       if (this.#size * 2 > this.#capacity) this.#grow();
@@ -78,4 +78,25 @@ export class MailboxSet {
     this.#table = table;
     this.#capacity = capacity;
   }
+}
+
+/** Mixes the bits of a 32-bit lane (MurmurHash3's finaliser). */
+function _fmix(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** Three independently seeded and multiplied 32-bit lanes over the key; the third is never 0 (0 marks an empty slot). */
+function _digest96(key: string): readonly [number, number, number] {
+  let a = 0x811c9dc5 ^ key.length;
+  let b = 0x9747b28c;
+  let c = 0x1b873593;
+  for (let i = 0; i < key.length; i++) {
+    const ch = key.charCodeAt(i);
+    a = Math.imul(a ^ ch, 0x01000193);
+    b = Math.imul((b ^ ch) + (b >>> 7), 0x5bd1e995);
+    c = Math.imul((c + ch) ^ (c >>> 11), 0x27d4eb2d);
+  }
+  return [_fmix(a), _fmix(b ^ key.length), (_fmix(c) | 1) >>> 0];
 }
