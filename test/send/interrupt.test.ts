@@ -88,7 +88,11 @@ test("Ctrl-C during a list send prints and logs the summary, and releases the pl
   assert.match(last, /state: stopped/);
   assert.match(last, new RegExp(`accepted: ${doc.accepted}\\b`));
   const journal = path.join(b().home, "journal");
-  assert.deepEqual(fs.readdirSync(journal).filter((f) => f.endsWith(".lock")), [], "no lock left behind");
+  assert.deepEqual(
+    fs.readdirSync(journal).filter((f) => f.endsWith(".lock") || f.endsWith(".list")),
+    [],
+    "no lock and no unmasked list snapshot left behind",
+  );
 
   // The rerun resumes at once (no stale lock to wait for) and reaches the rest exactly once.
   const rerun = await b().cli(
