@@ -86,3 +86,14 @@ test("a scale send's journal, output and log carry none of it either", async () 
   assertClean("the journal", lines);
   assertClean("send-log.md", fs.readFileSync(path.join(b().home, "send-log.md"), "utf8"));
 });
+
+test("diagnose, text and JSON, shows the server's greeting, name and replies without the secret", async () => {
+  for (const json of [false, true]) {
+    const r = await run(["diagnose", "--profile", "echo", ...NO_DNS, ...(json ? ["--json"] : [])]);
+    assert.ok(r.code === 0 || r.code === 1, r.stderr);
+    assertClean(`diagnose${json ? " --json" : ""}`, r.stdout + r.stderr);
+    // The server's words are shown, masked where they hold the secret.
+    assert.match(r.stdout, /redacted/);
+    if (json) JSON.parse(r.stdout);
+  }
+});
