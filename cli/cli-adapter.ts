@@ -9,6 +9,7 @@ import type { Registry } from "../core/plugin.ts";
 import type { CommandInput, CommandResult, CommandSpec, RunContext } from "./command-spec.ts";
 import { interceptStop, markSettled, onCleanup } from "./lifecycle.ts";
 import { clearErrLine, protectSecrets, redactText, writeErr, writeJson, writeJsonLine, writeOut } from "./output.ts";
+import { markTime } from "./run-timing.ts";
 
 /** Version tag of the document `--json` prints when a command fails before its own result. */
 export const ERROR_SCHEMA = "smtpilot.error/1";
@@ -20,11 +21,14 @@ export async function runFromCli(
   input: CommandInput,
   globals: { plugin?: string[]; home?: string },
 ): Promise<number> {
+  markTime("parsed");
   const json = input.options.json === true;
   const ctx = cliContext(globals, json);
   const run = await spec.load();
+  markTime("command");
   const result = await run(input, ctx);
   _print(result, json, path);
+  markTime("printed");
   markSettled();
   return result.exitCode;
 }
@@ -33,7 +37,8 @@ export async function runFromCli(
 export function cliContext(globals: { plugin?: string[]; home?: string }, json: boolean): RunContext {
   let registry: Promise<Registry> | undefined;
   const live = process.stderr.isTTY === true;
-  const interactive = process.stdin.isTTY === true && live;
+  // stdin is only looked at on a terminal: creating its stream costs a few ms a run that never reads it.
+  const interactive = live && process.stdin.isTTY === true;
   return {
     globals,
     json,
@@ -49,6 +54,7 @@ export function cliContext(globals: { plugin?: string[]; home?: string }, json: 
         );
         const r = await loadAllPlugins(given, { fromMemory });
         reportPluginFailures(r, (line) => writeErr(redactText(line)));
+        markTime("plugins");
         return r;
       });
       return registry;

@@ -3,18 +3,47 @@
  * (cli/command-tree.ts), runs it, and turns whatever ends it into an exit
  * code — a result, a usage error (2), an environment error (3), a safety
  * gate (4) or a bug (70). With `--json`, stdout holds a valid document even
- * when the command failed before producing its own.
+ * when the command failed before producing its own. `runProcess` runs it as
+ * the process (cli/smtpilot.ts loads this module for every command).
  */
 import { CommanderError } from "commander";
 import { exitCodeOfError } from "../core/errors.ts";
-import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from "../core/exit.ts";
+import { EXIT_BROKEN_PIPE, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from "../core/exit.ts";
 import { errorDocument } from "./cli-adapter.ts";
 import { COMMANDS } from "./command-tree.ts";
-import { markSettled } from "./lifecycle.ts";
-import { redactText, writeErr, writeJson } from "./output.ts";
+import { installProcessHandlers, markSettled, runCleanups } from "./lifecycle.ts";
+import { redactText, routeConsoleToStderr, writeErr, writeJson } from "./output.ts";
+import { type ModuleImporter, useModuleImporter } from "./plugin-import.ts";
 import { buildProgram, maskEcho } from "./program.ts";
+import { markTime, writeTiming } from "./run-timing.ts";
 
 export { buildProgram };
+
+/**
+ * Runs the CLI as the process: installs the handlers that make every ending
+ * clean (signals, a closed pipe, a crash), runs `argv`, and exits as soon as
+ * the result is written — a socket or timer some library forgot cannot keep
+ * the process alive past its verdict. `importModule` is the entry's own
+ * `import()`, for plugin files (see useModuleImporter).
+ */
+export function runProcess(argv: string[], options: { importModule?: ModuleImporter } = {}): void {
+  markTime("loaded");
+  if (options.importModule) useModuleImporter(options.importModule);
+  installProcessHandlers();
+  routeConsoleToStderr();
+  void main(argv).then(async (code) => {
+    await runCleanups();
+    // Let both streams drain (pipes may be asynchronous), then end now; a reader that went away
+    // while the result was written makes it a quiet broken-pipe exit, as for ls or git.
+    const errors = await Promise.all(
+      [process.stdout, process.stderr].map((s) => new Promise<unknown>((resolve) => s.write("", resolve))),
+    );
+    const broken = errors.some((e) => ["EPIPE", "ERR_STREAM_DESTROYED"].includes((e as { code?: string })?.code ?? ""));
+    markTime("exit");
+    writeTiming();
+    process.exit(broken ? EXIT_BROKEN_PIPE : code);
+  });
+}
 
 /** Runs the CLI with `argv` (without the node and script entries); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {

@@ -54,7 +54,7 @@ export async function importPluginFile(file: string, limitMs: number): Promise<u
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     const mod = commonjs ? createRequire(abs)(abs) : await Promise.race([
-      import(pathToFileURL(abs).href),
+      _importModule(pathToFileURL(abs).href),
       new Promise((_, reject) => (timer = setTimeout(() => reject(_TIMED_OUT), limitMs))),
     ]);
     return pluginExport(mod);
@@ -73,6 +73,21 @@ export async function importPluginFile(file: string, limitMs: number): Promise<u
 }
 
 const _TIMED_OUT = Symbol("timed out");
+
+/** Imports an ES module (or TypeScript) file by URL. */
+export type ModuleImporter = (url: string) => Promise<unknown>;
+
+let _importModule: ModuleImporter = (url) => import(url);
+
+/**
+ * Makes plugin files load through the entry's own `import()`: the single
+ * binary runs the CLI from a `vm.Script` (so that it has a V8 code cache),
+ * where `import()` works only through an experimental option that prints a
+ * warning; its entry script has none of that.
+ */
+export function useModuleImporter(importer: ModuleImporter): void {
+  _importModule = importer;
+}
 
 /**
  * The plugin among a module's exports: `export default`, `export const

@@ -1,24 +1,32 @@
 /**
- * Process entry point (source, bundle and single binary): installs the
- * handlers that make every ending clean (signals, a closed pipe, a crash),
- * runs the CLI, and exits as soon as the result is written — a socket or
- * timer some library forgot cannot keep the process alive past its verdict.
+ * Process entry point (source, bundle and single binary). `smtpilot --version`
+ * alone is answered here, before the command line loads: scripts, package
+ * managers and bug reports run it to check an install, and loading the whole
+ * CLI costs more than starting Node itself. Everything else loads the CLI
+ * (cli/main.ts) and runs it; the single binary loads it from an asset with a
+ * V8 code cache made at build time (scripts/build/sea-bundle.mjs).
  */
-import { EXIT_BROKEN_PIPE } from "../core/exit.ts";
-import { installProcessHandlers, runCleanups } from "./lifecycle.ts";
-import { main } from "./main.ts";
-import { routeConsoleToStderr } from "./output.ts";
+import { EXIT_BROKEN_PIPE, EXIT_INTERNAL } from "../core/exit.ts";
+import { markTime, writeTiming } from "./run-timing.ts";
+import { VERSION_LINE } from "./version.ts";
 
-installProcessHandlers();
-routeConsoleToStderr();
-// No top-level await: the bundle the single binary embeds is CommonJS.
-void main(process.argv.slice(2)).then(async (code) => {
-  await runCleanups();
-  // Let both streams drain (pipes may be asynchronous), then end now; a reader that went away
-  // while the result was written makes it a quiet broken-pipe exit, as for ls or git.
-  const errors = await Promise.all(
-    [process.stdout, process.stderr].map((s) => new Promise<unknown>((resolve) => s.write("", resolve))),
-  );
-  const broken = errors.some((e) => ["EPIPE", "ERR_STREAM_DESTROYED"].includes((e as { code?: string })?.code ?? ""));
-  process.exit(broken ? EXIT_BROKEN_PIPE : code);
-});
+markTime("started");
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
+  // As commander would print it; a reader that went away is a quiet broken-pipe exit, as below.
+  process.stdout.once("error", (err: NodeJS.ErrnoException) => {
+    process.exitCode = err.code === "EPIPE" ? EXIT_BROKEN_PIPE : EXIT_INTERNAL;
+  });
+  process.stdout.write(`${VERSION_LINE}\n`, () => {
+    markTime("exit");
+    writeTiming();
+  });
+} else {
+  // No top-level await: the bundle the single binary embeds is CommonJS.
+  // Plugin files are imported from here (see useModuleImporter in cli/plugin-import.ts).
+  const importModule = (url: string): Promise<unknown> => import(url);
+  import("./main.ts").then(({ runProcess }) => runProcess(argv, { importModule }), (err: unknown) => {
+    process.stderr.write(`smtpilot: internal error (please report it): ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exit(EXIT_INTERNAL);
+  });
+}

@@ -22,6 +22,7 @@ import { textReporter } from "../../core/reporters/text.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
 import { memoryOf, withProfile } from "../../core/memory/run-memory.ts";
 import { resolveCredential } from "../../core/oauth/run-credential.ts";
+import { markTime, recordSpans } from "../run-timing.ts";
 import { resolverAddress } from "../../core/validate.ts";
 
 /** Runs the command. */
@@ -77,6 +78,7 @@ async function _run(
 ): Promise<CommandResult> {
   const backend = _backend(flags, (await ctx.plugins()).probeBackends);
   const onProgress = (layer: LayerId) => ctx.progress(`checking ${layer}…`);
+  markTime("engine");
   const report = backend
     ? await backend.diagnose({
       options,
@@ -86,6 +88,8 @@ async function _run(
       ...(flags.swaks !== undefined ? { program: flags.swaks } : {}),
     })
     : await diagnose(options, systemIo(resolver), { replyRules, onProgress });
+  markTime("engine-done");
+  recordSpans(report.layers.map((l) => [l.id, l.ms]));
   ctx.progress("");
   const document = renderableReport(report, redact);
   const text = reporter ? renderWith(reporter, document, flags.transcript === true, ctx, redact) : undefined;

@@ -8,6 +8,7 @@
  */
 import { CST, Document, isMap, isScalar, isSeq, Lexer, LineCounter, parseDocument } from "yaml";
 import { MemoryError } from "./memory-error.ts";
+import { scanFences } from "./markdown-fences.ts";
 
 /** One machine-read block of a memory file. */
 export interface YamlBlock {
@@ -50,8 +51,6 @@ export interface MarkdownFile {
  */
 export const TORN_MARK = "# smtpilot: torn entry (a write was cut short: disk full or crash); ignored";
 
-const _FENCE = /^( {0,3})(`{3,}|~{3,})(.*)$/;
-
 /** A block longer than this is no profile, note or log entry (a few KiB each): refused before parsing. */
 export const MAX_BLOCK_CHARS = 1024 * 1024;
 /**
@@ -61,57 +60,6 @@ export const MAX_BLOCK_CHARS = 1024 * 1024;
  * expansion of the few allowed is bounded by `maxAliasCount` when the data is read.
  */
 export const MAX_BLOCK_ALIASES = 100;
-
-/** A fence still open at the end of the text. */
-interface _OpenFence {
-  char: string;
-  len: number;
-  tag?: string;
-  line: number;
-  outerStart: number;
-  start: number;
-}
-
-/**
- * Walks the fences of `text` (CommonMark's rules, enough for ours), calling
- * `onBlock` for each closed block tagged `smtpilot:*`; returns the fence left
- * open at the end, if any.
- */
-function _scan(
-  text: string,
-  onBlock: (open: _OpenFence & { tag: string }, end: number, outerEnd: number) => void,
-): _OpenFence | undefined {
-  const lineStarts = [0];
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lineStarts.push(i + 1);
-  let open: _OpenFence | undefined;
-  for (let n = 0; n < lineStarts.length; n++) {
-    const at = lineStarts[n] as number;
-    const next = lineStarts[n + 1] ?? text.length;
-    const line = text.slice(at, next).replace(/\r?\n$/, "");
-    const m = _FENCE.exec(line);
-    if (!m) continue;
-    const fence = m[2] as string;
-    const info = (m[3] ?? "").trim();
-    if (!open) {
-      if (fence[0] === "`" && info.includes("`")) continue; // not a fence (CommonMark)
-      const words = info.split(/\s+/);
-      const tag = words[0]?.toLowerCase() === "yaml" && words[1]?.startsWith("smtpilot:") ? words[1] : undefined;
-      open = {
-        char: fence[0] as string,
-        len: fence.length,
-        ...(tag ? { tag } : {}),
-        line: n + 1,
-        outerStart: at,
-        start: next,
-      };
-      continue;
-    }
-    if (fence[0] !== open.char || fence.length < open.len || info !== "") continue;
-    if (open.tag) onBlock(open as _OpenFence & { tag: string }, at, next);
-    open = undefined;
-  }
-  return open;
-}
 
 /**
  * Parses `text`; every block tagged `smtpilot:*` must be valid YAML. Throws
@@ -123,7 +71,7 @@ function _scan(
 export function parseMarkdownFile(name: string, text: string, options: { appendOnly?: boolean } = {}): MarkdownFile {
   const blocks: YamlBlock[] = [];
   const torn: number[] = [];
-  const open = _scan(text, (o, end, outerEnd) => {
+  const open = scanFences(text, (o, end, outerEnd) => {
     if (options.appendOnly && _endsWithMark(text.slice(o.start, end))) return void torn.push(o.line);
     blocks.push(_block(name, text, o.tag, o.line, o.outerStart, o.start, end, outerEnd));
   });
@@ -151,7 +99,7 @@ function _endsWithMark(body: string): boolean {
  */
 export function sealTornTail(text: string): string {
   const newline = text === "" || text.endsWith("\n") ? "" : "\n";
-  const open = _scan(text, () => {});
+  const open = scanFences(text, () => {});
   if (!open) return newline;
   return `${newline}${open.tag ? `${TORN_MARK}\n` : ""}${open.char.repeat(open.len)}\n`;
 }

@@ -7,6 +7,7 @@
 //   npm run build:binary                           # this machine's os/arch
 //   npm run build:binary -- --target linux-arm64   # one of scripts/build/targets.mjs
 //   node scripts/build/binary.mjs --target win-x64 --out /tmp/release
+//   node scripts/build/binary.mjs --no-minify --out /tmp/profiling  # readable names in --cpu-prof
 //
 // Any failure ends with one line on stderr (exit 1; 2 for a bad argument), never a stack trace.
 import { execFileSync, spawnSync } from "node:child_process";
@@ -28,6 +29,8 @@ function option(name) {
 }
 
 const target = option("--target") ?? hostTarget();
+// --no-minify keeps the binary's own code readable, for profiling it (--cpu-prof names functions).
+const minify = !process.argv.includes("--no-minify");
 const out = path.resolve(option("--out") ?? path.join(root, "dist"));
 if (!/^(linux|darwin|win)-(x64|arm64)$/.test(target)) {
   console.error(`smtpilot build: invalid --target "${target}": expected one of ${TARGETS.join(", ")}`);
@@ -58,8 +61,30 @@ function build() {
   const bundle = path.join(out, "smtpilot.cjs");
   run(process.execPath, [path.join(root, "scripts/build/bundle.mjs"), "--outfile", bundle], "bundling");
   const split = path.join(work, "sea");
-  run(process.execPath, [path.join(root, "scripts/build/sea-bundle-cli.mjs"), split], "bundling for the binary");
+  run(
+    process.execPath,
+    [path.join(root, "scripts/build/sea-bundle-cli.mjs"), split, ...(minify ? [] : ["--no-minify"])],
+    "bundling for the binary",
+  );
   const { main, assets } = JSON.parse(fs.readFileSync(path.join(split, "manifest.json"), "utf8"));
+  // The lazy packages' export names, and (for this machine's binary) each asset's V8 code cache,
+  // made by the very runtime the binary embeds, with no NODE_OPTIONS: V8 checks its flags too.
+  const { NODE_OPTIONS: _ignored, ...env } = process.env;
+  const cacheArgs = sameHost ? ["--cache", "--bundle", bundle] : [];
+  const prepared = JSON.parse(
+    run(
+      hostRuntime,
+      [path.join(root, "scripts/build/sea-cache.mjs"), split, ...cacheArgs],
+      "preparing the assets",
+      env,
+    ),
+  );
+  if (prepared.note) console.log(`note: ${prepared.note}`);
+  const seaAssets = { "lazy/exports.json": path.join(split, "lazy/exports.json") };
+  for (const [name, file] of Object.entries(assets)) {
+    seaAssets[`${name}.js`] = file;
+    if (prepared.caches[name] !== undefined) seaAssets[`${name}.cache`] = path.join(split, `${name}.cache`);
+  }
 
   // 2. The preparation blob: made by the same Node version the binary embeds.
   const blob = path.join(work, "sea-prep.blob");
@@ -67,7 +92,7 @@ function build() {
     path.join(work, "sea-config.json"),
     JSON.stringify({
       main,
-      assets,
+      assets: seaAssets,
       output: blob,
       disableExperimentalSEAWarning: true,
       // V8's code cache speeds start-up but is only valid on the architecture that made it.
@@ -123,10 +148,10 @@ function npmReason(stderr) {
   return [code, text?.replace(/^[a-z0-9]+\s+(?=\S)/, "")].filter(Boolean).join(": ");
 }
 
-/** Runs a build step quietly; on failure its own first lines of output become the error. */
-function run(cmd, args, what) {
-  const r = spawnSync(cmd, args, { encoding: "utf8" });
-  if (r.status === 0) return;
+/** Runs a build step quietly and returns its stdout; on failure its own first lines of output become the error. */
+function run(cmd, args, what, env = process.env) {
+  const r = spawnSync(cmd, args, { encoding: "utf8", env, maxBuffer: 64 * 1024 * 1024 });
+  if (r.status === 0) return r.stdout;
   const said = `${r.stderr ?? ""}\n${r.stdout ?? ""}`.split("\n").map((l) => l.trim())
     // postject warns about ELF note sections it does not need; not a reason.
     .filter((l) => l && !/string offset for section name/.test(l));

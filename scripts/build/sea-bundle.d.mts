@@ -3,9 +3,21 @@
 /** Packages loaded on first use. */
 export declare const LAZY_PACKAGES: readonly string[];
 
-/** Builds the main script and one bundle per lazy package into `dir`. */
+/** Node builtins loaded on first use. */
+export declare const LAZY_BUILTINS: readonly string[];
+
+/** The asset name of a lazy package's bundle (`lazy/@scope__name`). */
+export declare function lazyAsset(pkg: string): string;
+
+/** Builds the boot script, the `cli` asset and one asset per lazy package into `dir`. */
 export declare function buildSeaBundles(
   root: string,
   dir: string,
   define: Record<string, string>,
-): Promise<{ main: string; assets: Record<string, string>; sizes: Record<string, number> }>;
+  options?: { minify?: boolean },
+): Promise<{
+  main: string;
+  assets: Record<string, string>;
+  lazy: Record<string, string[]>;
+  sizes: Record<string, number>;
+}>;

@@ -1,13 +1,17 @@
-// The code the single binary embeds, split for start-up time. V8 compiles the main script at
-// every start, and its cost grows with its size: the whole CLI with IMAP, MIME, the MCP SDK,
-// node-forge… is ~2.8 MB and made `smtpilot --version` twice as slow as `node -e 0`. So the
-// packages only some commands need are bundled apart, each into one CommonJS file embedded as a
-// SEA asset, and loaded (once, on first use) by a small loader in the main script; everything
-// else — the CLI, the core, the diagnosis — stays in the main script and its V8 code cache.
+// The code the single binary embeds, split for start-up time. V8 compiles the main script at every
+// start, and a SEA's own code cache (`useCodeCache`) holds only what V8 compiles before running it —
+// the top level, not the functions of the modules the run then uses. So the main script is a small
+// boot script (cli/smtpilot.ts: it answers `--version` itself), and the rest is embedded as assets,
+// each compiled by the boot script's loader (sea-loader.mjs) with a V8 code cache made at build time
+// after the code ran (sea-cache.mjs):
+//   cli           the command line (cli/main.ts and everything it imports but the packages below)
+//   lazy/<pkg>    each package only some commands need, loaded on first use of one of its exports
+//                 (so are a few Node builtins: LAZY_BUILTINS)
 // dist/smtpilot.cjs (for machines with Node) stays one self-contained file: see bundle.mjs.
 import { build } from "esbuild";
 import fs from "node:fs";
 import path from "node:path";
+import { assetLoader } from "./sea-loader.mjs";
 
 /** Packages loaded on first use: heavy, and needed by only some commands. */
 export const LAZY_PACKAGES = [
@@ -21,7 +25,17 @@ export const LAZY_PACKAGES = [
   "yaml",
 ];
 
+/**
+ * Node builtins the CLI imports for some commands only (commander's executable subcommands, DNS
+ * over UDP, a scale run's journal, the memory folder's files): each costs Node some compiling at
+ * start-up, so they load on first use too. Those of the TLS probe stay eager — loading `tls` starts
+ * reading Node's CA store on another thread, better early than at the handshake. (`node:module`
+ * exports a function, so it could not wait.)
+ */
+export const LAZY_BUILTINS = ["child_process", "dgram", "readline", "fs/promises"];
+
 const _LAZY = new RegExp(`^(${LAZY_PACKAGES.map((p) => p.replace(/[/.]/g, "\\$&")).join("|")})(/.*)?$`);
+const _LAZY_BUILTIN = new RegExp(`^(node:)?(${LAZY_BUILTINS.map((p) => p.replace(/[/.]/g, "\\$&")).join("|")})$`);
 
 /** The package an import specifier belongs to (`@scope/name` or `name`). */
 function packageOf(id) {
@@ -29,70 +43,114 @@ function packageOf(id) {
   return id.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
 }
 
-// Defined before any bundled code runs: loads an asset's bundle on first use, caches it per package.
-const LOADER =
-  `var __smtpilotLazy=(()=>{const sea=require("node:sea");const cache=new Map();return(pkg,sub)=>{let m=cache.get(pkg);if(!m){m={exports:{}};cache.set(pkg,m);const code=sea.getAsset("lazy/"+pkg.replace("/","__")+".cjs","utf8");new Function("module","exports","require","__filename","__dirname",code)(m,m.exports,require,pkg,"/");}return m.exports[sub];};})();`;
+/** The asset name of a lazy package's bundle. */
+export function lazyAsset(pkg) {
+  return `lazy/${pkg.replace("/", "__")}`;
+}
+
+// The boot script's first lines: the asset loader, reading from the binary's SEA assets.
+const BANNER = `var __smtpilotAssets=(${assetLoader.toString()})({require,` +
+  `source:(n)=>require("node:sea").getAsset(n+".js","utf8"),` +
+  `cache:(n)=>{try{return new Uint8Array(require("node:sea").getRawAsset(n+".cache"))}catch{return undefined}},` +
+  `exportsIndex:()=>JSON.parse(require("node:sea").getAsset("lazy/exports.json","utf8"))});`;
+
+const _common = { bundle: true, platform: "node", format: "cjs", target: "node24", legalComments: "none" };
 
 /**
- * Builds the main script and one bundle per lazy package into `dir`; returns the main script's
- * path and the SEA `assets` map (asset name → file).
+ * Builds the boot script, the `cli` asset and one bundle per lazy package into `dir` (each asset as
+ * `<name>.js`); returns the boot script's path, the assets (name → file), the lazy packages with the
+ * subpaths the CLI imports, and the sizes. The code caches and `lazy/exports.json` come after, from
+ * sea-cache.mjs.
  */
-export async function buildSeaBundles(root, dir, define) {
-  const used = new Map(); // package → subpaths imported
-  const stub = {
-    name: "smtpilot-lazy",
-    setup(b) {
-      b.onResolve({ filter: _LAZY }, (args) => ({ path: args.path, namespace: "smtpilot-lazy" }));
-      b.onLoad({ filter: /.*/, namespace: "smtpilot-lazy" }, (args) => {
-        const pkg = packageOf(args.path);
-        const sub = args.path.slice(pkg.length + 1) || ".";
-        if (!used.has(pkg)) used.set(pkg, new Set());
-        used.get(pkg).add(sub);
-        return {
-          contents: `module.exports = __smtpilotLazy(${JSON.stringify(pkg)}, ${JSON.stringify(sub)});`,
-          loader: "js",
-        };
-      });
-    },
-  };
+export async function buildSeaBundles(root, dir, define, options = {}) {
+  const minify = options.minify ?? true;
+  // 1. The boot script: cli/smtpilot.ts, whose `import("./main.ts")` becomes the `cli` asset.
   const main = path.join(dir, "smtpilot-sea.cjs");
   await build({
+    ..._common,
     entryPoints: [path.join(root, "cli/smtpilot.ts")],
     outfile: main,
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: "node24",
-    minify: true,
-    legalComments: "none",
+    minify,
     define,
-    banner: { js: LOADER },
-    plugins: [stub],
+    banner: { js: BANNER },
+    plugins: [{
+      name: "smtpilot-cli-asset",
+      setup(b) {
+        b.onResolve(
+          { filter: /^\.\/main\.ts$/ },
+          (args) =>
+            args.kind === "dynamic-import" && args.importer === path.join(root, "cli/smtpilot.ts")
+              ? { path: "cli", namespace: "smtpilot-asset" }
+              : undefined,
+        );
+        b.onLoad({ filter: /.*/, namespace: "smtpilot-asset" }, () => ({
+          contents: `module.exports = __smtpilotAssets.load("cli");`,
+          loader: "js",
+        }));
+      },
+    }],
     logLevel: "warning",
   });
-  const assets = {};
+  if (/require\("(?!node:)/.test(fs.readFileSync(main, "utf8"))) {
+    throw new Error("the boot script requires a package: it must hold only the entry");
+  }
+
+  // 2. The `cli` asset: every import of a lazy package becomes the loader's lazy object.
+  const used = new Map(); // package → subpaths imported
+  const file = (name) => path.join(dir, `${name}.js`);
+  await build({
+    ..._common,
+    entryPoints: [path.join(root, "cli/main.ts")],
+    outfile: file("cli"),
+    minify,
+    define,
+    plugins: [{
+      name: "smtpilot-lazy",
+      setup(b) {
+        b.onResolve({ filter: _LAZY }, (args) => ({ path: args.path, namespace: "smtpilot-lazy" }));
+        b.onResolve({ filter: _LAZY_BUILTIN }, (args) => ({
+          path: args.path.startsWith("node:") ? args.path : `node:${args.path}`,
+          namespace: "smtpilot-lazy",
+        }));
+        b.onLoad({ filter: /.*/, namespace: "smtpilot-lazy" }, (args) => {
+          const builtin = args.path.startsWith("node:");
+          const pkg = builtin ? args.path : packageOf(args.path);
+          const sub = builtin ? "." : args.path.slice(pkg.length + 1) || ".";
+          if (!used.has(pkg)) used.set(pkg, new Set());
+          used.get(pkg).add(sub);
+          return {
+            contents: `module.exports = __smtpilotLazy(${JSON.stringify(pkg)}, ${JSON.stringify(sub)});`,
+            loader: "js",
+          };
+        });
+      },
+    }],
+    logLevel: "warning",
+  });
+  const assets = { cli: file("cli") };
+
+  // 3. One bundle per lazy package, exporting each subpath the CLI imports: one copy of its modules.
   for (const [pkg, subs] of used) {
-    // One bundle per package, exporting each subpath the CLI imports: one copy of its modules.
+    if (pkg.startsWith("node:")) continue;
     const entry = [...subs].map((s) =>
       `${JSON.stringify(s)}: require(${JSON.stringify(s === "." ? pkg : `${pkg}/${s}`)})`
     );
-    const file = path.join(dir, "lazy", `${pkg.replace("/", "__")}.cjs`);
+    const name = lazyAsset(pkg);
     await build({
+      ..._common,
       stdin: { contents: `module.exports = { ${entry.join(", ")} };`, resolveDir: root, loader: "js" },
-      outfile: file,
-      bundle: true,
-      platform: "node",
-      format: "cjs",
-      target: "node24",
-      minify: true,
-      legalComments: "none",
+      outfile: file(name),
+      minify,
       logLevel: "error",
     });
-    assets[`lazy/${path.basename(file)}`] = file;
+    assets[name] = file(name);
   }
   return {
     main,
     assets,
-    sizes: Object.fromEntries([main, ...Object.values(assets)].map((f) => [path.basename(f), fs.statSync(f).size])),
+    lazy: Object.fromEntries([...used].map(([pkg, subs]) => [pkg, [...subs]])),
+    sizes: Object.fromEntries(
+      [main, ...Object.values(assets)].map((f) => [path.relative(dir, f), fs.statSync(f).size]),
+    ),
   };
 }

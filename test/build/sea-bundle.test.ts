@@ -1,44 +1,81 @@
-// The single binary's split: a small main script, and each lazily loaded package as an asset.
-// Every asset must load on its own (only builtins outside it) and export every subpath the
-// CLI imports — a broken asset would fail only when a user reaches that command.
+// The single binary's split: a small boot script, the CLI as an asset, and each lazily loaded
+// package as an asset. Every asset must load on its own (only builtins outside it) and export every
+// subpath the CLI imports — a broken asset would fail only when a user reaches that command — and
+// the loader's lazy objects must hand out the package's own exports, on first use only.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import fs from "node:fs";
 import path from "node:path";
-import { buildSeaBundles, LAZY_PACKAGES } from "../../scripts/build/sea-bundle.mjs";
+import { buildSeaBundles, LAZY_BUILTINS, LAZY_PACKAGES, lazyAsset } from "../../scripts/build/sea-bundle.mjs";
+import { assetLoader } from "../../scripts/build/sea-loader.mjs";
 import { makeTestDir } from "../helpers/temp-dir.ts";
 
-test("the binary's main script stays small and every lazy package's asset loads with what the CLI imports", async () => {
+const root = path.resolve(import.meta.dirname, "../..");
+const builtinsOnly = createRequire(import.meta.url);
+const onlyBuiltins = (id: string) => {
+  if (!id.startsWith("node:") && !builtinsOnly("node:module").builtinModules.includes(id)) {
+    throw new Error(`asset requires ${id}, which the binary cannot load`);
+  }
+  return builtinsOnly(id);
+};
+
+test("the boot script is small, the CLI and every lazy package are assets that load with builtins only", async () => {
   const dir = makeTestDir("smtpilot-sea-");
-  const root = path.resolve(import.meta.dirname, "../..");
-  const { main, assets } = await buildSeaBundles(root, dir, { SMTPILOT_BUILD: JSON.stringify("bundle") });
-  assert.ok(fs.statSync(main).size < 1_200_000, `main script of ${fs.statSync(main).size} bytes`);
-  const text = fs.readFileSync(main, "utf8");
-  const calls = [...text.matchAll(/__smtpilotLazy\("([^"]+)","([^"]+)"\)/g)];
-  assert.ok(calls.length >= 8, `${calls.length} lazy imports found in the main script`);
-  const builtinsOnly = createRequire(import.meta.url);
-  const onlyBuiltins = (id: string) => {
-    if (!id.startsWith("node:") && !builtinsOnly("node:module").builtinModules.includes(id)) {
-      throw new Error(`asset requires ${id}, which the binary cannot load`);
+  const { main, assets, lazy } = await buildSeaBundles(root, dir, { SMTPILOT_BUILD: JSON.stringify("bundle") });
+  // The boot script answers --version and loads the CLI: no command, no package in it.
+  assert.ok(fs.statSync(main).size < 20_000, `boot script of ${fs.statSync(main).size} bytes`);
+  assert.doesNotMatch(fs.readFileSync(main, "utf8"), /require\("(?!node:)/);
+  const cli = fs.readFileSync(assets.cli!, "utf8");
+  const calls = [...cli.matchAll(/__smtpilotLazy\("([^"]+)",\s*"([^"]+)"\)/g)];
+  assert.ok(calls.length >= 8, `${calls.length} lazy imports found in the CLI`);
+  for (const [, pkg] of calls) {
+    assert.ok(LAZY_PACKAGES.includes(pkg!) || LAZY_BUILTINS.includes(pkg!.replace(/^node:/, "")), pkg);
+  }
+  for (const [pkg, subs] of Object.entries(lazy)) {
+    if (pkg.startsWith("node:")) {
+      assert.ok(builtinsOnly("node:module").builtinModules.includes(pkg.slice(5)), pkg);
+      continue;
     }
-    return builtinsOnly(id);
-  };
-  for (const [name, file] of Object.entries(assets)) {
     const m = { exports: {} as Record<string, unknown> };
-    new Function("module", "exports", "require", "__filename", "__dirname", fs.readFileSync(file, "utf8") as string)(
+    new Function("module", "exports", "require", fs.readFileSync(assets[lazyAsset(pkg)]!, "utf8"))(
       m,
       m.exports,
       onlyBuiltins,
-      name,
-      "/",
     );
-    const pkg = name.replace(/^lazy\//, "").replace(/\.cjs$/, "").replace("__", "/");
-    assert.ok(LAZY_PACKAGES.includes(pkg), pkg);
-    // Each subpath the main script asks for is exported.
-    for (const call of calls) {
-      if (call[1] === pkg) assert.ok(m.exports[call[2]!] !== undefined, `${pkg} ${call[2]}`);
-    }
+    for (const sub of subs) assert.ok(m.exports[sub] !== undefined, `${pkg} ${sub}`);
   }
-  assert.ok(Object.keys(assets).length >= 6);
+  assert.ok(Object.keys(assets).filter((a) => a.startsWith("lazy/")).length >= 6);
+});
+
+test("the cache step indexes every lazy export; a lazy object loads its package on first use and hands out its own exports", async () => {
+  const dir = makeTestDir("smtpilot-sea-");
+  const built = await buildSeaBundles(root, dir, { SMTPILOT_BUILD: JSON.stringify("bundle") });
+  fs.writeFileSync(path.join(dir, "manifest.json"), JSON.stringify(built));
+  // Without --cache: only the export index (the caches need the very Node the binary embeds).
+  const out = execFileSync(process.execPath, [path.join(root, "scripts/build/sea-cache.mjs"), dir], {
+    encoding: "utf8",
+  });
+  assert.deepEqual(JSON.parse(out).caches, {});
+  const index = JSON.parse(fs.readFileSync(path.join(dir, "lazy/exports.json"), "utf8"));
+  for (const [pkg, subs] of Object.entries(built.lazy)) {
+    for (const sub of subs) assert.ok(sub in index[pkg], `${pkg} ${sub} indexed`);
+  }
+  const loads: string[] = [];
+  const loader = assetLoader({
+    require: onlyBuiltins,
+    source: (name: string) => {
+      loads.push(name);
+      return fs.readFileSync(path.join(dir, `${name}.js`), "utf8");
+    },
+    cache: () => undefined,
+    exportsIndex: () => index,
+  });
+  const yaml = loader.lazy("yaml", ".") as { parse: (text: string) => unknown };
+  assert.deepEqual(loads, [], "nothing loads before an export is used");
+  assert.deepEqual(yaml.parse("a: [1, 2]"), { a: [1, 2] });
+  assert.deepEqual(loads, ["lazy/yaml"]);
+  const dgram = loader.lazy("node:dgram", ".") as { createSocket: unknown };
+  assert.equal(dgram.createSocket, builtinsOnly("node:dgram").createSocket);
 });
