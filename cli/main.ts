@@ -14,7 +14,7 @@ import { COMMANDS } from "./command-tree.ts";
 import { installProcessHandlers, markSettled, runCleanups } from "./lifecycle.ts";
 import { redactText, routeConsoleToStderr, writeErr, writeJson } from "./output.ts";
 import { type ModuleImporter, useModuleImporter } from "./plugin-import.ts";
-import { buildProgram, maskEcho } from "./program.ts";
+import { buildProgram, maskEcho, specsFor } from "./program.ts";
 import { markTime, writeTiming } from "./run-timing.ts";
 
 export { buildProgram };
@@ -47,7 +47,7 @@ export function runProcess(argv: string[], options: { importModule?: ModuleImpor
 
 /** Runs the CLI with `argv` (without the node and script entries); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram(COMMANDS);
+  const program = buildProgram(specsFor(argv, COMMANDS));
   try {
     await program.parseAsync(argv, { from: "user" });
     markSettled();

@@ -10,10 +10,12 @@ import {
   type ArgSpec,
   attributeName,
   type CommandSpec,
+  type CommandTree,
   type GroupSpec,
   isGroup,
   longFlag,
   type OptionSpec,
+  takesValue,
 } from "./command-spec.ts";
 import { runFromCli } from "./cli-adapter.ts";
 import { choiceOption } from "./usage.ts";
@@ -66,7 +68,28 @@ export function maskEcho(text: string): string {
   ).replace(/·$/, "\n");
 }
 
-/** Builds the whole program. */
+/**
+ * The part of the tree a command line needs: the command (or group) its
+ * first word names, or the whole tree when it names none — the root's help,
+ * `help`, an unknown command and its suggestions. Building commander's
+ * options for every command costs a few milliseconds a run that uses one.
+ */
+export function specsFor(argv: readonly string[], specs: CommandTree): CommandTree {
+  const valued = new Set(GLOBAL_OPTIONS.filter((o) => takesValue(o.flags)).map((o) => longFlag(o.flags)));
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i] as string;
+    if (word === "--") break;
+    if (word.startsWith("-")) {
+      if (valued.has(word)) i++;
+      continue;
+    }
+    const named = specs.find((s) => s.name === word);
+    return named ? [named] : specs;
+  }
+  return specs;
+}
+
+/** Builds the program for `specs` (the whole tree, or what specsFor picked). */
 export function buildProgram(specs: readonly (CommandSpec | GroupSpec)[]): Command {
   const program = new Command("smtpilot")
     .description(PROGRAM_SUMMARY)
