@@ -18,9 +18,13 @@ import { type LayerContext, probeTarget } from "./context.ts";
 export const SNIFF_MS = 1200;
 /**
  * Silence after which a side probe may start on other ports (except 25):
- * longer than the pre-greeting pauses seen on submission ports.
+ * longer than the pre-greeting pauses seen on submission ports (those that
+ * pause at all use a second or two; long pauses belong on 25, which waits the
+ * whole timeout), and longer than the fixture's slow banner (2.5 s), yet short
+ * enough that a STARTTLS client on an implicit-TLS port gets its verdict
+ * within 3 s, start-up included.
  */
-export const GREETING_PAUSE_MS = 3000;
+export const GREETING_PAUSE_MS = 2700;
 /** Budget of each side probe (never more than the user's --timeout). */
 export const PROBE_MS = 1500;
 /** How long the last-resort QUIT on a silent connection waits for any answer. */

@@ -7,6 +7,8 @@ import assert from "node:assert/strict";
 import { diagnose } from "../../core/diagnose.ts";
 import { systemIo } from "../../core/io.ts";
 import { GREETING_PAUSE_MS, patienceMs, SNIFF_MS } from "../../core/layers/first-contact.ts";
+import { SLOW_GREETING_MS } from "../../core/layers/greeting.ts";
+import { DEFAULT_SLOW_BANNER_MS } from "../../fixtures/start-fixture.ts";
 import { type ChildServer, type ChildServerSpec, startChildServer } from "../helpers/child-server.ts";
 import { options } from "../helpers/fake-io.ts";
 
@@ -29,8 +31,12 @@ test("patienceMs: short on 465, the whole timeout on 25, a greeting pause elsewh
   assert.equal(patienceMs(2525, 1000), 1000);
 });
 
+test("a slow banner (greeting.slow, the fixture's banner-slow) comes before the probe patience on submission ports", () => {
+  assert.ok(SLOW_GREETING_MS < DEFAULT_SLOW_BANNER_MS && DEFAULT_SLOW_BANNER_MS < GREETING_PAUSE_MS);
+});
+
 test("a server with a greeting pause shorter than the probe patience gets no byte before its banner", async () => {
-  await withChild({ kind: "banner", delayMs: GREETING_PAUSE_MS - 800 }, async (child) => {
+  await withChild({ kind: "banner", delayMs: SLOW_GREETING_MS + 100 }, async (child) => {
     const report = await diagnose(options({ port: child.port, tls: "none", timeoutMs: 10_000 }), systemIo());
     assert.equal(report.verdict.status, "pass", JSON.stringify(report.verdict));
     const events = child.events();
