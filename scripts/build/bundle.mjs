@@ -24,4 +24,5 @@ await build({
   define: { SMTPILOT_BUILD: JSON.stringify("bundle") },
   logLevel: "warning",
 });
-console.log(`built ${path.relative(process.cwd(), outfile)}`);
+// On stderr: `npm pack --json` runs this (prepack) and its stdout must stay one JSON document.
+console.error(`built ${path.relative(process.cwd(), outfile)}`);

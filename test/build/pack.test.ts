@@ -1,6 +1,8 @@
-// The npm package as `npm pack` builds it: it carries what `bin/smtpilot.mjs` runs (the
-// TypeScript sources, through tsx) and the plugin types and docs, and none of the tests, CI,
-// build scripts, peers' configurations or build output. The packed copy is unpacked and run.
+// The npm package as `npm pack` builds it and users install it: it carries the bundled build
+// (dist/smtpilot.cjs, built by `prepack`), the bin that runs it, the plugin types and docs — no
+// sources, tests, CI, build scripts or peers' configurations, and no dependency to fetch (the
+// bundle holds them). The tarball is installed with `npm install -g` into a private prefix, and
+// run through `npx` with a private cache, both offline: each runs the bundle, not tsx.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, execFileSync } from "node:child_process";
@@ -10,7 +12,10 @@ import path from "node:path";
 
 const root = process.cwd();
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "smtpilot-pack-"));
-const pkg = path.join(tmp, "package");
+const prefix = path.join(tmp, "prefix");
+// The bin's `#!/usr/bin/env node` finds the Node 24 the tests run on first, as on a user's machine.
+const env = { ...process.env, PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ""}` };
+let tarball = "";
 let files: string[] = [];
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -18,56 +23,77 @@ before(() => {
   const out = execFileSync("npm", ["pack", "--json", "--pack-destination", tmp], { encoding: "utf8", stdio: "pipe" });
   const [info] = JSON.parse(out) as { filename: string; files: { path: string }[] }[];
   files = info!.files.map((f) => f.path);
-  execFileSync("tar", ["-xzf", path.join(tmp, info!.filename), "-C", tmp]);
-  // The dependencies an `npm install` would bring, without the network.
-  fs.symlinkSync(path.join(root, "node_modules"), path.join(pkg, "node_modules"), "dir");
+  tarball = path.join(tmp, info!.filename);
+  const quiet = ["--offline", "--no-audit", "--no-fund", "--loglevel=error"];
+  execFileSync("npm", ["install", "-g", "--prefix", prefix, ...quiet, tarball], { env, stdio: "pipe" });
 });
 
-test("npm pack ships the sources, types and docs, and no tests, CI, scripts or build output", () => {
-  for (
-    const needed of ["bin/smtpilot.mjs", "cli/smtpilot.ts", "types/plugin.d.ts", "types/plugin.mjs", "docs/plugins.md"]
-  ) {
+function run(cmd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { cwd: tmp, env, timeout: 120_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+test("npm pack ships the bundle, its bin, types and docs, and no sources, tests, CI or scripts", () => {
+  for (const needed of ["bin/smtpilot.mjs", "dist/smtpilot.cjs", "types/plugin.d.ts", "types/plugin.mjs"]) {
     assert.ok(files.includes(needed), needed);
   }
+  assert.ok(files.includes("docs/plugins.md"));
   const unwanted = files.filter((f) =>
-    /^(test|\.ci|scripts|dist|node_modules)\//.test(f) || /\.test\.ts$/.test(f) || f === "tsconfig.json"
+    /^(test|\.ci|scripts|cli|core|plugins|fixtures|node_modules)\//.test(f) ||
+    (/\.(ts|mts|cts)$/.test(f) && !f.endsWith(".d.ts")) || f === "tsconfig.json" ||
+    (f.startsWith("dist/") && f !== "dist/smtpilot.cjs")
   );
   assert.deepEqual(unwanted, []);
 });
 
-test("every relative import in the packed sources resolves inside the package", () => {
-  const missing: string[] = [];
-  for (const file of files.filter((f) => /\.(ts|mjs|js|cjs)$/.test(f) && !f.endsWith(".d.ts"))) {
-    const text = fs.readFileSync(path.join(pkg, file), "utf8");
-    for (const m of text.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*["'](\.\.?\/[^"']+)["']/g)) {
-      const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), m[1]!));
-      if (!files.includes(target)) missing.push(`${file} -> ${m[1]}`);
-    }
+test("the package needs nothing from the registry: the bundle holds every dependency", () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as Record<string, unknown>;
+  for (const field of ["dependencies", "optionalDependencies", "peerDependencies"]) {
+    assert.equal(pkg[field], undefined, field);
   }
-  assert.deepEqual(missing, []);
+  const installed = path.join(prefix, "lib/node_modules/smtpilot");
+  assert.ok(fs.existsSync(path.join(installed, "dist/smtpilot.cjs")));
+  assert.equal(fs.existsSync(path.join(installed, "node_modules")), false, "no dependency installed (no tsx)");
 });
 
-function runPacked(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [path.join(pkg, "bin/smtpilot.mjs"), ...args],
-      { cwd: tmp, timeout: 60_000 },
-      (err, stdout, stderr) => {
-        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
-
-test("the packed bin runs from the unpacked package: --version, fixture --list, diagnose --fixture", async () => {
-  const version = await runPacked(["--version"]);
+test("npm install -g of the tarball runs the bundle: --version, fixture --list, diagnose --fixture", async () => {
+  const bin = path.join(prefix, "bin/smtpilot");
+  const version = await run(bin, ["--version"]);
   assert.equal(version.code, 0, version.stderr);
-  assert.match(version.stdout, /^smtpilot \d+\.\d+\.\d+ \(node v24\./);
-  const list = await runPacked(["fixture", "--list", "--json"]);
+  assert.match(version.stdout, /^smtpilot \d+\.\d+\.\d+ \(node v24\.[^)]*, bundle\)\n$/);
+  const list = await run(bin, ["fixture", "--list", "--json"]);
   assert.equal(list.code, 0, list.stderr);
   assert.ok(JSON.parse(list.stdout).scenarios.length > 0);
-  const run = await runPacked(["diagnose", "--fixture", "cert-expired", "--json"]);
-  assert.equal(run.code, 13, run.stderr);
-  assert.equal(JSON.parse(run.stdout).verdict.code, "tls.cert-expired");
+  const diagnosed = await run(bin, ["diagnose", "--fixture", "cert-expired", "--json"]);
+  assert.equal(diagnosed.code, 13, diagnosed.stderr);
+  assert.equal(JSON.parse(diagnosed.stdout).verdict.code, "tls.cert-expired");
+  const usage = await run(bin, ["diagnose", "--tls", "bogus"]);
+  assert.equal(usage.code, 2, usage.stderr);
+});
+
+test("npx of the tarball runs the bundle too", async () => {
+  const cache = path.join(tmp, "npm-cache");
+  const r = await run("npm", [
+    "exec",
+    "--yes",
+    "--offline",
+    "--cache",
+    cache,
+    "--package",
+    tarball,
+    "--",
+    "smtpilot",
+    "--version",
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /, bundle\)\n$/);
+});
+
+test("a checkout's bin runs the sources (through tsx), never a bundle left over from a build", async () => {
+  const r = await run(process.execPath, [path.join(root, "bin/smtpilot.mjs"), "--version"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /, from source\)\n$/);
 });
