@@ -18,8 +18,10 @@ export const LAZY_PACKAGES = [
   "@inquirer/prompts",
   "@modelcontextprotocol/sdk",
   "imapflow",
+  "jose",
   "node-forge",
   "nodemailer",
+  "oauth4webapi",
   "smtp-server",
   "tldts",
   "yaml",
@@ -27,12 +29,13 @@ export const LAZY_PACKAGES = [
 
 /**
  * Node builtins the CLI imports for some commands only (commander's executable subcommands, DNS
- * over UDP, a scale run's journal, the memory folder's files): each costs Node some compiling at
+ * over UDP, a scale run's journal, the memory folder's files, OAuth's token requests and login
+ * redirect over http/https): each costs Node some compiling at
  * start-up, so they load on first use too. Those of the TLS probe stay eager — loading `tls` starts
  * reading Node's CA store on another thread, better early than at the handshake. (`node:module`
  * exports a function, so it could not wait.)
  */
-export const LAZY_BUILTINS = ["child_process", "dgram", "readline", "fs/promises"];
+export const LAZY_BUILTINS = ["child_process", "dgram", "readline", "fs/promises", "http", "https"];
 
 const _LAZY = new RegExp(`^(${LAZY_PACKAGES.map((p) => p.replace(/[/.]/g, "\\$&")).join("|")})(/.*)?$`);
 const _LAZY_BUILTIN = new RegExp(`^(node:)?(${LAZY_BUILTINS.map((p) => p.replace(/[/.]/g, "\\$&")).join("|")})$`);
