@@ -4,15 +4,17 @@
 // needs CommonJS). It runs on any Node >= 24.
 import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
+import fs from "node:fs";
 import path from "node:path";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const at = process.argv.indexOf("--outfile");
 const outfile = at > 0 ? path.resolve(process.argv[at + 1] ?? "") : path.join(root, "dist/smtpilot.cjs");
 
-await build({
+const result = await build({
   entryPoints: [path.join(root, "cli/smtpilot.ts")],
   outfile,
+  write: false,
   bundle: true,
   platform: "node",
   format: "cjs",
@@ -24,5 +26,12 @@ await build({
   define: { SMTPILOT_BUILD: JSON.stringify("bundle") },
   logLevel: "warning",
 });
+// Written aside, then renamed over the old file: a build running meanwhile (npm pack's prepack while
+// the binary's build reads the bundle, in the test suite) sees one whole file or the other.
+const [output] = result.outputFiles;
+fs.mkdirSync(path.dirname(outfile), { recursive: true });
+const partial = `${outfile}.${process.pid}.tmp`;
+fs.writeFileSync(partial, output.contents);
+fs.renameSync(partial, outfile);
 // On stderr: `npm pack --json` runs this (prepack) and its stdout must stay one JSON document.
 console.error(`built ${path.relative(process.cwd(), outfile)}`);
