@@ -30,12 +30,12 @@ export const LAZY_PACKAGES = [
 /**
  * Node builtins the CLI imports for some commands only (commander's executable subcommands, DNS
  * over UDP, a scale run's journal, the memory folder's files, OAuth's token requests and login
- * redirect over http/https): each costs Node some compiling at
+ * redirect over http/https, the watchdog thread of a user's plugin): each costs Node some compiling at
  * start-up, so they load on first use too. Those of the TLS probe stay eager — loading `tls` starts
  * reading Node's CA store on another thread, better early than at the handshake. (`node:module`
  * exports a function, so it could not wait.)
  */
-export const LAZY_BUILTINS = ["child_process", "dgram", "readline", "fs/promises", "http", "https"];
+export const LAZY_BUILTINS = ["child_process", "dgram", "readline", "fs/promises", "http", "https", "worker_threads"];
 
 const _LAZY = new RegExp(`^(${LAZY_PACKAGES.map((p) => p.replace(/[/.]/g, "\\$&")).join("|")})(/.*)?$`);
 const _LAZY_BUILTIN = new RegExp(`^(node:)?(${LAZY_BUILTINS.map((p) => p.replace(/[/.]/g, "\\$&")).join("|")})$`);
