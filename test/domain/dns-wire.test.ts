@@ -19,33 +19,59 @@ type _Handler = (q: dnsPacket.Packet, tcp: boolean) => dnsPacket.Packet | Buffer
 const _servers: (() => Promise<void>)[] = [];
 after(() => Promise.all(_servers.map((close) => close())));
 
+/**
+ * A UDP socket on a free loopback port with `tcp` listening on the same port,
+ * trying another port while some other program holds the TCP side.
+ */
+async function _bindPair(tcp: net.Server): Promise<{ udp: dgram.Socket; port: number }> {
+  for (let attempt = 1;; attempt++) {
+    const sock = dgram.createSocket("udp4");
+    await new Promise<void>((r) => sock.bind(0, "127.0.0.1", r));
+    const port = sock.address().port;
+    const listening = await new Promise<boolean>((r) => {
+      tcp.once("error", () => r(false));
+      tcp.listen(port, "127.0.0.1", () => r(true));
+    });
+    if (listening) return { udp: sock, port };
+    // The TCP side of this port is someone else's (a busy machine): a new UDP port, up to 50 times.
+    await new Promise<void>((r) => sock.close(() => r()));
+    if (attempt >= 50) throw new Error("no loopback port free for both UDP and TCP");
+  }
+}
+
 /** A UDP+TCP server on one loopback port answering with `handler`. */
 async function _server(handler: _Handler): Promise<{ port: number; asked: string[] }> {
   const asked: string[] = [];
-  const udp = dgram.createSocket("udp4");
   const reply = (msg: Buffer, tcp: boolean): Buffer | undefined => {
     const q = dnsPacket.decode(msg);
     asked.push(`${tcp ? "tcp" : "udp"} ${q.questions?.[0]?.type} ${q.questions?.[0]?.name} ${q.flags ?? 0}`);
     const out = handler(q, tcp);
     return out === undefined ? undefined : Buffer.isBuffer(out) ? out : dnsPacket.encode(out);
   };
-  udp.on("message", (msg, rinfo) => {
-    const out = reply(msg, false);
-    if (out) udp.send(out, rinfo.port, rinfo.address);
-  });
-  await new Promise<void>((r) => udp.bind(0, "127.0.0.1", r));
-  const port = udp.address().port;
-  const tcp = net.createServer((c) =>
+  const open = new Set<net.Socket>();
+  const tcp = net.createServer((c) => {
+    open.add(c);
+    c.on("close", () => open.delete(c));
     c.on("data", (d: Buffer) => {
       const out = reply(d.subarray(2), true);
       if (!out) return;
       const len = Buffer.alloc(2);
       len.writeUInt16BE(out.length);
       c.end(Buffer.concat([len, out]));
+    });
+  });
+  const { udp, port } = await _bindPair(tcp);
+  udp.on("message", (msg, rinfo) => {
+    const out = reply(msg, false);
+    if (out) udp.send(out, rinfo.port, rinfo.address);
+  });
+  // A connection left open (a silent answer) would keep close() waiting for ever: end them all.
+  _servers.push(() =>
+    new Promise<void>((r) => {
+      for (const c of open) c.destroy();
+      tcp.close(() => udp.close(() => r()));
     })
   );
-  await new Promise<void>((r) => tcp.listen(port, "127.0.0.1", r));
-  _servers.push(() => new Promise<void>((r) => tcp.close(() => udp.close(() => r()))));
   return { port, asked };
 }
 
