@@ -7,13 +7,13 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import nodemailer from "nodemailer";
 import { diagnoseArgs } from "../../fixtures/scenario-needs.ts";
-import { runCli } from "../helpers/cli.ts";
+import { runCli, spawnCli } from "../helpers/cli.ts";
 import { makeTestDir, smtpilotLeftovers } from "../helpers/temp-dir.ts";
 
 interface ServingScenario {
@@ -39,16 +39,7 @@ interface ServingDocument {
 
 /** Starts `smtpilot fixture --json ARGS` with TMPDIR=`tmp`; resolves once the document is out. */
 function serve(args: string[], tmp: string): Promise<{ child: ChildProcessWithoutNullStreams; doc: ServingDocument }> {
-  const child = spawn(process.execPath, [
-    "--import",
-    "tsx",
-    path.resolve("cli/smtpilot.ts"),
-    "fixture",
-    "--json",
-    ...args,
-  ], {
-    env: { ...process.env, TMPDIR: tmp, TSX_DISABLE_CACHE: "1" },
-  });
+  const child = spawnCli(["fixture", "--json", ...args], { TMPDIR: tmp });
   let text = "";
   let stderr = "";
   child.stderr.on("data", (d) => (stderr += d));
@@ -179,7 +170,6 @@ test("smtpilot fixture with a port in use prints one line naming it, exits 3 and
   try {
     const r = await runCli(["fixture", "--port-base", String(taken), "--scenario", "healthy-starttls"], {
       TMPDIR: tmp,
-      TSX_DISABLE_CACHE: "1",
     });
     assert.equal(r.code, 3, r.stderr);
     assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
@@ -194,11 +184,11 @@ test("smtpilot fixture with a port in use prints one line naming it, exits 3 and
 test("smtpilot fixture with TMPDIR missing prints one line naming the folder and exits 3", async () => {
   const tmp = makeTestDir("smtpilot-fixture-notmp-");
   const missing = path.join(tmp, "nonexistent");
-  const r = await runCli(["fixture", "--scenario", "healthy-starttls"], { TMPDIR: missing, TSX_DISABLE_CACHE: "1" });
+  const r = await runCli(["fixture", "--scenario", "healthy-starttls"], { TMPDIR: missing });
   assert.equal(r.code, 3, r.stderr);
   assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
   assert.ok(r.stderr.includes(missing), r.stderr);
-  const json = await runCli(["fixture", "--json"], { TMPDIR: missing, TSX_DISABLE_CACHE: "1" });
+  const json = await runCli(["fixture", "--json"], { TMPDIR: missing });
   assert.equal(json.code, 3);
   assert.equal(JSON.parse(json.stdout).error.exitCode, 3);
   assert.equal(fs.existsSync(missing), false);
@@ -207,10 +197,7 @@ test("smtpilot fixture with TMPDIR missing prints one line naming the folder and
 test("smtpilot fixture --ca-out into a missing folder exits 3 naming the file, and stops the fixture", async () => {
   const tmp = makeTestDir("smtpilot-fixture-caout-");
   const target = path.join(tmp, "no-such-dir", "ca.pem");
-  const r = await runCli(["fixture", "--scenario", "healthy-starttls", "--ca-out", target], {
-    TMPDIR: tmp,
-    TSX_DISABLE_CACHE: "1",
-  });
+  const r = await runCli(["fixture", "--scenario", "healthy-starttls", "--ca-out", target], { TMPDIR: tmp });
   assert.equal(r.code, 3, r.stderr);
   assert.ok(r.stderr.includes(target), r.stderr);
   assert.deepEqual(smtpilotLeftovers(tmp), []);

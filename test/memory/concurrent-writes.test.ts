@@ -15,7 +15,7 @@ const worker = path.join(import.meta.dirname, "append-worker.ts");
 
 function run(home: string, id: string, entries: number, profiles: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", worker, home, id, String(entries), String(profiles)], {
+    const child = spawn(process.execPath, [worker, home, id, String(entries), String(profiles)], {
       stdio: ["ignore", "inherit", "inherit"],
     });
     child.on("error", reject);

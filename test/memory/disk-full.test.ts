@@ -59,7 +59,7 @@ test("a disk that fills mid-scale stops the send without a second copy to anyone
     // No mount here: the CLI's writes under the folder get the same budget (snapshot, token, a page of journal).
     const r = await runCliWithInput([...args, "--confirm", token], "", {
       env: { PW: FIXTURE_DEMO_SECRET, SMTPILOT_TEST_DISK_DIR: home, SMTPILOT_TEST_DISK_BYTES: String(1200 + PAGE) },
-      nodeFlags: ["--import", "tsx", "--import", shim],
+      nodeFlags: ["--import", shim],
     });
     first = { code: r.code ?? -1, stdout: r.stdout, stderr: r.stderr };
   }

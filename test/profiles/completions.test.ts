@@ -6,12 +6,12 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { runCli } from "../helpers/cli.ts";
+import { CLI_ENTRY, runCli } from "../helpers/cli.ts";
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "smtpilot-compl-"));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
 const home = path.join(root, "smtp");
-const cli = `${process.execPath} --import tsx ${path.resolve("cli/smtpilot.ts")}`;
+const cli = `${process.execPath} ${CLI_ENTRY}`;
 
 /** What the generated bash function completes for `words`, with `smtpilot` running this checkout. */
 function complete(script: string, words: string[]): string[] {

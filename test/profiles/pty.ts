@@ -7,6 +7,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { CLI_ENTRY } from "../helpers/cli.ts";
 
 const _root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -29,9 +30,7 @@ export function runOnPty(args: string[], env: Record<string, string> = {}): PtyR
     "stty cols 120 rows 40;",
     "exec",
     process.execPath,
-    "--import",
-    "tsx",
-    path.join(_root, "cli/smtpilot.ts"),
+    CLI_ENTRY,
     ...args,
   ]
     .map((a, i) => (i < 2 ? a : _quote(a)))
