@@ -8,6 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { FIXTURE_DEMO_SECRET } from "../../fixtures/index.ts";
+import { waitUntil } from "../helpers/wait-until.ts";
 import { appOnlyOAuthThrough } from "../oauth/oauth-runtimes.ts";
 
 const root = process.cwd();
@@ -172,12 +173,8 @@ test("the binary serves MCP on stdio: initialize, tools/list, a tool call, then 
   });
   const send = (m: unknown) => child.stdin.write(`${JSON.stringify(m)}\n`);
   const reply = async (id: number) => {
-    for (let i = 0; i < 300; i++) {
-      const found = lines.find((l) => l.id === id);
-      if (found) return found as { result?: Record<string, unknown> };
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`no reply ${id}`);
+    await waitUntil(() => lines.some((l) => l.id === id), { child, what: `reply ${id}` });
+    return lines.find((l) => l.id === id) as { result?: Record<string, unknown> };
   };
   send({
     jsonrpc: "2.0",

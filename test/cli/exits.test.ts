@@ -2,22 +2,18 @@
 // its cleanups done and an exit code that says what happened — never "internal error".
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { spawnCli } from "../helpers/cli.ts";
 import { makeTestDir } from "../helpers/temp-dir.ts";
-
-const root = path.resolve(import.meta.dirname, "../..");
+import { waitUntil } from "../helpers/wait-until.ts";
 
 /** Runs the CLI with its stdout closed before it writes, in a private TMPDIR; returns code, stderr and leftovers. */
 function runWithClosedStdout(args: string[]): Promise<{ code: number | null; stderr: string; leftovers: string[] }> {
   const tmp = makeTestDir("smtpilot-exits-");
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "cli/smtpilot.ts"), ...args], {
-      cwd: root,
-      env: { ...process.env, TMPDIR: tmp },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawnCli(args, { TMPDIR: tmp });
+    child.stdin.end();
     child.stdout.destroy();
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
@@ -48,11 +44,8 @@ for (
 for (const [signal, code] of [["SIGTERM", 143], ["SIGHUP", 129], ["SIGINT", 130]] as const) {
   test(`diagnose --fixture stopped by ${signal} exits ${code} and removes the fixture's temp folder`, async () => {
     const tmp = makeTestDir("smtpilot-exits-");
-    // A scenario that keeps the run waiting, so the signal arrives mid-diagnosis.
-    const child = spawn(process.execPath, [
-      "--import",
-      "tsx",
-      path.join(root, "cli/smtpilot.ts"),
+    // A scenario that keeps the run waiting, so the signal arrives mid-run.
+    const child = spawnCli([
       "diagnose",
       "--fixture",
       "stall-after-ehlo",
@@ -62,14 +55,16 @@ for (const [signal, code] of [["SIGTERM", 143], ["SIGHUP", 129], ["SIGINT", 130]
       "env:PW",
       "--timeout",
       "30",
-    ], { cwd: root, env: { ...process.env, TMPDIR: tmp, PW: "x-secret-x" }, stdio: ["ignore", "pipe", "pipe"] });
+    ], { TMPDIR: tmp, PW: "x-secret-x" });
+    child.stdin.end();
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
-    // Wait until the fixture's folder exists, then signal.
+    // The fixture's folder is registered for removal as it is made (cli/lifecycle.ts makeTempDir),
+    // and its CA file is written before it listens: once that file is there, the signal tests the
+    // cleanup of a fixture that is up — whenever a busy machine gets there.
     const ours = () => fs.readdirSync(tmp).filter((f) => f.startsWith("smtpilot"));
-    for (let i = 0; i < 200 && ours().length === 0; i++) await new Promise((r) => setTimeout(r, 50));
-    await new Promise((r) => setTimeout(r, 300));
-    assert.ok(ours().length > 0, "the fixture made its temp folder");
+    const caWritten = () => ours().some((f) => fs.existsSync(path.join(tmp, f, "fixture-ca.pem")));
+    await waitUntil(caWritten, { child, what: "the fixture's CA file" });
     const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
     child.kill(signal);
     assert.equal(await closed, code, stderr);

@@ -75,8 +75,9 @@ if (spec.kind === "backlog") {
   });
 } else {
   let legacyPort = 0;
+  let legacy;
   if (spec.kind === "legacy-reset") {
-    const legacy = tls.createServer({ key: spec.key, cert: spec.cert, minVersion: "TLSv1", maxVersion: "TLSv1.1",
+    legacy = tls.createServer({ key: spec.key, cert: spec.cert, minVersion: "TLSv1", maxVersion: "TLSv1.1",
       ciphers: "DEFAULT@SECLEVEL=0" }, (s) => { s.on("error", () => {}); s.write("220 old.test ESMTP\r\n"); });
     legacy.on("tlsClientError", () => {});
     legacy.listen(0, "127.0.0.1", () => { legacyPort = legacy.address().port; });
@@ -124,7 +125,10 @@ if (spec.kind === "backlog") {
   } else {
     server = net.createServer(handle);
   }
-  server.listen(0, "127.0.0.1", () => setTimeout(() => say("port", String(server.address().port)), 50));
+  const announce = () => server.listen(0, "127.0.0.1", () => say("port", String(server.address().port)));
+  // legacy-reset relays to its legacy listener: the port is announced once that one listens too.
+  if (legacy && !legacy.listening) legacy.once("listening", announce);
+  else announce();
 }
 `;
 

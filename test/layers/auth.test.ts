@@ -29,7 +29,8 @@ test("diagnose() reports auth.timeout when AUTH gets no answer", async () => {
         port: srv.port,
         tls: "implicit",
         ca: srv.caPem,
-        timeoutMs: 800,
+        // Each step's limit: the TLS handshake before AUTH must fit in it on a busy machine too.
+        timeoutMs: 2000,
         auth: { user: "u", secret: "s3cret-value", secretRef: "env:X" },
       }),
       systemIo(),

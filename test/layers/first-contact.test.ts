@@ -36,7 +36,8 @@ test("a slow banner (greeting.slow, the fixture's banner-slow) comes before the 
 });
 
 test("a server with a greeting pause shorter than the probe patience gets no byte before its banner", async () => {
-  await withChild({ kind: "banner", delayMs: SLOW_GREETING_MS + 100 }, async (child) => {
+  // Half-way between "slow" and the patience: a busy machine can shift either side's timer.
+  await withChild({ kind: "banner", delayMs: (SLOW_GREETING_MS + GREETING_PAUSE_MS) / 2 }, async (child) => {
     const report = await diagnose(options({ port: child.port, tls: "none", timeoutMs: 10_000 }), systemIo());
     assert.equal(report.verdict.status, "pass", JSON.stringify(report.verdict));
     const events = child.events();
@@ -63,7 +64,8 @@ test("a silent port gets one ClientHello on a side connection and plaintext only
     // The transcript says what went out on the side connection, before it went out.
     const side = report.transcript.filter((e) => e.dir === "*" && e.text.startsWith("side connection"));
     assert.ok(side.length >= 2, JSON.stringify(report.transcript));
-    assert.ok(performance.now() - started < timeoutMs + 3000);
+    // One wait of the timeout (then the short QUIT nudge), never a second one.
+    assert.ok(performance.now() - started < 2 * timeoutMs, `took ${Math.round(performance.now() - started)} ms`);
   });
 });
 

@@ -20,6 +20,7 @@ import {
 } from "../../scripts/peers/dovecot-imap/peer.ts";
 import { type CliResult, runCli } from "../helpers/cli.ts";
 import { makeTestDir } from "../helpers/temp-dir.ts";
+import { waitUntil } from "../helpers/wait-until.ts";
 
 const missing = dovecotImapMissing();
 // In CI the peer is installed by .ci/run: a missing one is a broken CI, not a reason to skip.
@@ -230,7 +231,8 @@ describe("verify against a real Dovecot IMAP server", { skip: missing ?? false }
     }
     // Dovecot itself refused it (its auth log), not a client-side guess.
     const mismatch = /auth: Info: passwd-file\([^)]*\): Password mismatch/;
-    for (let i = 0; i < 40 && !mismatch.test(dovecot.log()); i++) await new Promise((r) => setTimeout(r, 50));
+    await waitUntil(() => mismatch.test(dovecot.log()), { what: "Dovecot's password mismatch", limitMs: 60_000 })
+      .catch(() => {});
     assert.match(dovecot.log(), mismatch);
   });
 
@@ -258,9 +260,8 @@ describe("verify against a real Dovecot IMAP server", { skip: missing ?? false }
     assert.equal(logins(), before.logins, "no login crossed an unverified connection");
     // Dovecot's log process writes after the client is gone, later still on a busy machine: wait for
     // the lines themselves (the cap only bounds a run where they never come).
-    for (const until = Date.now() + 60_000; refusedHandshakes() < before.handshakes + 2 && Date.now() < until;) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitUntil(() => refusedHandshakes() >= before.handshakes + 2, { what: "Dovecot's log", limitMs: 60_000 })
+      .catch(() => {});
     assert.ok(refusedHandshakes() >= before.handshakes + 2, "both connections ended in the TLS handshake");
   });
 

@@ -18,6 +18,7 @@ import { type CliResult, runCli } from "../helpers/cli.ts";
 import { peer, postfixPeerMissing, usePostfixPeer } from "../helpers/postfix-peer.ts";
 import { makeTestDir } from "../helpers/temp-dir.ts";
 import { runOnPty } from "../profiles/pty.ts";
+import { waitUntil } from "../helpers/wait-until.ts";
 
 const missing = postfixPeerMissing();
 // In CI the peer is installed by .ci/run: a missing one is a broken CI, not a reason to skip.
@@ -96,11 +97,10 @@ describe("the canary through a real Postfix", { skip: missing ?? false }, () => 
     ]);
   /** Waits for Postfix's log (written asynchronously by postlogd) to match. */
   const logged = async (re: RegExp): Promise<RegExpMatchArray> => {
-    for (let i = 0; i < 100; i++) {
-      const m = peer().postfixLog().match(re);
-      if (m) return m;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitUntil(() => peer().postfixLog().match(re) !== null, { what: `Postfix to log ${re}`, limitMs: 60_000 })
+      .catch(() => {});
+    const m = peer().postfixLog().match(re);
+    if (m) return m;
     assert.fail(`Postfix never logged ${re}\n${peer().logTail(30)}`);
   };
 

@@ -124,7 +124,8 @@ test("a cmd: that hangs is stopped at its timeout", async () => {
     resolveSecret(parseSecretRef("cmd:sleep 30"), { cmdTimeoutMs: 300 }),
     (err: Error & { code?: string }) => err.code === "E_SECRET_CMD_FAILED" && /did not finish/.test(err.message),
   );
-  assert.ok(Date.now() - started < 5000);
+  // Well before the command's own 30 s, however busy the machine.
+  assert.ok(Date.now() - started < 20_000);
 });
 
 test("a cmd: waiting for input gets end-of-file, not a hang", async () => {

@@ -45,12 +45,15 @@ export interface MiniMta {
   /** Milliseconds from each 354 to the first byte of its message: a client must not hold a server in DATA. */
   dataWaits: number[];
   connections: number;
+  /** Resolves once no client connection is open (at once if none is). */
+  idle(): Promise<void>;
   close(): Promise<void>;
 }
 
 /** Starts the server on 127.0.0.1. */
 export async function startMiniMta(options: MiniMtaOptions = {}): Promise<MiniMta> {
   const sockets = new Set<net.Socket>();
+  const idleWaiters: (() => void)[] = [];
   const state: MiniMta = {
     port: 0,
     chunks: [],
@@ -58,6 +61,7 @@ export async function startMiniMta(options: MiniMtaOptions = {}): Promise<MiniMt
     errors: [],
     dataWaits: [],
     connections: 0,
+    idle: () => sockets.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve)),
     close: async () => {},
   };
   let queue = 0;
@@ -66,7 +70,10 @@ export async function startMiniMta(options: MiniMtaOptions = {}): Promise<MiniMt
   const serve = (socket: net.Socket) => {
     state.connections++;
     sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
+    socket.on("close", () => {
+      sockets.delete(socket);
+      if (sockets.size === 0) { for (const resolve of idleWaiters.splice(0)) resolve(); }
+    });
     socket.on("error", () => {});
     socket.setNoDelay(true);
     socket.write(`220 ${name} ESMTP${say}\r\n`);

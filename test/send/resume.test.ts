@@ -6,6 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { FIXTURE_DEMO_SECRET } from "../../fixtures/index.ts";
 import { spawnCli } from "../helpers/cli.ts";
+import { waitUntil } from "../helpers/wait-until.ts";
 import { b, MESSAGE, preflightToken, useSendBed, verifiedCanary } from "./send-fixture.ts";
 
 useSendBed();
@@ -22,7 +23,8 @@ test("a scale send killed midway and rerun sends to each recipient exactly once"
   fs.writeFileSync(list, `${recipients.join("\n")}\n`);
   const args = ["send", "--profile", "lab", "--to-list", list, ...MESSAGE];
 
-  // First run: paced so that it is killed with about a third sent.
+  // First run: paced so that it is killed with about a third sent, and the other two thirds would
+  // take three more seconds — far more than the kill needs, however busy the machine.
   const first = spawnCli([
     "--home",
     b().home,
@@ -30,11 +32,11 @@ test("a scale send killed midway and rerun sends to each recipient exactly once"
     "--confirm",
     await preflightToken(["--to-list", list, ...MESSAGE]),
     "--rate",
-    "25/s",
+    "10/s",
   ], { PW: FIXTURE_DEMO_SECRET });
   const exited = new Promise((resolve) => first.on("close", resolve));
   const before = b().stored().length;
-  for (let i = 0; i < 400 && b().stored().length - before < COUNT / 3; i++) await new Promise((r) => setTimeout(r, 10));
+  await waitUntil(() => b().stored().length - before >= COUNT / 3, { child: first, what: "a third of the messages" });
   first.kill("SIGKILL");
   await exited;
   const afterKill = b().stored().length - before;

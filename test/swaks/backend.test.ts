@@ -201,7 +201,8 @@ describe("the swaks backend", { skip }, () => {
     const started = performance.now();
     const report = await diagnoseWithSwaks(swaksRequest(options("helo-only", { tls: "none" }), flood));
     assert.equal(report.verdict.code, "greeting.protocol-error", JSON.stringify(report.layers));
-    assert.ok(performance.now() - started < 10_000);
+    // The verdict says the flood ended it; this bound only catches a run that never ends.
+    assert.ok(performance.now() - started < 30_000);
     assert.ok(JSON.stringify(report.transcript).length < 2_000_000);
     const left = fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p)).filter((pid) => {
       try {

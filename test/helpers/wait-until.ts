@@ -1,0 +1,33 @@
+/**
+ * Waiting for an event a test cannot subscribe to — a file appearing, a
+ * count growing, a log line — by checking it, never by sleeping a guessed
+ * number of milliseconds: a busy machine only makes the wait longer.
+ */
+import type { ChildProcess } from "node:child_process";
+import { setTimeout as sleep } from "node:timers/promises";
+
+/** How a wait is checked and when it gives up. */
+export interface WaitOptions {
+  /** What is awaited, for the failure message. */
+  what?: string;
+  /** A process whose end means the event will never come: the wait fails at once. */
+  child?: ChildProcess;
+  /**
+   * A bound far beyond any real wait, only so a missing event fails the test
+   * instead of hanging the suite (node:test has no default timeout).
+   */
+  limitMs?: number;
+}
+
+/** Resolves once `ready()` holds, checked every few milliseconds. */
+export async function waitUntil(ready: () => boolean | Promise<boolean>, options: WaitOptions = {}): Promise<void> {
+  const { what = "the event", child, limitMs = 120_000 } = options;
+  const deadline = performance.now() + limitMs;
+  while (!(await ready())) {
+    if (child && (child.exitCode !== null || child.signalCode !== null)) {
+      throw new Error(`the process ended (${child.exitCode ?? child.signalCode}) before ${what}`);
+    }
+    if (performance.now() > deadline) throw new Error(`gave up waiting for ${what} after ${limitMs} ms`);
+    await sleep(20);
+  }
+}
