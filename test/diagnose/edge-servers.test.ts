@@ -37,6 +37,17 @@ test("SmtpConnection refuses to send a command containing CR or LF", () => {
   socket.destroy();
 });
 
+/** Serves a few lines of implicit-TLS SMTP on an accepted socket: banner once secure, EHLO, QUIT. */
+function implicitSmtp(socket: net.Socket, leaf: { keyPem: string; certPem: string }): void {
+  const secure = new tls.TLSSocket(socket, { isServer: true, key: leaf.keyPem, cert: leaf.certPem });
+  secure.on("error", () => {});
+  secure.once("secure", () => secure.write("220 mx.test ESMTP\r\n"));
+  secure.on("data", (d) => {
+    if (/^EHLO/i.test(d.toString())) secure.write("250-mx.test\r\n250 SIZE 1000\r\n");
+    if (/^QUIT/i.test(d.toString())) secure.end("221 bye\r\n");
+  });
+}
+
 test("--tls auto finds an implicit-TLS port that closes silent connections early", async () => {
   const { ca, leaf } = loopbackCert();
   // Like a TLS terminator with a short idle timeout: no ClientHello within 300 ms, goodbye. A
@@ -48,13 +59,7 @@ test("--tls auto finds an implicit-TLS port that closes silent connections early
       clearTimeout(idle);
       socket.pause();
       socket.unshift(hello);
-      const secure = new tls.TLSSocket(socket, { isServer: true, key: leaf.keyPem, cert: leaf.certPem });
-      secure.on("error", () => {});
-      secure.once("secure", () => secure.write("220 mx.test ESMTP\r\n"));
-      secure.on("data", (d) => {
-        if (/^EHLO/i.test(d.toString())) secure.write("250-mx.test\r\n250 SIZE 1000\r\n");
-        if (/^QUIT/i.test(d.toString())) secure.end("221 bye\r\n");
-      });
+      implicitSmtp(socket, leaf);
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -155,13 +160,7 @@ test("--tls auto retries once when the silent connection drops during the implic
       socket.once("data", () => socket.resetAndDestroy());
       return;
     }
-    const secure = new tls.TLSSocket(socket, { isServer: true, key: leaf.keyPem, cert: leaf.certPem });
-    secure.on("error", () => {});
-    secure.once("secure", () => secure.write("220 mx.test ESMTP\r\n"));
-    secure.on("data", (d) => {
-      if (/^EHLO/i.test(d.toString())) secure.write("250-mx.test\r\n250 SIZE 1000\r\n");
-      if (/^QUIT/i.test(d.toString())) secure.end("221 bye\r\n");
-    });
+    implicitSmtp(socket, leaf);
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   try {
