@@ -19,6 +19,7 @@ import { COMMAND_SPECS } from "../../cli/commands/index.ts";
 import { commandOf, TOOLS } from "../../cli/mcp/tools.ts";
 import { secretForms } from "../../core/redact.ts";
 import { FIXTURE_DEMO_SECRET } from "../../fixtures/index.ts";
+import { CLI_ENTRY } from "../helpers/cli.ts";
 import { b, CANARY, useSendBed } from "../send/send-fixture.ts";
 import { type AttackerServer, startAttackerServer } from "./attacker-server.ts";
 
@@ -96,7 +97,7 @@ async function _setUp(): Promise<void> {
   ]);
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: ["--import", "tsx", path.join(_root, "cli/smtpilot.ts"), "--home", b().home, "mcp", "--files", folder],
+    args: [CLI_ENTRY, "--home", b().home, "mcp", "--files", folder],
     cwd: _root,
     env: { ...process.env, PW: FIXTURE_DEMO_SECRET } as Record<string, string>,
     stderr: "pipe",
