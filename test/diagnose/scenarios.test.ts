@@ -122,7 +122,8 @@ const cases: { scenario: string; with?: Partial<DiagnoseOptions>; code: string; 
   { scenario: "non-numeric-reply", code: "greeting.protocol-error" },
   { scenario: "close-mid-reply", code: "greeting.protocol-error" },
   { scenario: "stall-after-ehlo", with: { timeoutMs: 1500 }, code: "ehlo.timeout" },
-  { scenario: "http-server", code: "greeting.not-smtp" },
+  // Silent until spoken to: the verdict comes after the whole timeout.
+  { scenario: "http-server", with: { timeoutMs: 4000 }, code: "greeting.not-smtp" },
   // These fail only at DATA, which a diagnosis never sends: an auth probe with an envelope passes.
   { scenario: "spam", with: authProbe, code: "pass" },
   { scenario: "data-size-exceeded", with: authProbe, code: "pass" },
