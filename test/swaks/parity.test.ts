@@ -47,7 +47,7 @@ const ENDS_BY_TIMEOUT: ReadonlySet<string> = new Set(["no-banner", "stall-after-
 
 /**
  * endless-line through swaks with side probes on is a race: swaks' 1000 reads without a line end
- * (~2 s at the fixture's pace idle, 10 s and more on a busy machine) against the 3 s greeting pause
+ * (~2 s at the fixture's pace idle, 10 s and more on a busy machine) against the 2.7 s greeting pause
  * after which smtpilot asks the port itself and stops swaks (greeting.unknown). The comparison
  * here is of what swaks reads, so that one scenario runs without side probes, with a timeout its
  * reads cannot reach.
