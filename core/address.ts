@@ -52,8 +52,9 @@ export function parseMailbox(input: string): Mailbox | MailboxProblem {
   if (local === "") return { ok: false, reason: "the part before @ is empty" };
   const localProblem = _localProblem(local);
   if (localProblem) return { ok: false, reason: localProblem };
-  const domain = _domain(rawDomain);
-  if (typeof domain !== "string") return domain;
+  const known = _domains.get(rawDomain, _domainOf);
+  if ("ok" in known) return known;
+  const { domain, unicodeDomain } = known;
   const address = `${local}@${domain}`;
   if (Buffer.byteLength(address, "utf8") > MAX_MAILBOX_OCTETS) {
     return { ok: false, reason: `it is longer than ${MAX_MAILBOX_OCTETS} octets` };
@@ -62,7 +63,7 @@ export function parseMailbox(input: string): Mailbox | MailboxProblem {
     address,
     local,
     domain,
-    unicodeDomain: domain.startsWith("[") ? domain : domainToUnicode(domain) || domain,
+    unicodeDomain,
     // deno-lint-ignore no-control-regex
     smtputf8: /[^\x00-\x7f]/.test(local),
   };
@@ -84,6 +85,41 @@ function _localProblem(local: string): string | undefined {
   }
   if (/\s/.test(local)) return "the part before @ contains a space (quote it if that is really meant)";
   return "the part before @ contains a character that needs quoting (such as @, ( ) [ ] \\ or a double quote)";
+}
+
+/**
+ * Results by argument, for functions of a domain: a list names thousands of
+ * recipients at a few domains, and converting each one's domain (IDNA both
+ * ways) cost as much as the rest of its parse. Bounded: emptied when full.
+ */
+class _PerDomain<T> {
+  #map = new Map<string, T>();
+  get(key: string, compute: (key: string) => T): T {
+    let value = this.#map.get(key);
+    if (value === undefined) {
+      if (this.#map.size >= 4096) this.#map.clear();
+      value = compute(key);
+      this.#map.set(key, value);
+    }
+    return value;
+  }
+}
+
+const _domains = new _PerDomain<{ domain: string; unicodeDomain: string } | MailboxProblem>();
+const _ascii = new _PerDomain<string>();
+
+/** WHATWG's domainToASCII (what `new URL` and MailComposer apply), computed once per distinct domain. */
+export function domainToAsciiOnce(domain: string): string {
+  return _ascii.get(domain, domainToASCII);
+}
+
+/** A domain as sent (A-labels) and as a person reads it (U-labels), or why it is not one. */
+function _domainOf(raw: string): { domain: string; unicodeDomain: string } | MailboxProblem {
+  const domain = _domain(raw);
+  if (typeof domain !== "string") return domain;
+  // Only a name with an A-label reads differently in Unicode.
+  const unicodeDomain = domain.startsWith("[") || !domain.includes("xn--") ? domain : domainToUnicode(domain) || domain;
+  return { domain, unicodeDomain };
 }
 
 /** The ASCII domain or address literal, or why it is not one. */

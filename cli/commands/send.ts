@@ -9,7 +9,7 @@
 import { UsageError } from "../../core/errors.ts";
 import { confirmPlan } from "../../core/send/confirm-plan.ts";
 import { checkSendGates } from "../../core/send/send-gates.ts";
-import { type SendCommandFlags, sendSetup } from "../../core/send/send-setup.ts";
+import { closeSetup, type SendCommandFlags, sendSetup } from "../../core/send/send-setup.ts";
 import { rateOf } from "../../core/send/send-pace.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
 import { confirmSummary, renderCanary, renderScale } from "./send-render.ts";
@@ -21,20 +21,25 @@ export async function runSend(input: CommandInput, ctx: RunContext): Promise<Com
     throw new UsageError("A send to --to is a canary: add --canary (a list goes with --to-list FILE)");
   }
   if (flags.canary && flags.connections !== undefined) throw new UsageError("--connections is for a scale send");
-  const setup = await sendSetup(flags, ctx);
-  await checkSendGates(setup, flags, new Date());
-  // A malformed --rate is a usage error before the token is used up or the person is asked.
-  const pace = setup.mode === "scale" ? rateOf(setup, flags) : undefined;
-  await confirmPlan(setup, flags, ctx, (preflight) => confirmSummary(setup, preflight, flags));
-  if (setup.mode === "canary") {
-    const sent = await (await import("../../core/send/send-canary.ts")).sendCanary(setup, ctx);
-    return { exitCode: sent.exitCode, document: sent.document, text: renderCanary(setup, sent) };
+  // A list is copied as it is scanned: the send goes to exactly what the plan digests (closed below).
+  const setup = await sendSetup(flags, ctx, { snapshot: true });
+  try {
+    await checkSendGates(setup, flags, new Date());
+    // A malformed --rate is a usage error before the token is used up or the person is asked.
+    const pace = setup.mode === "scale" ? rateOf(setup, flags) : undefined;
+    await confirmPlan(setup, flags, ctx, (preflight) => confirmSummary(setup, preflight, flags));
+    if (setup.mode === "canary") {
+      const sent = await (await import("../../core/send/send-canary.ts")).sendCanary(setup, ctx);
+      return { exitCode: sent.exitCode, document: sent.document, text: renderCanary(setup, sent) };
+    }
+    const sent = await (await import("../../core/send/send-scale.ts")).sendScale(
+      setup,
+      pace ?? rateOf(setup, flags),
+      flags,
+      ctx,
+    );
+    return { exitCode: sent.exitCode, document: sent.document, text: renderScale(sent) };
+  } finally {
+    closeSetup(setup);
   }
-  const sent = await (await import("../../core/send/send-scale.ts")).sendScale(
-    setup,
-    pace ?? rateOf(setup, flags),
-    flags,
-    ctx,
-  );
-  return { exitCode: sent.exitCode, document: sent.document, text: renderScale(sent) };
 }

@@ -109,6 +109,22 @@ export function syncAppended(fd: number, file: string, size: number): void {
   }
 }
 
+/**
+ * Flushes `fd`'s data to disk without holding up the caller (the flush runs
+ * off the main thread), so more may be appended meanwhile; nothing is taken
+ * back when it fails — later appends may follow — and the failure rejects
+ * as MemoryWriteError.
+ */
+export async function syncInBackground(fd: number, file: string): Promise<void> {
+  await new Promise<void>((resolve, reject) =>
+    fs.fdatasync(
+      fd,
+      (err) =>
+        err ? reject(new MemoryWriteError(file, (err as NodeJS.ErrnoException).code ?? "EIO", false)) : resolve(),
+    )
+  );
+}
+
 function _undo(fd: number, file: string, size: number, err: unknown): MemoryWriteError {
   let restored = false;
   try {

@@ -10,7 +10,7 @@
  * Anything the template cannot vouch for — several recipients, a non-ASCII
  * or quoted address, a line MailComposer would fold — is composed in full.
  */
-import { domainToASCII } from "node:url";
+import { domainToAsciiOnce } from "../address.ts";
 
 /** Composes a message for these To recipients and this date. */
 export type Composer = (to: readonly string[], date?: Date) => Promise<Buffer>;
@@ -38,7 +38,7 @@ export function dateHeaderValue(date: Date): string {
 export function templateFits(address: string): boolean {
   if (address.length > _MAX_ADDRESS || !_VERBATIM.test(address)) return false;
   const domain = address.slice(address.lastIndexOf("@") + 1);
-  return domainToASCII(domain) === domain;
+  return domainToAsciiOnce(domain) === domain;
 }
 
 interface _Template {
@@ -80,15 +80,28 @@ function _cut(message: Buffer): _Template | undefined {
  */
 export function templateComposer(full: Composer): Composer {
   let template: Promise<_Template | undefined> | undefined;
+  // A list send composes thousands of messages a second: the Date value is made once per second.
+  let second = NaN;
+  let dateValue = "";
   return async (to, date = new Date()) => {
     const address = to.length === 1 ? to[0] : undefined;
     if (address === undefined || !templateFits(address)) return await full(to, date);
     template ??= full([_SENTINEL_TO], _SENTINEL_DATE).then(_cut);
     const t = await template;
     if (!t) return await full(to, date);
-    const toValue = Buffer.from(address, "latin1");
-    const dateValue = Buffer.from(dateHeaderValue(date), "latin1");
-    const [a, b] = t.toFirst ? [toValue, dateValue] : [dateValue, toValue];
-    return Buffer.concat([t.parts[0], a, t.parts[1], b, t.parts[2]]);
+    if (Math.floor(date.getTime() / 1000) !== second) {
+      second = Math.floor(date.getTime() / 1000);
+      dateValue = dateHeaderValue(date);
+    }
+    // Both values are ASCII (templateFits, toUTCString): one byte a character, written in place.
+    const [a, b] = t.toFirst ? [address, dateValue] : [dateValue, address];
+    const [p0, p1, p2] = t.parts;
+    const out = Buffer.allocUnsafe(p0.length + a.length + p1.length + b.length + p2.length);
+    let at = p0.copy(out, 0);
+    at += out.write(a, at, "latin1");
+    at += p1.copy(out, at);
+    at += out.write(b, at, "latin1");
+    p2.copy(out, at);
+    return out;
   };
 }

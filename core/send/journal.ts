@@ -18,7 +18,7 @@
  * thrown (`E_MEMORY_WRITE`), so the message it guards is never sent; a line
  * a crash tore is skipped, and the next record starts on its own line.
  */
-import { appendWhole, openAppend, syncAppended } from "../memory/atomic-file.ts";
+import { appendWhole, openAppend, syncAppended, syncInBackground } from "../memory/atomic-file.ts";
 import fs from "node:fs";
 import { bootId, type JournalEntry } from "./journal-state.ts";
 
@@ -33,7 +33,11 @@ export {
   readJournal,
 } from "./journal-state.ts";
 
-/** Recipients reserved per flush: after a reboot mid-send, at most this many are left unknown. */
+/**
+ * Recipients reserved per flush. One batch is reserved ahead of the one
+ * being sent, so after a reboot mid-send at most twice this many are left
+ * unknown (reserved, never sent, never resent).
+ */
 export const RESERVE_BATCH = 32;
 
 /**
@@ -86,6 +90,25 @@ export class Journal {
     this.#waiting = "";
   }
 
+  /**
+   * Reserves `indices` as reserve does, but the flush to disk runs in the
+   * background: the line is written now, and the promise settles once it
+   * is on disk. Messages of an earlier reservation go on meanwhile (their
+   * attempts are appended behind it); nothing this one names may be sent
+   * before it resolves. A failed flush stops the journal (`failure`).
+   */
+  async reserveAhead(indices: readonly number[]): Promise<void> {
+    const line = `${JSON.stringify({ status: "reserve", is: indices, boot: bootId(), t: new Date().toISOString() })}\n`;
+    this.#append(this.#waiting + line, false);
+    this.#waiting = "";
+    try {
+      await syncInBackground(this.#fd, this.file);
+    } catch (err) {
+      this.#failure ??= err as Error;
+      throw this.#failure;
+    }
+  }
+
   /** Appends an answer with the next write (or at close). Never for an `attempt`. */
   writeLater(entry: Omit<JournalEntry, "t">): void {
     if (entry.status === "attempt") throw new Error("An attempt is journalled before the message, never later");
@@ -132,8 +155,11 @@ export class Journal {
 
 /**
  * The recipients of `source`, each handed out only once a reservation that
- * names it is on disk: `batch` at a time, one flush per batch. A failed
- * reservation throws (the journal's failure), and nothing it named is sent.
+ * names it is on disk: `batch` at a time, one flush per batch. The next
+ * batch is reserved — and flushed in the background — as soon as one is
+ * handed out, so a send never waits for the disk while it has recipients
+ * already reserved. A failed reservation throws (the journal's failure),
+ * and nothing it named is sent.
  */
 export async function* reserving<T extends { index: number }>(
   source: AsyncIterable<T>,
@@ -141,20 +167,32 @@ export async function* reserving<T extends { index: number }>(
   batch = RESERVE_BATCH,
 ): AsyncGenerator<T> {
   const it = source[Symbol.asyncIterator]();
+  const reserveNext = async (): Promise<T[]> => {
+    const chunk: T[] = [];
+    while (chunk.length < batch) {
+      const next = await it.next();
+      if (next.done) break;
+      chunk.push(next.value);
+    }
+    if (chunk.length > 0) await journal.reserveAhead(chunk.map((r) => r.index));
+    return chunk;
+  };
+  let ahead: Promise<T[]> | undefined = reserveNext();
   try {
     for (;;) {
-      const chunk: T[] = [];
-      while (chunk.length < batch) {
-        const next = await it.next();
-        if (next.done) break;
-        chunk.push(next.value);
-      }
+      const chunk: T[] = await ahead;
+      ahead = undefined;
       if (chunk.length === 0) return;
-      journal.reserve(chunk.map((r) => r.index));
+      if (chunk.length === batch) {
+        ahead = reserveNext();
+        ahead.catch(() => {}); // seen when awaited; a run that stops first never needs it
+      }
       yield* chunk;
-      if (chunk.length < batch) return;
+      if (!ahead) return;
     }
   } finally {
+    // The flush in flight uses the journal's file: it ends before the journal may be closed.
+    await ahead?.catch(() => undefined);
     await it.return?.();
   }
 }

@@ -127,11 +127,8 @@ export async function runPipelined<T extends PipelineItem>(
       const following = next ? envelope(next) : undefined;
       hooks.beforeMessage(cur);
       attempted = true;
-      const body = dotStuff(cur.message);
       s.conn.sendRaw(
-        following
-          ? Buffer.concat([body, Buffer.from(following.lines.map((l) => `${l}\r\n`).join(""), "latin1")])
-          : body,
+        dotStuff(cur.message, following && Buffer.from(following.lines.map((l) => `${l}\r\n`).join(""), "latin1")),
         `<message, ${cur.message.length} bytes>`,
       );
       for (const line of following?.lines ?? []) s.conn.transcript.add("C", line);

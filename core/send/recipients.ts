@@ -6,12 +6,11 @@
  * (mailbox-set.ts says how mailboxes are compared) and counted. A list is
  * identified by the digest of its distinct addresses in order — what the
  * plan binds — and each recipient by its index in that order, which is
- * what the journal records (a bitmap of indices, not a set of strings).
+ * what the journal records (a bitmap of indices, not a set of strings). A
+ * send reads its list from the copy list-snapshot.ts takes in the same pass.
  */
 import { createHash } from "node:crypto";
-import fs from "node:fs";
 import { isMailboxProblem, parseMailbox } from "../address.ts";
-import { appendWhole, openNoFollow } from "../memory/atomic-file.ts";
 import { shown } from "../printable.ts";
 import { listLines, type ListProblem } from "./list-lines.ts";
 import { MailboxSet } from "./mailbox-set.ts";
@@ -51,52 +50,19 @@ async function* _entries(file: string): AsyncGenerator<_Entry> {
   }
 }
 
-/**
- * Streams the distinct valid recipients of a list file in order, with their
- * indices. `unique` says the file is already one mailbox a line (a snapshot
- * written by snapshotRecipients): no set is kept.
- */
-export async function* readRecipients(
-  file: string,
-  options: { unique?: boolean } = {},
-): AsyncGenerator<Recipient & { line: number }> {
-  const seen = options.unique ? undefined : new MailboxSet();
+/** Streams the distinct valid recipients of a list file in order, with their indices and lines. */
+export async function* readRecipients(file: string): AsyncGenerator<Recipient & { line: number }> {
+  const seen = new MailboxSet();
   let index = 0;
   for await (const { line, mailbox } of _entries(file)) {
-    if (isMailboxProblem(mailbox) || (seen && !seen.add(mailbox.address))) continue;
+    if (isMailboxProblem(mailbox) || !seen.add(mailbox.address)) continue;
     yield { index: index++, line, address: mailbox.address, smtputf8: mailbox.smtputf8 };
   }
 }
 
 /** Reads the whole list once: count, duplicates, digest and the invalid lines (a list with any is refused by the caller). */
 export async function scanRecipients(file: string): Promise<RecipientScan> {
-  return await _scan(file, () => {});
-}
-
-/**
- * Scans the list as scanRecipients does and writes its distinct valid
- * addresses, one a line, to `snapshot` (mode 0600): a scale send reads only
- * the snapshot, so the file the person confirmed cannot change under a
- * running send.
- */
-export async function snapshotRecipients(file: string, snapshot: string): Promise<RecipientScan> {
-  // Never through a link (it would truncate what it names); every byte checked (a full disk throws).
-  const out = openNoFollow(snapshot, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC);
-  let size = 0;
-  let batch = "";
-  try {
-    const scan = await _scan(file, (address) => {
-      batch += `${address}\n`;
-      if (batch.length > 64 * 1024) {
-        size = appendWhole(out, snapshot, Buffer.from(batch), size);
-        batch = "";
-      }
-    });
-    appendWhole(out, snapshot, Buffer.from(batch), size);
-    return scan;
-  } finally {
-    fs.closeSync(out);
-  }
+  return await scanList(file, () => {});
 }
 
 /** The digest of an explicit list of addresses (the canary's one), computed as scanRecipients would. */
@@ -106,8 +72,8 @@ export function recipientsDigest(addresses: readonly string[]): string {
   return hash.digest("hex");
 }
 
-/** One pass over the list: each distinct valid address goes to `onAddress`, in order. */
-async function _scan(file: string, onAddress: (address: string) => void): Promise<RecipientScan> {
+/** One pass over the list (what scanRecipients does): each distinct valid address also goes to `onAddress`, in order. */
+export async function scanList(file: string, onAddress: (address: string) => void): Promise<RecipientScan> {
   const hash = createHash("sha256");
   const seen = new MailboxSet();
   const scan: RecipientScan = { count: 0, duplicates: 0, digest: "", invalid: [], invalidValues: [], invalidCount: 0 };

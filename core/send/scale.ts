@@ -16,7 +16,7 @@ import type { DiagnoseReport } from "../report.ts";
 import type { Draft } from "./draft.ts";
 import { isSet, Journal, readJournal, reserving } from "./journal.ts";
 import { maskAddress } from "../memory/mask.ts";
-import { readRecipients, type Recipient } from "./recipients.ts";
+import type { Recipient } from "./recipients.ts";
 import { runPipelined } from "./pipelined-session.ts";
 import { RateLimiter } from "./rate-limiter.ts";
 import { runTransaction, type TransactionOutcome } from "./transaction.ts";
@@ -28,8 +28,8 @@ export interface ScaleInput {
   redact: (text: string) => string;
   draft: Draft;
   envelopeFrom: string;
-  /** The recipients, one address a line: a snapshot the send alone reads (snapshotRecipients). */
-  listFile: string;
+  /** The distinct recipients in list order with their indices (a ListSnapshot's, in a send). */
+  recipients: AsyncIterable<Recipient>;
   count: number;
   journalFile: string;
   connections: number;
@@ -84,7 +84,7 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
     codes: {},
   };
   // Each recipient is reserved on disk before it can be taken (journal.ts: at most once across a reboot).
-  const pending = reserving(_pending(input.listFile, state.done, input.count), journal);
+  const pending = reserving(_pending(input.recipients, state.done, input.count), journal);
   const limiter = new RateLimiter(input.ratePerSecond);
   let stop: ScaleResult["stopped"];
   let listDone = false;
@@ -267,8 +267,12 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
 type _Item = Recipient & { message: Buffer };
 
 /** The list's recipients that the journal has not settled, streamed; shared by the workers. Never past the planned count. */
-async function* _pending(file: string, done: Uint8Array, count: number): AsyncGenerator<Recipient> {
-  for await (const r of readRecipients(file, { unique: true })) {
+async function* _pending(
+  recipients: AsyncIterable<Recipient>,
+  done: Uint8Array,
+  count: number,
+): AsyncGenerator<Recipient> {
+  for await (const r of recipients) {
     if (r.index >= count) return;
     if (!isSet(done, r.index)) yield r;
   }

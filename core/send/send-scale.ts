@@ -5,7 +5,6 @@
  * recipients and leaves a journal a rerun resumes from. The send log gets
  * the summary; the adapters render it (cli/commands/send-render.ts).
  */
-import fs from "node:fs";
 import path from "node:path";
 import { EXIT_ENVIRONMENT, EXIT_FINDINGS, EXIT_OK } from "../exit.ts";
 import { redactDeep } from "../redact.ts";
@@ -15,7 +14,6 @@ import { etaSeconds, formatDuration, type Pace } from "./send-pace.ts";
 import { runScale, type ScaleProgress, type ScaleResult } from "./scale.ts";
 import { refuse } from "./gates.ts";
 import { withFileLock } from "../memory/atomic-file.ts";
-import { snapshotRecipients } from "./recipients.ts";
 import { logStep } from "./send-log.ts";
 import type { RunContext } from "../run-context.ts";
 import { SEND_SCHEMA } from "../schemas.ts";
@@ -47,16 +45,7 @@ export async function sendScale(
   const journalFile = path.join(await setup.store.journalFolder(), `${run}.jsonl`);
   // One run of a plan at a time: two at once would each read the journal before the other wrote.
   try {
-    return await withFileLock(journalFile, async () => {
-      // The send reads a private snapshot of the list, checked against the confirmed plan. It holds
-      // every address unmasked, so it lives only as long as the run: a rerun takes a new one.
-      const snapshot = path.join(path.dirname(journalFile), `${run}.list`);
-      try {
-        return await _send(setup, flags, ctx, rate, journalFile, snapshot);
-      } finally {
-        fs.rmSync(snapshot, { force: true });
-      }
-    }, 500);
+    return await withFileLock(journalFile, async () => await _send(setup, flags, ctx, rate, journalFile), 500);
   } catch (err) {
     if ((err as { code?: string }).code === "E_MEMORY_LOCKED") {
       refuse("gate.run-in-progress", "Another smtpilot is sending this plan right now; wait for it to end");
@@ -71,13 +60,12 @@ async function _send(
   ctx: RunContext,
   rate: Pace,
   journalFile: string,
-  snapshot: string,
 ): Promise<ScaleSent> {
   const list = setup.list as NonNullable<SendSetup["list"]>;
-  const now = await snapshotRecipients(list.file, snapshot);
-  if (now.digest !== setup.subject.recipients.digest || now.count !== setup.subject.recipients.count) {
-    refuse("gate.plan-changed", `--to-list ${list.file} changed after it was confirmed`);
-  }
+  // The send reads the private copy taken while the plan's digest was computed (list-snapshot.ts):
+  // exactly the recipients the confirmation is bound to, whatever happened to the file since.
+  const snapshot = list.snapshot;
+  if (!snapshot) throw new Error("A scale send needs the setup's copy of the list (sendSetup with snapshot)");
   const abort = new AbortController();
   const started = Date.now();
   const bar = (p: ScaleProgress) => {
@@ -99,8 +87,8 @@ async function _send(
     redact: setup.redact,
     draft: setup.draft,
     envelopeFrom: setup.envelopeFrom,
-    listFile: snapshot,
-    count: now.count,
+    recipients: snapshot.recipients(),
+    count: list.scan.count,
     journalFile,
     connections: flags.connections ?? 1,
     ratePerSecond: rate.perSecond,

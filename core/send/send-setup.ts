@@ -19,6 +19,7 @@ import { type Draft, makeDraft } from "./draft.ts";
 import type { PlanSubject, SendMode } from "./plan.ts";
 import { type RecipientScan, recipientsDigest, scanRecipients } from "./recipients.ts";
 import { RecipientListError } from "./list-lines.ts";
+import { ListSnapshot } from "./list-snapshot.ts";
 import type { RunContext } from "../run-context.ts";
 import { memoryOf, withProfile } from "../memory/run-memory.ts";
 import { resolveCredential } from "../oauth/run-credential.ts";
@@ -63,8 +64,12 @@ export interface SendSetup {
   mode: SendMode;
   /** The canary's address (canary mode). */
   to?: string;
-  /** The list file and its scan (scale mode). */
-  list?: { file: string; scan: RecipientScan };
+  /**
+   * The list file and its scan (scale mode), and — for a send, not a
+   * preflight — the private copy taken in that same pass, which is what the
+   * send reads: the caller closes it (closeSetup).
+   */
+  list?: { file: string; scan: RecipientScan; snapshot?: ListSnapshot };
   subject: PlanSubject;
   resolver: string | undefined;
   /** Redacts every secret resolved so far (the profile's, once unlockSecret ran). */
@@ -83,8 +88,21 @@ export async function unlockSecret(setup: SendSetup, ctx: RunContext): Promise<v
   setup.redact = ctx.protectSecrets([auth.secret]);
 }
 
-/** Builds the setup; every problem with the flags is a usage error before any network I/O. */
-export async function sendSetup(flags: SendFlags, ctx: RunContext): Promise<SendSetup> {
+/** Releases what a setup holds (the list's private copy); safe to call twice. */
+export function closeSetup(setup: SendSetup): void {
+  setup.list?.snapshot?.close();
+}
+
+/**
+ * Builds the setup; every problem with the flags is a usage error before any
+ * network I/O. With `snapshot` (a send), a list is copied in the pass that
+ * scans it, so the send goes to exactly the list its plan digests.
+ */
+export async function sendSetup(
+  flags: SendFlags,
+  ctx: RunContext,
+  how: { snapshot?: boolean } = {},
+): Promise<SendSetup> {
   if (flags.profile === undefined) {
     throw new UsageError("Missing --profile NAME: a send goes through a saved profile (smtpilot profile add)");
   }
@@ -128,14 +146,18 @@ export async function sendSetup(flags: SendFlags, ctx: RunContext): Promise<Send
   } else {
     const file = flags.toList as string;
     ctx.progress("reading the recipient list…");
-    const scan = await scanRecipients(file);
-    if (scan.invalidCount > 0) {
+    const { scan, snapshot } = how.snapshot
+      ? await ListSnapshot.take(file, await store.journalFolder())
+      : { scan: await scanRecipients(file), snapshot: undefined };
+    if (scan.invalidCount > 0 || scan.count === 0) {
+      snapshot?.close();
       // A line's text goes back only to a person at the command line: to an agent, the file may be any file.
-      const values = ctx.agent ? [] : scan.invalidValues;
-      throw new RecipientListError(file, scan.invalid, scan.invalidCount, values);
+      if (scan.invalidCount > 0) {
+        throw new RecipientListError(file, scan.invalid, scan.invalidCount, ctx.agent ? [] : scan.invalidValues);
+      }
+      throw new UsageError(`--to-list ${shown(file)} holds no address`);
     }
-    if (scan.count === 0) throw new UsageError(`--to-list ${shown(file)} holds no address`);
-    list = { file, scan };
+    list = { file, scan, ...(snapshot ? { snapshot } : {}) };
     recipients = { count: scan.count, digest: scan.digest };
   }
   const subject: PlanSubject = {

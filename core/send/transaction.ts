@@ -50,11 +50,33 @@ export interface TransactionOutcome {
 /** RFC 5321 §4.5.3.2.6: the client should wait 10 minutes for the reply to the final dot. */
 export const DATA_END_TIMEOUT_MS = 600_000;
 
-/** Dot-stuffs a CRLF message and appends the terminating `.` line (RFC 5321 §4.5.2). */
-export function dotStuff(message: Buffer): Buffer {
-  const text = message.toString("latin1");
-  const body = text.replace(/(^|\r\n)\./g, "$1..");
-  return Buffer.from(`${body}${body.endsWith("\r\n") ? "" : "\r\n"}.\r\n`, "latin1");
+const _CRLF_DOT = Buffer.from("\r\n.", "latin1");
+const _END = Buffer.from(".\r\n", "latin1");
+const _CRLF_END = Buffer.from("\r\n.\r\n", "latin1");
+
+/**
+ * Dot-stuffs a CRLF message and appends the terminating `.` line (RFC 5321
+ * §4.5.2), then `after` (commands pipelined behind the final dot): one
+ * buffer, built in one copy — a scale send does this for every message.
+ */
+export function dotStuff(message: Buffer, after?: Buffer): Buffer {
+  // Offsets of the dots that start a line: each gets a second dot before it.
+  const dots: number[] = message[0] === 0x2e ? [0] : [];
+  for (let at = message.indexOf(_CRLF_DOT); at >= 0; at = message.indexOf(_CRLF_DOT, at + 3)) dots.push(at + 2);
+  const n = message.length;
+  const end = n >= 2 && message[n - 2] === 0x0d && message[n - 1] === 0x0a ? _END : _CRLF_END;
+  const out = Buffer.allocUnsafe(n + dots.length + end.length + (after?.length ?? 0));
+  let from = 0;
+  let to = 0;
+  for (const dot of dots) {
+    to += message.copy(out, to, from, dot);
+    out[to++] = 0x2e;
+    from = dot;
+  }
+  to += message.copy(out, to, from, n);
+  to += end.copy(out, to);
+  if (after) after.copy(out, to);
+  return out;
 }
 
 /**

@@ -10,7 +10,7 @@ import { writeFileAtomic } from "../../core/memory/atomic-file.ts";
 import { initMemory } from "../../core/memory/init.ts";
 import { openMemory } from "../../core/memory/store.ts";
 import { Journal, readJournal } from "../../core/send/journal.ts";
-import { snapshotRecipients } from "../../core/send/recipients.ts";
+import { ListSnapshot } from "../../core/send/list-snapshot.ts";
 import { runCli } from "../helpers/cli.ts";
 import { makeTestDir } from "../helpers/temp-dir.ts";
 
@@ -53,13 +53,19 @@ test("a provider-profiles.md that is a link is refused, never replaced by a file
   assert.equal(mode(victim), 0o644);
 });
 
-test("a journal list snapshot or journal that is a link truncates and appends nothing", async () => {
+test("a list's private copy has no name anyone could link; a journal that is a link appends nothing", async () => {
   const { base, victim } = await fresh();
   const list = path.join(base, "list.txt");
-  fs.writeFileSync(list, "a@example.com\n");
-  const snapshot = path.join(base, "scale-x.list");
-  fs.symlinkSync(victim, snapshot);
-  await assert.rejects(snapshotRecipients(list, snapshot), isCode("E_MEMORY_LINK"));
+  fs.writeFileSync(list, "a@example.com\nb@example.com\n");
+  const folder = path.join(base, "copies");
+  fs.mkdirSync(folder, { mode: 0o700 });
+  const { snapshot } = await ListSnapshot.take(list, folder);
+  // Unlinked as soon as it was opened: nothing in the folder to open, follow or leave behind.
+  assert.deepEqual(fs.readdirSync(folder), []);
+  const read: string[] = [];
+  for await (const r of snapshot.recipients()) read.push(r.address);
+  snapshot.close();
+  assert.deepEqual(read, ["a@example.com", "b@example.com"]);
   const journal = path.join(base, "scale-x.jsonl");
   fs.symlinkSync(victim, journal);
   assert.throws(() => new Journal(journal), isCode("E_MEMORY_LINK"));

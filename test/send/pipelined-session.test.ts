@@ -11,6 +11,7 @@ import path from "node:path";
 import type { DiagnoseOptions } from "../../core/diagnose-options.ts";
 import { makeDraft } from "../../core/send/draft.ts";
 import { readJournal } from "../../core/send/journal.ts";
+import { readRecipients } from "../../core/send/recipients.ts";
 import { runScale, type ScaleProgress, type ScaleResult } from "../../core/send/scale.ts";
 import { makeTestDir } from "../helpers/temp-dir.ts";
 import { type MiniMta, type MiniMtaOptions, startMiniMta } from "./mini-mta.ts";
@@ -52,7 +53,7 @@ async function scale(
     redact: (t) => t,
     draft,
     envelopeFrom: "bounces@example.com",
-    listFile,
+    recipients: readRecipients(listFile),
     count: list.length,
     journalFile,
     connections,

@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { dotStuff, queueIdOf } from "../../core/send/transaction.ts";
 import { toReply } from "../../core/smtp/reply.ts";
 
@@ -7,6 +8,29 @@ test("dotStuff() doubles leading dots and ends with CRLF.CRLF", () => {
   const out = dotStuff(Buffer.from(".first\r\nmid\r\n.\r\n..two\r\nlast")).toString();
   assert.equal(out, "..first\r\nmid\r\n..\r\n...two\r\nlast\r\n.\r\n");
   assert.equal(dotStuff(Buffer.from("a\r\n")).toString(), "a\r\n.\r\n");
+  assert.equal(
+    dotStuff(Buffer.from(".\r\n.\r\n."), Buffer.from("MAIL\r\n")).toString(),
+    "..\r\n..\r\n..\r\n.\r\nMAIL\r\n",
+  );
+  assert.equal(dotStuff(Buffer.alloc(0)).toString(), "\r\n.\r\n");
+});
+
+test("dotStuff() gives the bytes of the textbook rule for any message, with what follows appended", () => {
+  const reference = (m: Buffer) => {
+    const body = m.toString("latin1").replace(/(^|\r\n)\./g, "$1..");
+    return Buffer.from(`${body}${body.endsWith("\r\n") ? "" : "\r\n"}.\r\n`, "latin1");
+  };
+  // Messages made of the pieces that matter: dots, CR, LF, CRLF and plain bytes, in any order.
+  const piece = fc.constantFrom(".", "\r", "\n", "\r\n", "\r\n.", "a", "\u00e9", "..");
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 40 }), fc.option(fc.string({ maxLength: 20 })), (parts, after) => {
+      const message = Buffer.from(parts.join(""), "latin1");
+      const tail = after === null ? undefined : Buffer.from(after, "latin1");
+      const want = tail ? Buffer.concat([reference(message), tail]) : reference(message);
+      assert.deepEqual(dotStuff(message, tail), want);
+    }),
+    { numRuns: 2000 },
+  );
 });
 
 const ids: [string, string | undefined][] = [
