@@ -16,6 +16,7 @@ import type { RunContext } from "../run-context.ts";
 import { expandPath, parseSecretRef, resolveSecret } from "../secrets.ts";
 import { OAuthError } from "./oauth-error.ts";
 import { type CredentialDeps, isOAuthProfile, oauthAuthOptions } from "./profile-credential.ts";
+import type { AccessTokenSource } from "./token-source.ts";
 
 /** The dependencies of an OAuth run in this CLI context. */
 export function oauthDeps(ctx: RunContext): CredentialDeps {
@@ -40,7 +41,8 @@ export function oauthDeps(ctx: RunContext): CredentialDeps {
  * own secret reference is in use, a fresh access token (the token endpoint
  * announced first; a failure kept as the auth options' failure for the auth layer, or
  * thrown when `strict` — a send cannot go on without a token); otherwise
- * the secret reference, as always.
+ * the secret reference, as always. Returns the OAuth run's token source
+ * (a run that opens more sessions asks it again for each: session-credential.ts).
  */
 export async function resolveCredential(
   ctx: RunContext,
@@ -48,12 +50,13 @@ export async function resolveCredential(
   profile: ProviderProfile | undefined,
   provider: ProviderDefinition | undefined,
   strict = false,
-): Promise<void> {
+): Promise<AccessTokenSource | undefined> {
   if (profile && isOAuthProfile(profile) && auth.secretRef === profile.auth?.secret) {
-    const { auth: got } = await oauthAuthOptions(profile, provider, oauthDeps(ctx));
+    const { auth: got, source } = await oauthAuthOptions(profile, provider, oauthDeps(ctx));
     Object.assign(auth, { ...got, mechanism: auth.mechanism ?? got.mechanism });
     if (strict && got.failure) throw new OAuthError(got.failure);
-    return;
+    return source;
   }
   auth.secret = await secretForRun(auth.secretRef, ctx, `secret for ${auth.user}`);
+  return undefined;
 }

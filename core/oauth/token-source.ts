@@ -2,8 +2,10 @@
  * Access tokens for one run of an OAuth profile: obtained when first needed
  * — a refresh grant for a delegated profile (the refresh token read from its
  * secret reference), client credentials for an app-only one — kept in memory
- * only, and refreshed again when less than a minute of life is left, so a
- * long run never sends an expired token. A refresh token the platform
+ * only, and refreshed again when less than a minute of life is left (a
+ * quarter, for a token that lives less than four minutes), so a long run —
+ * which asks again for each new connection — never sends an expired token;
+ * a token a server refuses while it looked valid is renewed once. A refresh token the platform
  * rotates is written back when it lives in the credential store.
  */
 import { UsageError } from "../errors.ts";
@@ -100,20 +102,49 @@ export function checkFlow(run: Pick<OAuthProfileRun, "settings" | "provider" | "
   }
 }
 
+/** The most life a token may have left and still be refreshed before use. */
+const _MARGIN_MS = 60_000;
+
 /** The access tokens of one run. */
 export class AccessTokenSource {
   #run: OAuthProfileRun;
   #current: AccessToken | undefined;
   #expiresAt = 0;
+  /** Refreshed when less than this is left: a minute, or a quarter of a short-lived token's life. */
+  #margin = _MARGIN_MS;
+  /** The request under way: callers at the same moment (a send's connections) share it. */
+  #inflight: Promise<AccessToken> | undefined;
 
   /** `run` describes the profile; nothing is requested until `current()`. */
   constructor(run: OAuthProfileRun) {
     this.#run = run;
   }
 
-  /** A token with at least a minute of life left: the one in memory, else a fresh one. */
+  /**
+   * A token with life left — at least a minute, or three quarters of a
+   * short-lived token's life — the one in memory, else a fresh one.
+   */
   async current(now = Date.now()): Promise<AccessToken> {
-    if (this.#current && this.#expiresAt - now > 60_000) return this.#current;
+    if (this.#current && this.#expiresAt - now > this.#margin) return this.#current;
+    this.#inflight ??= this.#fetch(now).finally(() => (this.#inflight = undefined));
+    return await this.#inflight;
+  }
+
+  /**
+   * A new token in place of `rejected`, which a server refused although it
+   * looked valid here (revoked, or this clock is behind the platform's).
+   * When another caller already renewed it, that newer token is returned
+   * without a second request.
+   */
+  async renew(rejected: string, now = Date.now()): Promise<AccessToken> {
+    if (this.#current?.token === rejected) {
+      this.#current = undefined;
+      this.#expiresAt = 0;
+    }
+    return await this.current(now);
+  }
+
+  async #fetch(now: number): Promise<AccessToken> {
     const run = this.#run;
     checkFlow(run);
     let c: OAuthClient | undefined;
@@ -145,6 +176,7 @@ export class AccessTokenSource {
       });
       this.#current = { token: tokens.accessToken, facts, tokenEndpoint: c.endpoints.token.href, rotated };
       this.#expiresAt = facts.expiresAt ? Date.parse(facts.expiresAt) : now + 3_600_000;
+      this.#margin = Math.min(_MARGIN_MS, Math.max(0, this.#expiresAt - now) / 4);
       return this.#current;
     } catch (err) {
       throw toOAuthError(err, {

@@ -19,6 +19,7 @@ import { maskAddress } from "../memory/mask.ts";
 import type { Recipient } from "./recipients.ts";
 import { runPipelined } from "./pipelined-session.ts";
 import { RateLimiter } from "./rate-limiter.ts";
+import { RENEWABLE_AUTH_CODES, type SessionCredential } from "../oauth/session-credential.ts";
 import { runTransaction, type TransactionOutcome } from "./transaction.ts";
 
 /** What a scale run needs. */
@@ -39,6 +40,8 @@ export interface ScaleInput {
   onProgress?: (p: ScaleProgress) => void;
   /** Aborting stops taking new recipients; transactions in flight finish. */
   signal?: AbortSignal;
+  /** An OAuth profile's credential, asked for each new session (session-credential.ts). */
+  credential?: SessionCredential;
 }
 
 /** Counters of a run, for progress and the result. */
@@ -220,23 +223,47 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
     }
   };
 
+  /** Opens a session and sends on it; how many recipients it settled, or undefined when the journal failed. */
+  const open = async (options: DiagnoseOptions): Promise<{ report: DiagnoseReport; sent: number } | undefined> => {
+    let sent = 0;
+    try {
+      const report = await diagnose(options, input.io ?? systemIo(), {
+        replyRules: input.rules,
+        onSession: async (s) => {
+          sent = await useSession(s);
+        },
+      });
+      return { report, sent };
+    } catch (err) {
+      // The journal failed mid-session: the session was dropped before the message's final dot.
+      if (journal.failure) return undefined;
+      throw err;
+    }
+  };
+  /** The options of a new session: with an OAuth profile, a credential asked of the token source for this session. */
+  const sessionOptions = async (renewing?: DiagnoseOptions): Promise<DiagnoseOptions> => {
+    const credential = input.credential;
+    const auth = input.options.auth;
+    if (!credential || !auth) return input.options;
+    const got = renewing ? await credential.renew(renewing.auth?.secret) : await credential.current();
+    const { failure: _, ...rest } = auth;
+    return { ...input.options, auth: { ...rest, ...got } };
+  };
+
   const worker = async (): Promise<void> => {
     let failures = 0;
     while (!stopped() && !listDone) {
-      let sent = 0;
-      let session: DiagnoseReport;
-      try {
-        session = await diagnose(input.options, input.io ?? systemIo(), {
-          replyRules: input.rules,
-          onSession: async (s) => {
-            sent = await useSession(s);
-          },
-        });
-      } catch (err) {
-        // The journal failed mid-session: the session was dropped before the message's final dot.
-        if (journal.failure) return;
-        throw err;
+      let options = await sessionOptions();
+      let opened = await open(options);
+      if (!opened) return;
+      // A token the server refused although it looked valid (revoked, a clock behind the platform's): renewed
+      // once, and this connection's login tried again. Its login failed, so no recipient was taken on it.
+      if (input.credential && opened.sent === 0 && RENEWABLE_AUTH_CODES.has(opened.report.verdict.code ?? "")) {
+        options = await sessionOptions(options);
+        opened = await open(options);
+        if (!opened) return;
       }
+      const { report: session, sent } = opened;
       if (session.verdict.status === "fail") {
         // The session itself failed: the same failure would greet every retry.
         result.failedSession = session;

@@ -88,6 +88,7 @@ async function _send(
     draft: setup.draft,
     envelopeFrom: setup.envelopeFrom,
     recipients: snapshot.recipients(),
+    ...(setup.credential ? { credential: setup.credential } : {}),
     count: list.scan.count,
     journalFile,
     connections: flags.connections ?? 1,

@@ -23,6 +23,7 @@ import { ListSnapshot } from "./list-snapshot.ts";
 import type { RunContext } from "../run-context.ts";
 import { memoryOf, withProfile } from "../memory/run-memory.ts";
 import { resolveCredential } from "../oauth/run-credential.ts";
+import { type SessionCredential, sessionCredential } from "../oauth/session-credential.ts";
 import { mailboxValue, resolverAddress } from "../validate.ts";
 import { toOptions } from "../diagnose-flags.ts";
 import { draftInputOf, type MessageFlags } from "./draft-input.ts";
@@ -74,6 +75,8 @@ export interface SendSetup {
   resolver: string | undefined;
   /** Redacts every secret resolved so far (the profile's, once unlockSecret ran). */
   redact: (text: string) => string;
+  /** An OAuth profile's credential for each new session (set by unlockSecret). */
+  credential?: SessionCredential;
 }
 
 /**
@@ -84,8 +87,15 @@ export async function unlockSecret(setup: SendSetup, ctx: RunContext): Promise<v
   const auth = setup.options.auth;
   if (!auth || auth.secret !== undefined) return;
   // An OAuth profile: a fresh access token (its token endpoint named first), or the reason there is none.
-  await resolveCredential(ctx, auth, setup.profile, setup.provider, true);
-  setup.redact = ctx.protectSecrets([auth.secret]);
+  const source = await resolveCredential(ctx, auth, setup.profile, setup.provider, true);
+  let redact = ctx.protectSecrets([auth.secret]);
+  setup.redact = (text) => redact(text);
+  if (source) {
+    // Each new session of a list send asks again: a token near its end is refreshed, a refused one renewed
+    // once — and every new token joins the run's redactor before any session uses it.
+    const endpoint = (auth.token as { tokenEndpoint?: string } | undefined)?.tokenEndpoint ?? "(the token endpoint)";
+    setup.credential = sessionCredential(source, endpoint, (token) => (redact = ctx.protectSecrets([token])));
+  }
 }
 
 /** Releases what a setup holds (the list's private copy); safe to call twice. */

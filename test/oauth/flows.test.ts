@@ -3,6 +3,7 @@
 // client credentials with a secret and with a certificate, refresh with rotation written back to the
 // credential store, invalid_grant after the refresh token's lifetime, and Gmail's device flow refused
 // before any request.
+import { memoryKeyring } from "./memory-keyring.ts";
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { fixtureCa } from "../../fixtures/cert-profiles.ts";
@@ -19,7 +20,6 @@ import {
   FIXTURE_TENANT,
 } from "../../fixtures/oauth-apps.ts";
 import { type FixtureOAuthServer, startOAuthServer } from "../../fixtures/oauth-server.ts";
-import type { KeyringBackend } from "../../core/keyring/keyring.ts";
 import { loginProfile } from "../../core/oauth/login.ts";
 import type { OAuthSettings } from "../../core/oauth/oauth-settings.ts";
 import { tokenProblem } from "../../core/oauth/token-facts.ts";
@@ -38,17 +38,6 @@ before(async () => {
   });
 });
 after(async () => await server.close());
-
-function memoryKeyring(): KeyringBackend & { entries: Map<string, string> } {
-  const entries = new Map<string, string>();
-  return {
-    name: "memory",
-    entries,
-    get: (n) => Promise.resolve(entries.get(n)),
-    set: (n, v) => Promise.resolve(void entries.set(n, v)),
-    delete: (n) => Promise.resolve(entries.delete(n)),
-  };
-}
 
 function run(
   settings: Partial<OAuthSettings> & Pick<OAuthSettings, "flow" | "clientId">,

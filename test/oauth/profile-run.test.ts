@@ -6,7 +6,6 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { diagnose } from "../../core/diagnose.ts";
 import { systemIo } from "../../core/io.ts";
-import type { KeyringBackend } from "../../core/keyring/keyring.ts";
 import { loginProfile } from "../../core/oauth/login.ts";
 import { oauthAuthOptions, profileRun } from "../../core/oauth/profile-credential.ts";
 import { AccessTokenSource } from "../../core/oauth/token-source.ts";
@@ -15,18 +14,14 @@ import { parseProfile, type ProviderProfile } from "../../core/profile.ts";
 import { type RunningFixture, startFixture } from "../../fixtures/index.ts";
 import { FIXTURE_M365_ACCOUNT, FIXTURE_M365_CLIENT_ID, FIXTURE_TENANT } from "../../fixtures/oauth-apps.ts";
 import { loadAllPlugins } from "../../cli/plugin-loader.ts";
+import { memoryKeyring } from "./memory-keyring.ts";
 import { completeDeviceLogin } from "./person.ts";
 
 const registry = await loadAllPlugins([]);
 const m365 = registry.providers.get("m365")!;
 let fx: RunningFixture;
-const entries = new Map<string, string>();
-const keyring: KeyringBackend = {
-  name: "memory",
-  get: (n) => Promise.resolve(entries.get(n)),
-  set: (n, v) => Promise.resolve(void entries.set(n, v)),
-  delete: (n) => Promise.resolve(entries.delete(n)),
-};
+const keyring = memoryKeyring();
+const entries = keyring.entries;
 
 before(async () => {
   fx = await startFixture({ scenarios: ["m365", "m365-smtp-auth-disabled"] });
