@@ -74,11 +74,11 @@ const logins = () => fx.events.filter((e) => e.scenario === "m365" && e.kind ===
 
 let sends = 0;
 /** A scale send of `count` recipients over `connections` sessions, each asking `source` for its token. */
-async function send(source: AccessTokenSource, count: number, connections: number) {
+async function send(source: AccessTokenSource, count: number, connections: number, seen: string[] = []) {
   const list = Array.from({ length: count }, (_, i) => `long${++sends}-${i}@example.net`);
   const listFile = path.join(dir, `list-${sends}.txt`);
   fs.writeFileSync(listFile, `${list.join("\n")}\n`);
-  const credential = sessionCredential(source, "https://identity.test/token", () => {});
+  const credential = sessionCredential(source, "https://identity.test/token", (token) => void seen.push(token));
   const options: DiagnoseOptions = {
     host: fx.host,
     port: fx.ports.m365!,
@@ -127,8 +127,11 @@ test("a token revoked after it was cached: each login refused once, one renewal,
   // The platform revokes it (a password change, an admin); the source still believes it valid.
   fx.oauth!.tokens.revoke(first.token);
   const [tokensBefore, loginsBefore] = [refreshes(), logins().length];
-  const { list, result, delivered } = await send(source, 6, 3);
+  const seen: string[] = [];
+  const { list, result, delivered } = await send(source, 6, 3, seen);
   assert.equal(result.accepted, 6, JSON.stringify(result));
+  // Each token was handed to the run (its redactor) before any session used it: the cached one, then its renewal.
+  assert.deepEqual(seen, [first.token, (await source.current()).token]);
   assert.deepEqual(result.unknown, []);
   assert.equal(result.stopped, undefined);
   assert.equal(refreshes() - tokensBefore, 1, "the three refused sessions share one renewal");
