@@ -105,7 +105,8 @@ export async function preflightOf(setup: SendSetup, ctx: RunContext): Promise<Pr
   const candidates: string[] = [];
   if (setup.to !== undefined) candidates.push(setup.to);
   else if (setup.list) {
-    for await (const r of readRecipients(setup.list.file)) {
+    // A send's inline preflight probes the recipients of the copy it will send to, not the file as it is now.
+    for await (const r of setup.list.snapshot?.recipients() ?? readRecipients(setup.list.file)) {
       candidates.push(r.address);
       if (candidates.length >= PREFLIGHT_MAX_PROBED) break;
     }
