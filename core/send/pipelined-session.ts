@@ -201,12 +201,28 @@ function _finalOutcome(
   explain: (stage: ReplyStage, reply: SmtpReply) => Diagnosis,
   redact: (text: string) => string,
 ): TransactionOutcome {
-  const reply = redact(replyLine(final));
   if (final.code === 250) {
     const queueId = queueIdOf(final, redact);
-    const recipients: RecipientOutcome[] = [{ address, status: "accepted", reply: redact(replyLine(rcpt)) }];
-    return { accepted: true, recipients, reply, ...(queueId ? { queueId } : {}), reusable: true };
+    // The reply texts of an acceptance are read only when shown (a list send journals the queue id):
+    // made when asked, not for each of a list's messages.
+    const recipients: RecipientOutcome[] = [{
+      address,
+      status: "accepted",
+      get reply() {
+        return redact(replyLine(rcpt));
+      },
+    }];
+    return {
+      accepted: true,
+      recipients,
+      get reply() {
+        return redact(replyLine(final));
+      },
+      ...(queueId ? { queueId } : {}),
+      reusable: true,
+    };
   }
+  const reply = redact(replyLine(final));
   const d = explain("data", final);
   const status = final.code >= 500 ? "rejected" : "deferred";
   return {

@@ -8,6 +8,7 @@
 //   BENCH_CONNECTIONS=1,10  BENCH_CPU_PROF=DIR (V8 CPU profiles of smtpilot's sends)
 //   BENCH_BUNDLE=FILE (time that build instead of building dist/smtpilot.cjs)
 //   BENCH_TOOLS=smtp-source,smtpilot (only these tools, by name prefix)
+//   BENCH_BASELINE=FILE (another build, timed in the same runs as "smtpilot baseline")
 //
 // Target (issue #21): at 10 connections, at least 0.75x smtp-source with smtpilot's start-up included
 // (the "incl. start-up" column: the whole command as a user runs it); above nodemailer.
@@ -284,10 +285,10 @@ async function main() {
   // --- smtpilot's memory folder: profile, raised batch limit, a verified canary -------------------
   const home = path.join(dir, "home");
   const env = { ...process.env, BENCH_PW: "bench-password" };
-  const cli = (args, timed = false) => {
+  const cli = (args, timed = false, file = bundle) => {
     const node = args.filter((a) => a.startsWith("--cpu-prof"));
     const rest = args.filter((a) => !a.startsWith("--cpu-prof"));
-    return run(process.execPath, [...node, bundle, "--home", home, ...rest], { env, encoding: "utf8" }, timed);
+    return run(process.execPath, [...node, file, "--home", home, ...rest], { env, encoding: "utf8" }, timed);
   };
   // BENCH_CPU_PROF=DIR: each smtpilot send writes a V8 CPU profile there (open in Chrome DevTools).
   const profileFlags = process.env.BENCH_CPU_PROF
@@ -395,12 +396,24 @@ async function main() {
         tls: { ca: ca.certPem, servername: "localhost" },
         auth: { user: "bench", pass: "bench-password" },
       })),
-    "smtpilot TLS+AUTH": counted("smtpilot", (c) => {
-      fs.rmSync(path.join(home, "journal"), { recursive: true, force: true });
-      const listArgs = ["--profile", "bench", "--to-list", list, ...message, ...noDns];
-      const plan = JSON.parse(must(["preflight", ...listArgs, "--json"]).stdout);
-      const t0 = performance.now();
-      const r = cli([
+    "smtpilot TLS+AUTH": counted("smtpilot", (c) => smtpilotRun(c, bundle)),
+    // BENCH_BASELINE=FILE: another build (say, of the previous commit) interleaved in the same runs.
+    ...(process.env.BENCH_BASELINE
+      ? {
+        "smtpilot baseline": counted("smtpilot baseline", (c) =>
+          smtpilotRun(c, path.resolve(process.env.BENCH_BASELINE))),
+      }
+      : {}),
+  };
+
+  /** One timed `smtpilot send --to-list` of the whole list through `file` (a build), after its preflight. */
+  function smtpilotRun(c, file) {
+    fs.rmSync(path.join(home, "journal"), { recursive: true, force: true });
+    const listArgs = ["--profile", "bench", "--to-list", list, ...message, ...noDns];
+    const plan = JSON.parse(must(["preflight", ...listArgs, "--json"]).stdout);
+    const t0 = performance.now();
+    const r = cli(
+      [
         ...profileFlags,
         "send",
         ...listArgs,
@@ -411,19 +424,21 @@ async function main() {
         "--connections",
         String(c),
         "--json",
-      ], true);
-      const wall = (performance.now() - t0) / 1000;
-      const doc = JSON.parse(r.stdout || "{}");
-      if (r.status !== 0 || doc.accepted !== N) {
-        throw new Error(`smtpilot send failed (${r.status}, accepted ${doc.accepted}): ${r.stderr}`);
-      }
-      return {
-        seconds: doc.seconds,
-        wall,
-        ...(r.cpu !== undefined && smtpilotStartup !== undefined ? { cpu: r.cpu - smtpilotStartup } : {}),
-      };
-    }),
-  };
+      ],
+      true,
+      file,
+    );
+    const wall = (performance.now() - t0) / 1000;
+    const doc = JSON.parse(r.stdout || "{}");
+    if (r.status !== 0 || doc.accepted !== N) {
+      throw new Error(`smtpilot send failed (${r.status}, accepted ${doc.accepted}): ${r.stderr}`);
+    }
+    return {
+      seconds: doc.seconds,
+      wall,
+      ...(r.cpu !== undefined && smtpilotStartup !== undefined ? { cpu: r.cpu - smtpilotStartup } : {}),
+    };
+  }
 
   async function nodemailerRun(c, options) {
     const transport = nodemailer.createTransport({
@@ -471,10 +486,11 @@ async function main() {
   const pilotName = "smtpilot TLS+AUTH";
   const ratios = [
     // The figure a user sees: the whole command, start-up, list, gates and journal included.
-    ["vs smtp-source incl. start-up", "smtp-source", "wall"],
-    ["vs smtp-source (send only)", "smtp-source", "seconds"],
-    ["vs nodemailer TLS", "nodemailer TLS+AUTH", "seconds"],
-  ].filter(([, anchor]) => anchor in tools && pilotName in tools);
+    ["vs smtp-source incl. start-up", pilotName, "smtp-source", "wall"],
+    ["vs smtp-source (send only)", pilotName, "smtp-source", "seconds"],
+    ["vs nodemailer TLS", pilotName, "nodemailer TLS+AUTH", "seconds"],
+    ["baseline vs smtp-source incl. start-up", "smtpilot baseline", "smtp-source", "wall"],
+  ].filter(([, subject, anchor]) => anchor in tools && subject in tools);
   const header = [
     "connections",
     ...Object.keys(tools),
@@ -487,9 +503,10 @@ async function main() {
       String(c),
       ...Object.keys(tools).map((name) => String(r(name))),
       ...(pilotName in tools ? [String(r(pilotName, "wall"))] : []),
-      ...ratios.map(([, anchor, key]) => `${(r(pilotName, key) / r(anchor)).toFixed(2)}x`),
+      ...ratios.map(([, subject, anchor, key]) => `${(r(subject, key) / r(anchor)).toFixed(2)}x`),
     ];
   });
+  process.stderr.write(`${" ".repeat(60)}\r`); // the progress line, cleared
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const fmt = (cells) => `| ${cells.map((cell, i) => cell.padStart(widths[i])).join(" | ")} |`;
   console.log(fmt(header));
