@@ -23,6 +23,7 @@ import {
   startSecretService,
 } from "../../scripts/peers/secret-service/peer.ts";
 import { runCli, spawnCli } from "../helpers/cli.ts";
+import { runOnPty } from "../profiles/pty.ts";
 import { makeTestDir } from "../helpers/temp-dir.ts";
 import { completeDeviceLogin, consentInBrowser } from "./person.ts";
 
@@ -178,6 +179,67 @@ test("Microsoft 365: device login into the keyring, profile check, a canary, aut
     assert.ok(!memory.includes(secret) && !outputs.some((o) => o.includes(secret)), "a refresh token leaked");
   }
   assert.ok(!/eyJ[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,}\./.test(memory + outputs.join("\n")), "an access token leaked");
+});
+
+test("Microsoft 365: a list send whose token the platform revokes renews it once; each recipient gets one message", {
+  skip,
+}, async () => {
+  // The canary of the test above reached the inbox: a person says so at a terminal.
+  const t = runOnPty(["--home", path.join(dir, "home"), "verify", "--last", "--placement", "inbox"], env);
+  await t.waitFor(/Type ([A-Z2-7]{6}) to confirm/);
+  t.type(`${/Type ([A-Z2-7]{6}) to confirm/.exec(t.screen())![1]}\r`);
+  assert.equal(await t.exit, 0, t.screen());
+  const recipients = Array.from({ length: 5 }, (_, i) => `oauth-list-${i}@example.net`);
+  const list = path.join(dir, "oauth-list.txt");
+  fs.writeFileSync(list, `${recipients.join("\n")}\n`);
+  const message = ["--subject", "OAuth canary", "--text", "Hello over XOAUTH2.", "--resolver", "127.0.0.1:9"];
+  const pre = await cli(["preflight", "--profile", "m365", "--to-list", list, ...message, "--json"]);
+  const plan = JSON.parse(pre.stdout).plan.token as string;
+  // The next access token the platform issues is revoked at once (a password reset, an admin): the send
+  // gets it, believes it valid, and the server refuses it.
+  const tokens = fx.oauth!.tokens;
+  const issue = tokens.issue.bind(tokens);
+  let revoked = 0;
+  tokens.issue = async (...args: Parameters<typeof issue>) => {
+    const out = await issue(...args);
+    if (revoked++ === 0) tokens.revoke(String(out.access_token));
+    return out;
+  };
+  const before = fx.messages.length;
+  const refusedBefore = fx.events.filter((e) => e.scenario === "m365" && /refused 535 \(token revoked\)/.test(e.detail))
+    .length;
+  try {
+    const sent = await cli([
+      "send",
+      "--profile",
+      "m365",
+      "--to-list",
+      list,
+      ...message,
+      "--confirm",
+      plan,
+      "--connections",
+      "3",
+      "--rate",
+      "none",
+      "--json",
+    ]);
+    const doc = JSON.parse(sent.stdout);
+    assert.equal(doc.state, "accepted");
+    assert.equal(doc.accepted, 5);
+  } finally {
+    tokens.issue = issue;
+  }
+  assert.equal(revoked, 2, "the revoked token and its one renewal");
+  const refused = fx.events.filter((e) => e.scenario === "m365" && /refused 535 \(token revoked\)/.test(e.detail));
+  assert.ok(refused.length - refusedBefore >= 1, "the revoked token was presented");
+  const counts = new Map<string, number>();
+  for (const m of fx.messages.slice(before)) for (const to of m.to) counts.set(to, (counts.get(to) ?? 0) + 1);
+  for (const r of recipients) assert.equal(counts.get(r), 1, r);
+  // Neither access token reached anything printed, nor the journal.
+  const journal = path.join(dir, "home", "journal");
+  const kept = fs.readdirSync(journal).map((f) => fs.readFileSync(path.join(journal, f), "utf8")).join("\n");
+  assert.ok(!/eyJ[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,}\./.test(kept + outputs.join("\n")), "an access token leaked");
 });
 
 test("Gmail: code + PKCE through the loopback redirect, profile check, logout revokes", { skip }, async () => {
