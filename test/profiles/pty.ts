@@ -24,12 +24,19 @@ export interface PtyRun {
 
 const _quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
+/**
+ * Node runs the CLI on the terminal: under `deno test` (a suite the Deno
+ * test runs), process.execPath is deno, which a shell command line does not
+ * translate as Deno's child_process does — so the project's Node is named.
+ */
+const _node = "Deno" in globalThis ? path.join(_root, "node_modules/.bin/node") : process.execPath;
+
 /** Starts `smtpilot ARGS` on a pseudo-terminal 120 columns wide. */
 export function runOnPty(args: string[], env: Record<string, string> = {}): PtyRun {
   const cmd = [
     "stty cols 120 rows 40;",
     "exec",
-    process.execPath,
+    _node,
     CLI_ENTRY,
     ...args,
   ]
