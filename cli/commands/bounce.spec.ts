@@ -32,6 +32,6 @@ export const bounceSpec: CommandSpec = {
     "the others are still reported), 2 usage error, 70 internal error. Never touches the network;\n" +
     "messages are streamed and printed as they are read, so size and count do not matter (a progress\n" +
     "line on a terminal). Inside a Maildir only regular files are read (links, FIFOs and devices are\n" +
-    "skipped with bounce.not-a-file). Reasons (Sisimai 5's names), kinds and fields: see the README.",
+    "skipped with bounce.not-a-file). Reasons (Sisimai 5's names), kinds and fields: docs/bounces.md and docs/codes.md.",
   load: async () => (await import("./bounce.ts")).runBounce,
 };

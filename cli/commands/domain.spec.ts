@@ -96,6 +96,6 @@ export const domainSpec: CommandSpec = {
   ],
   notes: "Exit codes: 0 no error finding (warnings allowed), 1 at least one error finding,\n" +
     "2 usage error, 3 environment error, 70 internal error (a bug).\n" +
-    "Finding codes are listed in the README (domain findings).",
+    "Finding codes: docs/codes.md (domain findings).",
   load: async () => (await import("./domain.ts")).runDomain,
 };

@@ -1,7 +1,7 @@
 /**
  * The vocabulary of `smtpilot align`: every `align.*` code with its usual
- * severity and one line of meaning. The README's table follows this list
- * (test/domain/readme-codes.test.ts keeps them equal), the shape of a
+ * severity and one line of meaning (docs/codes.md's table is generated from
+ * this list by `npm run docs`), the shape of a
  * finding and of an identity, and how an identity reads as evidence.
  */
 import type { Severity } from "../domain/finding.ts";
@@ -27,7 +27,7 @@ export interface AlignFinding {
   fix?: string;
 }
 
-/** Every `align.*` code with its severity and meaning (the README's table follows this list). */
+/** Every `align.*` code with its severity and meaning (docs/codes.md's table is generated from it by `npm run docs`). */
 export const ALIGN_CODES = {
   "align.spf-misaligned": ["warning", "the envelope sender's domain does not align with the From domain"],
   "align.dkim-misaligned": ["warning", "the DKIM d= domain does not align with the From domain"],

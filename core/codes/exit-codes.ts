@@ -45,7 +45,8 @@ export const EXIT_CODE_TABLE: readonly ExitCodeEntry[] = [
   { codes: [EXIT_INTERNAL], meaning: "internal error: a bug in smtpilot or a plugin — please report it" },
   {
     codes: [EXIT_SIGNAL_BASE + _SIGINT, EXIT_SIGNAL_BASE + _SIGTERM, EXIT_SIGNAL_BASE + _SIGHUP],
-    meaning: "stopped by Ctrl-C, SIGTERM, SIGHUP (after cleaning up)",
+    meaning:
+      "stopped by Ctrl-C (also at a prompt: `E_INTERRUPTED`), SIGTERM, SIGHUP (after cleaning up; a list send first prints and logs its summary). Ctrl-D at a prompt closes it: `E_PROMPT_CLOSED` (2), a decline at a send's confirmation (4)",
   },
   { codes: [EXIT_BROKEN_PIPE], meaning: "the reader closed the output (`… | head`): a quiet stop" },
   ...Object.entries(EXIT_CODES).map(([layer, code]) => ({ codes: [code], meaning: `failed at ${layer}` })),

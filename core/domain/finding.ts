@@ -1,7 +1,7 @@
 /**
  * The vocabulary of the domain audit: every finding code it can report, with
  * its usual severity and one line of meaning. Codes are stable, prefixed by
- * the record they are about, documented in the README from this table, and
+ * the record they are about, documented in docs/codes.md from this table, and
  * asserted by the tests. A finding is data: code, severity, a one-sentence
  * summary, the evidence (records, include chains) and, where it can be
  * derived, the fix as the record to publish.
@@ -21,7 +21,7 @@ export interface Finding {
   fix?: string;
 }
 
-/** Every code, with its default severity and meaning (the README's table is generated from this). */
+/** Every code, with its default severity and meaning (docs/codes.md's table is generated from this by `npm run docs`). */
 export const DOMAIN_CODES = {
   "domain.fix-connection-first": [
     "error",

@@ -10,7 +10,7 @@ import type { Canary, SendLogEntry } from "../memory/index.ts";
 import { shown } from "../printable.ts";
 import type { TokenProblem } from "./plan.ts";
 
-/** Stable codes of the gates (the README's table follows this list). */
+/** Stable codes of the gates (docs/codes.md's table is generated from it by `npm run docs`). */
 export const GATE_CODES = {
   "gate.canary-one-recipient": "a canary send has exactly one recipient",
   "gate.canary-not-approved": "the canary recipient is not on the approved list (smtpilot canary add)",

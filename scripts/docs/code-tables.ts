@@ -1,13 +1,14 @@
 /**
  * The tables of docs/codes.md (and the fixture's scenarios in
  * docs/fixture.md), each rendered from the data the code itself uses: exit
- * codes, diagnosis codes, send gates, domain and alignment findings, bounce
+ * codes, diagnosis codes, doctor findings, send gates, domain and alignment findings, bounce
  * reasons. Each table is one generated region of a hand-written page, so the
  * prose around it stays prose and the rows cannot drift from the data.
  */
 import { ALIGN_CODES } from "../../core/align/align-codes.ts";
 import { REASON_ALIASES, REASON_INFO, REASONS } from "../../core/bounce/reasons.ts";
 import { DIAGNOSIS_CODES } from "../../core/codes/diagnosis-codes.ts";
+import { DOCTOR_CODES } from "../../core/codes/doctor-codes.ts";
 import { EXIT_CODE_TABLE } from "../../core/codes/exit-codes.ts";
 import { DOMAIN_CODES } from "../../core/domain/finding.ts";
 import { GATE_CODES } from "../../core/send/gates.ts";
@@ -60,6 +61,15 @@ export const CODE_TABLES: readonly CodeTable[] = [
       ),
   },
   { name: "domain-codes", source: "core/domain/finding.ts", render: () => _findings(DOMAIN_CODES) },
+  {
+    name: "doctor-codes",
+    source: "core/codes/doctor-codes.ts",
+    render: () =>
+      table(
+        ["code", "severity", "what it means"],
+        DOCTOR_CODES.map((c) => [code(c.code), c.severity, cell(c.meaning)]),
+      ),
+  },
   { name: "align-codes", source: "core/align/align-codes.ts", render: () => _findings(ALIGN_CODES) },
   {
     name: "bounce-reasons",

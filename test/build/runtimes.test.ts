@@ -27,11 +27,14 @@ for (const target of TARGETS) {
   });
 }
 
-test("the README documents every target and only those", () => {
-  const readme = fs.readFileSync("README.md", "utf8");
-  for (const target of TARGETS) assert.ok(readme.includes(`smtpilot-${target}`), target);
+test("the README and docs/install.md document every target and only those", () => {
+  for (const file of ["README.md", "docs/install.md"]) {
+    const text = fs.readFileSync(file, "utf8");
+    for (const target of TARGETS) assert.ok(text.includes(`smtpilot-${target}`), `${file}: ${target}`);
+  }
+  const readme = fs.readFileSync("README.md", "utf8") + fs.readFileSync("docs/install.md", "utf8");
   const documented = new Set([...readme.matchAll(/--target ((?:linux|darwin|win)-(?:x64|arm64))/g)].map((m) => m[1]));
-  for (const target of documented) assert.ok(TARGETS.includes(target!), `README offers --target ${target}`);
+  for (const target of documented) assert.ok(TARGETS.includes(target!), `the docs offer --target ${target}`);
 });
 
 test("a target without a runtime in the registry fails in one line naming it and npm's reason", () => {
