@@ -37,7 +37,7 @@ const _MODES: Readonly<Record<CommandEffect, string>> = {
   offline: "never touches the network",
   network: "connects, but never sends mail",
   mail: "may send mail, after its safety gates and the person's confirmation of the exact plan",
-  memory: "writes the memory folder (`~/smtp`), never the network",
+  memory: "writes the memory folder (`~/smtp`); sends no mail",
   serve: "runs a server until stopped",
 };
 
@@ -137,7 +137,12 @@ function _section(e: Entry, tools: readonly ToolDef[]): string {
   const mine = tools.filter((t) => t.command === e.path);
   out.push(
     mine.length
-      ? ["As MCP tools (`smtpilot mcp`):", "", ...mine.map((t) => _toolLine(t, s))].join("\n")
+      ? [
+        `As ${mine.length === 1 ? "an MCP tool" : "MCP tools"} (\`smtpilot mcp\`):`,
+        "",
+        ...mine.map((t) => _toolLine(t, s)),
+      ]
+        .join("\n")
       : "Not an MCP tool.",
     "",
   );
