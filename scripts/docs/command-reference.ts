@@ -114,6 +114,7 @@ function _toolLine(tool: ToolDef, spec: CommandSpec): string {
     ...((tool.omit ?? []).length ? [`without ${(tool.omit ?? []).map(flagOf).join(", ")}`] : []),
     ...(tool.textInput ? [`takes ${code("content")}: ${tool.textInput.description}`] : []),
     ...(tool.contentOnly ? ["no file paths"] : []),
+    ...((tool.required ?? []).length ? [`requires ${(tool.required ?? []).map(flagOf).join(", ")}`] : []),
     tool.destructive ? "destructive" : tool.readOnly ? "read-only" : "may write",
   ];
   const description = tool.description ? ` — ${prose(tool.description)}` : "";
@@ -203,4 +204,25 @@ export function renderCommandReference(src: ReferenceSources): string {
     }
   }
   return out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd() + "\n";
+}
+
+/**
+ * The MCP tools as a table (docs/agents.md): name, the command it runs, what
+ * it may do (MCP's annotations) and the description an agent is given.
+ */
+export function renderToolTable(tools: readonly ToolDef[], commands: CommandTree): string {
+  const entries = _entries(commands);
+  return table(
+    ["tool", "runs", "may", "what it does"],
+    tools.map((t) => {
+      const spec = entries.find((e) => e.path === t.command)?.spec;
+      const may = t.destructive ? "destructive" : t.readOnly ? "read only" : "write";
+      return [
+        code(t.name),
+        referenceLink(t.command, "reference.md"),
+        `${may}${t.openWorld ? ", network" : ""}`,
+        cell(t.description ?? spec?.summary ?? ""),
+      ];
+    }),
+  );
 }

@@ -11,15 +11,14 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { CODE_TABLES } from "./code-tables.ts";
-import { docsState, REGENERATE } from "./generated-docs.ts";
+import { docsState, GENERATED_TABLES, REGENERATE } from "./generated-docs.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const check = process.argv.includes("--check");
 const pages = docsState(root);
 const stale = pages.filter((p) => p.current !== p.expected);
 const placed = new Set(pages.flatMap((p) => p.regions));
-const homeless = CODE_TABLES.filter((t) => !placed.has(t.name)).map((t) => t.name);
+const homeless = GENERATED_TABLES.filter((t) => !placed.has(t.name)).map((t) => t.name);
 
 if (homeless.length > 0) {
   console.error(`No page holds the generated tables ${homeless.join(", ")}: add <!-- generated:NAME --> regions`);

@@ -16,8 +16,8 @@ import path from "node:path";
 import { COMMANDS } from "../../cli/command-tree.ts";
 import { TOOLS } from "../../cli/mcp/tools.ts";
 import { GLOBAL_OPTIONS, PROGRAM_SUMMARY } from "../../cli/program.ts";
-import { CODE_TABLES } from "./code-tables.ts";
-import { renderCommandReference } from "./command-reference.ts";
+import { CODE_TABLES, type CodeTable } from "./code-tables.ts";
+import { renderCommandReference, renderToolTable } from "./command-reference.ts";
 
 /** The command the pages tell a reader to run. */
 export const REGENERATE = "npm run docs";
@@ -30,6 +30,12 @@ export const GENERATED_PAGES: readonly { path: string; sources: string; render()
     render: () =>
       renderCommandReference({ commands: COMMANDS, globals: GLOBAL_OPTIONS, tools: TOOLS, summary: PROGRAM_SUMMARY }),
   },
+];
+
+/** Every table a page may hold as a generated region: the code tables, and the MCP tools. */
+export const GENERATED_TABLES: readonly CodeTable[] = [
+  ...CODE_TABLES,
+  { name: "mcp-tools", source: "cli/mcp/tools.ts", render: () => renderToolTable(TOOLS, COMMANDS) },
 ];
 
 /** One page as it is on disk and as the generator writes it. */
@@ -54,7 +60,7 @@ export function handWrittenPages(root: string): string[] {
 export function fillRegions(text: string, page: string): { text: string; regions: string[] } {
   const regions: string[] = [];
   const out = text.replace(_REGION, (_whole, name: string) => {
-    const t = CODE_TABLES.find((x) => x.name === name);
+    const t = GENERATED_TABLES.find((x) => x.name === name);
     if (!t) throw new Error(`${page}: no generated table named ${name} (scripts/docs/code-tables.ts)`);
     regions.push(name);
     return `<!-- generated:${name} from ${t.source} by \`${REGENERATE}\`: do not edit -->\n${t.render()}\n` +

@@ -8,9 +8,14 @@ import { isGroup } from "../../cli/command-spec.ts";
 import { TOOLS } from "../../cli/mcp/tools.ts";
 import { GLOBAL_OPTIONS, PROGRAM_SUMMARY } from "../../cli/program.ts";
 import { DIAGNOSIS_CODES } from "../../core/codes/diagnosis-codes.ts";
-import { CODE_TABLES } from "../../scripts/docs/code-tables.ts";
 import { renderCommandReference } from "../../scripts/docs/command-reference.ts";
-import { docsState, fillRegions, GENERATED_PAGES, REGENERATE } from "../../scripts/docs/generated-docs.ts";
+import {
+  docsState,
+  fillRegions,
+  GENERATED_PAGES,
+  GENERATED_TABLES,
+  REGENERATE,
+} from "../../scripts/docs/generated-docs.ts";
 
 const pages = docsState(".");
 
@@ -21,7 +26,7 @@ test("every generated page and table is what `npm run docs` writes from the spec
 
 test("every generated table has its place in the README or docs/", () => {
   const placed = new Set(pages.flatMap((p) => p.regions));
-  const homeless = CODE_TABLES.map((t) => t.name).filter((n) => !placed.has(n));
+  const homeless = GENERATED_TABLES.map((t) => t.name).filter((n) => !placed.has(n));
   assert.deepEqual(homeless, [], `no <!-- generated:NAME --> region for ${homeless.join(", ")}`);
   for (const page of GENERATED_PAGES) assert.ok(pages.find((p) => p.path === page.path)?.current, page.path);
 });
