@@ -35,6 +35,10 @@ export const verifySpec: CommandSpec = {
       parse: secondsOption("--wait"),
     },
     {
+      flags: "--resolver <ip[:port]>",
+      description: "DNS server for the DKIM key lookups of the checklist (default: the system's)",
+    },
+    {
       flags: "--timeout <seconds>",
       description: "IMAP connection timeout in seconds (default: 10)",
       parse: secondsOption("--timeout"),
@@ -49,7 +53,10 @@ export const verifySpec: CommandSpec = {
   notes: "The verdict is recorded in send-log.md: a scale send needs a canary verified in the inbox.\n" +
     "A placement you state is a person's word: it needs a terminal (never a script or an agent), and inbox — what\n" +
     "unlocks a list send — is confirmed by typing a code. IMAP evidence is this send's own copy: the canary carries\n" +
-    "a per-send X-Smtpilot-Canary tag, and only a copy with it counts.\n" +
+    "a per-send X-Smtpilot-Canary tag, and only a copy with it counts. A copy found is read into a checklist\n" +
+    "(the receiver's SPF/DKIM/DMARC/ARC results, DKIM d=/s=/key size/h=, one-click unsubscribe, TLS, PTR,\n" +
+    "Return-Path, Message-ID, Date, folder) that says which of Gmail's, Yahoo's and Outlook.com's rules this\n" +
+    "path meets; it is stored with the verdict and noted in deliverability-notes.md.\n" +
     "Exit codes: 0 delivered to the inbox, 1 spam, bounced or missing, 2 usage error, 3 memory folder unusable\n" +
     "or the mailbox cannot be reached (named), 4 a stated placement without a person or not confirmed, 15 the IMAP\n" +
     "login was refused.",

@@ -43,7 +43,12 @@ export interface Placement {
   /** Folders searched, in order. */
   searched: string[];
   authResults?: AuthResults;
+  /** The found copy as the mailbox stores it (at most MAX_COPY_BYTES), for the checklist. */
+  source?: Buffer;
 }
+
+/** The most of a found copy that is fetched: a canary is small; a huge one is read up to this. */
+export const MAX_COPY_BYTES = 4 << 20;
 
 /** The header a canary carries its per-send tag in (never part of the content digest a plan binds). */
 export const CANARY_HEADER = "X-Smtpilot-Canary";
@@ -104,7 +109,7 @@ export async function findPlacement(target: ImapTarget, query: PlacementQuery): 
         });
         if (!Array.isArray(uids) || uids.length === 0) continue;
         const after = sentAt ? sentAt.getTime() - CLOCK_SKEW_MS : -Infinity;
-        let best: { internal: number; headers: string } | undefined;
+        let best: { internal: number; headers: string; uid: number } | undefined;
         for await (
           const msg of client.fetch(
             uids.join(","),
@@ -117,11 +122,18 @@ export async function findPlacement(target: ImapTarget, query: PlacementQuery): 
           // SEARCH HEADER matches a substring: the tag must be the header's whole value.
           if (!_carries(headers, tag)) continue;
           if (internal >= after && (!best || internal > best.internal)) {
-            best = { internal, headers };
+            best = { internal, headers, uid: msg.uid };
           }
         }
         if (!best) continue;
-        return { placement, folder, searched, authResults: parseAuthResults(best.headers) };
+        const full = await client.fetchOne(String(best.uid), { source: { maxLength: MAX_COPY_BYTES } }, { uid: true });
+        return {
+          placement,
+          folder,
+          searched,
+          authResults: parseAuthResults(best.headers),
+          ...(full && full.source ? { source: full.source } : {}),
+        };
       } finally {
         lock.release();
       }

@@ -24,6 +24,9 @@ import type { RunContext } from "../run-context.ts";
 import { memoryHome, memoryOf, secretForRun } from "../memory/run-memory.ts";
 import { VERIFY_SCHEMA } from "../schemas.ts";
 import { confirmCodeOf } from "./plan.ts";
+import { type Checklist } from "../deliverability/checklist.ts";
+import { checkReceivedCopy, noteVerified } from "../deliverability/verify-checklist.ts";
+import { resolverAddress } from "../validate.ts";
 
 /** How to verify: `--last` or a Message-ID, and which evidence (flags by attribute name). */
 export interface VerifyFlags {
@@ -33,6 +36,8 @@ export interface VerifyFlags {
   bounce?: string[];
   wait?: number;
   timeout?: number;
+  /** DNS server for the DKIM key lookups of the checklist. */
+  resolver?: string;
 }
 
 const _STATE = { inbox: "delivered-inbox", spam: "delivered-spam", missing: "missing" } as const;
@@ -54,6 +59,8 @@ export interface VerifyOutcome {
   bounced: BounceUpdate | undefined;
   /** The send log the state was appended to. */
   logFile: string;
+  /** What the received copy proves (IMAP evidence of a found copy only). */
+  checklist: Checklist | undefined;
 }
 
 /** Verifies the canary send named by `given` (a Message-ID), or the last one with `--last`. */
@@ -73,6 +80,8 @@ export async function verifySend(
   let state: string;
   let evidence: Record<string, unknown>;
   let placement: Placement | undefined;
+  let checklist: Checklist | undefined;
+  const resolver = flags.resolver === undefined ? undefined : resolverAddress(flags.resolver);
   const bounced = flags.bounce ? await _bounceEvidence(flags.bounce, messageId) : undefined;
   if (bounced) {
     state = bounced.status === "complained" ? "complained" : bounced.status;
@@ -102,7 +111,13 @@ export async function verifySend(
       ctx,
     );
     state = placement.placement === "missing" ? "missing" : _STATE[placement.placement];
-    evidence = { source: "imap", mailbox: canary.imap?.host, ...placement };
+    const { source: copy, ...found } = placement;
+    if (copy && placement.placement !== "missing") {
+      ctx.progress("reading the received copy's authentication…");
+      checklist = await checkReceivedCopy(copy, placement.placement, placement.folder, resolver);
+      ctx.progress("");
+    }
+    evidence = { source: "imap", mailbox: canary.imap?.host, ...found, ...(checklist ? { checklist } : {}) };
   }
   await logStep(store, {
     kind: "verify",
@@ -114,6 +129,7 @@ export async function verifySend(
     state,
     evidence,
   }, ctx);
+  if (checklist) await noteVerified(store, sent, state, checklist);
   const redact = ctx.protectSecrets([]);
   const document = redactDeep({ schema: VERIFY_SCHEMA, messageId, sent: _sentSummary(sent), state, evidence }, redact);
   return {
@@ -126,6 +142,7 @@ export async function verifySend(
     placement,
     bounced,
     logFile: store.path("sendLog"),
+    checklist,
   };
 }
 
