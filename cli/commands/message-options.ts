@@ -15,5 +15,11 @@ export const MESSAGE_OPTIONS: readonly OptionSpec[] = [
   { flags: "--html-file <file>", description: "HTML body from a UTF-8 file", complete: "file" },
   { flags: "--attach <file>", description: "attach a file (repeatable)", repeatable: true, complete: "file" },
   { flags: "--header <line>", description: 'extra header "Name: value" (repeatable)', repeatable: true },
+  {
+    flags: "--list-unsubscribe <uri>",
+    description:
+      "add RFC 8058 one-click unsubscribe: List-Unsubscribe <URI> (an https URL and/or mailto:ADDRESS, repeatable) and, with an https URL, List-Unsubscribe-Post",
+    repeatable: true,
+  },
   { flags: "--eml <file>", description: "send this RFC 5322 file as it is instead", complete: "file" },
 ];

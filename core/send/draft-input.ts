@@ -19,6 +19,7 @@ export interface MessageFlags {
   htmlFile?: string;
   attach?: string[];
   header?: string[];
+  listUnsubscribe?: string[];
   eml?: string;
 }
 
@@ -35,6 +36,7 @@ export function draftInputOf(flags: MessageFlags, from: string | undefined): Dra
     ...(html !== undefined ? { html } : {}),
     ...(flags.attach ? { attach: flags.attach } : {}),
     ...(flags.header ? { header: flags.header } : {}),
+    ...(flags.listUnsubscribe ? { listUnsubscribe: flags.listUnsubscribe } : {}),
     ...(flags.eml !== undefined ? { eml: flags.eml } : {}),
   };
 }

@@ -18,6 +18,7 @@ import { hasControl, printable, shown } from "../printable.ts";
 import { type Draft, excerptOf } from "./composed-draft.ts";
 import { emlDraft } from "./eml.ts";
 import { templateComposer } from "./draft-template.ts";
+import { listUnsubscribeHeaders } from "../deliverability/one-click.ts";
 
 export type { Draft };
 
@@ -32,6 +33,8 @@ export interface DraftInput {
   attach?: readonly string[];
   /** Extra headers, `Name: value`. */
   header?: readonly string[];
+  /** `--list-unsubscribe` values: https URLs and mailto: addresses (RFC 8058 pair added). */
+  listUnsubscribe?: readonly string[];
   /** An RFC 5322 file sent as it is (instead of the fields above). */
   eml?: string;
 }
@@ -59,8 +62,10 @@ export function makeDraft(input: DraftInput, options: DraftOptions = {}): Draft 
     for (const flag of ["from", "subject", "text", "html"] as const) {
       if (input[flag] !== undefined) throw new UsageError(`--eml carries the whole message; drop --${flag}`);
     }
-    if ((input.attach ?? []).length > 0 || (input.header ?? []).length > 0) {
-      throw new UsageError("--eml carries the whole message; drop --attach/--header");
+    if (
+      (input.attach ?? []).length > 0 || (input.header ?? []).length > 0 || (input.listUnsubscribe ?? []).length > 0
+    ) {
+      throw new UsageError("--eml carries the whole message; drop --attach/--header/--list-unsubscribe");
     }
     return emlDraft(input.eml);
   }
@@ -72,6 +77,11 @@ export function makeDraft(input: DraftInput, options: DraftOptions = {}): Draft 
   const subject = input.subject ?? "";
   if (hasControl(subject)) throw new UsageError("Invalid --subject: control characters are not allowed");
   const headers = (input.header ?? []).map(_header);
+  const unsubscribe = listUnsubscribeHeaders(input.listUnsubscribe ?? []);
+  if (unsubscribe.length > 0 && headers.some(([n]) => /^list-unsubscribe(-post)?$/i.test(n))) {
+    throw new UsageError("Give List-Unsubscribe either with --list-unsubscribe or with --header, not both");
+  }
+  headers.push(...unsubscribe);
   const attachments = (input.attach ?? []).map((file) => ({
     filename: path.basename(file),
     content: readSmallFile(file, { what: "--attach", maxBytes: MAX_ATTACHMENT_BYTES }),
