@@ -11,6 +11,8 @@ import type { PreflightResult } from "../../core/send/preflight.ts";
 import type { DiagnoseReport } from "../../core/report.ts";
 import type { CanarySent } from "../../core/send/send-canary.ts";
 import type { ScaleSent } from "../../core/send/send-scale.ts";
+import type { BulkReadiness } from "../../core/deliverability/bulk-rules.ts";
+import { PROVIDER_TITLES } from "../../core/deliverability/provider-rules.ts";
 import type { SendCommandFlags, SendFlags, SendSetup } from "../../core/send/send-setup.ts";
 import { expectedSeconds, formatDuration, formatRate, type Pace, rateOf } from "../../core/send/send-pace.ts";
 
@@ -68,6 +70,28 @@ function _preflightBody(setup: SendSetup, result: PreflightResult): string[] {
     `  sha256:${setup.draft.digest}  ${setup.draft.messageId}`,
     `Recipients: ${recipientsLine(setup)}`,
     ...(setup.mode === "scale" ? probedLines(result) : []),
+    ...(result.bulk ? bulkLines(result.bulk) : []),
+  ];
+}
+
+/** The list by provider and the bulk-sender rules checked: a refusal and a warning name the rule, its date and source. */
+export function bulkLines(bulk: BulkReadiness): string[] {
+  const over = bulk.thresholds.filter((t) => t.bulk);
+  return [
+    `By provider (MX): ${bulk.countsLine || "no recipients"}`,
+    over.length === 0
+      ? `  below every bulk threshold (${
+        bulk.thresholds.map((t) => `${PROVIDER_TITLES[t.provider]} ${t.perDay}/day`).join(", ")
+      }): the bulk-sender rules were not checked`
+      : `  above the bulk threshold of ${
+        over.map((t) => `${PROVIDER_TITLES[t.provider]} (${t.recipients} > ${t.perDay}/day)`).join(", ")
+      }:`,
+    ...bulk.checks.filter((c) => c.status !== "pass").map((c) =>
+      `  ${
+        c.status === "fail" ? "REFUSED" : "warning"
+      } ${c.rule} (since ${c.since}): ${c.evidence}\n      source: ${c.source}`
+    ),
+    ...(over.length > 0 ? [`  ${bulk.checks.filter((c) => c.status === "pass").length} rule(s) met`] : []),
   ];
 }
 

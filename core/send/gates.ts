@@ -33,6 +33,8 @@ export const GATE_CODES = {
   "gate.file-access-off": "an agent named a file, and smtpilot mcp was started without --files DIR",
   "gate.file-outside-folder": "an agent named a file outside the folders smtpilot mcp was given with --files",
   "gate.placement-needs-person": "a placement stated with verify --placement needs a person at a terminal",
+  "gate.bulk-sender-rules":
+    "the list reaches more of Gmail's, Yahoo's or Outlook.com's personal accounts than their bulk threshold and misses one of that provider's bulk-sender rules",
 } as const;
 
 /** A gate code. */

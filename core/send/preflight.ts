@@ -23,6 +23,7 @@ import type { DiagnoseIo } from "../io.ts";
 import type { ReplyRule } from "../knowledge/reply-rule.ts";
 import type { LayerId } from "../layer.ts";
 import type { DiagnoseReport } from "../report.ts";
+import type { BulkReadiness } from "../deliverability/bulk-rules.ts";
 
 /** How many recipients of a scale list the preflight wants accepted at RCPT (never all: it is a probe). */
 export const PREFLIGHT_SAMPLE = 3;
@@ -73,6 +74,8 @@ export interface PreflightResult {
   failures: string[];
   /** Every recipient tried at RCPT, in order, and the server's answer. */
   probed: ProbedRecipient[];
+  /** A list's recipients by provider and the bulk-sender rules checked (scale mode only). */
+  bulk?: BulkReadiness;
 }
 
 /** Runs the diagnosis and the alignment check (in parallel: they share nothing). */

@@ -9,7 +9,7 @@
  */
 import { alignPolicyOf } from "../align/provider-policy.ts";
 import { DNS_TIMEOUT_MS, systemDns } from "../domain/dns.ts";
-import { EXIT_FINDINGS, EXIT_OK } from "../exit.ts";
+import { EXIT_FINDINGS, EXIT_GATE, EXIT_OK } from "../exit.ts";
 import { systemIo } from "../io.ts";
 import { redactDeep } from "../redact.ts";
 import { exitCodeOf } from "../report.ts";
@@ -22,6 +22,8 @@ import { readRecipients } from "./recipients.ts";
 import { logStep } from "./send-log.ts";
 import { maskAddress } from "../memory/mask.ts";
 import { checkSendGates } from "./send-gates.ts";
+import { BULK_GATE } from "../deliverability/bulk-rules.ts";
+import { bulkReadinessOf } from "./list-readiness.ts";
 import { type SendFlags, type SendSetup, sendSetup, unlockSecret } from "./send-setup.ts";
 
 /** What a preflight found and issued. */
@@ -91,11 +93,14 @@ export async function preflightSend(flags: SendFlags, ctx: RunContext): Promise<
     },
     diagnosis: result.diagnosis,
     alignment: result.alignment,
+    ...(result.bulk ? { bulk: result.bulk } : {}),
   }, setup.redact);
   const exitCode = result.diagnosis.verdict.status === "fail"
     ? exitCodeOf(result.diagnosis)
     : result.passed
     ? EXIT_OK
+    : result.failures.includes(BULK_GATE)
+    ? EXIT_GATE
     : EXIT_FINDINGS;
   return { exitCode, document, setup, result, plan };
 }
@@ -114,6 +119,7 @@ export async function preflightOf(setup: SendSetup, ctx: RunContext): Promise<Pr
   const policy = setup.provider ? alignPolicyOf(setup.provider) : undefined;
   // MAIL FROM declares the real size (SIZE=): a server with a smaller limit refuses it here, not after DATA.
   const size = (await setup.draft.compose([candidates[0] ?? setup.envelopeFrom])).length;
+  const dns = systemDns(setup.resolver, DNS_TIMEOUT_MS);
   const result = await runPreflight({
     options: { ...setup.options, declaredSize: size },
     rules: setup.rules,
@@ -127,10 +133,19 @@ export async function preflightOf(setup: SendSetup, ctx: RunContext): Promise<Pr
       ...(setup.profile.returnPath ? { returnPath: setup.profile.returnPath } : {}),
     },
     ...(policy ? { policy } : {}),
-    dns: systemDns(setup.resolver, DNS_TIMEOUT_MS),
+    dns,
     io: systemIo(),
     onProgress: (layer) => ctx.progress(`preflight: checking ${layer}…`),
   });
+  if (setup.list) {
+    ctx.progress("preflight: counting the list's recipients by provider (MX)…");
+    const bulk = await bulkReadinessOf(setup, result.alignment, dns);
+    result.bulk = bulk;
+    if (bulk.refused) {
+      result.failures.push(BULK_GATE);
+      result.passed = false;
+    }
+  }
   ctx.progress("");
   return result;
 }

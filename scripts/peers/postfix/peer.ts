@@ -26,7 +26,7 @@
 import { type ChildProcess, execFile, execFileSync, spawn, spawnSync } from "node:child_process";
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
-import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { appendFile, chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -219,6 +219,14 @@ export interface StartPostfixPeerOptions {
   tmpRoot?: string;
   /** Milliseconds to wait for each daemon to come up (default 15 s). */
   startTimeoutMs?: number;
+  /**
+   * Lines appended to main.cf (a later setting wins over the template's): a
+   * test bed may add milters or deliver instead of discarding. The caller
+   * waits for any port it adds.
+   */
+  mainCfExtra?: string;
+  /** Services appended to master.cf (extra listeners on ports the caller chose). */
+  masterCfExtra?: string;
 }
 
 /**
@@ -393,6 +401,8 @@ export async function startPostfixPeer(options: StartPostfixPeerOptions = {}): P
     };
     await render("main.cf.tmpl", path.join(p.etc, "main.cf"));
     await render("master.cf.tmpl", path.join(p.etc, "master.cf"));
+    if (options.mainCfExtra) await appendFile(path.join(p.etc, "main.cf"), `\n${options.mainCfExtra}\n`);
+    if (options.masterCfExtra) await appendFile(path.join(p.etc, "master.cf"), `\n${options.masterCfExtra}\n`);
     await render("dovecot.conf.tmpl", files.dovecotConf);
     await render("passwd-file.tmpl", files.passwd, 0o600);
     // Dovecot's auth process runs as its unprivileged user and reads the passwd-file.

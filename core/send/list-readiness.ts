@@ -1,0 +1,40 @@
+/**
+ * A list's readiness for the big mailbox providers, as the preflight of a
+ * scale send checks it: the list's recipient domains counted by provider
+ * (MX, cached), then the bulk-sender rules of each provider the list
+ * reaches above its threshold, from the alignment report, the draft and the
+ * checklist of the verified canary of this profile and message
+ * (core/deliverability/bulk-rules.ts).
+ */
+import type { AlignReport } from "../align/align.ts";
+import type { DnsClient } from "../domain/dns.ts";
+import { type BulkReadiness, checkBulkRules } from "../deliverability/bulk-rules.ts";
+import type { Checklist } from "../deliverability/checklist.ts";
+import { countByProvider } from "../deliverability/recipient-providers.ts";
+import { verifiedCanary } from "./gates.ts";
+import { readRecipients } from "./recipients.ts";
+import { canaryKeyOf } from "./send-gates.ts";
+import type { SendSetup } from "./send-setup.ts";
+
+/** Counts the list by provider and checks the bulk rules that apply to it. */
+export async function bulkReadinessOf(
+  setup: SendSetup,
+  alignment: AlignReport | { error: string },
+  dns: DnsClient,
+): Promise<BulkReadiness> {
+  const domains = new Map<string, number>();
+  for await (const r of readRecipients((setup.list as NonNullable<SendSetup["list"]>).file)) {
+    const domain = r.address.slice(r.address.lastIndexOf("@") + 1).toLowerCase();
+    domains.set(domain, (domains.get(domain) ?? 0) + 1);
+  }
+  const counts = await countByProvider(domains, dns);
+  const proof = verifiedCanary(
+    await setup.store.sendLog(),
+    canaryKeyOf(setup),
+    new Date(),
+    setup.settings.safety.canaryFreshnessHours,
+  );
+  const checklist = (proof?.evidence as { checklist?: Checklist } | undefined)?.checklist;
+  const message = await setup.draft.compose([`canary@${setup.draft.from.domain}`]);
+  return checkBulkRules({ counts, message, alignment, ...(checklist ? { canary: checklist } : {}) });
+}
