@@ -39,6 +39,7 @@ export async function runStatus(_input: CommandInput, ctx: RunContext): Promise<
     memory: info.settings ?? null,
     profiles,
     sendLogEntries: info.sendLogEntries ?? null,
+    deliverability: info.deliverability ?? [],
     warnings: [...info.warnings, ...retiring.map((w) => ({ code: w.code, message: w.message }))],
   };
   const s = info.settings;
@@ -69,6 +70,17 @@ export async function runStatus(_input: CommandInput, ctx: RunContext): Promise<
       }`
     ),
     ...(info.sendLogEntries !== undefined ? ["", `Send log: ${info.sendLogEntries} entries`] : []),
+    ...(info.deliverability?.length
+      ? [
+        "",
+        "Last canary read, per profile and sending domain (deliverability-notes.md):",
+        ...info.deliverability.map((n) =>
+          `  ${n.profile} · ${n.domain} · ${n.at.slice(0, 10)}: ${n.summary}${
+            n.failing.length ? ` — failing: ${n.failing.join(", ")}` : ""
+          }`
+        ),
+      ]
+      : []),
     ...(document.warnings.length
       ? ["", "Warnings:", ...document.warnings.map((w) => `  ${w.code}: ${w.message}`)]
       : []),

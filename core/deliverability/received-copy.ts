@@ -13,6 +13,7 @@ import headerParser from "mailauth/lib/parse-dkim-headers.js";
 import { parseReceived } from "mailauth/lib/parse-received.js";
 import type { DnsClient } from "../domain/dns.ts";
 import { printable } from "../printable.ts";
+import { maskAddress } from "../memory/mask.ts";
 
 /** One method's result in Authentication-Results (`dkim=pass header.d=example.com …`). */
 export interface AuthMethodResult {
@@ -167,7 +168,10 @@ function _arcSets(parsed: { key: string; line: Buffer }[]): ArcSetFacts[] {
 /** The topmost Received field that records an SMTP hop (has a from clause and an SMTP-family protocol). */
 function _lastHop(lines: Buffer[]): LastHopFacts | undefined {
   for (const line of lines) {
-    const r = parseReceived(line) as Record<string, { value?: string; comment?: string } | string | undefined>;
+    const r = parseReceived(line) as unknown as Record<
+      string,
+      { value?: string; comment?: string } | string | undefined
+    >;
     const field = (k: string) => r[k] as { value?: string; comment?: string } | undefined;
     const protocol = field("with")?.value ?? "";
     if (!field("from")?.value || !/smtp/i.test(protocol) || /lmtp/i.test(protocol)) continue;
@@ -179,7 +183,14 @@ function _lastHop(lines: Buffer[]): LastHopFacts | undefined {
       protocol: printable(protocol, 40),
       ...(tls ? { tls: printable(tls, 300) } : {}),
       ...(typeof r.timestamp === "string" ? { date: printable(r.timestamp, 80) } : {}),
-      raw: printable(String(r.full ?? line.toString("latin1")), 600),
+      // The recipient (the canary) is masked as the send log masks recipients.
+      raw: printable(
+        String(r.full ?? line.toString("latin1")).replace(
+          /\bfor\s+<([^<>\s]+)>/i,
+          (_m, a: string) => `for <${maskAddress(a)}>`,
+        ),
+        600,
+      ),
     };
   }
   return undefined;

@@ -6,12 +6,10 @@
  */
 import { DNS_TIMEOUT_MS, systemDns } from "../domain/dns.ts";
 import type { MemoryStore, NoteEntry, SendLogEntry } from "../memory/index.ts";
+import { CANARY_NOTE_KIND } from "../memory/memory-schemas.ts";
 import { buildChecklist, type Checklist } from "./checklist.ts";
 import { readReceivedCopy } from "./received-copy.ts";
 import { PROVIDER_TITLES } from "./provider-rules.ts";
-
-/** The note kind verify writes. */
-export const CANARY_NOTE_KIND = "canary-verify";
 
 /** Reads and judges the received copy (DKIM keys looked up through `resolver`, or the system's). */
 export async function checkReceivedCopy(

@@ -10,7 +10,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import type { ProviderProfile } from "../profile.ts";
 import { MEMORY_FILES } from "./layout.ts";
-import type { MemorySettings } from "./memory-schemas.ts";
+import { CANARY_NOTE_KIND, type MemorySettings, type NoteEntry } from "./memory-schemas.ts";
 import type { MemoryStore } from "./store.ts";
 
 /** One warning, with a stable code. */
@@ -35,7 +35,20 @@ export interface MemoryInspection {
   settings?: MemorySettings;
   profiles: ProviderProfile[];
   sendLogEntries?: number;
+  /** The last canary `verify` read, per profile and sending domain (deliverability-notes.md), newest first. */
+  deliverability?: DeliverabilityNote[];
   warnings: MemoryWarning[];
+}
+
+/** The last canary-verify note of one profile and sending domain. */
+export interface DeliverabilityNote {
+  profile: string;
+  domain: string;
+  at: string;
+  state: string;
+  summary: string;
+  /** Checklist lines that failed. */
+  failing: string[];
 }
 
 /** Inspects the folder behind `store`; never throws for a problem in the memory itself. */
@@ -85,6 +98,7 @@ export async function inspectMemory(store: MemoryStore): Promise<MemoryInspectio
   for (const role of ["sendLog", "notes"] as const) {
     const log = await attempt(MEMORY_FILES[role], () => store.readLog(role));
     if (role === "sendLog") out.sendLogEntries = log?.entries.length;
+    if (role === "notes" && log) out.deliverability = _lastCanaryNotes(log.entries as NoteEntry[]);
     for (const line of log?.torn ?? []) {
       out.warnings.push({
         code: "memory.entry-torn",
@@ -117,4 +131,23 @@ export async function inspectMemory(store: MemoryStore): Promise<MemoryInspectio
 
 function _mode(mode: number): string {
   return (mode & 0o777).toString(8).padStart(4, "0");
+}
+
+/** The newest canary-verify note of each profile and domain, newest first. */
+function _lastCanaryNotes(notes: readonly NoteEntry[]): DeliverabilityNote[] {
+  const last = new Map<string, DeliverabilityNote>();
+  for (const n of notes) {
+    if (n.kind !== CANARY_NOTE_KIND) continue;
+    const profile = typeof n.profile === "string" ? n.profile : "?";
+    const domain = n.domain ?? "?";
+    last.set(`${profile}\0${domain}`, {
+      profile,
+      domain,
+      at: n.at,
+      state: typeof n.state === "string" ? n.state : "?",
+      summary: n.summary ?? "",
+      failing: Array.isArray(n.failing) ? n.failing.filter((f): f is string => typeof f === "string") : [],
+    });
+  }
+  return [...last.values()].sort((a, b) => b.at.localeCompare(a.at));
 }

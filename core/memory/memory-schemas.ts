@@ -103,5 +103,8 @@ export const NoteEntrySchema = v.looseObject({
   summary: v.optional(v.pipe(v.string(), v.maxLength(2000))),
 });
 
+/** The note kind `verify` writes: what a received canary showed, per profile and sending domain. */
+export const CANARY_NOTE_KIND = "canary-verify";
+
 /** A deliverability note (extra fields allowed). */
 export type NoteEntry = v.InferOutput<typeof NoteEntrySchema>;

@@ -192,3 +192,10 @@ test("ARC from a forwarder: the forwarder seals (mailauth), the final receiver's
   assert.match(arc.evidence.join(" "), /i=1 d=fwd\.test cv=none/);
   assert.deepEqual(statusOf(c, "canary.dkim"), ["fail"]); // the Subject changed after signing
 });
+
+test("the last hop's evidence masks the recipient, as the send log masks recipients", async () => {
+  const c = await check(await received({}));
+  const tls = c.lines.find((l) => l.code === "canary.tls")!;
+  assert.ok(!tls.evidence.join(" ").includes("canary@inbox.test"), tls.evidence.join(" "));
+  assert.match(tls.evidence.join(" "), /for <c\S*@inbox\.test>/);
+});

@@ -147,6 +147,18 @@ describe("verify's checklist and the bulk gate against Postfix + OpenDKIM + mail
     assert.match(log, /kind: verify[\s\S]*checklist:[\s\S]*canary\.dkim-coverage/);
     const notes = fs.readFileSync(path.join(home, "deliverability-notes.md"), "utf8");
     assert.match(notes, /kind: canary-verify[\s\S]*domain: pf\.smtpilot\.test[\s\S]*profile: signed/);
+    // The text names each line by its code with its status, and each provider's rules.
+    const text = await cli(["verify", "--last", ...dnsFlag()]);
+    if (process.env.SMTPILOT_SHOW) process.stderr.write(text.stdout);
+    assert.match(text.stdout, /^ {2}pass {2}canary\.dkim-coverage /m);
+    assert.match(text.stdout, /^ {2}Gmail: 9 met, not shown by the copy gmail\.arc-forwarding$/m);
+    const noted = doc(await must(["status", "--json"])).deliverability;
+    assert.deepEqual(
+      noted.map((n: { profile: string; domain: string; state: string }) => [n.profile, n.domain, n.state]),
+      [
+        ["signed", "pf.smtpilot.test", "delivered-inbox"],
+      ],
+    );
   });
 
   test("OpenDKIM with a 1024-bit key that leaves List-Unsubscribe unsigned: key warns, coverage and one-click fail, Gmail's one-click rule missed", async () => {
