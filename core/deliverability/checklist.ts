@@ -6,6 +6,7 @@
  * path meets. Judged from ReceivedCopy facts only; no network.
  */
 import { orgDomain } from "../domain/org-domain.ts";
+import { printable } from "../printable.ts";
 import { type OneClick, readOneClick } from "./one-click.ts";
 import { type MailboxProvider, PROVIDER_RULES, type Requirement } from "./provider-rules.ts";
 import type { AuthMethodResult, ReceivedCopy } from "./received-copy.ts";
@@ -65,6 +66,10 @@ export const CHECKLIST_CODES = {
 /** A checklist line code. */
 export type ChecklistCode = keyof typeof CHECKLIST_CODES;
 
+/** DKIM signatures of one copy given a canary.dkim-key line each (the rest are not judged). */
+export const MAX_SIGNATURES_SHOWN = 5;
+const _MAX_EVIDENCE = 8;
+
 /** What the checklist needs besides the copy. */
 export interface ChecklistContext {
   folder: "inbox" | "spam";
@@ -78,8 +83,15 @@ export function buildChecklist(copy: ReceivedCopy, context: ChecklistContext): C
   const results = copy.receiver?.results ?? [];
   const of = (method: string) => results.filter((r) => r.method === method);
   const lines: ChecklistLine[] = [];
+  // Everything quoted comes from the message or the receiver: made printable and bounded once, here.
   const line = (code: ChecklistCode, status: LineStatus, summary: string, evidence: string[], reqs: Requirement[]) =>
-    lines.push({ code, status, summary, evidence, requirements: reqs });
+    lines.push({
+      code,
+      status,
+      summary: printable(summary, 400),
+      evidence: evidence.slice(0, _MAX_EVIDENCE).map((e) => printable(e, 600)),
+      requirements: reqs,
+    });
   const noAr = copy.receiver ? undefined : "the receiver added no Authentication-Results";
 
   const spf = of("spf")[0];
@@ -155,7 +167,8 @@ export function buildChecklist(copy: ReceivedCopy, context: ChecklistContext): C
     );
   }
 
-  for (const sig of copy.dkim) {
+  // A copy may carry any number of signatures; the first few are the ones a sender and its receivers add.
+  for (const sig of copy.dkim.slice(0, MAX_SIGNATURES_SHOWN)) {
     const bits = sig.keyBits;
     const weakAlgo = /sha1/i.test(sig.algorithm);
     line(

@@ -101,7 +101,7 @@ export function mailauthResolver(dns: DnsClient) {
 
 /** Reads the received copy (its raw source, as the mailbox stores it). */
 export async function readReceivedCopy(source: Buffer, dns: DnsClient): Promise<ReceivedCopy> {
-  const verified = await dkimVerify(source, { resolver: mailauthResolver(dns) });
+  const verified = await dkimVerify(_fewSignatures(source), { resolver: mailauthResolver(dns) });
   const parsed = verified.headers?.parsed ?? [];
   const headers: Record<string, string[]> = {};
   for (const h of parsed) {
@@ -129,6 +129,21 @@ export async function readReceivedCopy(source: Buffer, dns: DnsClient): Promise<
   const hop = _lastHop(parsed.filter((h) => h.key === "received").map((h) => h.line));
   if (hop) copy.lastHop = hop;
   return copy;
+}
+
+/** Signatures of a copy checked at most (each costs a DNS lookup); those below the first ones are dropped. */
+export const MAX_SIGNATURES_CHECKED = 5;
+
+/** The copy with at most MAX_SIGNATURES_CHECKED DKIM-Signature fields (the topmost kept); the rest unchanged. */
+function _fewSignatures(source: Buffer): Buffer {
+  const text = source.toString("latin1");
+  const end = text.search(/\r?\n\r?\n/);
+  if (end === -1) return source;
+  const fields = text.slice(0, end).split(/\r?\n(?![ \t])/);
+  let seen = 0;
+  const kept = fields.filter((f) => !/^dkim-signature\s*:/i.test(f) || ++seen <= MAX_SIGNATURES_CHECKED);
+  if (kept.length === fields.length) return source;
+  return Buffer.from(`${kept.join("\r\n")}${text.slice(end)}`, "latin1");
 }
 
 function _receiverResults(line: string): ReceiverResults {

@@ -81,6 +81,7 @@ export async function verifySend(
   let evidence: Record<string, unknown>;
   let placement: Placement | undefined;
   let checklist: Checklist | undefined;
+  let unreadable: string | undefined;
   const resolver = flags.resolver === undefined ? undefined : resolverAddress(flags.resolver);
   const bounced = flags.bounce ? await _bounceEvidence(flags.bounce, messageId) : undefined;
   if (bounced) {
@@ -114,10 +115,21 @@ export async function verifySend(
     const { source: copy, ...found } = placement;
     if (copy && placement.placement !== "missing") {
       ctx.progress("reading the received copy's authentication…");
-      checklist = await checkReceivedCopy(copy, placement.placement, placement.folder, resolver);
+      try {
+        checklist = await checkReceivedCopy(copy, placement.placement, placement.folder, resolver);
+      } catch (err) {
+        // The placement stands on its own; a copy the checklist cannot read is said, not fatal.
+        unreadable = shown((err as Error).message ?? String(err), 200);
+      }
       ctx.progress("");
     }
-    evidence = { source: "imap", mailbox: canary.imap?.host, ...found, ...(checklist ? { checklist } : {}) };
+    evidence = {
+      source: "imap",
+      mailbox: canary.imap?.host,
+      ...found,
+      ...(checklist ? { checklist } : {}),
+      ...(unreadable !== undefined ? { checklistError: unreadable } : {}),
+    };
   }
   await logStep(store, {
     kind: "verify",

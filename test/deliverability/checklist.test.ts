@@ -199,3 +199,25 @@ test("the last hop's evidence masks the recipient, as the send log masks recipie
   assert.ok(!tls.evidence.join(" ").includes("canary@inbox.test"), tls.evidence.join(" "));
   assert.match(tls.evidence.join(" "), /for <c\S*@inbox\.test>/);
 });
+
+test("hostile copies: control characters are made printable; of 300 signatures 5 are looked up and shown", async () => {
+  const esc = Buffer.from(
+    "From: \x1b[31m<a@shop.test>\r\nAuthentication-Results: x; spf=pass smtp.mailfrom=b\x1b]0;pwn\x07@shop.test\r\n" +
+      "List-Unsubscribe: <https://shop.test/\u202eu>\r\n\r\nx",
+  );
+  const c = await check(esc);
+  // deno-lint-ignore no-control-regex
+  for (const l of c.lines) assert.doesNotMatch(`${l.summary}${l.evidence.join("")}`, /[\x00-\x08\x0b-\x1f\x7f\u202e]/);
+  const raw = [...HEAD, "", "x", ""].join("\r\n");
+  const sigs = Array.from(
+    { length: 300 },
+    (_, i) => ({ signingDomain: `d${i}.test`, selector: "s", privateKey: k1024.pem }),
+  );
+  const many = (await dkimSign(raw, { ...sigs[0]!, signatureData: sigs })).signatures;
+  const counted = fakeDns({});
+  const copy = await readReceivedCopy(Buffer.from(many + raw), counted);
+  assert.equal(copy.dkim.length, 5);
+  assert.ok(counted.queries.length > 0 && counted.queries.length <= 5, `${counted.queries.length} DNS queries`);
+  const c2 = buildChecklist(copy, { folder: "inbox" });
+  assert.equal(c2.lines.filter((l) => l.code === "canary.dkim-key").length, 5);
+});

@@ -273,5 +273,11 @@ describe("verify's checklist and the bulk gate against Postfix + OpenDKIM + mail
     const p = doc(passed);
     assert.match(p.plan.token, /^spt-/);
     assert.deepEqual(p.bulk.checks.filter((c: { status: string }) => c.status === "fail"), []);
+    // SPF, DKIM, TLS and PTR come from the verified canary's checklist, read back from the send log.
+    for (const rule of ["gmail.spf-pass", "gmail.dkim-pass", "gmail.tls", "gmail.ptr"]) {
+      const c = p.bulk.checks.find((x: { rule: string }) => x.rule === rule);
+      assert.equal(c.status, "pass", rule);
+      assert.match(c.evidence, /^canary: /, rule);
+    }
   });
 });
