@@ -19,6 +19,7 @@ export const LAZY_PACKAGES = [
   "@modelcontextprotocol/sdk",
   "imapflow",
   "jose",
+  "mailauth",
   "node-forge",
   "nodemailer",
   "oauth4webapi",
