@@ -84,7 +84,7 @@ export function bulkLines(bulk: BulkReadiness): string[] {
         bulk.thresholds.map((t) => `${PROVIDER_TITLES[t.provider]} ${t.perDay}/day`).join(", ")
       }): the bulk-sender rules were not checked`
       : `  above the bulk threshold of ${
-        over.map((t) => `${PROVIDER_TITLES[t.provider]} (${t.recipients} > ${t.perDay}/day)`).join(", ")
+        over.map((t) => `${PROVIDER_TITLES[t.provider]} (${t.recipients} recipients, ${t.perDay}/day)`).join(", ")
       }:`,
     ...bulk.checks.filter((c) => c.status !== "pass").map((c) =>
       `  ${

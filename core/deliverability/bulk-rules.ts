@@ -60,8 +60,8 @@ type Verdict = Pick<BulkCheck, "status" | "evidence">;
 export function checkBulkRules(input: BulkInput): BulkReadiness {
   const thresholds = (Object.keys(BULK_THRESHOLDS) as MailboxProvider[]).map((provider) => {
     const recipients = input.counts.recipients[provider] ?? 0;
-    const perDay = BULK_THRESHOLDS[provider].perDay;
-    return { provider, recipients, perDay, bulk: recipients > perDay };
+    const { perDay, inclusive } = BULK_THRESHOLDS[provider];
+    return { provider, recipients, perDay, bulk: inclusive ? recipients >= perDay : recipients > perDay };
   });
   const verdicts = new Map<Requirement, Verdict>();
   const verdictOf = (r: Requirement) => {

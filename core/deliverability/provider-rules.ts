@@ -52,20 +52,29 @@ export interface ProviderRule {
 /** The day the sources below were read. */
 export const RULES_CHECKED = "2026-12-07";
 
-/** Messages a day to one provider's personal accounts above which its bulk rules apply. */
-export const BULK_THRESHOLDS: Readonly<Record<MailboxProvider, { perDay: number; source: string }>> = {
+/**
+ * Messages a day to one provider's personal accounts from which its bulk
+ * rules apply: `perDay` and more for Gmail and Yahoo ("5,000 or more"),
+ * more than `perDay` for Outlook.com ("more than 5,000"), as each words it.
+ */
+export const BULK_THRESHOLDS: Readonly<
+  Record<MailboxProvider, { perDay: number; inclusive: boolean; source: string }>
+> = {
   gmail: {
     perDay: 5000,
+    inclusive: true,
     source:
       "Google, Email sender guidelines FAQ (support.google.com/a/answer/14229414): close to 5,000 a day to personal Gmail accounts, counted per primary domain; once a bulk sender, always one",
   },
   yahoo: {
     perDay: 5000,
+    inclusive: true,
     source:
       "Yahoo Sender Hub best practices (senders.yahooinc.com): not read here; 5,000 a day as commonly reported since 2024-02",
   },
   outlook: {
     perDay: 5000,
+    inclusive: false,
     source:
       "Microsoft, high-volume sender requirements for Outlook.com (announced 2025-04-02, techcommunity.microsoft.com): more than 5,000 a day to Outlook.com, Hotmail.com, Live.com",
   },

@@ -78,12 +78,25 @@ const gmailList = { recipients: { gmail: 6000, outlook: 100 }, domains: 2, looke
 
 test("checkBulkRules() checks only providers above their threshold; below every one, nothing is refused", () => {
   const small = checkBulkRules({
-    counts: { recipients: { gmail: 5000 }, domains: 1, lookedUp: 1 },
+    counts: { recipients: { gmail: 4999, outlook: 5000, yahoo: 4999 }, domains: 3, lookedUp: 3 },
     message: MESSAGE(),
     alignment: ALIGNED,
   });
   assert.deepEqual(small.checks, []);
   assert.equal(small.refused, false);
+  // Gmail and Yahoo count "5,000 or more", Outlook.com "more than 5,000".
+  const edge = checkBulkRules({
+    counts: { recipients: { gmail: 5000, outlook: 5001, yahoo: 4999 }, domains: 3, lookedUp: 3 },
+    message: MESSAGE(),
+    alignment: ALIGNED,
+  });
+  assert.deepEqual(edge.thresholds.filter((t) => t.bulk).map((t) => t.provider), ["gmail", "outlook"]);
+  const none = checkBulkRules({
+    counts: { recipients: {}, domains: 0, lookedUp: 0 },
+    message: MESSAGE(),
+    alignment: ALIGNED,
+  });
+  assert.deepEqual(none.checks, []);
   const big = checkBulkRules({
     counts: gmailList,
     message: MESSAGE(ONE_CLICK),
