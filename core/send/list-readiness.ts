@@ -12,7 +12,6 @@ import { type BulkReadiness, checkBulkRules } from "../deliverability/bulk-rules
 import type { Checklist } from "../deliverability/checklist.ts";
 import { countByProvider } from "../deliverability/recipient-providers.ts";
 import { verifiedCanary } from "./gates.ts";
-import { readRecipients } from "./recipients.ts";
 import { canaryKeyOf } from "./send-gates.ts";
 import type { SendSetup } from "./send-setup.ts";
 
@@ -22,12 +21,10 @@ export async function bulkReadinessOf(
   alignment: AlignReport | { error: string },
   dns: DnsClient,
 ): Promise<BulkReadiness> {
-  const domains = new Map<string, number>();
-  for await (const r of readRecipients((setup.list as NonNullable<SendSetup["list"]>).file)) {
-    const domain = r.address.slice(r.address.lastIndexOf("@") + 1).toLowerCase();
-    domains.set(domain, (domains.get(domain) ?? 0) + 1);
-  }
+  // The setup's scan counted the list's domains in its one pass over the file.
+  const { domains, uncountedDomains } = (setup.list as NonNullable<SendSetup["list"]>).scan;
   const counts = await countByProvider(domains, dns);
+  if (uncountedDomains > 0) counts.recipients.unknown = (counts.recipients.unknown ?? 0) + uncountedDomains;
   const proof = verifiedCanary(
     await setup.store.sendLog(),
     canaryKeyOf(setup),

@@ -35,7 +35,17 @@ export interface RecipientScan {
   /** The text of each named invalid line, shortened and printable, for a person at the command line. */
   invalidValues: string[];
   invalidCount: number;
+  /**
+   * Distinct recipients per domain (lower case), counted in the same pass —
+   * what the bulk check sorts by provider. At most MAX_COUNTED_DOMAINS
+   * domains; recipients of any further domain are `uncountedDomains`.
+   */
+  domains: Map<string, number>;
+  uncountedDomains: number;
 }
+
+/** Distinct domains a scan counts recipients for (a hostile list of a million domains stays bounded). */
+export const MAX_COUNTED_DOMAINS = 100_000;
 
 /** At most this many invalid lines are named in an error; the rest are counted. */
 const _MAX_NAMED = 10;
@@ -76,7 +86,16 @@ export function recipientsDigest(addresses: readonly string[]): string {
 export async function scanList(file: string, onAddress: (address: string) => void): Promise<RecipientScan> {
   const hash = createHash("sha256");
   const seen = new MailboxSet();
-  const scan: RecipientScan = { count: 0, duplicates: 0, digest: "", invalid: [], invalidValues: [], invalidCount: 0 };
+  const scan: RecipientScan = {
+    count: 0,
+    duplicates: 0,
+    digest: "",
+    invalid: [],
+    invalidValues: [],
+    invalidCount: 0,
+    domains: new Map(),
+    uncountedDomains: 0,
+  };
   for await (const { line, text, mailbox } of _entries(file)) {
     if (isMailboxProblem(mailbox)) {
       scan.invalidCount++;
@@ -93,6 +112,11 @@ export async function scanList(file: string, onAddress: (address: string) => voi
     hash.update(`${mailbox.address}\n`);
     onAddress(mailbox.address);
     scan.count++;
+    const domain = mailbox.domain.toLowerCase();
+    const n = scan.domains.get(domain);
+    if (n !== undefined) scan.domains.set(domain, n + 1);
+    else if (scan.domains.size < MAX_COUNTED_DOMAINS) scan.domains.set(domain, 1);
+    else scan.uncountedDomains++;
   }
   scan.digest = hash.digest("hex");
   return scan;

@@ -40,6 +40,9 @@ test("scanRecipients folds repeated mailboxes; readRecipients yields the first s
   const read = [];
   for await (const r of readRecipients(file)) read.push([r.index, r.address, r.line]);
   assert.deepEqual(read, [[0, "Ann@example.com", 1], [1, "bob@example.com", 2]]);
+  // The same pass counts each distinct recipient's domain (what the bulk check sorts by provider).
+  assert.deepEqual([...scan.domains], [["example.com", 2]]);
+  assert.equal(scan.uncountedDomains, 0);
 });
 
 test("invalid lines are data: line numbers and reasons, their text apart", async () => {
