@@ -157,6 +157,22 @@ const _DOCUMENTS: Record<string, Schema> = {
     // An agent never receives a plan token: null, or the plan a person's run gets.
     plan: orNull(anyObj),
     message: obj({ from: str, subject: str, digest: str, messageId: str }, ["digest", "messageId"]),
+    // A list's recipients by provider and the bulk-sender rules checked (list preflights only).
+    bulk: obj({
+      counts: obj({ recipients: anyObj, domains: int, lookedUp: int }),
+      countsLine: str,
+      thresholds: list(obj({ provider: str, recipients: int, perDay: int, bulk: bool })),
+      checks: list(obj({
+        rule: str,
+        provider: oneOf("gmail", "yahoo", "outlook"),
+        requirement: str,
+        status: oneOf("pass", "fail", "unknown"),
+        evidence: str,
+        since: str,
+        source: str,
+      })),
+      refused: bool,
+    }),
   }, ["mode", "verdict", "plan"]),
   "smtpilot.send/1": doc("smtpilot.send/1", {
     mode: oneOf("canary", "scale"),
@@ -168,7 +184,22 @@ const _DOCUMENTS: Record<string, Schema> = {
     messageId: str,
     sent: anyObj,
     state: str,
-    evidence: anyObj,
+    // IMAP evidence of a found copy carries its checklist: a line per check, and per provider its rules.
+    evidence: obj({
+      source: oneOf("imap", "bounce", "person"),
+      checklist: obj({
+        lines: list(obj(
+          {
+            code: str,
+            status: oneOf("pass", "warn", "fail", "none"),
+            summary: str,
+            evidence: list(str),
+            requirements: list(str),
+          },
+        )),
+        providers: list(obj({ provider: str, met: list(str), missed: list(str), unknown: list(str) })),
+      }),
+    }, ["source"]),
   }),
 };
 

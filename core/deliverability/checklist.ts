@@ -121,7 +121,7 @@ export function buildChecklist(copy: ReceivedCopy, context: ChecklistContext): C
   const policy = dmarc ? _dmarcPolicy(dmarc) : undefined;
   line(
     "canary.dmarc",
-    !dmarc ? "none" : dmarc.result === "pass" ? "pass" : dmarc.result === "none" ? "fail" : "fail",
+    !dmarc ? "none" : dmarc.result === "pass" ? "pass" : "fail",
     dmarc
       ? `dmarc=${dmarc.result}${dmarc.props["header.from"] ? ` for ${dmarc.props["header.from"]}` : ""}${
         policy ? ` (p=${policy})` : ""
