@@ -9,7 +9,11 @@ import { orgDomain } from "../domain/org-domain.ts";
 import { printable } from "../printable.ts";
 import { type OneClick, readOneClick } from "./one-click.ts";
 import { type MailboxProvider, PROVIDER_RULES, type Requirement } from "./provider-rules.ts";
-import type { AuthMethodResult, ReceivedCopy } from "./received-copy.ts";
+import type { ReceivedCopy } from "./received-copy.ts";
+import { CHECKLIST_CODES, type ChecklistCode } from "./checklist-codes.ts";
+import { addressesOf, dkimDomainOf, dmarcPolicyOf, domainOf, methodText, tlsWording } from "./copy-values.ts";
+
+export { CHECKLIST_CODES, type ChecklistCode };
 
 /** A line's verdict: `none` when the copy holds no evidence either way. */
 export type LineStatus = "pass" | "warn" | "fail" | "none";
@@ -41,31 +45,6 @@ export interface Checklist {
   providers: ProviderVerdict[];
 }
 
-/** Every line code, with what it checks (the README table follows this list). */
-export const CHECKLIST_CODES = {
-  "canary.spf": "the receiver's SPF result and the envelope domain it checked",
-  "canary.dkim": "the receiver's DKIM results and the signing domains",
-  "canary.dmarc": "the receiver's DMARC result, the From domain and its policy",
-  "canary.alignment":
-    "the From domain aligns with the SPF or a passing DKIM domain (relaxed, by organisational domain)",
-  "canary.arc": "the ARC chain a forwarder added, and the receiver's arc= result (only when present)",
-  "canary.dkim-key":
-    "each DKIM-Signature's d=, s=, algorithm and key size from DNS (under 1024 bits fails, under 2048 warns)",
-  "canary.dkim-coverage": "the signature's h= covers From, and List-Unsubscribe and List-Unsubscribe-Post when present",
-  "canary.one-click-unsubscribe":
-    "RFC 8058: List-Unsubscribe with an https URI and List-Unsubscribe-Post: List-Unsubscribe=One-Click",
-  "canary.tls": "the last hop into the receiver used TLS (from its Received field)",
-  "canary.ptr": "the receiver saw a reverse DNS name for the sending IP (from its Received field)",
-  "canary.return-path": "the Return-Path is there and its domain aligns with From (what SPF alignment needs)",
-  "canary.from": "exactly one From with one address (RFC 5322)",
-  "canary.message-id": "exactly one Message-ID of the form <left@domain>",
-  "canary.date": "exactly one Date that parses and is not far from the time the receiver got the message",
-  "canary.folder": "where the mailbox filed it: INBOX passes, spam fails",
-} as const;
-
-/** A checklist line code. */
-export type ChecklistCode = keyof typeof CHECKLIST_CODES;
-
 /** DKIM signatures of one copy given a canary.dkim-key line each (the rest are not judged). */
 export const MAX_SIGNATURES_SHOWN = 5;
 const _MAX_EVIDENCE = 8;
@@ -79,7 +58,7 @@ export interface ChecklistContext {
 /** Builds the checklist of a received copy. */
 export function buildChecklist(copy: ReceivedCopy, context: ChecklistContext): Checklist {
   const h = (name: string) => copy.headers[name] ?? [];
-  const fromDomain = _domainOf(_addressesOf(h("from")[0] ?? "")[0] ?? "");
+  const fromDomain = domainOf(addressesOf(h("from")[0] ?? "")[0] ?? "");
   const results = copy.receiver?.results ?? [];
   const of = (method: string) => results.filter((r) => r.method === method);
   const lines: ChecklistLine[] = [];
@@ -95,30 +74,30 @@ export function buildChecklist(copy: ReceivedCopy, context: ChecklistContext): C
   const noAr = copy.receiver ? undefined : "the receiver added no Authentication-Results";
 
   const spf = of("spf")[0];
-  const spfDomain = spf ? _domainOf(spf.props["smtp.mailfrom"] ?? spf.props["smtp.helo"] ?? "") : "";
+  const spfDomain = spf ? domainOf(spf.props["smtp.mailfrom"] ?? spf.props["smtp.helo"] ?? "") : "";
   line(
     "canary.spf",
     spf ? (spf.result === "pass" ? "pass" : "fail") : "none",
     spf ? `spf=${spf.result}${spfDomain ? ` for ${spfDomain}` : ""}` : (noAr ?? "no spf= in the receiver's results"),
-    spf ? [_show(spf)] : [],
+    spf ? [methodText(spf)] : [],
     ["spf-pass", "spf-or-dkim"],
   );
 
   const dkims = of("dkim");
   const dkimPass = dkims.filter((d) => d.result === "pass");
-  const dkimDomains = dkimPass.map((d) => _dkimDomain(d)).filter(Boolean);
+  const dkimDomains = dkimPass.map((d) => dkimDomainOf(d)).filter(Boolean);
   line(
     "canary.dkim",
     dkims.length === 0 ? "none" : dkimPass.length > 0 ? "pass" : "fail",
     dkims.length === 0
       ? (noAr ?? "no dkim= in the receiver's results")
-      : dkims.map((d) => `dkim=${d.result}${_dkimDomain(d) ? ` (d=${_dkimDomain(d)})` : ""}`).join(", "),
-    dkims.map(_show),
+      : dkims.map((d) => `dkim=${d.result}${dkimDomainOf(d) ? ` (d=${dkimDomainOf(d)})` : ""}`).join(", "),
+    dkims.map(methodText),
     ["dkim-pass", "spf-or-dkim"],
   );
 
   const dmarc = of("dmarc")[0];
-  const policy = dmarc ? _dmarcPolicy(dmarc) : undefined;
+  const policy = dmarc ? dmarcPolicyOf(dmarc) : undefined;
   line(
     "canary.dmarc",
     !dmarc ? "none" : dmarc.result === "pass" ? "pass" : "fail",
@@ -127,7 +106,7 @@ export function buildChecklist(copy: ReceivedCopy, context: ChecklistContext): C
         policy ? ` (p=${policy})` : ""
       }${dmarc.result === "none" ? ": no DMARC record" : ""}`
       : (noAr ?? "no dmarc= in the receiver's results"),
-    dmarc ? [_show(dmarc)] : [],
+    dmarc ? [methodText(dmarc)] : [],
     ["dmarc-record"],
   );
 
@@ -162,7 +141,7 @@ export function buildChecklist(copy: ReceivedCopy, context: ChecklistContext): C
       "canary.arc",
       !arc ? "none" : arc.result === "pass" ? "pass" : "fail",
       `${arc ? `arc=${arc.result}` : "no arc= in the receiver's results"}; chain ${chain.join(", ") || "unreadable"}`,
-      [...(arc ? [_show(arc)] : []), ...chain],
+      [...(arc ? [methodText(arc)] : []), ...chain],
       ["arc-forwarding"],
     );
   }
@@ -227,7 +206,7 @@ export function buildChecklist(copy: ReceivedCopy, context: ChecklistContext): C
   );
 
   const hop = copy.lastHop;
-  const tls = hop ? _tlsOf(hop.protocol ?? "", hop.tls, hop.raw) : undefined;
+  const tls = hop ? tlsWording(hop.protocol ?? "", hop.tls, hop.raw) : undefined;
   line(
     "canary.tls",
     !hop ? "none" : tls ? "pass" : "fail",
@@ -253,7 +232,7 @@ export function buildChecklist(copy: ReceivedCopy, context: ChecklistContext): C
   );
 
   const returnPath = h("return-path")[0];
-  const rpDomain = _domainOf(_addressesOf(returnPath ?? "")[0] ?? "");
+  const rpDomain = domainOf(addressesOf(returnPath ?? "")[0] ?? "");
   const rpAligned = !!rpDomain && !!fromDomain && orgDomain(rpDomain) === orgDomain(fromDomain);
   line(
     "canary.return-path",
@@ -268,7 +247,7 @@ export function buildChecklist(copy: ReceivedCopy, context: ChecklistContext): C
   );
 
   const froms = h("from");
-  const fromAddresses = _addressesOf(froms[0] ?? "");
+  const fromAddresses = addressesOf(froms[0] ?? "");
   line(
     "canary.from",
     froms.length === 1 && fromAddresses.length === 1 ? "pass" : "fail",
@@ -355,41 +334,4 @@ function _oneClickStatus(oneClick: OneClick, signed: readonly string[] | undefin
 function _coveringSignature(copy: ReceivedCopy, fromDomain: string) {
   const aligned = copy.dkim.filter((s) => fromDomain && orgDomain(s.domain) === orgDomain(fromDomain));
   return aligned.find((s) => s.checkedHere === "pass") ?? aligned[0] ?? copy.dkim[0];
-}
-
-function _tlsOf(protocol: string, tls: string | undefined, raw: string): string | undefined {
-  const wording = /\((using TLS[^)]*|version=TLS[^)]*|[^()]*TLS1_\d[^)]*)\)/i.exec(raw)?.[1];
-  if (wording) return wording.slice(0, 160);
-  if (tls && /TLS/i.test(tls)) return tls.slice(0, 160);
-  // RFC 3848 / RFC 6531: ESMTPS, ESMTPSA, UTF8SMTPS… name a TLS session.
-  if (/^(e|utf8)smtps/i.test(protocol) || /^utf8smtps/i.test(protocol)) return `with ${protocol}`;
-  return undefined;
-}
-
-function _dkimDomain(r: AuthMethodResult): string {
-  const d = r.props["header.d"] ?? r.props["header.i"]?.replace(/^.*@/, "") ?? "";
-  return d.toLowerCase();
-}
-
-function _dmarcPolicy(r: AuthMethodResult): string | undefined {
-  const p = r.props["policy.dmarc"] ?? /\bp=([a-z]+)/i.exec(r.comment ?? "")?.[1];
-  return p?.toLowerCase();
-}
-
-function _show(r: AuthMethodResult): string {
-  const props = Object.entries(r.props).filter(([k]) => k !== "header.b").map(([k, v]) => `${k}=${v}`);
-  return [`${r.method}=${r.result}`, ...(r.comment ? [`(${r.comment})`] : []), ...props].join(" ");
-}
-
-function _addressesOf(value: string): string[] {
-  const angle = [...value.matchAll(/<([^<>]*)>/g)].map((m) => (m[1] ?? "").trim()).filter(Boolean);
-  if (angle.length > 0) return angle;
-  return value.split(",").map((s) => s.trim()).filter((s) => s.includes("@"));
-}
-
-function _domainOf(address: string): string {
-  const at = address.lastIndexOf("@");
-  return at === -1
-    ? (address.includes(".") ? address.toLowerCase() : "")
-    : address.slice(at + 1).toLowerCase().replace(/[>\s]+$/, "");
 }
