@@ -39,11 +39,13 @@ describe("verify's checklist and the bulk gate against Postfix + OpenDKIM + mail
   };
   const doc = (r: CliResult) => JSON.parse(r.stdout);
   const dnsFlag = () => ["--resolver", bed.knot.resolver];
+  /** Postfix forks an smtpd per connection and asks its milter first: on a loaded machine the banner can be late. */
+  const SLOW_MACHINE = ["--timeout", "60"];
   const canary = (local: string) => `${local}@${bed.receiverDomain}`;
 
   /** preflight → send --canary → verify --json; returns the verify document. */
   const canaryChecklist = async (profile: string, to: string, message: string[]) => {
-    const flags = ["--profile", profile, "--to", to, "--allow-external", ...message];
+    const flags = ["--profile", profile, "--to", to, "--allow-external", ...SLOW_MACHINE, ...message];
     const plan = doc(await must(["preflight", ...flags, ...dnsFlag(), "--json"]));
     const sent = doc(await must(["send", "--canary", ...flags, "--confirm", plan.plan.token, "--json"]));
     assert.equal(sent.state, "accepted");
@@ -235,6 +237,7 @@ describe("verify's checklist and the bulk gate against Postfix + OpenDKIM + mail
     const listPreflight = (message: string[], json = true) =>
       cli([
         "preflight",
+        ...SLOW_MACHINE,
         "--profile",
         "signed",
         "--to-list",
