@@ -8,20 +8,10 @@
  */
 import { CST, Document, isMap, isScalar, isSeq, Lexer, LineCounter, parseDocument } from "yaml";
 import { MemoryError } from "./memory-error.ts";
-import { scanFences } from "./markdown-fences.ts";
+import { type BlockPlace, scanFences } from "./markdown-fences.ts";
 
-/** One machine-read block of a memory file. */
-export interface YamlBlock {
-  /** The tag after `yaml` in the info string, e.g. `smtpilot:profile`. */
-  tag: string;
-  /** 1-based line of the opening fence. */
-  fenceLine: number;
-  /** Offsets of the YAML text inside the fences (start inclusive, end exclusive) in the file text. */
-  start: number;
-  end: number;
-  /** Offset of the opening fence's first character and just past the closing fence's line. */
-  outerStart: number;
-  outerEnd: number;
+/** One machine-read block of a memory file: where it is (BlockPlace) and what it holds. */
+export interface YamlBlock extends BlockPlace {
   /** The parsed document (for line lookups and comment-keeping edits). */
   doc: Document;
   /** Line lookup inside the block text. */
