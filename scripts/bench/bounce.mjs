@@ -2,12 +2,14 @@
 // Benchmark: messages per second classifying the bounce corpus (test/data/bounces, every file of its
 // manifest), smtpilot next to Sisimai (Debian libsisimai-perl 4.25, through sisimai-driver.pl) on the
 // same files in the same run; how often each agrees with what each bounce's text says (the
-// manifest); and the memory a large mbox takes, streamed through the command. Prints; asserts nothing.
+// manifest); and the memory large mboxes take streamed through the command (peak RSS, live heap after GC, at
+// three sizes a factor 10 apart). Prints; asserts nothing.
 //
 // Run: npm run bench:bounce
 //   BENCH_REPEAT=N     repeat the file list N times (default 10)
-//   BENCH_MESSAGES=N   messages in the generated mbox for the memory run (default 100000; 1000000 for
-//                      the million-message check, about 1 GB of disk in the temp folder)
+//   BENCH_MESSAGES=N   messages in the largest generated mbox for the memory run (default 100000, also
+//                      runs N/10 and N/100; 1000000 for the million-message check, 2.6 GB of disk
+//                      in the temp folder)
 //
 // Target (issue #16): >= 1 200 messages/s as a command (go-sisimai's published figure), faster than
 // Sisimai, and memory that does not grow with the number of messages.
@@ -95,37 +97,51 @@ if (missing) {
   );
 }
 
-// Memory: one large mbox streamed through the command; peak RSS must not follow the message count.
+// Memory: large mboxes streamed through the command, at three sizes a factor 10 apart. Peak RSS
+// (/usr/bin/time) and the live heap after a full collection at exit (a probe loaded before the
+// CLI): neither may follow the message count. Peak RSS rises until V8's young generation reaches
+// its ceiling (its size grows with the bytes that survived collections, a run's length), then stays.
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "smtpilot-bench-bounce-"));
 try {
   const sample = fs.readFileSync(path.join(CORPUS_DIR, "postfix/user-unknown.eml"), "latin1").replace(
     /^From /gm,
     ">From ",
   );
-  const big = path.join(tmp, "big.mbox");
-  const fd = fs.openSync(big, "w");
-  const block = `From MAILER-DAEMON Thu Nov  5 10:00:00 2026\n${sample}\n`.repeat(1000);
-  for (let i = 0; i < bigCount / 1000; i++) fs.writeSync(fd, block);
-  fs.closeSync(fd);
-  const size = fs.statSync(big).size;
-  for (const count of [bigCount / 10, bigCount]) {
-    const part = path.join(tmp, `part-${count}.mbox`);
-    if (count !== bigCount) fs.writeFileSync(part, block.repeat(Math.max(1, count / 1000)));
-    const src = count === bigCount ? big : part;
+  const one = `From MAILER-DAEMON Thu Nov  5 10:00:00 2026\n${sample}\n`;
+  const block = one.repeat(1000);
+  const probe = path.join(tmp, "probe.mjs");
+  fs.writeFileSync(
+    probe,
+    `process.on("exit", () => { globalThis.gc(); process.stderr.write("live-heap " + process.memoryUsage().heapUsed + "\\n"); });\n`,
+  );
+  const mb = (bytes) => `${Math.round(bytes / 1024 / 1024)} MB`;
+  console.log("");
+  console.log("memory: messages   mbox      peak RSS   live heap after GC   msg/s as a command");
+  for (const count of [bigCount / 100, bigCount / 10, bigCount]) {
+    // Written a block at a time: the largest file never exists as one string.
+    const src = path.join(tmp, `${count}.mbox`);
+    const fd = fs.openSync(src, "w");
+    for (let i = 0; i < Math.floor(count / 1000); i++) fs.writeSync(fd, block);
+    if (count % 1000) fs.writeSync(fd, one.repeat(count % 1000));
+    fs.closeSync(fd);
     const t = performance.now();
-    const r = spawnSync("/usr/bin/time", ["-f", "%M", process.execPath, bundle, "bounce", "--json", src], {
-      stdio: ["ignore", "ignore", "pipe"],
-      encoding: "utf8",
-    });
+    const r = spawnSync(
+      "/usr/bin/time",
+      ["-f", "%M", process.execPath, "--expose-gc", "--import", probe, bundle, "bounce", "--json", src],
+      { stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" },
+    );
     const ms = performance.now() - t;
     const kb = Number(/(\d+)\s*$/.exec(r.stderr ?? "")?.[1]);
+    const live = Number(/live-heap (\d+)/.exec(r.stderr ?? "")?.[1]);
     console.log(
-      `memory: ${count} messages (${Math.round(fs.statSync(src).size / 1e6)} MB mbox), peak RSS ${
-        Number.isFinite(kb) ? `${Math.round(kb / 1024)} MB` : "unknown (no /usr/bin/time)"
-      }, ${rate(count, ms)} msg/s`,
+      `        ${String(count).padStart(8)}   ${mb(fs.statSync(src).size).padStart(7)}   ${
+        (Number.isFinite(kb) ? mb(kb * 1024) : "unknown").padStart(8)
+      }   ${(Number.isFinite(live) ? mb(live) : "unknown").padStart(18)}   ${String(rate(count, ms)).padStart(18)}${
+        r.status === 0 ? "" : `  (exit ${r.status})`
+      }`,
     );
+    fs.rmSync(src);
   }
-  void size;
 } finally {
   fs.rmSync(tmp, { recursive: true, force: true });
 }
