@@ -15,6 +15,7 @@ import { createMcpServer } from "../../cli/mcp/server.ts";
 import { commandOf, TOOLS } from "../../cli/mcp/tools.ts";
 import { runCli } from "../helpers/cli.ts";
 import { makeTestDir } from "../helpers/temp-dir.ts";
+import { EXPECTED_FILE_INPUTS } from "./file-input-names.ts";
 
 const dir = makeTestDir("smtpilot-files-");
 const home = path.join(dir, "home");
@@ -58,21 +59,7 @@ const FILLER: Record<string, unknown> = { profile: "lab", to: ["c@example.com"],
 
 test("the command definitions mark every file and folder input a tool takes", () => {
   const names = new Set(fileInputs().map((f) => f.name));
-  for (
-    const n of [
-      "toList",
-      "eml",
-      "attach",
-      "textFile",
-      "htmlFile",
-      "ca",
-      "message",
-      "source",
-      "bounce",
-      "imapCa",
-      "fromFile",
-    ]
-  ) {
+  for (const n of EXPECTED_FILE_INPUTS) {
     assert.ok(names.has(n), `${n} is not a file input`);
   }
   // Output files are never a tool's: draft's --out is omitted.

@@ -22,6 +22,7 @@ import { FIXTURE_DEMO_SECRET } from "../../fixtures/index.ts";
 import { CLI_ENTRY } from "../helpers/cli.ts";
 import { b, CANARY, useSendBed } from "../send/send-fixture.ts";
 import { type AttackerServer, startAttackerServer } from "./attacker-server.ts";
+import { EXPECTED_FILE_INPUTS } from "./file-input-names.ts";
 
 useSendBed();
 
@@ -199,21 +200,7 @@ test("a file outside the folder is never read, by path, by .. or through a link"
       .map(([name]) => ({ tool: t, name }))
   );
   const names = new Set(fileInputs.map((f) => f.name));
-  for (
-    const n of [
-      "toList",
-      "eml",
-      "attach",
-      "textFile",
-      "htmlFile",
-      "ca",
-      "message",
-      "source",
-      "bounce",
-      "imapCa",
-      "fromFile",
-    ]
-  ) {
+  for (const n of EXPECTED_FILE_INPUTS) {
     assert.ok(names.has(n), `${n} is not declared a file input`);
   }
   // The path profile_show gives for the dotenv secret is one an agent would try.
