@@ -14,10 +14,11 @@
  *   EXIM_ROOT=/tmp/exim-root npx tsx scripts/corpus/exim-bounces.ts [OUT_DIR]
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { copyMaildirBounce } from "./collect.ts";
 import { freePort, postfixPeerMissing, renderTemplate } from "../peers/postfix/peer.ts";
 import {
   corpusMessage,
@@ -94,20 +95,7 @@ async function main(): Promise<void> {
       const id = `corpus-exim-${s.name}`;
       const replies = await sendOnce(eximPort, "app@exim.test", s.to, corpusMessage(s.to, s.name, id, s.extra ?? 0));
       process.stderr.write(`${s.name}: ${replies.slice(2, 4).join(" | ")}\n`);
-      const deadline = Date.now() + 90_000;
-      let file: string | undefined;
-      while (Date.now() < deadline && !file) {
-        await _sleep(500);
-        const fresh = existsSync(inbox) ? readdirSync(inbox).filter((f) => !seen.has(f)) : [];
-        file = fresh.find((f) => readFileSync(path.join(inbox, f), "latin1").includes(id));
-      }
-      if (!file) {
-        process.stderr.write(`  no bounce arrived for ${s.name}\n`);
-        continue;
-      }
-      seen.add(file);
-      writeFileSync(path.join(out, `${s.name}.eml`), readFileSync(path.join(inbox, file)));
-      process.stderr.write(`  wrote ${path.join(out, `${s.name}.eml`)}\n`);
+      await copyMaildirBounce(inbox, out, s.name, id, seen, 90_000);
     }
   } finally {
     if (exim && exim.exitCode === null) {

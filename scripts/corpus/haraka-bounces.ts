@@ -17,8 +17,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { expecting, routes, type Scenario, scenarioMessage, scenarios, selected, startRig, submit } from "./harness.ts";
-import { writeCorpusFile } from "./manifest.ts";
+import { collectRigBounces } from "./collect.ts";
+import { expecting, routes, type Scenario, scenarios, selected, startRig } from "./harness.ts";
 
 const _ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const _LISTEN = "127.0.0.7";
@@ -78,17 +78,19 @@ async function main(): Promise<void> {
     daemon.stdout?.on("data", (b: Buffer) => (log += b.toString()));
     daemon.stderr?.on("data", (b: Buffer) => (log += b.toString()));
     for (let i = 0; i < 100 && !/[Ll]istening on/.test(log); i++) await new Promise((r) => setTimeout(r, 200));
-    for (const s of selected([...scenarios(), ..._extra()]).map((s) => expecting(s, _SAYS))) {
-      const marker = `corpus-haraka-${s.name}`;
-      const replies = await submit(_LISTEN, rig.port, s.from, s.to, scenarioMessage(s, marker));
-      process.stderr.write(`${s.name}: ${replies.slice(-2, -1).join(" ").replace(/\s+/g, " ").slice(0, 120)}\n`);
-      const bounce = await rig.waitFor(marker, 30_000);
-      if (!bounce) {
-        process.stderr.write(`${s.name}: no bounce arrived\n${log.slice(-3000)}\n`);
-        continue;
-      }
-      writeCorpusFile(out, "haraka", s, bounce);
-    }
+    await collectRigBounces(
+      {
+        family: "haraka",
+        host: _LISTEN,
+        port: rig.port,
+        rig,
+        out,
+        timeoutMs: 30_000,
+        log: () => log,
+        summary: (replies) => replies.slice(-2, -1).join(" "),
+      },
+      selected([...scenarios(), ..._extra()]).map((s) => expecting(s, _SAYS)),
+    );
   } finally {
     daemon?.kill("SIGTERM");
     await rig.close();

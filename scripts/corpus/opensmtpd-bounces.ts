@@ -17,8 +17,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { expecting, routes, type Scenario, scenarioMessage, scenarios, selected, startRig, submit } from "./harness.ts";
-import { writeCorpusFile } from "./manifest.ts";
+import { collectRigBounces, localFailureScenarios } from "./collect.ts";
+import { expecting, routes, type Scenario, scenarios, selected, startRig } from "./harness.ts";
 
 const _ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const _LISTEN = "127.0.0.6";
@@ -51,24 +51,9 @@ const _SAYS: Record<string, Record<string, string>> = {
 };
 
 function _localScenarios(): Scenario[] {
-  return [
-    {
-      // The MDA command runs through OpenSMTPD's mail.mda wrapper, which Debian's package lacks when
-      // unpacked privately: the report quotes the shell's error, a local delivery program failing.
-      name: "local-mda-fails",
-      from: "app@sender.test",
-      to: ["pipefail@local.sender.test"],
-      subject: "local program",
-      expect: { "pipefail@local.sender.test": "mailererror" },
-    },
-    {
-      name: "connection-refused-expired",
-      from: "app@sender.test",
-      to: ["someone@closed.rcpt.test"],
-      subject: "closed port",
-      expect: { "someone@closed.rcpt.test": "expired" },
-    },
-  ];
+  // The MDA command runs through OpenSMTPD's mail.mda wrapper, which Debian's package lacks when
+  // unpacked privately: the report quotes the shell's error, a local delivery program failing.
+  return localFailureScenarios("pipefail@local.sender.test", "local-mda-fails");
 }
 
 async function main(): Promise<void> {
@@ -85,17 +70,19 @@ async function main(): Promise<void> {
     let log = "";
     daemon.stderr?.on("data", (b: Buffer) => (log += b.toString()));
     for (let i = 0; i < 50 && !/smtp ready|startup/i.test(log); i++) await new Promise((r) => setTimeout(r, 200));
-    for (const s of selected([...scenarios(), ..._localScenarios()]).map((s) => expecting(s, _SAYS))) {
-      const marker = `corpus-opensmtpd-${s.name}`;
-      const replies = await submit(_LISTEN, rig.port, s.from, s.to, scenarioMessage(s, marker));
-      process.stderr.write(`${s.name}: ${replies.slice(2).join(" | ").replace(/\s+/g, " ").slice(0, 160)}\n`);
-      const bounce = await rig.waitFor(marker, 40_000);
-      if (!bounce) {
-        process.stderr.write(`${s.name}: no bounce arrived\n${log.slice(-2000)}\n`);
-        continue;
-      }
-      writeCorpusFile(out, "opensmtpd", s, bounce);
-    }
+    await collectRigBounces(
+      {
+        family: "opensmtpd",
+        host: _LISTEN,
+        port: rig.port,
+        rig,
+        out,
+        timeoutMs: 40_000,
+        log: () => log,
+        summary: (replies) => replies.slice(2).join(" | "),
+      },
+      selected([...scenarios(), ..._localScenarios()]).map((s) => expecting(s, _SAYS)),
+    );
   } finally {
     daemon?.kill("SIGTERM");
     await rig.close();

@@ -18,11 +18,12 @@
  *   npx tsx scripts/corpus/postfix-bounces.ts [OUT_DIR]
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { copyMaildirBounce } from "./collect.ts";
 import { freePort, PEER_BINARIES, postfixPeerMissing } from "../peers/postfix/peer.ts";
 
 const _ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -314,20 +315,7 @@ async function main(): Promise<void> {
         s.params,
       );
       process.stderr.write(`${s.name}: ${replies.slice(2, 4).join(" | ")}\n`);
-      const deadline = Date.now() + 60_000;
-      let file: string | undefined;
-      while (Date.now() < deadline && !file) {
-        await _sleep(500);
-        const fresh = existsSync(inbox) ? readdirSync(inbox).filter((f) => !seen.has(f)) : [];
-        file = fresh.find((f) => readFileSync(path.join(inbox, f), "latin1").includes(id));
-      }
-      if (!file) {
-        process.stderr.write(`  no bounce arrived for ${s.name}\n`);
-        continue;
-      }
-      seen.add(file);
-      writeFileSync(path.join(out, `${s.name}.eml`), readFileSync(path.join(inbox, file)));
-      process.stderr.write(`  wrote ${path.join(out, `${s.name}.eml`)}\n`);
+      await copyMaildirBounce(inbox, out, s.name, id, seen, 60_000);
     }
   } finally {
     for (const i of started.reverse()) {

@@ -18,6 +18,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { routes, type Scenario, scenarioMessage, scenarios, startRig } from "./harness.ts";
+import { localFailureScenarios } from "./collect.ts";
 import { writeCorpusFile } from "./manifest.ts";
 
 const _ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -90,20 +91,7 @@ function _localScenarios(): Scenario[] {
       subject: "local unknown",
       expect: { "no-such-user@mta.sender.test": "userunknown" },
     },
-    {
-      name: "local-program-fails",
-      from: "app@sender.test",
-      to: ["pipefail@mta.sender.test"],
-      subject: "local program",
-      expect: { "pipefail@mta.sender.test": "mailererror" },
-    },
-    {
-      name: "connection-refused-expired",
-      from: "app@sender.test",
-      to: ["someone@closed.rcpt.test"],
-      subject: "closed port",
-      expect: { "someone@closed.rcpt.test": "expired" },
-    },
+    ...localFailureScenarios("pipefail@mta.sender.test", "local-program-fails"),
   ];
 }
 
