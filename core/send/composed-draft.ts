@@ -22,6 +22,12 @@ export interface Draft {
   contents: { attachments: { name: string; bytes: number }[]; excerpt: string };
   /** The bytes for these To recipients and this date (CRLF line endings). */
   compose(to: readonly string[], date?: Date): Promise<Buffer>;
+  /**
+   * The bytes for one To recipient without waiting, when the draft can make
+   * them so (a scale send composes thousands a second); undefined when it
+   * cannot now — then `compose`.
+   */
+  composeNow?(to: string, date?: Date): Buffer | undefined;
 }
 
 /** The first words of a body, printable and short: what a person approving a send reads. */

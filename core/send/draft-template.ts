@@ -71,6 +71,15 @@ function _cut(message: Buffer): _Template | undefined {
   };
 }
 
+/** A composer that can also answer without waiting once its template is made. */
+export interface TemplateComposer extends Composer {
+  /**
+   * The bytes for one To recipient at once, when the template is made and
+   * fits the address; undefined otherwise (then call the composer itself).
+   */
+  now(address: string, date?: Date): Buffer | undefined;
+}
+
 /**
  * Wraps a full composer: one recipient whose address `templateFits` gets the
  * template (made on first use, from one full composition), anything else
@@ -78,17 +87,14 @@ function _cut(message: Buffer): _Template | undefined {
  * MailComposer writing those headers differently — every message is
  * composed in full, so the bytes are never wrong, only slower.
  */
-export function templateComposer(full: Composer): Composer {
+export function templateComposer(full: Composer): TemplateComposer {
   let template: Promise<_Template | undefined> | undefined;
+  /** The template once made (undefined until then, or when it cannot be cut). */
+  let made: _Template | undefined;
   // A list send composes thousands of messages a second: the Date value is made once per second.
   let second = NaN;
   let dateValue = "";
-  return async (to, date = new Date()) => {
-    const address = to.length === 1 ? to[0] : undefined;
-    if (address === undefined || !templateFits(address)) return await full(to, date);
-    template ??= full([_SENTINEL_TO], _SENTINEL_DATE).then(_cut);
-    const t = await template;
-    if (!t) return await full(to, date);
+  const fill = (t: _Template, address: string, date: Date): Buffer => {
     if (Math.floor(date.getTime() / 1000) !== second) {
       second = Math.floor(date.getTime() / 1000);
       dateValue = dateHeaderValue(date);
@@ -104,4 +110,15 @@ export function templateComposer(full: Composer): Composer {
     p2.copy(out, at);
     return out;
   };
+  const compose = async (to: readonly string[], date = new Date()) => {
+    const address = to.length === 1 ? to[0] : undefined;
+    if (address === undefined || !templateFits(address)) return await full(to, date);
+    template ??= full([_SENTINEL_TO], _SENTINEL_DATE).then((message) => (made = _cut(message)));
+    const t = await template;
+    return t ? fill(t, address, date) : await full(to, date);
+  };
+  return Object.assign(compose, {
+    now: (address: string, date = new Date()) =>
+      made !== undefined && templateFits(address) ? fill(made, address, date) : undefined,
+  });
 }

@@ -114,7 +114,7 @@ export function makeDraft(input: DraftInput, options: DraftOptions = {}): Draft 
         disableUrlAccess: true,
       }).compile().build((err: Error | null, message: Buffer) => (err ? reject(err) : resolve(message)));
     });
-  const compose = options.template === false ? composeFully : templateComposer(composeFully);
+  const template = options.template === false ? undefined : templateComposer(composeFully);
   return {
     digest,
     messageId,
@@ -133,7 +133,8 @@ export function makeDraft(input: DraftInput, options: DraftOptions = {}): Draft 
       attachments: attachments.map((a) => ({ name: printable(a.filename, 100), bytes: a.content.length })),
       excerpt: excerptOf(input.text ?? input.html?.replace(/<[^>]*>/g, " ") ?? ""),
     },
-    compose,
+    compose: template ?? composeFully,
+    ...(template ? { composeNow: template.now } : {}),
   };
 }
 

@@ -67,6 +67,11 @@ export class ListSnapshot {
 
   /** The recipients in list order with their indices, streamed from the copy (never from the list file). */
   async *recipients(): AsyncGenerator<Recipient> {
+    for await (const batch of this.batches()) yield* batch;
+  }
+
+  /** The recipients as `recipients()` gives them, a read's worth (64 KB of the copy) at a time. */
+  async *batches(): AsyncGenerator<Recipient[]> {
     const buffer = Buffer.allocUnsafe(_CHUNK);
     let position = 0;
     let index = 0;
@@ -85,13 +90,15 @@ export class ListSnapshot {
         ? buffer.toString("utf8", 0, end)
         : Buffer.concat([rest, buffer.subarray(0, end)]).toString("utf8");
       rest = Buffer.from(buffer.subarray(end, n));
+      const batch: Recipient[] = [];
       let start = 0;
       for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", start)) {
         const address = text.slice(start, nl);
         start = nl + 1;
         // deno-lint-ignore no-control-regex
-        yield { index: index++, address, smtputf8: /[^\x00-\x7f]/.test(address) };
+        batch.push({ index: index++, address, smtputf8: /[^\x00-\x7f]/.test(address) });
       }
+      if (batch.length > 0) yield batch;
     }
   }
 

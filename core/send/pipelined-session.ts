@@ -19,12 +19,12 @@ import type { ReplyRule, ReplyStage } from "../knowledge/reply-rule.ts";
 import type { Diagnosis } from "../layer.ts";
 import { readFailureDiagnosis } from "../layers/_failure.ts";
 import type { Capabilities } from "../smtp/capabilities.ts";
-import { type SmtpConnection, SmtpReadError } from "../smtp/connection.ts";
+import { commandText, type SmtpConnection, SmtpReadError } from "../smtp/connection.ts";
 import { replyLine, type SmtpReply } from "../smtp/reply.ts";
 import {
   DATA_END_TIMEOUT_MS,
   dotStuff,
-  mailCommand,
+  mailCommandFor,
   queueIdOf,
   type RecipientOutcome,
   type TransactionOutcome,
@@ -41,13 +41,14 @@ export interface PipelineItem {
 /** What the session loop asks of its caller. */
 export interface PipelineHooks<T extends PipelineItem> {
   /**
-   * The next recipient (rate limit and stop applied), or undefined. With
-   * `wait` false it never waits for the rate limit: it answers at once
-   * (undefined when the next slot is not due yet) — what a transaction in
-   * its data phase asks, since nothing may hold a server between 354 and
-   * the message.
+   * The next recipient (rate limit and stop applied), or undefined — a
+   * value when it can answer at once (the usual case: a scale send takes
+   * thousands a second), else a promise. With `wait` false it never waits
+   * for the rate limit: it answers at once (undefined when the next slot is
+   * not due yet) — what a transaction in its data phase asks, since nothing
+   * may hold a server between 354 and the message.
    */
-  next(wait: boolean): Promise<T | undefined>;
+  next(wait: boolean): T | undefined | Promise<T | undefined>;
   /** Right before the item's message bytes are written: the journal's attempt point. */
   beforeMessage(item: T): void;
   /** The item's outcome; `attempted` when its message bytes were written. */
@@ -73,67 +74,68 @@ export async function runPipelined<T extends PipelineItem>(
   s: PipelineSession,
   hooks: PipelineHooks<T>,
 ): Promise<number> {
+  const conn = s.conn;
   const explain = (stage: ReplyStage, reply: SmtpReply) => interpretReply(stage, reply, s.rules, s.redact);
+  const mail = mailCommandFor(s.envelopeFrom, s.caps);
+  const dataTimeoutMs = Math.max(s.timeoutMs, DATA_END_TIMEOUT_MS);
   let settled = 0;
   let resetFirst = false;
-  /** The envelope commands of `item` (after RSET when a transaction is open), and the replies they await. */
-  const envelope = (item: T): { lines: string[]; stages: (ReplyStage | "rset")[] } => {
-    const lines = [
-      ...(resetFirst ? ["RSET"] : []),
-      mailCommand(s.envelopeFrom, item.message.length, item.smtputf8, s.caps),
-      `RCPT TO:<${item.address}>`,
-      "DATA",
-    ];
-    const stages: (ReplyStage | "rset")[] = [...(resetFirst ? ["rset" as const] : []), "mail", "rcpt", "data"];
+  /** The envelope commands of `item`: RSET first when a transaction is still open, then MAIL, RCPT, DATA. */
+  const envelope = (item: T): string[] => {
+    const lines = [mail(item.message.length, item.smtputf8), `RCPT TO:<${item.address}>`, "DATA"];
+    if (resetFirst) lines.unshift("RSET");
     resetFirst = false;
-    return { lines, stages };
+    return lines;
   };
+  // Replies are taken as they are when they have arrived (a group's replies come in one segment),
+  // and only awaited when they have not: `a ?? await b` awaits nothing in the usual case.
 
   const first = await hooks.next(true);
   if (!first) return 0;
   let cur: T = first;
-  let pending = envelope(cur);
-  s.conn.sendBatch(pending.lines);
+  let lines = envelope(cur);
+  conn.sendBatch(lines);
   let attempted = false;
   let next: T | undefined;
   try {
     for (;;) {
-      const replies = new Map<ReplyStage | "rset", SmtpReply>();
-      for (const stage of pending.stages) replies.set(stage, await s.conn.readReply(s.timeoutMs));
-      const refusal = _envelopeRefusal(cur.address, replies, explain, s.redact);
+      // RSET's reply closes the last transaction; the refusal is judged on MAIL, RCPT and DATA.
+      if (lines.length === 4) void (conn.takeReply() ?? await conn.readReply(s.timeoutMs));
+      const mailReply = conn.takeReply() ?? await conn.readReply(s.timeoutMs);
+      const rcptReply = conn.takeReply() ?? await conn.readReply(s.timeoutMs);
+      const dataReply = conn.takeReply() ?? await conn.readReply(s.timeoutMs);
+      const refusal = _envelopeRefusal(cur.address, mailReply, rcptReply, dataReply, explain, s.redact);
       if (refusal) {
-        const data = replies.get("data");
-        if (data?.code === 354) {
+        if (dataReply.code === 354) {
           // 354 with no valid recipient: an empty message ends the data phase, never the content.
-          s.conn.sendRaw(Buffer.from(".\r\n"), "<empty message: no recipient was accepted>");
-          await s.conn.readReply(s.timeoutMs);
+          conn.sendRaw(Buffer.from(".\r\n"), "<empty message: no recipient was accepted>");
+          await conn.readReply(s.timeoutMs);
         } else {
-          resetFirst = replies.get("mail")?.code === 250;
+          resetFirst = mailReply.code === 250;
         }
         hooks.settle(cur, refusal, false);
         settled++;
         const after = await hooks.next(true);
         if (!after) {
-          if (resetFirst) await s.conn.command("RSET", Math.min(s.timeoutMs, 5000)).catch(() => undefined);
+          if (resetFirst) await conn.command("RSET", Math.min(s.timeoutMs, 5000)).catch(() => undefined);
           return settled;
         }
         cur = after;
-        pending = envelope(cur);
-        s.conn.sendBatch(pending.lines);
+        lines = envelope(cur);
+        conn.sendBatch(lines);
         continue;
       }
       // 354: the message, with the next envelope pipelined behind its final dot when that one is due now.
-      next = await hooks.next(false);
+      const due = hooks.next(false);
+      next = due instanceof Promise ? await due : due;
       const following = next ? envelope(next) : undefined;
+      const behind = following && commandText(following);
       hooks.beforeMessage(cur);
       attempted = true;
-      s.conn.sendRaw(
-        dotStuff(cur.message, following && Buffer.from(following.lines.map((l) => `${l}\r\n`).join(""), "latin1")),
-        `<message, ${cur.message.length} bytes>`,
-      );
-      for (const line of following?.lines ?? []) s.conn.transcript.add("C", line);
-      const final = await s.conn.readReply(Math.max(s.timeoutMs, DATA_END_TIMEOUT_MS));
-      hooks.settle(cur, _finalOutcome(cur.address, replies.get("rcpt") as SmtpReply, final, explain, s.redact), true);
+      conn.sendRaw(dotStuff(cur.message, behind), `<message, ${cur.message.length} bytes>`);
+      for (const line of following ?? []) conn.transcript.add("C", line);
+      const final = conn.takeReply() ?? await conn.readReply(dataTimeoutMs);
+      hooks.settle(cur, _finalOutcome(cur.address, rcptReply, final, explain, s.redact), true);
       settled++;
       attempted = false;
       if (!next || !following) {
@@ -141,13 +143,13 @@ export async function runPipelined<T extends PipelineItem>(
         const later = await hooks.next(true);
         if (!later) return settled;
         cur = later;
-        pending = envelope(cur);
-        s.conn.sendBatch(pending.lines);
+        lines = envelope(cur);
+        conn.sendBatch(lines);
         continue;
       }
       cur = next;
       next = undefined;
-      pending = following;
+      lines = following;
     }
   } catch (err) {
     if (!(err instanceof SmtpReadError)) throw err;
@@ -169,28 +171,58 @@ export async function runPipelined<T extends PipelineItem>(
 /** The refusal in an envelope's replies (MAIL, RCPT, DATA), or undefined when DATA got 354 for an accepted recipient. */
 function _envelopeRefusal(
   address: string,
-  replies: ReadonlyMap<ReplyStage | "rset", SmtpReply>,
+  mail: SmtpReply,
+  rcpt: SmtpReply,
+  data: SmtpReply,
   explain: (stage: ReplyStage, reply: SmtpReply) => Diagnosis,
   redact: (text: string) => string,
 ): TransactionOutcome | undefined {
-  for (const stage of ["mail", "rcpt", "data"] as const) {
-    const reply = replies.get(stage) as SmtpReply;
-    const ok = stage === "mail"
-      ? reply.code === 250
-      : stage === "rcpt"
-      ? reply.code === 250 || reply.code === 251
-      : reply.code === 354;
-    if (ok) continue;
-    const d = explain(stage, reply);
-    const o: RecipientOutcome = {
-      address,
-      status: reply.code >= 500 ? "rejected" : "deferred",
-      reply: d.summary,
-      diagnosis: d,
-    };
-    return { accepted: false, recipients: [o], reply: redact(replyLine(reply)), diagnosis: d, reusable: true };
+  if (mail.code === 250 && (rcpt.code === 250 || rcpt.code === 251) && data.code === 354) return undefined;
+  const [stage, reply] = mail.code !== 250
+    ? ["mail" as const, mail]
+    : rcpt.code !== 250 && rcpt.code !== 251
+    ? ["rcpt" as const, rcpt]
+    : ["data" as const, data];
+  const d = explain(stage, reply);
+  const o: RecipientOutcome = {
+    address,
+    status: reply.code >= 500 ? "rejected" : "deferred",
+    reply: d.summary,
+    diagnosis: d,
+  };
+  return { accepted: false, recipients: [o], reply: redact(replyLine(reply)), diagnosis: d, reusable: true };
+}
+
+/**
+ * An accepted message's outcome. Its reply texts are made only when read
+ * (a list send journals the queue id, never them): not for each of a
+ * list's messages.
+ */
+class _Accepted implements TransactionOutcome {
+  readonly accepted = true;
+  readonly reusable = true;
+  queueId?: string;
+  readonly #address: string;
+  readonly #rcpt: SmtpReply;
+  readonly #final: SmtpReply;
+  readonly #redact: (text: string) => string;
+
+  constructor(address: string, rcpt: SmtpReply, final: SmtpReply, redact: (text: string) => string) {
+    this.#address = address;
+    this.#rcpt = rcpt;
+    this.#final = final;
+    this.#redact = redact;
+    const queueId = queueIdOf(final, redact);
+    if (queueId) this.queueId = queueId;
   }
-  return undefined;
+
+  get reply(): string {
+    return this.#redact(replyLine(this.#final));
+  }
+
+  get recipients(): RecipientOutcome[] {
+    return [{ address: this.#address, status: "accepted", reply: this.#redact(replyLine(this.#rcpt)) }];
+  }
 }
 
 /** The outcome of a message from the reply to its final dot. */
@@ -201,27 +233,7 @@ function _finalOutcome(
   explain: (stage: ReplyStage, reply: SmtpReply) => Diagnosis,
   redact: (text: string) => string,
 ): TransactionOutcome {
-  if (final.code === 250) {
-    const queueId = queueIdOf(final, redact);
-    // The reply texts of an acceptance are read only when shown (a list send journals the queue id):
-    // made when asked, not for each of a list's messages.
-    const recipients: RecipientOutcome[] = [{
-      address,
-      status: "accepted",
-      get reply() {
-        return redact(replyLine(rcpt));
-      },
-    }];
-    return {
-      accepted: true,
-      recipients,
-      get reply() {
-        return redact(replyLine(final));
-      },
-      ...(queueId ? { queueId } : {}),
-      reusable: true,
-    };
-  }
+  if (final.code === 250) return new _Accepted(address, rcpt, final, redact);
   const reply = redact(replyLine(final));
   const d = explain("data", final);
   const status = final.code >= 500 ? "rejected" : "deferred";

@@ -14,7 +14,7 @@ import type { ReplyRule } from "../knowledge/reply-rule.ts";
 import { hasCapability } from "../smtp/capabilities.ts";
 import type { DiagnoseReport } from "../report.ts";
 import type { Draft } from "./draft.ts";
-import { isSet, Journal, readJournal, reserving } from "./journal.ts";
+import { isSet, Journal, readJournal, Reservations, RESERVE_BATCH } from "./journal.ts";
 import { maskAddress } from "../memory/mask.ts";
 import type { Recipient } from "./recipients.ts";
 import { runPipelined } from "./pipelined-session.ts";
@@ -29,8 +29,11 @@ export interface ScaleInput {
   redact: (text: string) => string;
   draft: Draft;
   envelopeFrom: string;
-  /** The distinct recipients in list order with their indices (a ListSnapshot's, in a send). */
-  recipients: AsyncIterable<Recipient>;
+  /**
+   * The distinct recipients in list order with their indices: a
+   * ListSnapshot (read a batch at a time), or any stream of them.
+   */
+  recipients: AsyncIterable<Recipient> | RecipientBatches;
   count: number;
   journalFile: string;
   connections: number;
@@ -42,6 +45,11 @@ export interface ScaleInput {
   signal?: AbortSignal;
   /** An OAuth profile's credential, asked for each new session (session-credential.ts). */
   credential?: SessionCredential;
+}
+
+/** Recipients read a batch at a time (ListSnapshot): no promise per recipient. */
+export interface RecipientBatches {
+  batches(): AsyncIterable<readonly Recipient[]>;
 }
 
 /** Counters of a run, for progress and the result. */
@@ -87,7 +95,7 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
     codes: {},
   };
   // Each recipient is reserved on disk before it can be taken (journal.ts: at most once across a reboot).
-  const pending = reserving(_pending(input.recipients, state.done, input.count), journal);
+  const pending = new Reservations(_pending(input.recipients, state.done, input.count), journal);
   const limiter = new RateLimiter(input.ratePerSecond);
   let stop: ScaleResult["stopped"];
   let listDone = false;
@@ -105,20 +113,36 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
    * The next recipient with its message, paced; undefined when the list is
    * done or the run stops — or, with `wait` false, when the next slot is not
    * due yet. The slot is taken before the recipient, and the run's stop is
-   * checked after the wait: an interrupted wait sends nothing.
+   * checked after the wait: an interrupted wait sends nothing. A value when
+   * it needs no wait (a reserved recipient, a due slot, the draft's
+   * template): a promise only when it does.
    */
-  const take = async (wait = true): Promise<_Item | undefined> => {
+  const take = (wait = true): _Item | undefined | Promise<_Item | undefined> => {
     if (stopped() || listDone) return undefined;
-    if (wait ? !(await limiter.take(input.signal)) : !limiter.tryTake()) return undefined;
-    if (stopped()) return undefined;
-    const next = await pending.next();
-    if (next.done) {
+    if (!limiter.tryTake()) return wait ? takeLater() : undefined;
+    const r = pending.nextNow();
+    return r ? withMessage(r) : recipientLater();
+  };
+  /** take() when the slot is not due yet: waits for it. */
+  const takeLater = async (): Promise<_Item | undefined> => {
+    if (!(await limiter.take(input.signal)) || stopped()) return undefined;
+    const r = pending.nextNow();
+    return r ? await withMessage(r) : await recipientLater();
+  };
+  /** take() when no reserved recipient is at hand: waits for the next reservation. */
+  const recipientLater = async (): Promise<_Item | undefined> => {
+    const r = await pending.next();
+    if (r === undefined) {
       listDone = true;
       return undefined;
     }
-    const r = next.value;
-    const message = await input.draft.compose([r.address]);
-    return { ...r, message, smtputf8: r.smtputf8 || input.draft.from.smtputf8 };
+    return await withMessage(r);
+  };
+  const withMessage = (r: Recipient): _Item | Promise<_Item> => {
+    const message = input.draft.composeNow?.(r.address);
+    return message
+      ? _item(r, message, input.draft)
+      : input.draft.compose([r.address]).then((m) => _item(r, m, input.draft));
   };
   /**
    * The journal's evidence, written whole right before the message's bytes
@@ -144,8 +168,6 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
   };
   /** Records a recipient's outcome; answers ride along with the next attempt's journal write. */
   const settle = (r: _Item, outcome: TransactionOutcome, attempted: boolean) => {
-    const o = outcome.recipients[0];
-    const code = o?.diagnosis?.code ?? outcome.diagnosis?.code;
     if (attempted && !outcome.accepted && !outcome.reusable) {
       // The message left but its answer never came: the server may have accepted it.
       // The attempt stays the last word on this recipient, so no rerun sends it again.
@@ -154,6 +176,8 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
       result.accepted++;
       answer({ i: r.index, status: "accepted", ...(outcome.queueId ? { queueId: outcome.queueId } : {}) });
     } else {
+      const o = outcome.recipients[0];
+      const code = o?.diagnosis?.code ?? outcome.diagnosis?.code;
       const status = o?.status === "rejected" ? "rejected" : "deferred";
       result[status]++;
       if (code) result.codes[code] = (result.codes[code] ?? 0) + 1;
@@ -192,15 +216,23 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
         timeoutMs: input.options.timeoutMs,
       };
       let refused = 0;
+      /** The next recipient the session can carry: one needing SMTPUTF8 the server lacks is refused on the way. */
+      const carried = async (first: _Item | undefined, wait: boolean): Promise<_Item | undefined> => {
+        for (let r = first;; r = await take(wait)) {
+          if (!r || !r.smtputf8 || utf8) return r;
+          // Never downgraded: refused without a byte on the wire (transaction.ts explains it).
+          settle(r, await transaction(s, r), false);
+          refused++;
+        }
+      };
       const settled = await runPipelined(session, {
-        next: async (wait) => {
-          for (;;) {
-            const r = await take(wait);
-            if (!r || !r.smtputf8 || utf8) return r;
-            // Never downgraded: refused without a byte on the wire (transaction.ts explains it).
-            settle(r, await transaction(s, r), false);
-            refused++;
-          }
+        next: (wait) => {
+          const r = take(wait);
+          return r instanceof Promise
+            ? r.then((got) => carried(got, wait))
+            : r?.smtputf8 && !utf8
+            ? carried(r, wait)
+            : r;
         },
         beforeMessage: attempt,
         settle,
@@ -281,7 +313,7 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
   try {
     await Promise.all(Array.from({ length: Math.max(1, input.connections) }, worker));
   } finally {
-    await pending.return(undefined);
+    await pending.close();
     journal.close();
   }
   if (journal.failure) stop ??= { reason: "journal-unwritable", code: "E_MEMORY_WRITE" };
@@ -293,14 +325,36 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
 /** A recipient with the message composed for it. */
 type _Item = Recipient & { message: Buffer };
 
-/** The list's recipients that the journal has not settled, streamed; shared by the workers. Never past the planned count. */
+function _item(r: Recipient, message: Buffer, draft: Draft): _Item {
+  return { index: r.index, address: r.address, smtputf8: r.smtputf8 || draft.from.smtputf8, message };
+}
+
+/**
+ * The list's recipients that the journal has not settled, a batch at a
+ * time; never past the planned count. A stream of single recipients is
+ * batched here (what tests and small callers give).
+ */
 async function* _pending(
-  recipients: AsyncIterable<Recipient>,
+  recipients: AsyncIterable<Recipient> | RecipientBatches,
   done: Uint8Array,
   count: number,
-): AsyncGenerator<Recipient> {
-  for await (const r of recipients) {
-    if (r.index >= count) return;
-    if (!isSet(done, r.index)) yield r;
+): AsyncGenerator<readonly Recipient[]> {
+  const batches = "batches" in recipients ? recipients.batches() : _batched(recipients);
+  for await (const batch of batches) {
+    const open = batch.filter((r) => r.index < count && !isSet(done, r.index));
+    if (open.length > 0) yield open;
+    if (batch.some((r) => r.index >= count)) return;
   }
+}
+
+async function* _batched(recipients: AsyncIterable<Recipient>): AsyncGenerator<readonly Recipient[]> {
+  let batch: Recipient[] = [];
+  for await (const r of recipients) {
+    batch.push(r);
+    if (batch.length >= RESERVE_BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
 }

@@ -87,7 +87,7 @@ async function _send(
     redact: setup.redact,
     draft: setup.draft,
     envelopeFrom: setup.envelopeFrom,
-    recipients: snapshot.recipients(),
+    recipients: snapshot,
     ...(setup.credential ? { credential: setup.credential } : {}),
     count: list.scan.count,
     journalFile,

@@ -59,13 +59,15 @@ const _CRLF_END = Buffer.from("\r\n.\r\n", "latin1");
  * §4.5.2), then `after` (commands pipelined behind the final dot): one
  * buffer, built in one copy — a scale send does this for every message.
  */
-export function dotStuff(message: Buffer, after?: Buffer): Buffer {
+export function dotStuff(message: Buffer, after?: Buffer | string): Buffer {
   // Offsets of the dots that start a line: each gets a second dot before it.
   const dots: number[] = message[0] === 0x2e ? [0] : [];
   for (let at = message.indexOf(_CRLF_DOT); at >= 0; at = message.indexOf(_CRLF_DOT, at + 3)) dots.push(at + 2);
   const n = message.length;
   const end = n >= 2 && message[n - 2] === 0x0d && message[n - 1] === 0x0a ? _END : _CRLF_END;
-  const out = Buffer.allocUnsafe(n + dots.length + end.length + (after?.length ?? 0));
+  // Commands are UTF-8 on the wire (an SMTPUTF8 address), as SmtpConnection writes them.
+  const tail = after === undefined ? 0 : typeof after === "string" ? Buffer.byteLength(after) : after.length;
+  const out = Buffer.allocUnsafe(n + dots.length + end.length + tail);
   let from = 0;
   let to = 0;
   for (const dot of dots) {
@@ -75,7 +77,8 @@ export function dotStuff(message: Buffer, after?: Buffer): Buffer {
   }
   to += message.copy(out, to, from, n);
   to += end.copy(out, to);
-  if (after) after.copy(out, to);
+  if (typeof after === "string") out.write(after, to, "utf8");
+  else if (after) after.copy(out, to);
   return out;
 }
 
@@ -105,10 +108,15 @@ export function queueIdOf(reply: SmtpReply, redact: (text: string) => string = (
 
 /** The MAIL FROM command: SIZE when the server takes it, BODY=8BITMIME when offered, SMTPUTF8 when needed. */
 export function mailCommand(envelopeFrom: string, size: number, smtputf8: boolean, caps: Capabilities): string {
-  const params = caps.size !== undefined ? [`SIZE=${size}`] : [];
-  if (hasCapability(caps, "8BITMIME")) params.push("BODY=8BITMIME");
-  if (smtputf8) params.push("SMTPUTF8");
-  return `MAIL FROM:<${envelopeFrom}>${params.length ? ` ${params.join(" ")}` : ""}`;
+  return mailCommandFor(envelopeFrom, caps)(size, smtputf8);
+}
+
+/** mailCommand for one sender and session, the capabilities looked up once (a session sends thousands). */
+export function mailCommandFor(envelopeFrom: string, caps: Capabilities): (size: number, smtputf8: boolean) => string {
+  const sized = caps.size !== undefined;
+  const body = hasCapability(caps, "8BITMIME") ? " BODY=8BITMIME" : "";
+  return (size, smtputf8) =>
+    `MAIL FROM:<${envelopeFrom}>${sized ? ` SIZE=${size}` : ""}${body}${smtputf8 ? " SMTPUTF8" : ""}`;
 }
 
 /** Runs one transaction. Never throws for server behaviour: refusals and drops are outcomes. */

@@ -28,6 +28,22 @@ export class SmtpReadError extends Error {
   }
 }
 
+/**
+ * Command lines as they go on the wire, each ended by CRLF; throws
+ * `E_SMTP_INJECTION` for a line holding a CR or LF, which would smuggle
+ * extra commands (DATA…) onto the wire.
+ */
+export function commandText(lines: readonly string[]): string {
+  let text = "";
+  for (const line of lines) {
+    if (/[\r\n]/.test(line)) {
+      throw Object.assign(new Error("Refusing to send a command containing CR or LF"), { code: "E_SMTP_INJECTION" });
+    }
+    text += `${line}\r\n`;
+  }
+  return text;
+}
+
 /** The SMTP client's connection: replies in, commands out, transcript kept. */
 export class SmtpConnection {
   #socket: net.Socket;
@@ -124,15 +140,11 @@ export class SmtpConnection {
    * advertise PIPELINING, and only for the commands RFC 2920 allows in a group.
    */
   sendBatch(lines: readonly string[]): void {
-    for (const line of lines) {
-      if (/[\r\n]/.test(line)) {
-        throw Object.assign(new Error("Refusing to send a command containing CR or LF"), { code: "E_SMTP_INJECTION" });
-      }
-    }
+    const text = commandText(lines);
     const stale = this.#queue[0];
     if (stale && stale.code !== 421) this.#markUnsolicited(stale);
     for (const line of lines) this.transcript.add("C", line);
-    if (!this.#closed) this.#socket.write(lines.map((l) => `${l}\r\n`).join(""));
+    if (!this.#closed) this.#socket.write(text);
   }
 
   /**
@@ -142,6 +154,18 @@ export class SmtpConnection {
   sendRaw(bytes: Buffer, shown: string): void {
     this.transcript.add("C", shown);
     if (!this.#closed) this.#socket.write(bytes);
+  }
+
+  /**
+   * The next reply when it has already arrived, without waiting (a pipelined
+   * sender reads a group's replies this way: they come in one segment);
+   * undefined when none is queued yet — then readReply waits for it and
+   * reports a closed or failed connection. A reply nobody asked for throws
+   * as in readReply.
+   */
+  takeReply(): SmtpReply | undefined {
+    if (this.#unsolicited) throw new SmtpReadError({ kind: "protocol", violation: this.#unsolicited });
+    return this.#queue.shift();
   }
 
   /** Reads the next complete reply, failing after `timeoutMs` without one. */

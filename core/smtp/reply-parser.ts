@@ -30,6 +30,7 @@ export interface ProtocolViolation {
 }
 
 const _REPLY_LINE = /^(\d{3})(?:([ -])(.*))?$/s;
+const _EMPTY = Buffer.alloc(0);
 
 /** Removes secrets from text; applied before anything is shortened, so no prefix of a secret survives. */
 export type Redact = (text: string) => string;
@@ -39,7 +40,7 @@ export type Redact = (text: string) => string;
  * failed: callers report it and close the connection.
  */
 export class ReplyParser {
-  #pending: Buffer = Buffer.alloc(0);
+  #pending: Buffer = _EMPTY;
   #lines: string[] = [];
   #code = -1;
   #sawAnyLine = false;
@@ -90,8 +91,9 @@ export class ReplyParser {
       if (reply) out.push(reply);
     }
     if (buf.length > MAX_LINE_BYTES) return this.#fail("line-too-long", buf, out);
-    // Copy so a retained slice does not pin the (possibly large) original chunk.
-    this.#pending = Buffer.from(buf);
+    // Copy so a retained slice does not pin the (possibly large) original chunk; a chunk that
+    // ended on a line end (the usual case) leaves nothing to copy.
+    this.#pending = buf.length === 0 ? _EMPTY : Buffer.from(buf);
     return out;
   }
 

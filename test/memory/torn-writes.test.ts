@@ -10,7 +10,7 @@ import { initMemory } from "../../core/memory/init.ts";
 import { inspectMemory } from "../../core/memory/inspect.ts";
 import { TORN_MARK } from "../../core/memory/markdown-blocks.ts";
 import { openMemory } from "../../core/memory/store.ts";
-import { bootId, isSet, Journal, readJournal, reserving } from "../../core/send/journal.ts";
+import { bootId, isSet, Journal, readJournal, Reservations } from "../../core/send/journal.ts";
 import { limitWrites } from "../helpers/small-disk.ts";
 import { makeTestDir } from "../helpers/temp-dir.ts";
 
@@ -141,9 +141,11 @@ test("a reservation is on disk before its recipients are handed out; after a reb
   const j = new Journal(file);
   const handed: number[] = [];
   async function* list() {
-    for (let index = 0; index < 5; index++) yield { index };
+    yield [{ index: 0 }, { index: 1 }];
+    yield [{ index: 2 }, { index: 3 }, { index: 4 }];
   }
-  for await (const r of reserving(list(), j, 3)) {
+  const reservations = new Reservations(list(), j, 3);
+  for (let r = await reservations.next(); r !== undefined; r = reservations.nextNow() ?? await reservations.next()) {
     // Each recipient comes only after a reservation naming it was written.
     const reserved = fs.readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l))
       .filter((e) => e.status === "reserve").flatMap((e) => e.is);
@@ -155,6 +157,7 @@ test("a reservation is on disk before its recipients are handed out; after a reb
       j.writeLater({ i: 0, status: "accepted" });
     }
   }
+  await reservations.close();
   j.close();
   assert.deepEqual(handed, [0, 1, 2, 3, 4]);
   // The same boot: what was reserved but never attempted was never sent, and a rerun sends it.

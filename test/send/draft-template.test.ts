@@ -96,3 +96,22 @@ test("a draft's messages differ only in To and Date, and the template is made on
   );
   assert.match(a.toString("latin1"), /\r\nDate: Wed, 02 Dec 2026 10:00:00 \+0000\r\n/);
 });
+
+test("composeNow gives compose's bytes without waiting once the template is made, and nothing it cannot vouch for", async () => {
+  const draft = makeDraft(SHAPES.attachment as DraftInput);
+  const at = new Date("2026-12-07T13:00:00Z");
+  assert.equal(draft.composeNow?.("a@example.com", at), undefined, "no template before the first composition");
+  const full = await draft.compose(["a@example.com"], at);
+  await fc.assert(
+    fc.asyncProperty(plainAddress, date, async (to, when) => {
+      const now = draft.composeNow?.(to, when);
+      if (!templateFits(to)) return assert.equal(now, undefined, to);
+      assert.equal(now?.toString("latin1"), (await draft.compose([to], when)).toString("latin1"));
+    }),
+    { numRuns: 150 },
+  );
+  assert.equal(draft.composeNow?.("a@example.com", at)?.toString("latin1"), full.toString("latin1"));
+  for (const awkward of ['"john smith"@example.com', "josé@example.com", "Someone@Example.COM"]) {
+    assert.equal(draft.composeNow?.(awkward, at), undefined, awkward);
+  }
+});

@@ -163,6 +163,19 @@ test("a recipient that needs SMTPUTF8 is refused without a byte on the wire when
   assert.ok(!mta.chunks.some((c) => c.includes("jos")));
 });
 
+test("an SMTPUTF8 recipient's envelope pipelined behind a final dot goes out in UTF-8, byte for byte", async () => {
+  const list = ["josé@example.net", "zoë@example.net", "名前@example.net"];
+  const { mta, result } = await scale(list, { smtputf8: true });
+  assert.equal(result.accepted, 3);
+  // The server reads bytes: each RCPT (the second and third behind a dot) is the address in UTF-8.
+  const wire = Buffer.from(mta.chunks.join(""), "latin1");
+  for (const address of list) {
+    assert.ok(wire.includes(Buffer.from(`RCPT TO:<${address}>\r\n`, "utf8")), `RCPT of ${address} in UTF-8`);
+    assert.ok(wire.includes(Buffer.from(`SMTPUTF8\r\nRCPT TO:<${address}>`, "utf8")), "MAIL FROM asked for SMTPUTF8");
+  }
+  assert.ok(messageChunks(mta).some((c) => c.includes("\r\n.\r\nMAIL FROM:")), "envelopes rode behind a dot");
+});
+
 test("without PIPELINING every command waits for its reply, and the results are the same", async () => {
   const list = ["a@example.net", "unknown@example.net", "b@example.net"];
   const { mta, result } = await scale(list, {
