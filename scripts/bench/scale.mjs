@@ -1,14 +1,21 @@
 #!/usr/bin/env node
-// Benchmark: messages per second of a scale send (`smtpilot send --to-list`, the bundled build
-// dist/smtpilot.cjs) next to Postfix's smtp-source and nodemailer's pooled SMTP transport — the
+// Benchmark: messages per second of a scale send (`smtpilot send --to-list`, run as a user runs
+// it: the npm package's entry by default) next to Postfix's smtp-source and nodemailer's pooled SMTP transport — the
 // same ~2 KB message, the same number of connections (1 and 10), the same loopback sink (Postfix's
 // smtp-sink), in the same run. Prints a table; asserts nothing except that every tool's messages
 // reached the sink. Run: npm run bench:scale
 //   BENCH_MESSAGES=5000  messages per run      BENCH_RUNS=3  runs per cell (the median is shown)
 //   BENCH_CONNECTIONS=1,10  BENCH_CPU_PROF=DIR (V8 CPU profiles of smtpilot's sends)
-//   BENCH_BUNDLE=FILE (time that build instead of building dist/smtpilot.cjs)
+//   BENCH_ENTRY=package|binary|bundle  how smtpilot is started (default package):
+//     package  the npm package's entry (bin/smtpilot.mjs next to the bundle, as `npm install -g`
+//              lays them out): Node's compile cache on, as every user of the npm package runs it
+//     binary   the single binary (npm run build:binary; its assets carry V8 code caches)
+//     bundle   dist/smtpilot.cjs by plain node, no compile cache (the figure before issue 21)
+//   BENCH_BUNDLE=FILE (time that build instead of building dist/smtpilot.cjs; package and bundle)
 //   BENCH_TOOLS=smtp-source,smtpilot (only these tools, by name prefix)
-//   BENCH_BASELINE=FILE (another build, timed in the same runs as "smtpilot baseline")
+//   BENCH_BASELINE=FILE (another bundle, timed in the same runs as "smtpilot baseline", started
+//     the same way: the package's entry unless BENCH_ENTRY=bundle)
+//   BENCH_MESSAGES=50000 shows throughput with start-up a small share; 5000 shows start-up's weight.
 //
 // Target (issue #21): at 10 connections, at least 0.75x smtp-source with smtpilot's start-up included
 // (the "incl. start-up" column: the whole command as a user runs it); above nodemailer.
@@ -19,7 +26,9 @@
 // table shows nodemailer twice: over that front with TLS + AUTH exactly as smtpilot, and plaintext
 // straight to the sink as smtp-source. The front answers AUTH itself (235, any credentials).
 // A second table gives each client's CPU per message (via /usr/bin/time, Debian's `time`, when
-// installed) and the front's: machine load moves the rates, much less the CPU.
+// installed), the front's and the sink's: machine load moves the rates, much less the CPU. The
+// start-up of a send (a one-recipient list: Node, the CLI, memory folder, gates, sessions) is
+// printed apart, in wall and CPU time.
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
@@ -142,6 +151,29 @@ function bundleFile() {
   return process.env.BENCH_BUNDLE ? path.resolve(process.env.BENCH_BUNDLE) : path.join(root, "dist/smtpilot.cjs");
 }
 
+/** How smtpilot is started (BENCH_ENTRY): package (default), binary or bundle. */
+const ENTRY = process.env.BENCH_ENTRY ?? "package";
+
+/**
+ * The command that starts `bundle` the way ENTRY says: `{ cmd, args }`, Node flags allowed in
+ * `args` first. A package is laid out under `dir` as `npm install -g` lays it out (bin/ and
+ * dist/ of the package, no sources next to it), so its entry runs the bundle with Node's compile
+ * cache (in the system's temporary folder, warm after the set-up commands, as on a user's machine).
+ */
+function entryFor(bundle, dir, kind = ENTRY) {
+  if (kind === "bundle") return { cmd: process.execPath, args: [bundle], node: true };
+  if (kind === "binary") {
+    return { cmd: path.join(root, "dist", `smtpilot-${process.platform}-${process.arch}`), args: [], node: false };
+  }
+  if (kind !== "package") throw new Error(`BENCH_ENTRY must be package, binary or bundle, not ${kind}`);
+  fs.mkdirSync(path.join(dir, "bin"), { recursive: true });
+  fs.mkdirSync(path.join(dir, "dist"), { recursive: true });
+  fs.copyFileSync(path.join(root, "bin/smtpilot.mjs"), path.join(dir, "bin/smtpilot.mjs"));
+  fs.copyFileSync(path.join(root, "package.json"), path.join(dir, "package.json"));
+  fs.copyFileSync(bundle, path.join(dir, "dist/smtpilot.cjs"));
+  return { cmd: process.execPath, args: [path.join(dir, "bin/smtpilot.mjs")], node: true };
+}
+
 function has(file) {
   return fs.existsSync(file);
 }
@@ -168,9 +200,9 @@ function startChild(cmd, args, ready, options = {}) {
  * Runs the bundle with `args` on a pseudo-terminal and types the confirmation code it shows
  * ("Type ABCDEF to confirm"), as the person stating a placement does. Rejects unless it ends 0.
  */
-function verifyOnTerminal(args) {
+function verifyOnTerminal(entry, args) {
   const q = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
-  const cmd = ["exec", process.execPath, bundleFile(), ...args].map(q).join(" ");
+  const cmd = ["exec", entry.cmd, ...entry.args, ...args].map(q).join(" ");
   const child = spawn("script", ["-qfec", cmd, "/dev/null"], {
     env: { ...process.env, TERM: "dumb" },
     stdio: ["pipe", "pipe", "pipe"],
@@ -210,6 +242,13 @@ async function main() {
   const bundle = bundleFile();
   if (!process.env.BENCH_BUNDLE) {
     spawnSync(process.execPath, [path.join(root, "scripts/build/bundle.mjs")], { stdio: "inherit", cwd: root });
+  }
+  if (ENTRY === "binary") {
+    const built = spawnSync(process.execPath, [path.join(root, "scripts/build/binary.mjs")], {
+      stdio: "inherit",
+      cwd: root,
+    });
+    if (built.status !== 0) throw new Error("npm run build:binary failed");
   }
   const { createFixtureCa, issueCert } = await import("../../fixtures/certs.ts");
   const { default: nodemailer } = await import("nodemailer");
@@ -285,10 +324,14 @@ async function main() {
   // --- smtpilot's memory folder: profile, raised batch limit, a verified canary -------------------
   const home = path.join(dir, "home");
   const env = { ...process.env, BENCH_PW: "bench-password" };
-  const cli = (args, timed = false, file = bundle) => {
+  const entry = entryFor(bundle, path.join(dir, "package"));
+  const cli = (args, timed = false, how = entry) => {
     const node = args.filter((a) => a.startsWith("--cpu-prof"));
     const rest = args.filter((a) => !a.startsWith("--cpu-prof"));
-    return run(process.execPath, [...node, file, "--home", home, ...rest], { env, encoding: "utf8" }, timed);
+    // The binary takes Node's flags from NODE_OPTIONS.
+    const flags = how.node ? node : [];
+    const runEnv = how.node || node.length === 0 ? env : { ...env, NODE_OPTIONS: node.join(" ") };
+    return run(how.cmd, [...flags, ...how.args, "--home", home, ...rest], { env: runEnv, encoding: "utf8" }, timed);
   };
   // BENCH_CPU_PROF=DIR: each smtpilot send writes a V8 CPU profile there (open in Chrome DevTools).
   const profileFlags = process.env.BENCH_CPU_PROF
@@ -334,33 +377,65 @@ async function main() {
   must(["send", "--canary", ...canaryArgs, "--confirm", canaryPlan.plan.token]);
   // smtp-sink keeps nothing to look at: the placement is stated, the documented way — by a person
   // at a terminal, so on a pseudo-terminal (util-linux `script`) typing the code it asks for.
-  await verifyOnTerminal(["--home", home, "verify", "--last", "--placement", "inbox", "--note", "benchmark sink"]);
+  await verifyOnTerminal(entry, [
+    "--home",
+    home,
+    "verify",
+    "--last",
+    "--placement",
+    "inbox",
+    "--note",
+    "benchmark sink",
+  ]);
   const list = path.join(dir, "list.txt");
   fs.writeFileSync(list, Array.from({ length: N }, (_, i) => recipient(i)).join("\n") + "\n");
 
+  const baseline = process.env.BENCH_BASELINE
+    ? entryFor(
+      path.resolve(process.env.BENCH_BASELINE),
+      path.join(dir, "baseline"),
+      ENTRY === "bundle" ? "bundle" : "package",
+    )
+    : undefined;
   // One send of a one-recipient list: what a send costs before its first message (start-up, gates).
   const oneList = path.join(dir, "one.txt");
   fs.writeFileSync(oneList, `${recipient(0)}\n`);
-  const startupCpu = () => {
+  // Ten connections, as the 10-connection runs open: each session's TLS and login is start-up too.
+  const startup = (c, how = entry) => {
     fs.rmSync(path.join(home, "journal"), { recursive: true, force: true });
     const listArgs = ["--profile", "bench", "--to-list", oneList, ...message, ...noDns];
     const plan = JSON.parse(must(["preflight", ...listArgs, "--json"]).stdout);
-    return cli(["send", ...listArgs, "--confirm", plan.plan.token, "--rate", "none", "--json"], true).cpu;
+    const t0 = performance.now();
+    const r = cli(
+      ["send", ...listArgs, "--confirm", plan.plan.token, "--rate", "none", "--connections", String(c), "--json"],
+      true,
+      how,
+    );
+    if (r.status !== 0) throw new Error(`smtpilot send of one recipient failed (${r.status}): ${r.stderr}`);
+    return { wall: (performance.now() - t0) / 1000, cpu: r.cpu };
   };
-  const smtpilotStartup = TIME ? median([startupCpu(), startupCpu(), startupCpu()]) : undefined;
+  const connectionCounts = (process.env.BENCH_CONNECTIONS ?? "1,10").split(",").map(Number);
+  const startupsOf = (how) =>
+    new Map(connectionCounts.map((c) => [c, [startup(c, how), startup(c, how), startup(c, how)]]));
+  const startups = new Map([[entry, startupsOf(entry)], ...(baseline ? [[baseline, startupsOf(baseline)]] : [])]);
+  const startupOf = (how, c, key) => median(startups.get(how).get(c).map((r) => r[key]));
+  const smtpilotStartup = TIME ? (how, c) => startupOf(how, c, "cpu") : undefined;
 
   // --- One run of each tool ------------------------------------------------------------------------
   const counted = (what, go) => async (c) => {
     const before = sinkCount();
     const frontBefore = processCpu(front.child.pid);
+    const sinkBefore = processCpu(sink.pid);
     const r = await go(c);
     await new Promise((resolve) => setTimeout(resolve, 100));
     const arrived = sinkCount() - before;
     if (arrived < N) throw new Error(`${what} with ${c} connection(s): the sink counted ${arrived} of ${N} messages`);
     const frontAfter = processCpu(front.child.pid);
+    const sinkAfter = processCpu(sink.pid);
     return {
       ...r,
       ...(frontBefore !== undefined && frontAfter !== undefined ? { front: frontAfter - frontBefore } : {}),
+      ...(sinkBefore !== undefined && sinkAfter !== undefined ? { sink: sinkAfter - sinkBefore } : {}),
     };
   };
   const tools = {
@@ -396,18 +471,13 @@ async function main() {
         tls: { ca: ca.certPem, servername: "localhost" },
         auth: { user: "bench", pass: "bench-password" },
       })),
-    "smtpilot TLS+AUTH": counted("smtpilot", (c) => smtpilotRun(c, bundle)),
+    "smtpilot TLS+AUTH": counted("smtpilot", (c) => smtpilotRun(c, entry)),
     // BENCH_BASELINE=FILE: another build (say, of the previous commit) interleaved in the same runs.
-    ...(process.env.BENCH_BASELINE
-      ? {
-        "smtpilot baseline": counted("smtpilot baseline", (c) =>
-          smtpilotRun(c, path.resolve(process.env.BENCH_BASELINE))),
-      }
-      : {}),
+    ...(baseline ? { "smtpilot baseline": counted("smtpilot baseline", (c) => smtpilotRun(c, baseline)) } : {}),
   };
 
-  /** One timed `smtpilot send --to-list` of the whole list through `file` (a build), after its preflight. */
-  function smtpilotRun(c, file) {
+  /** One timed `smtpilot send --to-list` of the whole list started by `how`, after its preflight. */
+  function smtpilotRun(c, how) {
     fs.rmSync(path.join(home, "journal"), { recursive: true, force: true });
     const listArgs = ["--profile", "bench", "--to-list", list, ...message, ...noDns];
     const plan = JSON.parse(must(["preflight", ...listArgs, "--json"]).stdout);
@@ -426,7 +496,7 @@ async function main() {
         "--json",
       ],
       true,
-      file,
+      how,
     );
     const wall = (performance.now() - t0) / 1000;
     const doc = JSON.parse(r.stdout || "{}");
@@ -436,7 +506,7 @@ async function main() {
     return {
       seconds: doc.seconds,
       wall,
-      ...(r.cpu !== undefined && smtpilotStartup !== undefined ? { cpu: r.cpu - smtpilotStartup } : {}),
+      ...(r.cpu !== undefined && smtpilotStartup !== undefined ? { cpu: r.cpu - smtpilotStartup(how, c) } : {}),
     };
   }
 
@@ -468,7 +538,13 @@ async function main() {
   const load0 = loadNow();
   console.log(
     `${N} messages of ${composed.length} bytes to smtp-sink on 127.0.0.1 (TLS front for TLS+AUTH), ` +
-      `median of ${RUNS} run(s); messages/second`,
+      `median of ${RUNS} run(s); messages/second; smtpilot started as ${
+        ENTRY === "package"
+          ? "the npm package (compile cache on)"
+          : ENTRY === "binary"
+          ? "the single binary"
+          : "the bundle by plain node (no cache)"
+      }`,
   );
   const results = {};
   for (const c of CONNECTIONS) {
@@ -490,6 +566,7 @@ async function main() {
     ["vs smtp-source (send only)", pilotName, "smtp-source", "seconds"],
     ["vs nodemailer TLS", pilotName, "nodemailer TLS+AUTH", "seconds"],
     ["baseline vs smtp-source incl. start-up", "smtpilot baseline", "smtp-source", "wall"],
+    ["baseline vs smtp-source (send only)", "smtpilot baseline", "smtp-source", "seconds"],
   ].filter(([, subject, anchor]) => anchor in tools && subject in tools);
   const header = [
     "connections",
@@ -518,27 +595,40 @@ async function main() {
   );
   console.log(`Load average (1, 5, 15 min) at the start: ${load0}; at the end: ${loadNow()}`);
 
-  // CPU per message: the client's own, and the TLS front's for the tools behind it.
+  // Start-up of a send: what a one-recipient list costs, as the user runs it.
+  const startupLine = (how) =>
+    connectionCounts.map((c) =>
+      `${c} connection(s) ${Math.round(startupOf(how, c, "wall") * 1000)} ms wall` +
+      (TIME ? `, ${Math.round(startupOf(how, c, "cpu") * 1000)} ms CPU` : "")
+    ).join("; ");
+  console.log(`\nStart-up of a send (a one-recipient list, median of 3, ${ENTRY}): ${startupLine(entry)}`);
+  if (baseline) console.log(`Start-up of the baseline's send: ${startupLine(baseline)}`);
+
+  // CPU per message: the client's own, the TLS front's for the tools behind it, and the sink's.
   const perMessage = (rs, key) => {
     const values = rs.map((r) => r[key]).filter((v) => v !== undefined);
     return values.length ? `${Math.round((median(values) * 1e6) / N)}` : "-";
   };
+  const behindFront = (name) => name.includes("TLS") || name.includes("baseline");
   const cpuHeader = [
     "connections",
-    ...Object.keys(tools).map((name) => (name.includes("TLS") ? `${name} (+front)` : name)),
+    ...Object.keys(tools).map((name) => (behindFront(name) ? `${name} (+front, +sink)` : `${name} (+sink)`)),
   ];
   const cpuRows = CONNECTIONS.map((c) => [
     String(c),
     ...Object.keys(tools).map((name) => {
       const rs = results[`${name}/${c}`];
-      return name.includes("TLS") ? `${perMessage(rs, "cpu")} (+${perMessage(rs, "front")})` : perMessage(rs, "cpu");
+      const sinkCpu = perMessage(rs, "sink");
+      return behindFront(name)
+        ? `${perMessage(rs, "cpu")} (+${perMessage(rs, "front")}, +${sinkCpu})`
+        : `${perMessage(rs, "cpu")} (+${sinkCpu})`;
     }),
   ]);
   const cw = cpuHeader.map((h, i) => Math.max(h.length, ...cpuRows.map((row) => row[i].length)));
   const cfmt = (cells) => `| ${cells.map((cell, i) => cell.padStart(cw[i])).join(" | ")} |`;
   console.log(
-    `\nCPU microseconds per message, user + system, median (smtpilot: one send's start-up and gates ` +
-      `subtracted, ${smtpilotStartup === undefined ? "-" : Math.round(smtpilotStartup * 1000)} ms):`,
+    `\nCPU microseconds per message, user + system, median (smtpilot: its one-recipient send's CPU at ` +
+      `the same connections subtracted, the start-up above):`,
   );
   console.log(cfmt(cpuHeader));
   console.log(`|${cw.map((w) => "-".repeat(w + 1) + ":").join("|")}|`);
