@@ -194,13 +194,13 @@ export class Reservations<T extends { index: number }> {
   #at = 0;
   /** The next reservation, written and flushing. */
   #ahead: Promise<readonly T[]> | undefined;
+  /** Nothing is reserved before the first recipient is asked for: a run whose sessions never open reserves none. */
+  #started = false;
 
   constructor(source: AsyncIterable<readonly T[]>, journal: Journal, batch = RESERVE_BATCH) {
     this.#source = source[Symbol.asyncIterator]();
     this.#journal = journal;
     this.#batch = batch;
-    this.#ahead = this.#reserveNext();
-    this.#ahead.catch(() => {}); // seen when awaited; a run that stops first never needs it
   }
 
   /** The next recipient when one is reserved on disk already; undefined when `next()` must wait (or none is left). */
@@ -210,6 +210,10 @@ export class Reservations<T extends { index: number }> {
 
   /** The next recipient once a reservation naming it is on disk; undefined when none is left. */
   async next(): Promise<T | undefined> {
+    if (!this.#started) {
+      this.#started = true;
+      this.#ahead = this.#reserveNext();
+    }
     for (;;) {
       const now = this.nextNow();
       if (now !== undefined) return now;
@@ -223,7 +227,7 @@ export class Reservations<T extends { index: number }> {
       this.#at = 0;
       if (chunk.length === this.#batch) {
         this.#ahead = this.#reserveNext();
-        this.#ahead.catch(() => {});
+        this.#ahead.catch(() => {}); // seen when awaited; a run that stops first never needs it
       }
     }
   }

@@ -163,6 +163,39 @@ test("a recipient that needs SMTPUTF8 is refused without a byte on the wire when
   assert.ok(!mta.chunks.some((c) => c.includes("jos")));
 });
 
+test("a run whose session never opens reserves no recipient (a rerun after a reboot still sends them all)", async () => {
+  const mta = await startMiniMta();
+  await mta.close(); // nothing listens there any more: every connection is refused
+  const listFile = path.join(dir, `list-${++run}.txt`);
+  fs.writeFileSync(listFile, `${names(5).join("\n")}\n`);
+  const journalFile = path.join(dir, `journal-${run}.jsonl`);
+  const result = await runScale({
+    options: {
+      host: "127.0.0.1",
+      port: mta.port,
+      tls: "none",
+      to: [],
+      timeoutMs: 5000,
+      declaredSize: 10240,
+      probes: "off",
+    },
+    rules: [],
+    redact: (t) => t,
+    draft,
+    envelopeFrom: "bounces@example.com",
+    recipients: readRecipients(listFile),
+    count: 5,
+    journalFile,
+    connections: 3,
+    ratePerSecond: Infinity,
+  });
+  assert.equal(result.stopped?.reason, "session-failed");
+  // A reservation read back in another boot makes its recipients unknown (never resent): a run
+  // that sent nothing must leave none.
+  const journal = fs.existsSync(journalFile) ? fs.readFileSync(journalFile, "utf8") : "";
+  assert.equal(journal.includes('"status":"reserve"'), false, journal);
+});
+
 test("an SMTPUTF8 recipient's envelope pipelined behind a final dot goes out in UTF-8, byte for byte", async () => {
   const list = ["josé@example.net", "zoë@example.net", "名前@example.net"];
   const { mta, result } = await scale(list, { smtputf8: true });
