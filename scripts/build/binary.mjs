@@ -16,6 +16,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { SEA_EXEC_ARGV } from "./sea-bundle.mjs";
 import { binaryName, hostTarget, runtimePackage, TARGETS } from "./targets.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -74,7 +75,7 @@ function build() {
   const prepared = JSON.parse(
     run(
       hostRuntime,
-      [path.join(root, "scripts/build/sea-cache.mjs"), split, ...cacheArgs],
+      [...SEA_EXEC_ARGV, path.join(root, "scripts/build/sea-cache.mjs"), split, ...cacheArgs],
       "preparing the assets",
       env,
     ),
@@ -97,9 +98,14 @@ function build() {
       disableExperimentalSEAWarning: true,
       // V8's code cache speeds start-up but is only valid on the architecture that made it.
       useCodeCache: sameHost,
+      execArgv: SEA_EXEC_ARGV,
     }),
   );
-  run(hostRuntime, ["--experimental-sea-config", path.join(work, "sea-config.json")], "preparing the SEA blob");
+  run(
+    hostRuntime,
+    [...SEA_EXEC_ARGV, "--experimental-sea-config", path.join(work, "sea-config.json")],
+    "preparing the SEA blob",
+  );
 
   // 3. Inject and fingerprint.
   const output = path.join(out, binaryName(target));

@@ -58,6 +58,29 @@ test("the binary runs a healthy auth probe against its own fixture", async () =>
   assert.equal(doc.layers.find((l: { id: string }) => l.id === "auth").status, "pass");
 });
 
+test("the binary starts with a full-size young generation and V8 accepts every code cache it loads", async () => {
+  // A preload (NODE_OPTIONS still reaches the binary) reports the young generation V8 started with.
+  const probe = path.join(empty, "young.cjs");
+  fs.writeFileSync(
+    probe,
+    `const s = require("node:v8").getHeapSpaceStatistics().find((x) => x.space_name === "new_space");
+process.stderr.write("young " + s.space_size + "\\n");`,
+  );
+  const r = await run(["diagnose", "--fixture", "healthy-starttls", "--json"], {
+    SMTPILOT_TIMING: "1",
+    NODE_OPTIONS: `--require ${probe}`,
+  });
+  assert.equal(r.code, 0, r.stderr);
+  const young = Number(/^young (\d+)$/m.exec(r.stderr)?.[1]);
+  // 16 MB from the start (SEA_EXEC_ARGV): a probe never stops for a scavenge; V8's default is 1 MB.
+  assert.ok(young >= 16 * 2 ** 20, `young generation ${young} bytes`);
+  const timing = JSON.parse(/^smtpilot: timing (\{.*\})$/m.exec(r.stderr)?.[1] ?? "{}");
+  const assets = timing.assets as { asset: string; cache: string }[];
+  // The CLI and the fixture's lazily loaded packages, each compiled from its build-time cache.
+  assert.ok(assets.some((a) => a.asset === "cli") && assets.some((a) => a.asset.startsWith("lazy/")), r.stderr);
+  assert.deepEqual(assets.filter((a) => a.cache !== "accepted"), []);
+});
+
 test("the binary exits with the failing layer's code", async () => {
   const r = await run(["diagnose", "--fixture", "cert-expired"]);
   assert.equal(r.code, 13);
