@@ -15,9 +15,9 @@ import {
   isGroup,
   longFlag,
   type OptionSpec,
-  takesValue,
 } from "./command-spec.ts";
 import { runFromCli } from "./cli-adapter.ts";
+import { commandWord } from "./command-word.ts";
 import { choiceOption } from "./usage.ts";
 import { VERSION_LINE } from "./version.ts";
 
@@ -75,18 +75,9 @@ export function maskEcho(text: string): string {
  * options for every command costs a few milliseconds a run that uses one.
  */
 export function specsFor(argv: readonly string[], specs: CommandTree): CommandTree {
-  const valued = new Set(GLOBAL_OPTIONS.filter((o) => takesValue(o.flags)).map((o) => longFlag(o.flags)));
-  for (let i = 0; i < argv.length; i++) {
-    const word = argv[i] as string;
-    if (word === "--") break;
-    if (word.startsWith("-")) {
-      if (valued.has(word)) i++;
-      continue;
-    }
-    const named = specs.find((s) => s.name === word);
-    return named ? [named] : specs;
-  }
-  return specs;
+  const word = commandWord(argv);
+  const named = word === undefined ? undefined : specs.find((s) => s.name === word);
+  return named ? [named] : specs;
 }
 
 /** Builds the program for `specs` (the whole tree, or what specsFor picked). */

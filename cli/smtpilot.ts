@@ -8,6 +8,7 @@
  */
 import { EXIT_BROKEN_PIPE, EXIT_INTERNAL } from "../core/exit.ts";
 import { markTime, writeTiming } from "./run-timing.ts";
+import { warmTls } from "./tls-warmup.ts";
 import { VERSION_LINE } from "./version.ts";
 
 markTime("started");
@@ -22,6 +23,8 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
     writeTiming();
   });
 } else {
+  // Node's CA certificates are read on another thread while the CLI loads (see tls-warmup.ts).
+  if (warmTls(argv)) markTime("tls");
   // No top-level await: the bundle the single binary embeds is CommonJS.
   // Plugin files are imported from here (see useModuleImporter in cli/plugin-import.ts).
   const importModule = (url: string): Promise<unknown> => import(url);

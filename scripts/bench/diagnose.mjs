@@ -96,11 +96,14 @@ function interleaved(commands, n, env) {
  * exiting). CPU time holds steady on a busy machine, where wall time also measures the other jobs.
  */
 function breakdown(timings) {
-  const at = (t, name, i = 1) => t.marks.find(([n]) => n === name)?.[i];
+  // A mark the run did not take (`tls`: only commands that speak TLS load it early) stands at the one before.
+  const at = (t, name, i = 1) =>
+    t.marks.find(([n]) => n === name)?.[i] ?? (name === "tls" ? at(t, "started", i) : undefined);
   const span = (name, a, b) => [name, (t) => at(t, b) - (a ? at(t, a) : 0), (t) => at(t, b, 2) - (a ? at(t, a, 2) : 0)];
   const phases = [
     span("Node start-up, to our first line", undefined, "started"),
-    span("the CLI (code-cached asset)", "started", "loaded"),
+    span("node:tls (starts Node's CA read)", "started", "tls"),
+    span("the CLI (code-cached asset)", "tls", "loaded"),
     span("commander: build and parse", "loaded", "parsed"),
     span("the command's module", "parsed", "command"),
     span("flags, secret, memory folder, plugins", "command", "plugins"),
@@ -217,6 +220,16 @@ try {
 }
 
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(" ");
+// Node reads the certificates NODE_EXTRA_CA_CERTS names at every TLS start, on another thread (CPU
+// time, and wall time when the handshake must wait for it): say so when this machine sets it.
+const extraCa = process.env.NODE_EXTRA_CA_CERTS;
+if (extraCa) {
+  let count = "?";
+  try {
+    count = String(fs.readFileSync(extraCa, "utf8").split("BEGIN CERTIFICATE").length - 1);
+  } catch { /* unreadable: Node warns and goes on */ }
+  console.log(`\nNODE_EXTRA_CA_CERTS is set here (${count} certificates): every Node TLS start reads them too`);
+}
 console.log(`\nload average before: ${load()} (${os.cpus().length} cores)`);
 console.log(
   `${"case".padEnd(52)} ${"smtpilot".padStart(10)} ${"swaks".padStart(10)} ${"ratio".padStart(8)} ${
