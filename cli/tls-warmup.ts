@@ -8,7 +8,7 @@
  * reply to finish and held up the handshake (the `tls` layer); started by
  * the entry, before the CLI itself loads, it runs beside that instead. The
  * module is loaded either way by these commands: nothing more is done, only
- * earlier. Offline commands (and `--version`) never load it.
+ * earlier. Offline commands, `--help` and `--version` never load it.
  */
 import { commandWord } from "./command-word.ts";
 
@@ -35,6 +35,8 @@ export const TLS_COMMANDS: ReadonlySet<string> = new Set([
 export function warmTls(argv: readonly string[]): boolean {
   const word = commandWord(argv);
   if (word === undefined || !TLS_COMMANDS.has(word)) return false;
+  // Help connects nowhere: it would pay for the CA read and use nothing of it.
+  if (argv.includes("--help") || argv.includes("-h")) return false;
   // process.getBuiltinModule, not an import: the entry must not load TLS for every command.
   const load = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
   if (typeof load !== "function") return false;

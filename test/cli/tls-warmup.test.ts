@@ -40,7 +40,7 @@ function marks(stderr: string): string[] {
   return (JSON.parse(line) as { marks: [string][] }).marks.map(([name]) => name);
 }
 
-test("a probe loads TLS before the CLI; an offline command never loads it early", async () => {
+test("a probe loads TLS before the CLI; an offline command and a command's help never load it early", async () => {
   // A memory folder that does not exist: no plugins, nothing written.
   const home = path.join(os.tmpdir(), `smtpilot-no-home-${process.pid}`);
   const probe = await runCli(["--home", home, "diagnose", "--fixture", "healthy-starttls", "--json"], {
@@ -54,4 +54,7 @@ test("a probe loads TLS before the CLI; an offline command never loads it early"
   });
   assert.equal(offline.code, 0, offline.stderr);
   assert.ok(!marks(offline.stderr).includes("tls"));
+  const help = await runCli(["diagnose", "--help"], { SMTPILOT_TIMING: "1" });
+  assert.equal(help.code, 0, help.stderr);
+  assert.ok(!marks(help.stderr).includes("tls"));
 });
