@@ -10,7 +10,10 @@
  *   swaks got; swaks' own handshake must succeed too.
  * - A silent port: the built-in side probes; and a port that speaks while
  *   swaks shows nothing (a reply without CRLF or that never ends) is found
- *   after the greeting pause and reported as unknown, not as a timeout.
+ *   after the greeting pause and read by the built-in greeting layer on a
+ *   side connection: bytes that break SMTP get the built-in verdict (the
+ *   same whether swaks gave up on them first or not), anything else is
+ *   unknown, never a timeout.
  * - AUTH: a first swaks session without credentials shows the offered
  *   mechanisms; smtpilot picks exactly one (core/smtp/sasl.ts) and a second
  *   session tries that one only, so a login is attempted at most once.
@@ -47,6 +50,12 @@ export type { SwaksSetup };
 const _ENDED = /\.connection-dropped$|^greeting\.connection-closed$/;
 /** Protocols a silent-for-swaks port may answer a side connection with that name a greeting.not-smtp. */
 const _NOT_SMTP: readonly PortProtocol[] = ["http", "ssh", "pop3", "imap"];
+/**
+ * Greeting verdicts a side connection's bytes prove on their own (a reply
+ * that breaks SMTP, another protocol): anything else it saw (a banner, a
+ * timeout) says nothing about why swaks shows nothing, which stays unknown.
+ */
+const _SIDE_VERDICT = /^greeting\.(?:protocol-error|not-smtp)$/;
 
 /** Runs the layers through swaks and returns the report. */
 export class SwaksSession {
@@ -152,15 +161,21 @@ export class SwaksSession {
     watching.abort();
     const heard = await blind;
     if (heard !== undefined) {
-      const greeting = _NOT_SMTP.includes(heard)
-        ? await runGreeting(ctx, start, { kind: "other", speaks: heard })
-        : unknownLayer(
-          "greeting",
-          since(ctx, start),
-          "the server sends bytes swaks never shows (a reply without CRLF, a code that is not three digits, or a reply that never ends: swaks waits for a complete reply until its timeout)",
-          { portSpeaks: heard },
-        );
-      return this.#ok(greeting);
+      const side = heard.greeting;
+      if (_NOT_SMTP.includes(heard.speaks)) {
+        return this.#ok(await runGreeting(ctx, start, { kind: "other", speaks: heard.speaks }));
+      }
+      if (side?.diagnosis && _SIDE_VERDICT.test(side.diagnosis.code)) {
+        // The bytes themselves break SMTP: the built-in client's verdict, read on smtpilot's side connection.
+        const facts = { ...side.facts, observedBy: "side-connection" };
+        return this.#ok(failed("greeting", since(ctx, start), facts, side.diagnosis));
+      }
+      return this.#ok(unknownLayer(
+        "greeting",
+        since(ctx, start),
+        "the server sends bytes swaks never shows (a reply without CRLF, a code that is not three digits, or a reply that never ends: swaks waits for a complete reply until its timeout)",
+        { portSpeaks: heard.speaks },
+      ));
     }
     if (contact.kind === "tls" && options.tls !== "auto") {
       const facts = { mode: options.tls, portSpeaks: "tls", portProbe: { outcome: contact.probe.outcome } };

@@ -23,7 +23,9 @@ let dir = "";
 before(async () => {
   if (skip) return;
   dir = makeTestDir("smtpilot-swaks-test-");
-  fx = await startFixture({ scenarios: ["healthy-starttls", "banner-slow", "auth-invalid", "helo-only"] });
+  fx = await startFixture({
+    scenarios: ["healthy-starttls", "banner-slow", "auth-invalid", "helo-only", "endless-line"],
+  });
 });
 after(async () => {
   await fx?.close();
@@ -212,6 +214,44 @@ describe("the swaks backend", { skip }, () => {
       }
     });
     assert.deepEqual(left, []);
+  });
+
+  test("a line without end is greeting.protocol-error (line-too-long) when swaks' reads are slower than the greeting pause", async () => {
+    // '220 ' and then 256 bytes every 50 ms, never a line end: swaks gives up on a line only after
+    // 1000 reads (a minute here), so the greeting pause always comes first, on any machine. The
+    // verdict must be the built-in client's, not greeting.unknown.
+    const sockets = new Set<net.Socket>();
+    const server = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.on("error", () => {});
+      socket.write("220 ");
+      const timer = setInterval(() => socket.write("x".repeat(256)), 50);
+      socket.on("close", () => clearInterval(timer));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (server.address() as net.AddressInfo).port;
+      const report = await diagnoseWithSwaks(swaksRequest({ ...options("healthy-starttls"), port, timeoutMs: 30_000 }));
+      const greeting = report.layers.find((l) => l.id === "greeting");
+      assert.equal(report.verdict.code, "greeting.protocol-error", JSON.stringify(report.layers));
+      assert.equal(greeting?.facts.violation, "line-too-long");
+      assert.equal(greeting?.facts.observedBy, "side-connection");
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  test("a line without end that swaks gives up on first (its 1000 reads, probes off) is greeting.protocol-error too", async () => {
+    // Without side probes only swaks' own words ("hit loop counter") can tell; the timeout is far
+    // beyond its reads of the fixture's fast stream, so they end it on any machine.
+    const report = await diagnoseWithSwaks(
+      swaksRequest(options("endless-line", { tls: "none", probes: "off", timeoutMs: 120_000 })),
+    );
+    const greeting = report.layers.find((l) => l.id === "greeting");
+    assert.equal(report.verdict.code, "greeting.protocol-error", JSON.stringify(report.layers));
+    assert.equal(greeting?.facts.violation, "line-too-long");
+    assert.equal(greeting?.facts.observedBy, "swaks");
   });
 
   test("a run leaves no smtpilot folder behind in the temp folder", async () => {
