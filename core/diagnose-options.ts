@@ -66,6 +66,13 @@ export interface DiagnoseOptions {
    * 465): it sets how long a silent port is given before a side probe.
    */
   conventionalPort?: number;
+  /**
+   * Silence after which a side probe may start on ports other than 25 and
+   * 465 (default GREETING_PAUSE_MS, core/layers/first-contact.ts): for a
+   * caller that knows the server pauses longer before its banner, and for
+   * tests, so a pause they configure is not raced by a busy machine's clock.
+   */
+  greetingPauseMs?: number;
 }
 
 /** Default per-step timeout: long enough for a slow greylisting server, short for a human. */

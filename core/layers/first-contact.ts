@@ -45,12 +45,12 @@ export type FirstContact =
  * ClientHello. On 465 a ClientHello is what the port waits for. On 25 greeting
  * pauses are normal (postscreen, greet_pause, Exim `delay` against spam
  * bots), so only a silence as long as the whole timeout is probed. Elsewhere,
- * a few seconds.
+ * a few seconds (`greetingPauseMs` when the caller set it).
  */
-export function patienceMs(port: number, timeoutMs: number): number {
+export function patienceMs(port: number, timeoutMs: number, greetingPauseMs = GREETING_PAUSE_MS): number {
   if (port === 465) return Math.min(SNIFF_MS, timeoutMs);
   if (port === 25) return timeoutMs;
-  return Math.min(GREETING_PAUSE_MS, timeoutMs);
+  return Math.min(greetingPauseMs, timeoutMs);
 }
 
 /** Waits for the server to speak, probing the port when it does not. */
@@ -59,7 +59,7 @@ export async function awaitFirstContact(ctx: LayerContext, conn: SmtpConnection)
   const { clock } = ctx.io;
   const started = ctx.state.connectedAt ?? clock.now();
   const left = () => started + timeoutMs - clock.now();
-  const patience = patienceMs(ctx.options.conventionalPort ?? port, timeoutMs);
+  const patience = patienceMs(ctx.options.conventionalPort ?? port, timeoutMs, ctx.options.greetingPauseMs);
   const early = await within(conn.activity, Math.min(patience, left()));
   if (early === "bytes") return { kind: "bytes" };
   if (ctx.options.probes === "off") {

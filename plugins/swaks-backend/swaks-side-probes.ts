@@ -51,7 +51,7 @@ export async function watchBlindness(
   const { options } = ctx;
   if (options.probes === "off") return undefined;
   const stopped = new Promise<"stopped">((resolve) => signal.addEventListener("abort", () => resolve("stopped")));
-  const patience = patienceMs(options.conventionalPort ?? options.port, options.timeoutMs);
+  const patience = patienceMs(options.conventionalPort ?? options.port, options.timeoutMs, options.greetingPauseMs);
   const first = await within(Promise.race([conn.activity, stopped]), patience);
   if (first !== TIMED_OUT) return undefined;
   const heard = await sideGreeting(ctx, signal);

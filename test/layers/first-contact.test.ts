@@ -24,11 +24,27 @@ async function withChild<T>(spec: ChildServerSpec, run: (child: ChildServer) => 
 const QUIT_HEX = Buffer.from("QUIT").toString("hex");
 const isClientHello = (hex: string | undefined) => /^16030[0-4]/.test(hex ?? "");
 
-test("patienceMs: short on 465, the whole timeout on 25, a greeting pause elsewhere", () => {
+test("patienceMs: short on 465, the whole timeout on 25, a greeting pause elsewhere (the caller's when set)", () => {
   assert.equal(patienceMs(465, 10_000), SNIFF_MS);
   assert.equal(patienceMs(25, 10_000), 10_000);
   assert.equal(patienceMs(587, 10_000), GREETING_PAUSE_MS);
   assert.equal(patienceMs(2525, 1000), 1000);
+  assert.equal(patienceMs(587, 10_000, 6000), 6000);
+  assert.equal(patienceMs(587, 4000, 6000), 4000);
+  assert.equal(patienceMs(465, 10_000, 6000), SNIFF_MS);
+});
+
+test("greetingPauseMs sets when a silent port gets its side probe", async () => {
+  // Longer than the default pause: the probe waits the caller's (a timer never fires early), then
+  // goes out since the port stays silent.
+  const greetingPauseMs = GREETING_PAUSE_MS + 800;
+  await withChild({ kind: "silent" }, async (child) => {
+    const run = options({ port: child.port, timeoutMs: greetingPauseMs + 1000, greetingPauseMs });
+    const report = await diagnose(run, systemIo());
+    const sent = report.transcript.find((e) => e.dir === "*" && /ClientHello/.test(e.text));
+    assert.ok(sent && sent.t >= greetingPauseMs, JSON.stringify(report.transcript));
+    assert.ok(child.events().some((e) => e.event === "prebanner" && e.conn !== 1 && isClientHello(e.data)));
+  });
 });
 
 test("a slow banner (greeting.slow, the fixture's banner-slow) comes before the probe patience on submission ports", () => {
@@ -36,9 +52,11 @@ test("a slow banner (greeting.slow, the fixture's banner-slow) comes before the 
 });
 
 test("a server with a greeting pause shorter than the probe patience gets no byte before its banner", async () => {
-  // Half-way between "slow" and the patience: a busy machine can shift either side's timer.
+  // Half-way between "slow" and the default patience; the run's patience is the whole timeout, so a
+  // busy machine shifting either side's timer cannot make the banner come after it.
   await withChild({ kind: "banner", delayMs: (SLOW_GREETING_MS + GREETING_PAUSE_MS) / 2 }, async (child) => {
-    const report = await diagnose(options({ port: child.port, tls: "none", timeoutMs: 10_000 }), systemIo());
+    const run = options({ port: child.port, tls: "none", timeoutMs: 30_000, greetingPauseMs: 30_000 });
+    const report = await diagnose(run, systemIo());
     assert.equal(report.verdict.status, "pass", JSON.stringify(report.verdict));
     const events = child.events();
     assert.deepEqual(events.filter((e) => e.event === "prebanner"), []);
