@@ -31,3 +31,10 @@ export async function waitUntil(ready: () => boolean | Promise<boolean>, options
     await sleep(20);
   }
 }
+
+/**
+ * The step timeout of a run whose verdict comes from the server's answers (never from a timeout
+ * firing): far beyond any answer on a busy machine — a TLS handshake under Deno at load 30 takes
+ * seconds — so it is never raced, only a bound that fails a run whose answer never comes.
+ */
+export const ANSWERED_WITHIN_MS = 60_000;

@@ -21,6 +21,7 @@ import { loadAllPlugins } from "../../cli/plugin-loader.ts";
 import { makeTestDir } from "../helpers/temp-dir.ts";
 import { memoryKeyring } from "./memory-keyring.ts";
 import { completeDeviceLogin } from "./person.ts";
+import { ANSWERED_WITHIN_MS } from "../helpers/wait-until.ts";
 
 const registry = await loadAllPlugins([]);
 const m365 = registry.providers.get("m365")!;
@@ -86,7 +87,7 @@ async function send(source: AccessTokenSource, count: number, connections: numbe
     ca: fx.caPem,
     auth: { user: FIXTURE_M365_ACCOUNT, secret: undefined, secretRef: "keyring:smtpilot/work", mechanism: "XOAUTH2" },
     to: [],
-    timeoutMs: 10_000,
+    timeoutMs: ANSWERED_WITHIN_MS,
     declaredSize: 4096,
     probes: "off",
   };

@@ -14,6 +14,7 @@ import {
   FIXTURE_M365_ACCOUNT,
   FIXTURE_M365_CLIENT_ID,
 } from "../../fixtures/oauth-apps.ts";
+import { ANSWERED_WITHIN_MS } from "../helpers/wait-until.ts";
 
 let fx: RunningFixture;
 before(async () => {
@@ -32,7 +33,7 @@ const run = (scenario: string, over: Partial<DiagnoseOptions>) =>
       tls: "starttls",
       ca: fx.caPem,
       to: [],
-      timeoutMs: 5000,
+      timeoutMs: ANSWERED_WITHIN_MS,
       declaredSize: 1000,
       ...over,
     },

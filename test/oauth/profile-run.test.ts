@@ -16,6 +16,7 @@ import { FIXTURE_M365_ACCOUNT, FIXTURE_M365_CLIENT_ID, FIXTURE_TENANT } from "..
 import { loadAllPlugins } from "../../cli/plugin-loader.ts";
 import { memoryKeyring } from "./memory-keyring.ts";
 import { completeDeviceLogin } from "./person.ts";
+import { ANSWERED_WITHIN_MS } from "../helpers/wait-until.ts";
 
 const registry = await loadAllPlugins([]);
 const m365 = registry.providers.get("m365")!;
@@ -54,7 +55,16 @@ function deps(announced: string[] = []) {
 async function probe(p: ProviderProfile, port = fx.ports.m365!) {
   const { auth } = await oauthAuthOptions({ ...p, oauth: { ...p.oauth!, ca: "fixture-ca.pem" } }, m365, deps());
   return await diagnose(
-    { host: fx.host, port, tls: "starttls", ca: fx.caPem, auth, to: [], timeoutMs: 5000, declaredSize: 1000 },
+    {
+      host: fx.host,
+      port,
+      tls: "starttls",
+      ca: fx.caPem,
+      auth,
+      to: [],
+      timeoutMs: ANSWERED_WITHIN_MS,
+      declaredSize: 1000,
+    },
     systemIo(),
   );
 }
