@@ -89,19 +89,31 @@ export async function startSecretService(): Promise<SecretServicePeer> {
   }
 }
 
-/** Polls with a harmless lookup until the daemon owns org.freedesktop.secrets (an event we cannot subscribe to). */
+/**
+ * Polls with a harmless store (then removes it) until the daemon owns org.freedesktop.secrets and
+ * has created the unlocked login collection — events we cannot subscribe to. A lookup alone
+ * answers before the collection exists, and on a busy machine a test's first store then failed
+ * with "Object does not exist at path /org/freedesktop/secrets/collection/login".
+ */
 async function waitForKeyring(env: Record<string, string>, daemon: ChildProcess): Promise<void> {
+  const probe = ["service", "smtpilot-probe", "account", "ready"];
+  const tool = (args: string[], input = "") =>
+    new Promise<boolean>((resolve) => {
+      const c = spawn("secret-tool", args, { env, stdio: ["pipe", "ignore", "ignore"] });
+      c.once("exit", (code) => resolve(code === 0));
+      c.once("error", () => resolve(false));
+      c.stdin?.on("error", () => {});
+      c.stdin?.end(input);
+    });
   for (let i = 0; i < 200; i++) {
     if (daemon.exitCode !== null) throw new Error(`gnome-keyring-daemon exited (${daemon.exitCode})`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const c = spawn("secret-tool", ["search", "service", "smtpilot-probe"], { env, stdio: "ignore" });
-      c.once("exit", (code) => resolve(code === 0 || code === 1));
-      c.once("error", () => resolve(false));
-    });
-    if (ok) return;
+    if (await tool(["store", "--label=smtpilot peer readiness", ...probe], "ready")) {
+      await tool(["clear", ...probe]);
+      return;
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error("the Secret Service never answered on the private bus");
+  throw new Error("the Secret Service never stored an entry on the private bus");
 }
 
 runPeerFromCommandLine(import.meta.url, startSecretService, (peer) => peer.env);
