@@ -5,6 +5,7 @@
 import { UsageError } from "../../core/errors.ts";
 import { shown } from "../../core/printable.ts";
 import { FIXTURE_SCENARIOS, startFixture } from "../../fixtures/index.ts";
+import { conventionalPortOf } from "../../fixtures/scenario-needs.ts";
 import { makeTempDir } from "../lifecycle.ts";
 
 /** Where the in-process fixture listens, and how to stop it. */
@@ -38,8 +39,8 @@ export async function startFixtureTarget(name: string): Promise<FixtureTarget> {
       closing ??= fixture.close().finally(() => temp.remove());
       return closing;
     };
-    const implicit = FIXTURE_SCENARIOS.find((s) => s.name === name)?.tls === "implicit";
-    return { host: fixture.host, port, caPem: fixture.caPem, ...(implicit ? { conventionalPort: 465 } : {}), close };
+    const conventionalPort = conventionalPortOf(name);
+    return { host: fixture.host, port, caPem: fixture.caPem, ...(conventionalPort ? { conventionalPort } : {}), close };
   } catch (err) {
     temp.remove();
     throw err;
