@@ -112,7 +112,10 @@ describe("a real Exim 4.96 on loopback", { skip: missing ?? false }, () => {
     const mark = exim().mainLog().length;
     const report = await diagnoseExim("paused", { greetingPauseMs: 30_000, timeoutMs: 30_000 });
     assertCode(report, "pass");
-    assert.ok(report.layers.find((l) => l.id === "greeting")?.warnings.some((w) => w.code === "greeting.slow"));
+    // The banner came after the whole pause. (Whether it also earns greeting.slow is a coin toss here: the
+    // pause equals SLOW_GREETING_MS, and a fast Exim's banner rounds to exactly 2000 ms — tested elsewhere.)
+    const latency = report.layers.find((l) => l.id === "greeting")?.facts.latencyMs;
+    assert.ok(typeof latency === "number" && latency >= PAUSE_MS - 1, `greeting after ${latency} ms`);
     await exim().settleLog();
     const log = since(mark);
     assert.doesNotMatch(log, OFFENCES, log);
