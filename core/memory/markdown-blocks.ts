@@ -62,7 +62,7 @@ export function parseMarkdownFile(name: string, text: string, options: { appendO
   const blocks: YamlBlock[] = [];
   const torn: number[] = [];
   const open = scanFences(text, (o, end, outerEnd) => {
-    if (options.appendOnly && _endsWithMark(text.slice(o.start, end))) return void torn.push(o.line);
+    if (options.appendOnly && isTornBlock(text, { start: o.start, end })) return void torn.push(o.line);
     blocks.push(_block(name, text, o.tag, o.line, o.outerStart, o.start, end, outerEnd));
   });
   if (open?.tag && options.appendOnly) torn.push(open.line);
@@ -79,6 +79,20 @@ export function parseMarkdownFile(name: string, text: string, options: { appendO
 
 function _endsWithMark(body: string): boolean {
   return body.trimEnd().split("\n").at(-1)?.trim() === TORN_MARK;
+}
+
+/** Whether a closed block of an append-only file is an entry a write left torn (closed with TORN_MARK). */
+export function isTornBlock(text: string, place: Pick<BlockPlace, "start" | "end">): boolean {
+  // Only the last line is looked at, without copying the block (a send log has thousands).
+  let end = place.end;
+  while (end > place.start && /\s/.test(text[end - 1] as string)) end--;
+  const from = Math.max(place.start, text.lastIndexOf("\n", end - 1) + 1);
+  return text.slice(from, end).trim() === TORN_MARK;
+}
+
+/** Parses one block found by scanFences (same checks and errors as parseMarkdownFile): for a reader that parses only some. */
+export function parseBlock(name: string, text: string, place: BlockPlace): YamlBlock {
+  return _block(name, text, place.tag, place.fenceLine, place.outerStart, place.start, place.end, place.outerEnd);
 }
 
 /**

@@ -50,6 +50,7 @@ export function scanFences(
   for (let n = 0; n < lineStarts.length; n++) {
     const at = lineStarts[n] as number;
     const next = lineStarts[n + 1] ?? text.length;
+    if (!_mayFence(text, at)) continue; // most lines: no slice, no regex (a send log has many thousands)
     const line = text.slice(at, next).replace(/\r?\n$/, "");
     const m = _FENCE.exec(line);
     if (!m) continue;
@@ -74,6 +75,14 @@ export function scanFences(
     open = undefined;
   }
   return open;
+}
+
+/** Whether the line at `at` starts, after at most three spaces, with ` or ~ (what _FENCE needs). */
+function _mayFence(text: string, at: number): boolean {
+  let i = at;
+  while (i < at + 3 && text.charCodeAt(i) === 32) i++;
+  const c = text.charCodeAt(i);
+  return c === 96 || c === 126;
 }
 
 /**

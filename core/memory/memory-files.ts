@@ -28,6 +28,17 @@ export async function loadMarkdown(
   home: string,
   options: { appendOnly?: boolean } = {},
 ): Promise<MarkdownFile> {
+  const parsed = parseMarkdownFile(name, await readMemoryText(file, name, home), options);
+  refuseSecrets(parsed);
+  return parsed;
+}
+
+/**
+ * The text of a memory file, read with loadMarkdown's checks (no link, a
+ * file nobody else could have written, bounded size) but not parsed: for a
+ * reader that parses only the part it needs (core/memory/log-window.ts).
+ */
+export async function readMemoryText(file: string, name: string, home: string): Promise<string> {
   let text: string;
   let fd: number | undefined;
   try {
@@ -67,9 +78,7 @@ export async function loadMarkdown(
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
-  const parsed = parseMarkdownFile(name, text, options);
-  refuseSecrets(parsed);
-  return parsed;
+  return text;
 }
 
 /** Reads a whole open file without blocking the event loop (the send log may be large). */

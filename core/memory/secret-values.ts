@@ -130,17 +130,27 @@ export function findSecretValues(data: unknown, path: (string | number)[] = []):
   return found;
 }
 
-/** Secret-looking text in the prose of a Markdown file (outside tagged blocks), with 1-based lines. */
+/**
+ * Secret-looking text in the prose of a Markdown file (outside the `skip`
+ * ranges, the tagged blocks), with 1-based lines. One pass with the ranges
+ * in order: a send log of thousands of blocks is not checked line × block.
+ */
 export function findSecretsInProse(text: string, skip: readonly [number, number][]): { line: number; what: string }[] {
   const out: { line: number; what: string }[] = [];
-  let offset = 0;
-  text.split("\n").forEach((line, i) => {
-    const inBlock = skip.some(([s, e]) => offset >= s && offset < e);
-    offset += line.length + 1;
-    if (inBlock) return;
-    const what = secretShape(line);
-    if (what) out.push({ line: i + 1, what });
-  });
+  const byStart = (a: readonly [number, number], b: readonly [number, number]) => a[0] - b[0];
+  const skips = [...skip].sort(byStart);
+  let s = 0;
+  for (let at = 0, line = 1;; line++) {
+    const nl = text.indexOf("\n", at);
+    while (s < skips.length && (skips[s] as [number, number])[1] <= at) s++;
+    const inBlock = s < skips.length && (skips[s] as [number, number])[0] <= at;
+    if (!inBlock) {
+      const what = secretShape(text.slice(at, nl === -1 ? text.length : nl));
+      if (what) out.push({ line, what });
+    }
+    if (nl === -1) break;
+    at = nl + 1;
+  }
   // A private key spans lines; its header alone is enough evidence, found above.
   return out;
 }

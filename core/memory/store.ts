@@ -21,7 +21,15 @@ import { redactDeep } from "../redact.ts";
 import { appendLocked, DIR_MODE, openNoFollow, withFileLock, writeFileAtomic } from "./atomic-file.ts";
 import { trustProblem } from "./file-trust.ts";
 import { BLOCK_TAGS, JOURNAL_DIR, MEMORY_FILES, type MemoryFileRole } from "./layout.ts";
-import { appendSection, removeSection, replaceBlock, sealTornTail, section, yamlFor } from "./markdown-blocks.ts";
+import {
+  appendSection,
+  type MarkdownFile,
+  removeSection,
+  replaceBlock,
+  sealTornTail,
+  section,
+  yamlFor,
+} from "./markdown-blocks.ts";
 import {
   MemoryError,
   MemoryLinkError,
@@ -30,7 +38,8 @@ import {
   ProfileNotFoundError,
   SecretValueError,
 } from "./memory-error.ts";
-import { blocksTagged, loadMarkdown, validateBlock } from "./memory-files.ts";
+import { blocksTagged, loadMarkdown, readMemoryText, validateBlock } from "./memory-files.ts";
+import { indexLog, LOG_WINDOW_MARGIN_MS, type LogEntryPlace, type LogIndex, parseEntries } from "./log-window.ts";
 import {
   type MemorySettings,
   MemorySettingsSchema,
@@ -275,9 +284,74 @@ export class MemoryStore {
     return checked;
   }
 
-  /** Every send-log entry, validated, oldest first (a torn entry skipped: see readLog). */
+  /**
+   * Every send-log entry, validated, oldest first (a torn entry skipped: see
+   * readLog). The whole file: `status` and `init` read it so; a send's gates
+   * read their window (sendLogSince), verify its one entry (lastSendLogEntry).
+   */
   async sendLog(): Promise<SendLogEntry[]> {
     return (await this.readLog("sendLog")).entries as SendLogEntry[];
+  }
+
+  /**
+   * The send-log entries a gate with a time window needs: every entry at or
+   * after `since`, validated, oldest first (a torn entry skipped), parsing
+   * only the blocks whose heading is at most LOG_WINDOW_MARGIN_MS older —
+   * and every block whose heading is not smtpilot's, rather than guessing
+   * its time. An entry before the window may hold an older entry's errors:
+   * they are not read here (`smtpilot status` reads the whole log). May also
+   * hold an entry a little before `since`: callers compare `at` themselves.
+   */
+  async sendLogSince(since: Date): Promise<SendLogEntry[]> {
+    const index = await this.#sendLogIndex();
+    const from = since.getTime() - LOG_WINDOW_MARGIN_MS;
+    const picked = index.entries.filter((e) =>
+      e.tag === BLOCK_TAGS.sendLog && (e.headingTime === undefined || e.headingTime >= from)
+    );
+    return this.#entries(parseEntries(MEMORY_FILES.sendLog, index, picked));
+  }
+
+  /**
+   * The last send-log entry `match` accepts, parsing from the end only the
+   * blocks that can be it: those whose heading names `hint.kind` (or is not
+   * smtpilot's) and whose YAML text holds `hint.contains` verbatim (a
+   * Message-ID is written plain or quoted, never escaped). Undefined when none.
+   */
+  async lastSendLogEntry(
+    match: (entry: SendLogEntry) => boolean,
+    hint: { kind?: string; contains?: string } = {},
+  ): Promise<SendLogEntry | undefined> {
+    const index = await this.#sendLogIndex();
+    const { contains } = hint;
+    // Where the text occurs, found once: the blocks that hold it are those around an occurrence.
+    const hits: number[] = [];
+    for (
+      let at = contains ? index.text.indexOf(contains) : -1;
+      at !== -1;
+      at = index.text.indexOf(contains as string, at + 1)
+    ) hits.push(at);
+    let h = hits.length - 1;
+    for (let i = index.entries.length - 1; i >= 0; i--) {
+      const e = index.entries[i] as LogEntryPlace;
+      if (e.tag !== BLOCK_TAGS.sendLog || e.torn) continue;
+      if (hint.kind !== undefined && e.headingKind !== undefined && e.headingKind !== hint.kind) continue;
+      if (contains) {
+        while (h >= 0 && (hits[h] as number) + contains.length > e.end) h--;
+        if (h < 0 || (hits[h] as number) < e.start) continue;
+      }
+      const [entry] = this.#entries(parseEntries(MEMORY_FILES.sendLog, index, [e]));
+      if (entry && match(entry)) return entry;
+    }
+    return undefined;
+  }
+
+  async #sendLogIndex(): Promise<LogIndex> {
+    await this.trusted();
+    return indexLog(await readMemoryText(this.path("sendLog"), MEMORY_FILES.sendLog, this.home));
+  }
+
+  #entries(file: MarkdownFile): SendLogEntry[] {
+    return file.blocks.map((b) => validateBlock(file, b, SendLogEntrySchema, "an entry"));
   }
 
   /** Appends one entry to deliverability-notes.md (same guarantees as appendSendLog). */

@@ -12,7 +12,7 @@ import { type BulkReadiness, checkBulkRules } from "../deliverability/bulk-rules
 import type { Checklist } from "../deliverability/checklist.ts";
 import { countByProvider } from "../deliverability/recipient-providers.ts";
 import { verifiedCanary } from "./gates.ts";
-import { canaryKeyOf } from "./send-gates.ts";
+import { canaryKeyOf, canaryWindowOf } from "./send-gates.ts";
 import type { SendSetup } from "./send-setup.ts";
 
 /** Counts the list by provider and checks the bulk rules that apply to it. */
@@ -25,10 +25,11 @@ export async function bulkReadinessOf(
   const { domains, uncountedDomains } = (setup.list as NonNullable<SendSetup["list"]>).scan;
   const counts = await countByProvider(domains, dns);
   if (uncountedDomains > 0) counts.recipients.unknown = (counts.recipients.unknown ?? 0) + uncountedDomains;
+  const now = new Date();
   const proof = verifiedCanary(
-    await setup.store.sendLog(),
+    await canaryWindowOf(setup, now),
     canaryKeyOf(setup),
-    new Date(),
+    now,
     setup.settings.safety.canaryFreshnessHours,
   );
   const checklist = (proof?.evidence as { checklist?: Checklist } | undefined)?.checklist;

@@ -14,6 +14,7 @@ import {
   refuse,
 } from "./gates.ts";
 import type { SendFlags, SendSetup } from "./send-setup.ts";
+import type { SendLogEntry } from "../memory/index.ts";
 
 /** The canary identity a scale send must match (also recorded by a canary send). */
 export function canaryKeyOf(setup: SendSetup): CanaryKey {
@@ -45,5 +46,14 @@ export async function checkSendGates(setup: SendSetup, flags: SendFlags, now: Da
     return;
   }
   checkBatchSize(setup.subject.recipients.count, settings.safety.maxRecipientsPerBatch);
-  checkVerifiedCanary(await setup.store.sendLog(), canaryKeyOf(setup), now, settings.safety.canaryFreshnessHours);
+  checkVerifiedCanary(await canaryWindowOf(setup, now), canaryKeyOf(setup), now, settings.safety.canaryFreshnessHours);
+}
+
+/**
+ * The send-log entries a verified-canary check needs: those of the last
+ * canaryFreshnessHours (a canary and its verification are both in it), not
+ * the whole history a send never looks at.
+ */
+export function canaryWindowOf(setup: SendSetup, now: Date): Promise<SendLogEntry[]> {
+  return setup.store.sendLogSince(new Date(now.getTime() - setup.settings.safety.canaryFreshnessHours * 3_600_000));
 }

@@ -15,6 +15,7 @@ import { EnvironmentError, GateError, SmtpilotError, UsageError } from "../error
 import { EXIT_FINDINGS, EXIT_OK } from "../exit.ts";
 import { readSmallFile } from "../files.ts";
 import type { Canary, SendLogEntry } from "../memory/index.ts";
+import type { MemoryStore } from "../memory/store.ts";
 import { shown } from "../printable.ts";
 import { redactDeep } from "../redact.ts";
 import { EXIT_CODES } from "../report.ts";
@@ -74,8 +75,7 @@ export async function verifySend(
   }
   if (flags.note !== undefined && flags.placement === undefined) throw new UsageError("--note goes with --placement");
   const store = memoryOf(ctx);
-  const log = await store.sendLog();
-  const sent = _sentEntry(log, given);
+  const sent = await sentCanaryOf(store, given);
   const messageId = sent.messageId as string;
   let state: string;
   let evidence: Record<string, unknown>;
@@ -192,11 +192,19 @@ async function _personStates(sent: SendLogEntry, placement: NonNullable<VerifyFl
   }
 }
 
-function _sentEntry(log: readonly SendLogEntry[], messageId: string | undefined): SendLogEntry {
-  const sends = log.filter((e) => e.kind === "canary" && e.state === "accepted" && typeof e.messageId === "string");
-  const found = messageId === undefined
-    ? sends.at(-1)
-    : [...sends].reverse().find((e) => e.messageId === messageId.trim() || e.messageId === `<${messageId.trim()}>`);
+/**
+ * The canary send verify is about: the last accepted canary in the send log
+ * (with `messageId`, of that Message-ID, given with or without its <>),
+ * parsing only the entries that can be it; a UsageError when there is none.
+ */
+export async function sentCanaryOf(store: MemoryStore, messageId: string | undefined): Promise<SendLogEntry> {
+  const id = messageId?.trim();
+  const found = await store.lastSendLogEntry(
+    (e) =>
+      e.kind === "canary" && e.state === "accepted" && typeof e.messageId === "string" &&
+      (id === undefined || e.messageId === id || e.messageId === `<${id}>`),
+    { kind: "canary", ...(id !== undefined ? { contains: id } : {}) },
+  );
   if (!found) {
     throw new UsageError(
       messageId === undefined
