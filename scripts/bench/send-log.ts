@@ -32,8 +32,7 @@ const key: CanaryKey = {
 };
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "smtpilot-bench-sendlog-"));
-if (!process.env.BENCH_KEEP) process.on("exit", () => fs.rmSync(tmp, { recursive: true, force: true }));
-else console.log(tmp);
+process.on("exit", () => fs.rmSync(tmp, { recursive: true, force: true }));
 
 /** A memory folder whose send log holds `count` entries, the newest ten minutes old. */
 async function folder(count: number): Promise<string> {
