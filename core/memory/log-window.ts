@@ -43,7 +43,7 @@ export interface LogIndex {
 }
 
 // What appendSendLog writes: `## YYYY-MM-DD HH:MM:SSZ · kind` and optionally ` · profile`.
-const _HEADING = /^## (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})Z · ([a-z][a-z-]*)(?: · .*)?$/;
+const _HEADING = /^## (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})Z · ([a-z0-9][a-z0-9-]*)(?: · .*)?$/;
 
 /** Finds the entries of `text` by its fences and headings; parses no YAML. */
 export function indexLog(text: string): LogIndex {
@@ -71,11 +71,13 @@ export function indexLog(text: string): LogIndex {
 
 /** The time and kind of the last level-2 heading between `from` and `to`, when it is one smtpilot writes. */
 function _heading(text: string, from: number, to: number): { headingTime?: number; headingKind?: string } {
-  const before = text.lastIndexOf("\n## ", to - 1);
-  const at = before >= from ? before + 1 : text.startsWith("## ", from) ? from : -1;
+  // Within the section only: a section without a heading must not send the search back through the file.
+  const section = text.slice(from, to);
+  const before = section.lastIndexOf("\n## ");
+  const at = before !== -1 ? before + 1 : section.startsWith("## ") ? 0 : -1;
   if (at === -1) return {};
-  const eol = text.indexOf("\n", at);
-  const m = _HEADING.exec(text.slice(at, eol === -1 || eol > to ? to : eol).replace(/\r$/, ""));
+  const eol = section.indexOf("\n", at);
+  const m = _HEADING.exec(section.slice(at, eol === -1 ? section.length : eol).replace(/\r$/, ""));
   const time = m ? Date.parse(`${m[1]}T${m[2]}Z`) : NaN;
   return Number.isNaN(time) ? {} : { headingTime: time, headingKind: m?.[3] as string };
 }
