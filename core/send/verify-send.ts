@@ -199,12 +199,14 @@ async function _personStates(sent: SendLogEntry, placement: NonNullable<VerifyFl
  */
 export async function sentCanaryOf(store: MemoryStore, messageId: string | undefined): Promise<SendLogEntry> {
   const id = messageId?.trim();
-  const found = await store.lastSendLogEntry(
-    (e) =>
-      e.kind === "canary" && e.state === "accepted" && typeof e.messageId === "string" &&
-      (id === undefined || e.messageId === id || e.messageId === `<${id}>`),
-    { kind: "canary", ...(id !== undefined ? { contains: id } : {}) },
-  );
+  const match = (e: SendLogEntry) =>
+    e.kind === "canary" && e.state === "accepted" && typeof e.messageId === "string" &&
+    (id === undefined || e.messageId === id || e.messageId === `<${id}>`);
+  // First only the entries whose text holds the ID as typed; an ID the YAML had to escape (a quote, a
+  // backslash) is not there verbatim, so a miss looks again through every canary entry.
+  const found =
+    await store.lastSendLogEntry(match, { kind: "canary", ...(id !== undefined ? { contains: id } : {}) }) ??
+      (id !== undefined ? await store.lastSendLogEntry(match, { kind: "canary" }) : undefined);
   if (!found) {
     throw new UsageError(
       messageId === undefined

@@ -182,6 +182,18 @@ test("an invalid entry outside the window no longer stops a send; status and the
   await assert.rejects(store.sendLogSince(new Date(NOW - 6 * HOUR)), { code: "E_MEMORY_INVALID" });
 });
 
+test("verify finds a canary whose Message-ID the YAML holds escaped, not verbatim", async () => {
+  const { store, file } = await bigLog(6);
+  const text = fs.readFileSync(file, "utf8");
+  // The same ID written the way YAML may: double-quoted with an escape (\x41 is "A").
+  const escaped = text.replace("messageId: <m4@example.com>\n", 'messageId: "<m\\x41@example.com>"\n');
+  assert.notEqual(escaped, text);
+  fs.writeFileSync(file, escaped);
+  assert.equal((await sentCanaryOf(store, "<mA@example.com>")).sendId, "s4");
+  assert.equal((await sentCanaryOf(store, "mA@example.com")).sendId, "s4");
+  await assert.rejects(sentCanaryOf(store, "mB@example.com"), { code: "E_USAGE" });
+});
+
 test("the window keeps the full read's trust checks: a secret in it, a link, a file others can write", async () => {
   const { store, file } = await bigLog(10);
   const text = fs.readFileSync(file, "utf8");
