@@ -13,20 +13,13 @@ import { type MemoryStore, openMemory } from "../../core/memory/store.ts";
 import type { SendLogEntry } from "../../core/memory/index.ts";
 import { type CanaryKey, verifiedCanary } from "../../core/send/gates.ts";
 import { sentCanaryOf } from "../../core/send/verify-send.ts";
+import { sampleCanaryKey } from "../helpers/canary-key.ts";
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "smtpilot-logwindow-"));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
 let n = 0;
 
-const key = (digest: string): CanaryKey => ({
-  profile: "lab",
-  host: "smtp.example.com",
-  port: 587,
-  user: "me@example.com",
-  from: "me@example.com",
-  envelopeFrom: "me@example.com",
-  messageDigest: digest.repeat(64),
-});
+const key = (digest: string): CanaryKey => sampleCanaryKey({ messageDigest: digest.repeat(64) });
 const KEYS = [key("a"), key("b")];
 const NOW = Date.parse("2026-12-07T12:00:00Z");
 const HOUR = 3_600_000;

@@ -2,16 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { type CanaryKey, verifiedCanary } from "../../core/send/gates.ts";
 import type { SendLogEntry } from "../../core/memory/index.ts";
+import { sampleCanaryKey } from "../helpers/canary-key.ts";
 
-const key: CanaryKey = {
-  profile: "lab",
-  host: "smtp.example.com",
-  port: 587,
-  user: "me@example.com",
-  from: "me@example.com",
-  envelopeFrom: "me@example.com",
-  messageDigest: "a".repeat(64),
-};
+const key: CanaryKey = sampleCanaryKey();
 const canary = (sendId: string, at: string, over: Partial<SendLogEntry> = {}): SendLogEntry => ({
   at,
   kind: "canary",
