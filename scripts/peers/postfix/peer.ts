@@ -99,7 +99,10 @@ export interface PostfixPeer {
   logTail(lines?: number): string;
   /** `postqueue -p` output for this instance ("Mail queue is empty" when nothing is queued). */
   queueListing(): Promise<string>;
-  /** Waits until every smtpd session logged its disconnect (the log is written asynchronously). */
+  /**
+   * Waits until every smtpd session logged its disconnect (the log is written asynchronously, late on
+   * a busy machine); `timeoutMs` (default 60 s) only bounds a disconnect that is never logged.
+   */
   settleLog(timeoutMs?: number): Promise<void>;
   /** Stops Postfix and Dovecot and removes the temp dir; safe to call twice. */
   stop(): Promise<void>;
@@ -445,7 +448,7 @@ export async function startPostfixPeer(options: StartPostfixPeerOptions = {}): P
       dovecotLog,
       logTail,
       queueListing: async () => (await _run(PEER_BINARIES.postqueue, ["-c", p.etc, "-p"], 10_000)).stdout,
-      settleLog: async (timeoutMs = 3000) => {
+      settleLog: async (timeoutMs = 60_000) => {
         const count = (re: RegExp) => postfixLog().match(re)?.length ?? 0;
         const settled = () => count(/\]: connect from /g) <= count(/\]: disconnect from /g);
         await _waitFor("every smtpd session to log its disconnect", settled, timeoutMs, () => undefined);
