@@ -13,6 +13,7 @@ import fs from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
+import { childrenCpuMs } from "./child-cpu.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const bundle = path.join(root, "dist/smtpilot.cjs");
@@ -45,18 +46,6 @@ function startServer(args, until) {
   });
 }
 
-/**
- * CPU ms (user + system) of this process's finished children, from /proc (Linux; NaN elsewhere).
- * Counted in clock ticks of 10 ms: meaningful as a mean over runs, not for one.
- */
-function childrenCpuMs() {
-  try {
-    const fields = fs.readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
-    return (Number(fields[13]) + Number(fields[14])) * 10;
-  } catch {
-    return NaN;
-  }
-}
 function timeOnce(cmd, args, env) {
   const cpu0 = childrenCpuMs();
   const t0 = performance.now();

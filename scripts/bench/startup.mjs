@@ -14,6 +14,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { childrenCpuMs } from "./child-cpu.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const runs = Number(process.env.BENCH_RUNS ?? 21);
@@ -58,20 +59,6 @@ const rows = [
   ["smtpilot diagnose --help (sources, tsx)", node24, [sources, "diagnose", "--help"]],
   ...(hasSwaks ? [["swaks --version", "swaks", ["--version"]]] : []),
 ];
-
-/**
- * CPU ms (user + system) of this process's finished children, from /proc (Linux; NaN elsewhere),
- * in clock ticks of 10 ms: meaningful as a mean over runs. It holds steady on a busy machine,
- * where wall time also measures the other jobs.
- */
-function childrenCpuMs() {
-  try {
-    const fields = fs.readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
-    return (Number(fields[13]) + Number(fields[14])) * 10;
-  } catch {
-    return NaN;
-  }
-}
 
 // One warm-up round (the npm package's first start fills Node's compile cache), then the samples.
 const samples = rows.map(() => []);
