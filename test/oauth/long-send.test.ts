@@ -11,16 +11,17 @@ import { loginProfile } from "../../core/oauth/login.ts";
 import { profileRun } from "../../core/oauth/profile-credential.ts";
 import { sessionCredential } from "../../core/oauth/session-credential.ts";
 import { AccessTokenSource } from "../../core/oauth/token-source.ts";
-import { parseProfile, type ProviderProfile } from "../../core/profile.ts";
+import { type ProviderProfile } from "../../core/profile.ts";
 import { makeDraft } from "../../core/send/draft.ts";
 import { readRecipients } from "../../core/send/recipients.ts";
 import { runScale } from "../../core/send/scale.ts";
 import { type RunningFixture, startFixture } from "../../fixtures/index.ts";
-import { FIXTURE_M365_ACCOUNT, FIXTURE_M365_CLIENT_ID, FIXTURE_TENANT } from "../../fixtures/oauth-apps.ts";
+import { FIXTURE_M365_ACCOUNT } from "../../fixtures/oauth-apps.ts";
 import { loadAllPlugins } from "../../cli/plugin-loader.ts";
 import { makeTestDir } from "../helpers/temp-dir.ts";
 import { memoryKeyring } from "./memory-keyring.ts";
 import { completeDeviceLogin } from "./person.ts";
+import { m365Profile } from "./m365-profile.ts";
 import { ANSWERED_WITHIN_MS } from "../helpers/wait-until.ts";
 
 const registry = await loadAllPlugins([]);
@@ -32,21 +33,7 @@ const entries = keyring.entries;
 const protectedTokens: string[] = [];
 
 function profile(): ProviderProfile {
-  return parseProfile({
-    name: "work",
-    provider: "m365",
-    host: "127.0.0.1",
-    port: fx.ports.m365,
-    tls: "starttls",
-    auth: { user: FIXTURE_M365_ACCOUNT, secret: "keyring:smtpilot/work", mechanism: "XOAUTH2" },
-    oauth: {
-      flow: "device",
-      clientId: FIXTURE_M365_CLIENT_ID,
-      tenant: FIXTURE_TENANT,
-      origin: fx.oauth!.origin,
-      ca: "fixture-ca.pem",
-    },
-  });
+  return m365Profile(fx, {}, { ca: "fixture-ca.pem" });
 }
 
 const run = () =>

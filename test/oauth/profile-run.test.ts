@@ -12,10 +12,11 @@ import { AccessTokenSource } from "../../core/oauth/token-source.ts";
 import { retirementWarnings } from "../../core/oauth/retirement.ts";
 import { parseProfile, type ProviderProfile } from "../../core/profile.ts";
 import { type RunningFixture, startFixture } from "../../fixtures/index.ts";
-import { FIXTURE_M365_ACCOUNT, FIXTURE_M365_CLIENT_ID, FIXTURE_TENANT } from "../../fixtures/oauth-apps.ts";
+import { FIXTURE_M365_ACCOUNT, FIXTURE_TENANT } from "../../fixtures/oauth-apps.ts";
 import { loadAllPlugins } from "../../cli/plugin-loader.ts";
 import { memoryKeyring } from "./memory-keyring.ts";
 import { completeDeviceLogin } from "./person.ts";
+import { m365Profile } from "./m365-profile.ts";
 import { ANSWERED_WITHIN_MS } from "../helpers/wait-until.ts";
 
 const registry = await loadAllPlugins([]);
@@ -30,16 +31,7 @@ before(async () => {
 after(async () => await fx.close());
 
 function profile(over: Partial<ProviderProfile> = {}): ProviderProfile {
-  return parseProfile({
-    name: "work",
-    provider: "m365",
-    host: "127.0.0.1",
-    port: fx.ports.m365,
-    tls: "starttls",
-    auth: { user: FIXTURE_M365_ACCOUNT, secret: "keyring:smtpilot/work", mechanism: "XOAUTH2" },
-    oauth: { flow: "device", clientId: FIXTURE_M365_CLIENT_ID, tenant: FIXTURE_TENANT, origin: fx.oauth!.origin },
-    ...over,
-  });
+  return m365Profile(fx, over);
 }
 
 function deps(announced: string[] = []) {
