@@ -233,6 +233,31 @@ export interface StartPostfixPeerOptions {
 }
 
 /**
+ * main.cf with `extra`'s settings in place of the template's: a setting
+ * named again is removed where it stood before, not overridden by a later
+ * line. Postfix warns "overriding earlier entry" from every daemon at its
+ * start, and those warnings go through postlogd's datagram socket (10 deep
+ * by default on Linux): on a loaded machine the daemons' warnings fill it
+ * before postlogd reads, postlogd then blocks sending its own warning to
+ * itself, and every smtpd hangs before its banner.
+ */
+export function withSettings(mainCf: string, extra: string): string {
+  const names = new Set(
+    extra.split("\n").flatMap((line) => /^([a-z0-9_]+)\s*=/.exec(line)?.slice(1) ?? []),
+  );
+  const kept: string[] = [];
+  let dropping = false;
+  for (const line of mainCf.split("\n")) {
+    // A setting's continuation lines start with white space; they go with it.
+    if (dropping && /^[ \t]+\S/.test(line)) continue;
+    const name = /^([a-z0-9_]+)\s*=/.exec(line)?.[1];
+    dropping = name !== undefined && names.has(name);
+    if (!dropping) kept.push(line);
+  }
+  return `${kept.join("\n").trimEnd()}\n\n${extra}\n`;
+}
+
+/**
  * Starts a private Postfix + Dovecot on free loopback ports. On any
  * failure it stops whatever it had started, removes the temp dir and throws
  * with the logs collected so far.
@@ -404,7 +429,10 @@ export async function startPostfixPeer(options: StartPostfixPeerOptions = {}): P
     };
     await render("main.cf.tmpl", path.join(p.etc, "main.cf"));
     await render("master.cf.tmpl", path.join(p.etc, "master.cf"));
-    if (options.mainCfExtra) await appendFile(path.join(p.etc, "main.cf"), `\n${options.mainCfExtra}\n`);
+    if (options.mainCfExtra) {
+      const mainCf = path.join(p.etc, "main.cf");
+      await writeFile(mainCf, withSettings(await readFile(mainCf, "utf8"), options.mainCfExtra));
+    }
     if (options.masterCfExtra) await appendFile(path.join(p.etc, "master.cf"), `\n${options.masterCfExtra}\n`);
     await render("dovecot.conf.tmpl", files.dovecotConf);
     await render("passwd-file.tmpl", files.passwd, 0o600);
