@@ -23,6 +23,7 @@ const binary = path.join(
   `smtpilot-${process.platform}-${process.arch}${process.platform === "win32" ? ".exe" : ""}`,
 );
 const runs = Number(process.env.BENCH_RUNS ?? 7);
+const floor = path.join(root, "scripts/bench/probe-floor.mjs");
 
 // Builds the binary (and the bundle, which serves the fixture in its own process).
 spawnSync(process.execPath, [path.join(root, "scripts/build/binary.mjs")], { stdio: "inherit" });
@@ -230,7 +231,9 @@ for (const t of targets) {
   const env = { ...process.env, BENCH_SECRET: t.password };
   for (const c of casesFor(t)) {
     const commands = [[binary, c.smtpilot], ...(hasSwaks ? [["swaks", c.swaks, c.swaksN]] : [])];
-    const [ours, theirs] = interleaved(commands, c.n, c.full ? { ...env, SMTPILOT_TIMING: "1" } : env);
+    // The full probe also runs the Node floor (probe-floor.mjs): the same work with nothing but Node.
+    if (c.full) commands.push([process.execPath, [floor, "127.0.0.1", t.starttls, t.ca, t.user, t.from, t.to]]);
+    const [ours, theirs, bare] = interleaved(commands, c.n, c.full ? { ...env, SMTPILOT_TIMING: "1" } : env);
     if (c.full) breakdowns.push([c.name, ours]);
     const ratio = theirs ? (ours.ms / theirs.ms).toFixed(2) : "-";
     const cpuRatio = theirs && theirs.cpu > 0 ? `${(ours.cpu / theirs.cpu).toFixed(2)}` : "-";
@@ -241,6 +244,17 @@ for (const t of targets) {
         theirs ? ` / swaks ${theirs.status}` : ""
       }; CPU ${ours.cpu.toFixed(0)}${theirs ? ` / ${theirs.cpu.toFixed(0)}` : ""} ms)`,
     );
+    if (bare) {
+      const vs = (x, y) => (y ? (x / y).toFixed(2) : "-");
+      console.log(
+        `${`  the Node floor, same work (exit ${bare.status})`.padEnd(52)} ${`${bare.ms.toFixed(0)} ms`.padStart(10)} ${
+          "".padStart(10)
+        } ${vs(bare.ms, theirs?.ms).padStart(8)} ${vs(bare.cpu, theirs?.cpu).padStart(10)}  ` +
+          `smtpilot / floor: ${vs(ours.ms, bare.ms)} wall, ${vs(ours.cpu, bare.cpu)} CPU (floor CPU ${
+            bare.cpu.toFixed(0)
+          } ms)`,
+      );
+    }
   }
 }
 const [node0, version] = interleaved([[process.execPath, ["-e", "0"]], [binary, ["--version"]]], runs);

@@ -99,6 +99,80 @@ function tlsFront([certFile, keyFile, sinkPort]) {
   server.listen(0, "127.0.0.1", () => process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`));
 }
 
+/**
+ * The floor (run as a child): the least any Node program can do for the same work over the same
+ * TLS + AUTH path — `connections` TLS sessions, EHLO, AUTH PLAIN, then each message in the scheme
+ * smtpilot uses (RFC 2920: the message, its final dot and the next MAIL/RCPT/DATA in one write, one
+ * round trip a message), with no journal, no gates, no list, no reply reading beyond the codes. Not
+ * a client anyone should use: it is here so the table shows what Node and TLS cost before any of
+ * smtpilot's safety. Prints `{"accepted":N}` when done.
+ */
+function tlsFloor([port, caFile, messageFile, total, connections, from]) {
+  const N = Number(total);
+  const ca = fs.readFileSync(caFile);
+  const body = fs.readFileSync(messageFile);
+  const dataEnd = Buffer.from(".\r\n");
+  const login = `AUTH PLAIN ${Buffer.from("\0bench\0bench-password").toString("base64")}\r\n`;
+  const envelope = (i) => `MAIL FROM:<${from}>\r\nRCPT TO:<r${i}@bench.smtpilot.test>\r\nDATA\r\n`;
+  let next = 0;
+  let accepted = 0;
+  let open = Number(connections);
+  for (let c = 0; c < Number(connections); c++) {
+    const socket = tls.connect({ port: Number(port), host: "127.0.0.1", servername: "localhost", ca });
+    socket.setNoDelay(true);
+    let pending = "";
+    let stage = "greeting"; // greeting, ehlo, auth, group, last, quit
+    let seen = 0; // final replies of the current group so far
+    let size = 0; // final replies the current group asks for
+    let carriesMessage = false; // the group's first reply answers a message
+    const sendGroup = (withMessage) => {
+      const envelopeOfNext = next < N ? Buffer.from(envelope(next++)) : undefined;
+      const parts = withMessage ? [body, dataEnd] : [];
+      if (envelopeOfNext) parts.push(envelopeOfNext);
+      socket.write(parts.length === 1 ? parts[0] : Buffer.concat(parts));
+      carriesMessage = withMessage;
+      size = (withMessage ? 1 : 0) + (envelopeOfNext ? 3 : 0);
+      seen = 0;
+      stage = envelopeOfNext ? "group" : "last";
+    };
+    socket.on("data", (chunk) => {
+      pending += chunk.toString("latin1");
+      let eol;
+      while ((eol = pending.indexOf("\r\n")) >= 0) {
+        const line = pending.slice(0, eol);
+        pending = pending.slice(eol + 2);
+        if (line[3] !== " ") continue; // a continuation line
+        const code = line.slice(0, 3);
+        if (stage === "greeting") {
+          stage = "ehlo";
+          socket.write("EHLO floor.bench.smtpilot.test\r\n");
+        } else if (stage === "ehlo") {
+          stage = "auth";
+          socket.write(login);
+        } else if (stage === "auth") {
+          if (code !== "235") throw new Error(`AUTH: ${line}`);
+          if (next < N) sendGroup(false);
+          else (stage = "quit"), socket.end("QUIT\r\n");
+        } else if (stage === "group" || stage === "last") {
+          if (seen++ === 0 && carriesMessage && code === "250") accepted++;
+          if (seen < size) continue;
+          if (stage === "last") {
+            stage = "quit";
+            socket.end("QUIT\r\n");
+          } else if (code !== "354") {
+            throw new Error(`DATA: ${line}`);
+          } else {
+            sendGroup(true);
+          }
+        }
+      }
+    });
+    socket.on("close", () => {
+      if (--open === 0) process.stdout.write(`${JSON.stringify({ accepted })}\n`);
+    });
+  }
+}
+
 function freePort() {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
@@ -318,6 +392,9 @@ async function main() {
   // smtp-source appends CRLF to each line itself: give it LF lines.
   const messageFile = path.join(dir, "message.txt");
   fs.writeFileSync(messageFile, composed.toString("latin1").replace(/\r\n/g, "\n"));
+  // The Node floor sends the composed message as it is on the wire (CRLF, ending in CRLF; no line starts with a dot).
+  const wireFile = path.join(dir, "wire.txt");
+  fs.writeFileSync(wireFile, composed.toString("latin1").replace(/\r?\n?$/, "\r\n"), "latin1");
   const bodyFile = path.join(dir, "body.txt");
   fs.writeFileSync(bodyFile, text);
 
@@ -471,6 +548,26 @@ async function main() {
         tls: { ca: ca.certPem, servername: "localhost" },
         auth: { user: "bench", pass: "bench-password" },
       })),
+    "Node floor TLS+AUTH": counted("Node floor", (c) => {
+      const t0 = performance.now();
+      const args = [
+        ...profileFlags,
+        self,
+        "--tls-floor",
+        String(tlsPort),
+        files.ca,
+        wireFile,
+        String(N),
+        String(c),
+        from,
+      ];
+      const r = run(process.execPath, args, { encoding: "utf8" }, true);
+      const wall = (performance.now() - t0) / 1000;
+      if (r.status !== 0 || JSON.parse(r.stdout || "{}").accepted !== N) {
+        throw new Error(`the Node floor failed (${r.status}): ${r.stdout} ${r.stderr}`);
+      }
+      return { seconds: wall, wall, cpu: r.cpu };
+    }),
     "smtpilot TLS+AUTH": counted("smtpilot", (c) => smtpilotRun(c, entry)),
     // BENCH_BASELINE=FILE: another build (say, of the previous commit) interleaved in the same runs.
     ...(baseline ? { "smtpilot baseline": counted("smtpilot baseline", (c) => smtpilotRun(c, baseline)) } : {}),
@@ -565,6 +662,9 @@ async function main() {
     ["vs smtp-source incl. start-up", pilotName, "smtp-source", "wall"],
     ["vs smtp-source (send only)", pilotName, "smtp-source", "seconds"],
     ["vs nodemailer TLS", pilotName, "nodemailer TLS+AUTH", "seconds"],
+    // What any Node client on the same TLS + AUTH path reaches, start-up included, and smtpilot against it.
+    ["Node floor vs smtp-source", "Node floor TLS+AUTH", "smtp-source", "wall"],
+    ["vs Node floor incl. start-up", pilotName, "Node floor TLS+AUTH", "wall"],
     ["baseline vs smtp-source incl. start-up", "smtpilot baseline", "smtp-source", "wall"],
     ["baseline vs smtp-source (send only)", "smtpilot baseline", "smtp-source", "seconds"],
   ].filter(([, subject, anchor]) => anchor in tools && subject in tools);
@@ -638,4 +738,5 @@ async function main() {
 
 // Dispatch last: every helper above is initialised by now.
 if (process.argv[2] === "--tls-front") tlsFront(process.argv.slice(3));
+else if (process.argv[2] === "--tls-floor") tlsFloor(process.argv.slice(3));
 else await main();
