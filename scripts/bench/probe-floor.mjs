@@ -8,25 +8,22 @@
 import fs from "node:fs";
 import net from "node:net";
 import tls from "node:tls";
+import { finalReplies } from "./final-replies.mjs";
 
 const [host, port, caFile, user, from, to] = process.argv.slice(2);
 const secret = process.env.BENCH_SECRET ?? "";
 
 /** Reads complete replies off `socket`: `next()` resolves with the next reply's code. */
 function replies(socket) {
-  let pending = "";
   const codes = [];
   let waiting;
-  socket.on("data", (chunk) => {
-    pending += chunk.toString("latin1");
-    let eol;
-    while ((eol = pending.indexOf("\r\n")) >= 0) {
-      const line = pending.slice(0, eol);
-      pending = pending.slice(eol + 2);
-      if (line[3] === " " || line.length === 3) codes.push(Number(line.slice(0, 3)));
-    }
-    if (codes.length && waiting) waiting();
-  });
+  socket.on(
+    "data",
+    finalReplies((code) => {
+      codes.push(Number(code));
+      waiting?.();
+    }),
+  );
   return async () => {
     while (!codes.length) await new Promise((resolve) => (waiting = resolve));
     waiting = undefined;

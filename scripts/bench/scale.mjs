@@ -36,6 +36,7 @@ import os from "node:os";
 import path from "node:path";
 import tls from "node:tls";
 import { fileURLToPath } from "node:url";
+import { finalReplies } from "./final-replies.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const self = fileURLToPath(import.meta.url);
@@ -120,7 +121,6 @@ function tlsFloor([port, caFile, messageFile, total, connections, from]) {
   for (let c = 0; c < Number(connections); c++) {
     const socket = tls.connect({ port: Number(port), host: "127.0.0.1", servername: "localhost", ca });
     socket.setNoDelay(true);
-    let pending = "";
     let stage = "greeting"; // greeting, ehlo, auth, group, last, quit
     let seen = 0; // final replies of the current group so far
     let size = 0; // final replies the current group asks for
@@ -135,14 +135,9 @@ function tlsFloor([port, caFile, messageFile, total, connections, from]) {
       seen = 0;
       stage = envelopeOfNext ? "group" : "last";
     };
-    socket.on("data", (chunk) => {
-      pending += chunk.toString("latin1");
-      let eol;
-      while ((eol = pending.indexOf("\r\n")) >= 0) {
-        const line = pending.slice(0, eol);
-        pending = pending.slice(eol + 2);
-        if (line[3] !== " ") continue; // a continuation line
-        const code = line.slice(0, 3);
+    socket.on(
+      "data",
+      finalReplies((code, line) => {
         if (stage === "greeting") {
           stage = "ehlo";
           socket.write("EHLO floor.bench.smtpilot.test\r\n");
@@ -155,7 +150,7 @@ function tlsFloor([port, caFile, messageFile, total, connections, from]) {
           else (stage = "quit"), socket.end("QUIT\r\n");
         } else if (stage === "group" || stage === "last") {
           if (seen++ === 0 && carriesMessage && code === "250") accepted++;
-          if (seen < size) continue;
+          if (seen < size) return;
           if (stage === "last") {
             stage = "quit";
             socket.end("QUIT\r\n");
@@ -165,8 +160,8 @@ function tlsFloor([port, caFile, messageFile, total, connections, from]) {
             sendGroup(true);
           }
         }
-      }
-    });
+      }),
+    );
     socket.on("close", () => {
       if (--open === 0) process.stdout.write(`${JSON.stringify({ accepted })}\n`);
     });
