@@ -51,8 +51,8 @@ export interface RunContext {
    * itself: `fn` gets the exit code the signal stands for (128 + n) instead of
    * the process ending, and the run returns its result — printed and logged —
    * with that code; a second signal ends the process as usual. Returns an
-   * unregister function. Absent where no signal reaches the run (MCP: the
-   * client cancels a call instead).
+   * unregister function. Over MCP the interrupt is the client cancelling
+   * the call (notifications/cancelled); absent where nothing can interrupt.
    */
   onInterrupt?: (fn: (exitCode: number) => void) => () => void;
   /** Prints a result before the command returns (a server that serves until stopped). */

@@ -3,7 +3,8 @@
  * nobody sits at a terminal; progress goes out as MCP progress notifications
  * and warnings as log messages (stdout belongs to the protocol); the caller
  * is an agent, so confirmations go to the person through the client's
- * elicitation — when the client supports it, and never otherwise.
+ * elicitation — when the client supports it, and never otherwise; the
+ * client cancelling a call interrupts it as Ctrl-C does a command.
  */
 // @ts-types="../../node_modules/@modelcontextprotocol/sdk/dist/esm/server/index.d.ts"
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
@@ -25,11 +26,13 @@ export interface McpCallEnvironment {
   globals: { plugin?: string[]; home?: string };
   plugins: () => Promise<Registry>;
   progressToken?: string | number;
+  /** Aborted when the client cancels the call (notifications/cancelled). */
+  cancelled?: AbortSignal;
 }
 
 /** Builds the context of one tool call. */
 export function mcpContext(env: McpCallEnvironment, collector: CallCollector): RunContext {
-  const { server } = env;
+  const { server, cancelled } = env;
   let step = 0;
   // Only a form shows the plan and takes the typed code; a client that can only open URLs cannot confirm.
   const canAsk = server.getClientCapabilities()?.elicitation?.form !== undefined;
@@ -57,8 +60,25 @@ export function mcpContext(env: McpCallEnvironment, collector: CallCollector): R
     protectSecrets,
     onCleanup,
     emit: (result) => void collector.emitted.push(result),
+    ...(cancelled ? { onInterrupt: (fn: (exitCode: number) => void) => _onCancel(cancelled, fn) } : {}),
     ...(canAsk ? { confirm: (request: ConfirmRequest) => _elicit(server, request) } : {}),
   };
+}
+
+/**
+ * The client cancelling the call is the agent's Ctrl-C: a run that can stop
+ * cleanly (a list send) stops taking recipients, finishes what is in flight,
+ * and logs its summary; the exit code is an interrupt's (130). Without this
+ * a cancelled send went on to the end of the list, unseen.
+ */
+function _onCancel(signal: AbortSignal, fn: (exitCode: number) => void): () => void {
+  const cancel = () => fn(130);
+  if (signal.aborted) {
+    cancel();
+    return () => {};
+  }
+  signal.addEventListener("abort", cancel, { once: true });
+  return () => signal.removeEventListener("abort", cancel);
 }
 
 /** Longest warning or progress message sent to the client. */

@@ -85,7 +85,7 @@ export function createMcpServer(options: McpServerOptions): Server {
       };
     }),
   }));
-  server.setRequestHandler(CallToolRequestSchema, async (request) => {
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const tool = TOOLS.find((t) => t.name === request.params.name);
     if (!tool) return _error("E_USAGE", 2, `Unknown tool ${shown(request.params.name, 60)} (see tools/list)`);
     const collector: CallCollector = { emitted: [] };
@@ -95,6 +95,7 @@ export function createMcpServer(options: McpServerOptions): Server {
       globals: options.globals,
       plugins: options.plugins,
       ...(progressToken !== undefined ? { progressToken } : {}),
+      cancelled: extra.signal,
     }, collector);
     let temp: { dir: string; remove(): void } | undefined;
     try {

@@ -6,14 +6,11 @@
 // and the secret never appears in any tool result.
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
-import { loadAllPlugins } from "../../cli/plugin-loader.ts";
-import { createMcpServer } from "../../cli/mcp/server.ts";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { secretForms } from "../../core/redact.ts";
 import { FIXTURE_DEMO_SECRET } from "../../fixtures/index.ts";
 import { b, CANARY, useSendBed } from "../send/send-fixture.ts";
+import { codeIn, connect } from "./mcp-client.ts";
 import { useNxDns } from "./nx-dns.ts";
 
 useSendBed();
@@ -21,21 +18,7 @@ useSendBed();
 const nxDns = useNxDns();
 before(() => void (process.env.PW = FIXTURE_DEMO_SECRET));
 
-type Answer = { action: "accept" | "decline" | "cancel"; content?: Record<string, string> };
-/** The answer a test person gives to an elicitation: from its message, as a person would read it. */
-type Person = (message: string) => Answer;
-
 const results: string[] = [];
-
-/** A connected client; `person` answers elicitations (none: the client does not support them). */
-async function connect(person?: Person): Promise<Client> {
-  const server = createMcpServer({ globals: { home: b().home }, plugins: () => loadAllPlugins([]) });
-  const client = new Client({ name: "test", version: "1" }, { capabilities: person ? { elicitation: {} } : {} });
-  if (person) client.setRequestHandler(ElicitRequestSchema, (req) => person(String(req.params.message)));
-  const [a, c] = InMemoryTransport.createLinkedPair();
-  await Promise.all([server.connect(a), client.connect(c)]);
-  return client;
-}
 
 /** Calls a tool; returns its structured output, error flag and exit code (and keeps the text for the secret scan). */
 async function call(client: Client, name: string, args: Record<string, unknown> = {}) {
@@ -49,7 +32,6 @@ async function call(client: Client, name: string, args: Record<string, unknown> 
 }
 
 const MESSAGE = { subject: "Canary check", text: "Hello from the send workflow test." };
-const codeIn = (message: string) => /type the confirmation code ([A-Z2-7]{6})/.exec(message)?.[1] ?? "";
 
 test("tools/list: every tool, inputs from the command definitions, nothing only a person may give", async () => {
   const client = await connect();

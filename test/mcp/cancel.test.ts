@@ -1,0 +1,60 @@
+// An agent cancelling send_scale (MCP notifications/cancelled) interrupts the list send as Ctrl-C
+// does on the command line: it stops taking recipients, finishes what is in flight, logs its summary
+// as stopped and releases the plan's lock — it does not go on to the end of the list unseen.
+import { before, test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { FIXTURE_DEMO_SECRET } from "../../fixtures/index.ts";
+import { waitUntil } from "../helpers/wait-until.ts";
+import { b, listFile, useSendBed, verifiedCanary } from "../send/send-fixture.ts";
+import { confirmingPerson, connect } from "./mcp-client.ts";
+import { useNxDns } from "./nx-dns.ts";
+
+useSendBed();
+const nxDns = useNxDns();
+before(() => void (process.env.PW = FIXTURE_DEMO_SECRET));
+
+const MESSAGE = { subject: "Canary check", text: "Hello from the send workflow test." };
+
+test("cancelling send_scale stops the list send: in-flight finished, summary logged as stopped, lock released", async () => {
+  await verifiedCanary();
+  const recipients = Array.from({ length: 10 }, (_, i) => `m${i}@smtpilot.test`);
+  const list = listFile("mcp-cancelled.txt", recipients);
+  const logFile = path.join(b().home, "send-log.md");
+  const scalesBefore = fs.readFileSync(logFile, "utf8").split("kind: scale").length;
+  const before = b().stored().length;
+  const held = b().hold();
+  const client = await connect(confirmingPerson, b().dir);
+  const cancel = new AbortController();
+  const call = client.callTool(
+    { name: "send_scale", arguments: { profile: "lab", toList: list, ...MESSAGE, rate: "none", resolver: nxDns() } },
+    undefined,
+    { signal: cancel.signal },
+  );
+  // Mid-send: the first message sits between its final dot and the server's answer.
+  await Promise.race([
+    held.reached,
+    call.then((r) => assert.fail(`send_scale ended before its first message: ${JSON.stringify(r)}`)),
+  ]);
+  cancel.abort();
+  held.release();
+  await assert.rejects(call, "the client's call ends as cancelled");
+
+  // The run ends on its own: its summary reaches the send log.
+  const lastScale = () => {
+    const log = fs.readFileSync(logFile, "utf8");
+    return log.split("kind: scale").length > scalesBefore ? log.slice(log.lastIndexOf("kind: scale")) : undefined;
+  };
+  await waitUntil(() => lastScale() !== undefined, { what: "the cancelled send's entry in send-log.md" });
+  assert.match(lastScale()!, /state: stopped/);
+  const stored = b().stored().length - before;
+  assert.ok(stored >= 1 && stored < recipients.length, `stopped mid-list (${stored} of ${recipients.length} sent)`);
+  assert.match(lastScale()!, new RegExp(`accepted: ${stored}\\b`));
+  assert.deepEqual(
+    fs.readdirSync(path.join(b().home, "journal")).filter((f) => f.endsWith(".lock") || f.endsWith(".list")),
+    [],
+    "no lock and no unmasked list snapshot left behind",
+  );
+  await client.close();
+});
