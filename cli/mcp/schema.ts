@@ -7,6 +7,7 @@
  * camelCase, and every file or folder input is confined to the server's
  * files folder (file-access.ts) before the command sees it.
  */
+import { parseSettingsRef } from "../../core/doctor/settings-ref.ts";
 import { UsageError } from "../../core/errors.ts";
 import { findSecretValues } from "../../core/memory/secret-values.ts";
 import { shown } from "../../core/printable.ts";
@@ -165,6 +166,7 @@ export function toCommandInput(
     if (/secret/i.test(key) && values.some((v) => typeof v === "string" && /^(cmd:|prompt$)/.test(v.trim()))) {
       throw new UsageError(`Input ${key}: cmd: and prompt references are not accepted from a tool call`);
     }
+    if (/secret/i.test(key) && typeof value === "string") rest[key] = _confinedSecretRef(value, key, access);
   }
   for (const name of requiredInputs(tool, spec)) {
     const v = args[name];
@@ -225,6 +227,24 @@ function _checkShape(name: string, value: unknown, input: _Input): void {
     }
     if (v.length > max) throw new UsageError(`Input ${name} is longer than ${max} characters`);
   }
+}
+
+/**
+ * A secret reference from a tool call, with the file it reads confined to
+ * the folder the person gave the server: `dotenv:FILE#KEY` and
+ * `settings:FILE#KEY` name a file as any file input does, and an agent may
+ * not point a saved profile at another application's secrets elsewhere on
+ * the machine (refused as gate.file-access-off / gate.file-outside-folder).
+ * The reference comes back naming the file's real path inside the folder.
+ */
+function _confinedSecretRef(value: string, key: string, access: FileAccess): string {
+  const dotenv = /^dotenv:([^#]+)(#.*)$/s.exec(value);
+  const settings = dotenv ? undefined : parseSettingsRef(value);
+  if (dotenv?.[1] && dotenv[2]) return `dotenv:${confinePath(dotenv[1], key, access)}${dotenv[2]}`;
+  if (settings) {
+    return `settings:${confinePath(settings.file, key, access)}#${settings.key}${settings.part ? ":password" : ""}`;
+  }
+  return value;
 }
 
 /** A file input's value(s), each confined to the server's files folder. */

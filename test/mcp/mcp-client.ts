@@ -1,7 +1,8 @@
 /**
- * smtpilot's MCP server driven in-process by the SDK's own client, on the
- * send bed's memory folder (test/send/send-fixture.ts): a connected client
- * whose test person answers the confirmation the server asks for.
+ * smtpilot's MCP server driven in-process by the SDK's own client (on the
+ * send bed's memory folder, test/send/send-fixture.ts, unless told another):
+ * a connected client whose test person answers the confirmation the server
+ * asks for.
  */
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
@@ -19,11 +20,12 @@ export type Person = (message: string) => Answer;
 /**
  * A connected client; `person` answers elicitations (none: the client does
  * not support them); `files`: the folder the server may read files in (as
- * `smtpilot mcp --files DIR`; none by default).
+ * `smtpilot mcp --files DIR`; none by default); `home`: the memory folder
+ * (the send bed's by default).
  */
-export async function connect(person?: Person, files?: string): Promise<Client> {
+export async function connect(person?: Person, files?: string, home: string = b().home): Promise<Client> {
   const server = createMcpServer({
-    globals: { home: b().home },
+    globals: { home },
     plugins: () => loadAllPlugins([]),
     files: filesFolder(files),
   });
