@@ -17,6 +17,7 @@ import path from "node:path";
 import { type BulkBed, bulkBedMissing, startBulkBed } from "./bulk-bed.ts";
 import { type CliResult, runCli } from "../helpers/cli.ts";
 import { makeTestDir } from "../helpers/temp-dir.ts";
+import { profileAddArgs } from "../helpers/profile-args.ts";
 
 const missing = bulkBedMissing();
 if (missing && process.env.CI === "true") throw new Error(`CI must install the bulk bed's peers: ${missing}`);
@@ -61,26 +62,16 @@ describe("verify's checklist and the bulk gate against Postfix + OpenDKIM + mail
 
   /** A profile on one of the bed's submission ports, logging in as the Postfix peer's user. */
   const profileAdd = (name: string, port: number, identity: string[]) =>
-    must([
-      "profile",
-      "add",
+    must(profileAddArgs({
       name,
-      "--provider",
-      "custom",
-      "--host",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--tls",
-      "starttls",
-      "--ca",
-      path.join(dir, "postfix-ca.pem"),
-      "--user",
-      bed.postfix.user,
-      "--secret",
-      "env:PW",
-      ...identity,
-    ]);
+      host: "127.0.0.1",
+      port,
+      tls: "starttls",
+      ca: path.join(dir, "postfix-ca.pem"),
+      user: bed.postfix.user,
+      secret: "env:PW",
+      identity,
+    }));
 
   const ONE_CLICK = [
     "--list-unsubscribe",

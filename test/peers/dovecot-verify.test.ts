@@ -20,6 +20,7 @@ import {
 } from "../../scripts/peers/dovecot-imap/peer.ts";
 import { type CliResult, runCli } from "../helpers/cli.ts";
 import { makeTestDir } from "../helpers/temp-dir.ts";
+import { profileAddArgs } from "../helpers/profile-args.ts";
 import { waitUntil } from "../helpers/wait-until.ts";
 
 const missing = dovecotImapMissing();
@@ -117,27 +118,11 @@ describe("verify against a real Dovecot IMAP server", { skip: missing ?? false }
     const profile = async (name: string, f: RunningFixture, scenario: string) => {
       const ca = path.join(dir, `${name}-ca.pem`);
       fs.writeFileSync(ca, f.caPem);
-      await must([
-        "profile",
-        "add",
-        name,
-        "--provider",
-        "custom",
-        "--host",
-        f.host,
-        "--port",
-        String(f.ports[scenario]),
-        "--tls",
-        "starttls",
-        "--ca",
-        ca,
-        "--user",
-        "demo",
-        "--secret",
-        "env:PW",
-        "--from",
-        "demo@smtpilot.test",
-      ]);
+      const port = f.ports[scenario] as number;
+      const identity = ["--from", "demo@smtpilot.test"];
+      await must(
+        profileAddArgs({ name, host: f.host, port, tls: "starttls", ca, user: "demo", secret: "env:PW", identity }),
+      );
     };
     await profile("inbox", delivering, "healthy-starttls");
     await profile("junk", delivering, "spam");

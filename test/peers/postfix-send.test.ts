@@ -17,6 +17,7 @@ import { openMemory } from "../../core/memory/index.ts";
 import { type CliResult, runCli } from "../helpers/cli.ts";
 import { peer, postfixPeerMissing, usePostfixPeer } from "../helpers/postfix-peer.ts";
 import { makeTestDir } from "../helpers/temp-dir.ts";
+import { profileAddArgs } from "../helpers/profile-args.ts";
 import { runOnPty } from "../profiles/pty.ts";
 import { waitUntil } from "../helpers/wait-until.ts";
 
@@ -54,29 +55,17 @@ describe("the canary through a real Postfix", { skip: missing ?? false }, () => 
         "limited-no-size": p.ports.limitedNoSize,
       };
       for (const [name, port] of Object.entries(profiles)) {
-        await must([
-          "profile",
-          "add",
+        await must(profileAddArgs({
           name,
-          "--provider",
-          "custom",
-          "--host",
-          p.host,
-          "--port",
-          String(port),
-          "--tls",
-          port === p.ports.implicit ? "implicit" : "starttls",
-          "--ca",
+          host: p.host,
+          port,
+          tls: port === p.ports.implicit ? "implicit" : "starttls",
           ca,
-          "--servername",
-          p.hostname,
-          "--user",
-          p.user,
-          "--secret",
-          "env:PILOT_PW",
-          "--from",
-          p.addresses.own,
-        ]);
+          servername: p.hostname,
+          user: p.user,
+          secret: "env:PILOT_PW",
+          identity: ["--from", p.addresses.own],
+        }));
       }
       await must(["canary", "add", p.addresses.localKnown]);
     })();

@@ -10,6 +10,7 @@ import path from "node:path";
 import { FIXTURE_DEMO_SECRET, type RunningFixture, startFixture } from "../../fixtures/index.ts";
 import { type CliResult, runCli } from "../helpers/cli.ts";
 import { type PtyRun, runOnPty } from "../profiles/pty.ts";
+import { profileAddArgs } from "../helpers/profile-args.ts";
 import { makeTestDir } from "../helpers/temp-dir.ts";
 import { loopbackCert } from "../helpers/loopback-cert.ts";
 import { type MiniMta, type MiniMtaOptions, startMiniMta } from "./mini-mta.ts";
@@ -68,27 +69,16 @@ export function useSendBed(then?: () => Promise<void>): void {
       if (r.code !== 0) throw new Error(`smtpilot ${args.join(" ")} failed (${r.code}): ${r.stderr}`);
     };
     await must(["init"]);
-    await must([
-      "profile",
-      "add",
-      "lab",
-      "--provider",
-      "custom",
-      "--host",
-      fixture.host,
-      "--port",
-      String(fixture.ports["healthy-starttls"]),
-      "--tls",
-      "starttls",
-      "--ca",
-      caFile,
-      "--user",
-      "demo",
-      "--secret",
-      "env:PW",
-      "--from",
-      "demo@smtpilot.test",
-    ]);
+    await must(profileAddArgs({
+      name: "lab",
+      host: fixture.host,
+      port: fixture.ports["healthy-starttls"] as number,
+      tls: "starttls",
+      ca: caFile,
+      user: "demo",
+      secret: "env:PW",
+      identity: ["--from", "demo@smtpilot.test"],
+    }));
     await must(["canary", "add", CANARY]);
     await must(["canary", "add", EXTERNAL]);
     bed.current = {
@@ -198,21 +188,16 @@ export async function miniProfile(name: string, options: MiniMtaOptions = {}): P
   _minis.push(mta);
   const caFile = path.join(b().dir, `${name}-ca.pem`);
   fs.writeFileSync(caFile, ca.certPem);
-  const flags = { "--host": "127.0.0.1", "--port": String(mta.port), "--tls": "implicit", "--ca": caFile };
-  const added = await b().cli([
-    "profile",
-    "add",
+  const added = await b().cli(profileAddArgs({
     name,
-    "--provider",
-    "custom",
-    ...Object.entries(flags).flat(),
-    "--user",
-    "u",
-    "--secret",
-    "env:PW",
-    "--from",
-    "demo@smtpilot.test",
-  ]);
+    host: "127.0.0.1",
+    port: mta.port,
+    tls: "implicit",
+    ca: caFile,
+    user: "u",
+    secret: "env:PW",
+    identity: ["--from", "demo@smtpilot.test"],
+  }));
   if (added.code !== 0) throw new Error(`profile add ${name} failed: ${added.stderr}`);
   return mta;
 }
