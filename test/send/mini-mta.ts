@@ -42,8 +42,6 @@ export interface MiniMta {
   accepted: string[];
   /** Replies that mean the client broke the command sequence (503). */
   errors: string[];
-  /** Milliseconds from each 354 to the first byte of its message: a client must not hold a server in DATA. */
-  dataWaits: number[];
   connections: number;
   /** Resolves once no client connection is open (at once if none is). */
   idle(): Promise<void>;
@@ -59,7 +57,6 @@ export async function startMiniMta(options: MiniMtaOptions = {}): Promise<MiniMt
     chunks: [],
     accepted: [],
     errors: [],
-    dataWaits: [],
     connections: 0,
     idle: () => sockets.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve)),
     close: async () => {},
@@ -79,7 +76,6 @@ export async function startMiniMta(options: MiniMtaOptions = {}): Promise<MiniMt
     socket.write(`220 ${name} ESMTP${say}\r\n`);
     let buf = "";
     let inData = false;
-    let dataSince: number | undefined;
     let mail = false;
     let rcpt: string | undefined;
     const reply = (line: string) => {
@@ -106,10 +102,6 @@ export async function startMiniMta(options: MiniMtaOptions = {}): Promise<MiniMt
         const line = buf.slice(0, eol);
         buf = buf.slice(eol + 2);
         if (inData) {
-          if (dataSince !== undefined) {
-            state.dataWaits.push(performance.now() - dataSince);
-            dataSince = undefined;
-          }
           if (line === ".") endOfData();
           continue;
         }
@@ -145,7 +137,6 @@ export async function startMiniMta(options: MiniMtaOptions = {}): Promise<MiniMt
           else if (rcpt === undefined) reply("554 5.5.1 Error: no valid recipients");
           else {
             inData = true;
-            dataSince = performance.now();
             reply("354 End data with <CR><LF>.<CR><LF>");
           }
         } else if (verb === "RSET") {
