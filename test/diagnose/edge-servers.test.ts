@@ -120,13 +120,17 @@ test("Ctrl-C ends a diagnosis that is waiting, with exit code 130", async () => 
   child.stdout.resume();
   child.stderr.resume();
   const code = new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));
-  await Promise.race([connection, code.then((c) => assert.fail(`the CLI ended (${c}) before it connected`))]);
-  const signalled = performance.now();
-  child.kill("SIGINT");
-  // 130 is the signal's exit; the diagnosis alone would have waited out its 60 s step timeout.
-  assert.equal(await code, 130);
-  assert.ok(performance.now() - signalled < 30_000, "ended by the signal, not by the step timeout");
-  silent.close();
+  try {
+    await Promise.race([connection, code.then((c) => assert.fail(`the CLI ended (${c}) before it connected`))]);
+    child.kill("SIGINT");
+    // The exit code says which of the two ended it: 130 is the signal's; the 60 s step timeout ends in
+    // greeting.timeout (the greeting layer's exit code, 12), and a CLI without a handler dies of the
+    // signal (no exit code at all).
+    assert.equal(await code, 130);
+  } finally {
+    child.kill("SIGKILL");
+    silent.close();
+  }
 });
 
 test("a 421 shutdown notice waiting before a command is the answer to it, not a protocol error", async () => {
