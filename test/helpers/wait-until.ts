@@ -38,3 +38,29 @@ export async function waitUntil(ready: () => boolean | Promise<boolean>, options
  * seconds — so it is never raced, only a bound that fails a run whose answer never comes.
  */
 export const ANSWERED_WITHIN_MS = 60_000;
+
+/**
+ * `work`'s result, or a failure naming `what` once `limitMs` passed: for a run whose broken form
+ * hangs (waits an hour-long pace or a ten-minute timeout it should not) while the working form
+ * needs seconds, so only a hang trips it. `onHang` releases what the hanging run holds (an abort,
+ * a server to close) so the test file can end.
+ */
+export async function beforeHang<T>(
+  work: Promise<T>,
+  what: string,
+  options: { limitMs?: number; onHang?: () => void } = {},
+): Promise<T> {
+  const { limitMs = 60_000, onHang } = options;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const hang = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      onHang?.();
+      reject(new Error(`${what} (still running after ${limitMs} ms)`));
+    }, limitMs);
+  });
+  try {
+    return await Promise.race([work, hang]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

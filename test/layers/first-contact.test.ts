@@ -11,6 +11,7 @@ import { SLOW_GREETING_MS } from "../../core/layers/greeting.ts";
 import { DEFAULT_SLOW_BANNER_MS } from "../../fixtures/start-fixture.ts";
 import { type ChildServer, type ChildServerSpec, startChildServer } from "../helpers/child-server.ts";
 import { options } from "../helpers/fake-io.ts";
+import { beforeHang } from "../helpers/wait-until.ts";
 
 async function withChild<T>(spec: ChildServerSpec, run: (child: ChildServer) => Promise<T>): Promise<T> {
   const child = await startChildServer(spec);
@@ -86,12 +87,8 @@ test("a silent port gets one ClientHello on a side connection and plaintext only
     },
   };
   await withChild({ kind: "silent" }, async (child) => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const hang = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error("a second wait of the whole timeout")), 60_000);
-    });
     const run = options({ port: child.port, timeoutMs, greetingPauseMs: 1000 });
-    const report = await Promise.race([diagnose(run, moved), hang]).finally(() => clearTimeout(timer));
+    const report = await beforeHang(diagnose(run, moved), "a second wait of the whole timeout");
     assert.equal(report.verdict.code, "greeting.timeout");
     assert.equal(connects, 2, "the main connection and one side probe");
     const pre = child.events().filter((e) => e.event === "prebanner");

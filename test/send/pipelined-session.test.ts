@@ -14,6 +14,7 @@ import { readJournal } from "../../core/send/journal.ts";
 import { readRecipients } from "../../core/send/recipients.ts";
 import { runScale, type ScaleProgress, type ScaleResult } from "../../core/send/scale.ts";
 import { makeTestDir } from "../helpers/temp-dir.ts";
+import { beforeHang } from "../helpers/wait-until.ts";
 import { type MiniMta, type MiniMtaOptions, startMiniMta } from "./mini-mta.ts";
 
 const dir = makeTestDir("smtpilot-pipelined-");
@@ -265,21 +266,14 @@ test("a paced send never holds the server between 354 and the message: the pace 
     ratePerSecond: 1 / 3600,
     signal: abort.signal,
   });
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const held = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      abort.abort();
-      reject(new Error("the first message never came after its 354: the client waited for its pace inside DATA"));
-    }, 60_000);
-  });
   try {
-    const { mta, result } = await Promise.race([run, held]);
+    const held = "the first message never came after its 354: the client waited for its pace inside DATA";
+    const { mta, result } = await beforeHang(run, held, { onHang: () => abort.abort() });
     assert.equal(result.accepted, 1);
     assert.deepEqual(mta.accepted, [two[0]]);
     // It rested between transactions: the second recipient's MAIL never went out.
     assert.equal(mta.chunks.join("").match(/^MAIL FROM:/gim)?.length, 1);
   } finally {
-    clearTimeout(timer);
     await run.catch(() => undefined);
   }
 });
