@@ -128,7 +128,8 @@ test("--tls auto: the silence before detecting implicit TLS is the tls layer's t
   // silence itself is real: the side probe connects only after the greeting pause.
   const { ca, leaf } = loopbackCert();
   const child = await startChildServer({ kind: "tls", key: leaf.keyPem, cert: leaf.certPem });
-  const jumps = [100, 3000]; // well under the timeout: the deadlines read this clock too
+  // Well under the timeout: the deadlines read this clock too.
+  const [tcpJump, silenceJump] = [100, 3000];
   let now = 0;
   const connectedAt: number[] = [];
   const io = systemIo();
@@ -137,7 +138,7 @@ test("--tls auto: the silence before detecting implicit TLS is the tls layer's t
     clock: { now: () => now, date: () => new Date() },
     connect: (address, port, signal) => {
       connectedAt.push(performance.now());
-      now += jumps[connectedAt.length - 1] ?? 0;
+      now += connectedAt.length === 1 ? tcpJump : connectedAt.length === 2 ? silenceJump : 0;
       return io.connect(address, port, signal);
     },
   };
@@ -147,8 +148,8 @@ test("--tls auto: the silence before detecting implicit TLS is the tls layer's t
     assert.equal(connectedAt.length, 2, "the main connection and one side probe");
     const tls = tlsLayer(report);
     assert.equal(tls?.facts.detectedBy, "side-probe");
-    assert.equal(tls?.facts.detectedAfterMs, jumps[1], "the detection came after the side probe's silence");
-    assert.ok(Number(tls?.ms) >= jumps[1], `the silence is in the tls layer: ${JSON.stringify(report.layers)}`);
+    assert.equal(tls?.facts.detectedAfterMs, silenceJump, "the detection came after the side probe's silence");
+    assert.ok(Number(tls?.ms) >= silenceJump, `the silence is in the tls layer: ${JSON.stringify(report.layers)}`);
     const sum = report.layers.reduce((n, l) => n + l.ms, 0);
     assert.equal(sum, now, `layers ${JSON.stringify(report.layers.map((l) => [l.id, l.ms]))}, clock ${now}`);
     // Gentle probing: the ClientHello went out only after a real silence of a greeting pause.
