@@ -56,6 +56,8 @@ Plugins: --plugin FILE, see docs/plugins.md. More commands are coming: see the R
  * option name, everything else as a count or a sanitized, shortened value.
  */
 export function maskEcho(text: string): string {
+  // The last replace turns back the "·" sanitize made of the final newline (escaped as \u00b7: the
+  // single binary's CLI asset stays ASCII, see scripts/build/sea-bundle.mjs).
   return sanitize(
     text
       .replace(/(got \d+):.*$/m, "$1 (not shown).")
@@ -65,7 +67,7 @@ export function maskEcho(text: string): string {
           /^(--[a-z][a-z0-9-]*|-[a-zA-Z])$/.test(opt) && opt.length <= 30 ? `${what} '${opt}'` : `${what} (not shown)`,
       )
       .replace(/(unknown command) '([^']*)'/, (_m, what: string, name: string) => `${what} ${shown(name)}`),
-  ).replace(/·$/, "\n");
+  ).replace(/\u00b7$/, "\n");
 }
 
 /**

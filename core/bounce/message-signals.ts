@@ -89,7 +89,8 @@ export function isAutoReply(root: MimePart): boolean {
     return true;
   }
   const subject = headerText(root, "subject") ?? "";
-  return /^(?:auto(?:matic)?[ -]?(?:reply|response|antwort)|automatische antwort|out of (?:the )?office|réponse automatique|respuesta automática|abwesenheit|on vacation|vacation(?: reply)?:|away from (?:my|the) office|auto:)/i
+  // "réponse automatique", "respuesta automática": escaped, the single binary's CLI asset stays ASCII.
+  return /^(?:auto(?:matic)?[ -]?(?:reply|response|antwort)|automatische antwort|out of (?:the )?office|r\u00e9ponse automatique|respuesta autom\u00e1tica|abwesenheit|on vacation|vacation(?: reply)?:|away from (?:my|the) office|auto:)/i
     .test(subject.trim());
 }
 

@@ -48,6 +48,7 @@ export const MTA_FORMATS: readonly MtaFormat[] = [
 export const BOUNCE_SIGNALS = {
   from:
     /mailer-daemon|postmaster|mail delivery (?:subsystem|system|service)|\bmdaemon\b|mail administrator|microsoftexchange|nobody@|bounces?@|returned[- ]mail|mail router|\bmail ?(?:daemon|gateway|server)\b/i,
+  // The Japanese tail is エラー|不達|送信できません, escaped: the single binary's CLI asset stays ASCII.
   subject:
-    /undeliver|returned (?:mail|to sender)|delivery (?:status notification|failure|failed|notification|report|problem)|failure notice|mail delivery failed|could not be delivered|non[- ]?remis|unzustellbar|nicht zustellbar|no entregado|non recapitabile|delivery has failed|message not delivered|rejected:|warning: (?:message|could not)|delayed mail|mail system error|mail could not be delivered|error sending mail|failed mail|returned message|bounced? mail|mail failure|delivery incomplete|unable to deliver|not delivered|エラー|不達|送信できません/i,
+    /undeliver|returned (?:mail|to sender)|delivery (?:status notification|failure|failed|notification|report|problem)|failure notice|mail delivery failed|could not be delivered|non[- ]?remis|unzustellbar|nicht zustellbar|no entregado|non recapitabile|delivery has failed|message not delivered|rejected:|warning: (?:message|could not)|delayed mail|mail system error|mail could not be delivered|error sending mail|failed mail|returned message|bounced? mail|mail failure|delivery incomplete|unable to deliver|not delivered|\u30a8\u30e9\u30fc|\u4e0d\u9054|\u9001\u4fe1\u3067\u304d\u307e\u305b\u3093/i,
 };

@@ -42,8 +42,9 @@ export interface LogIndex {
   tailStart: number;
 }
 
-// What appendSendLog writes: `## YYYY-MM-DD HH:MM:SSZ · kind` and optionally ` · profile`.
-const _HEADING = /^## (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})Z · ([a-z0-9][a-z0-9-]*)(?: · .*)?$/;
+// What appendSendLog writes: `## YYYY-MM-DD HH:MM:SSZ · kind` and optionally ` · profile` (`·` escaped in
+// the pattern: the single binary's CLI asset stays ASCII, see scripts/build/sea-bundle.mjs).
+const _HEADING = /^## (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})Z \u00b7 ([a-z0-9][a-z0-9-]*)(?: \u00b7 .*)?$/;
 
 /** Finds the entries of `text` by its fences and headings; parses no YAML. */
 export function indexLog(text: string): LogIndex {

@@ -90,9 +90,12 @@ export function secretShape(text: string): string | undefined {
 
 /** Values that stand for a secret without being one: references, placeholders, redactions. */
 function _placeholder(value: string): boolean {
-  const v = value.replace(/[.。]+$/, "");
+  // Non-ASCII as escapes (here "。" and "…"): the single binary's CLI asset stays ASCII (scripts/build/sea-bundle.mjs).
+  const v = value.replace(/[.\u3002]+$/, "");
   return isSecretRef(v) || /^(?:env|dotenv|cmd|keyring):/.test(v) ||
-    /^(?:<[^>]*>?|\*+|x{3,}|\.{3}|…|\$\{?[A-Z_][A-Z0-9_]*\}?|%[A-Z_]+%?|none|null|redacted|reference|ref)$/i.test(v) ||
+    /^(?:<[^>]*>?|\*+|x{3,}|\.{3}|\u2026|\$\{?[A-Z_][A-Z0-9_]*\}?|%[A-Z_]+%?|none|null|redacted|reference|ref)$/i.test(
+      v,
+    ) ||
     /^(?:REDACTED|<redacted>)$/i.test(v);
 }
 

@@ -10,6 +10,7 @@
 // dist/smtpilot.cjs (for machines with Node) stays one self-contained file: see bundle.mjs.
 import { build } from "esbuild";
 import fs from "node:fs";
+import { isBuiltin } from "node:module";
 import path from "node:path";
 import { assetLoader } from "./sea-loader.mjs";
 
@@ -55,6 +56,20 @@ const _LAZY_BUILTIN = new RegExp(`^(node:)?(${LAZY_BUILTINS.map((p) => p.replace
 function packageOf(id) {
   const parts = id.split("/");
   return id.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
+}
+
+/**
+ * The ESM facade of a CommonJS module (a Node builtin, or a lazy package's stub) that the CLI's
+ * sources `import`. esbuild turns each `import` of a CommonJS module into its own copy of the
+ * module's exports (`__toESM`: one accessor defined per export, per importing file): ~90 files
+ * import `node:fs`, `node:path`… and a probe spent ~2,700 `Object.defineProperty` calls, about
+ * 2 ms, on those copies alone. Importing this facade instead, every file shares one copy per
+ * module, made when the first of them loads; the default export is the module itself, as Node
+ * gives it (`require` calls are left as they are: they never copied).
+ */
+function _esmFacade(id) {
+  const spec = JSON.stringify(id);
+  return `const m = require(${spec});\nexport { m as default };\nexport * from ${spec};\n`;
 }
 
 /** The asset name of a lazy package's bundle. */
@@ -121,6 +136,16 @@ export async function buildSeaBundles(root, dir, define, options = {}) {
     plugins: [{
       name: "smtpilot-lazy",
       setup(b) {
+        // An `import` of a builtin or lazy package goes through its ESM facade (below), once per module.
+        b.onResolve({ filter: /.*/ }, (args) =>
+          args.kind === "import-statement" && args.namespace !== "smtpilot-esm" &&
+            (_LAZY.test(args.path) || _LAZY_BUILTIN.test(args.path) || isBuiltin(args.path))
+            ? { path: args.path, namespace: "smtpilot-esm" }
+            : undefined);
+        b.onLoad({ filter: /.*/, namespace: "smtpilot-esm" }, (args) => ({
+          contents: _esmFacade(args.path),
+          loader: "js",
+        }));
         b.onResolve({ filter: _LAZY }, (args) => ({ path: args.path, namespace: "smtpilot-lazy" }));
         b.onResolve({ filter: _LAZY_BUILTIN }, (args) => ({
           path: args.path.startsWith("node:") ? args.path : `node:${args.path}`,
@@ -142,6 +167,19 @@ export async function buildSeaBundles(root, dir, define, options = {}) {
     logLevel: "warning",
   });
   const assets = { cli: file("cli") };
+  // The CLI's source reaches V8 as a string at every start: ASCII makes it a one-byte string, where
+  // one non-ASCII character (esbuild escapes strings, not regular expressions) doubled it to two
+  // bytes a character and cost ~1 ms to decode. Write such characters as \u escapes in the sources.
+  // (Unminified, for profiling, the asset keeps some comments, which may hold any character.)
+  const text = fs.readFileSync(file("cli"), "utf8");
+  const at = text.search(/[\u0080-\uffff]/);
+  if (minify && at >= 0) {
+    throw new Error(
+      `the CLI asset must be ASCII: write ${JSON.stringify(text[at])} as a \\u escape in ${
+        JSON.stringify(text.slice(Math.max(0, at - 60), at + 20))
+      }`,
+    );
+  }
 
   // 3. One bundle per lazy package, exporting each subpath the CLI imports: one copy of its modules.
   for (const [pkg, subs] of used) {

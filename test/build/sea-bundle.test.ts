@@ -33,6 +33,14 @@ test("the boot script is small, the CLI and every lazy package are assets that l
   for (const [, pkg] of calls) {
     assert.ok(LAZY_PACKAGES.includes(pkg!) || LAZY_BUILTINS.includes(pkg!.replace(/^node:/, "")), pkg);
   }
+  // V8 gets the CLI's source as a one-byte string only when it is ASCII (the build refuses other text).
+  assert.doesNotMatch(cli, /[\u0080-\uffff]/);
+  // The files that import a builtin share one copy of its exports (an ESM facade), not one each:
+  // ~90 files import node:fs, node:path… (a few CommonJS packages still `require` one themselves).
+  const requires = new Map<string, number>();
+  for (const [, id] of cli.matchAll(/require\("(node:[a-z_/]+)"\)/g)) requires.set(id!, (requires.get(id!) ?? 0) + 1);
+  assert.ok(requires.has("node:fs"), "the CLI requires node:fs");
+  for (const [id, n] of requires) assert.ok(n <= 4, `${id} required ${n} times`);
   for (const [pkg, subs] of Object.entries(lazy)) {
     if (pkg.startsWith("node:")) {
       assert.ok(builtinsOnly("node:module").builtinModules.includes(pkg.slice(5)), pkg);
