@@ -62,11 +62,9 @@ class _Automaton {
   readonly #outs: number[][] = [[]];
   readonly #dict: number[] = [-1];
   readonly patterns: Pattern[];
-  readonly longest: number;
 
   constructor(patterns: Pattern[]) {
     this.patterns = patterns;
-    this.longest = Math.max(0, ...patterns.map((p) => p.text.length + p.extL + p.extR));
     patterns.forEach((p, index) => {
       let node = 0;
       for (let i = 0; i < p.text.length; i++) {
@@ -121,6 +119,11 @@ class _Automaton {
   }
 }
 
+/** The most characters one find of `patterns` can cover (its text and the edge characters it may take). */
+function _longest(patterns: readonly Pattern[]): number {
+  return Math.max(0, ...patterns.map((p) => p.text.length + p.extL + p.extR));
+}
+
 /** A decoded view of a text: code units and, for each, the original characters it came from. */
 interface _View {
   codes: number[];
@@ -133,11 +136,18 @@ interface _View {
  * characters one find can cover (a stream keeps that much overlap).
  */
 export class SecretMatcher {
-  readonly #strings: _Automaton;
+  readonly #patterns: Pattern[];
+  /**
+   * The automata, built on the first text that needs them (one holding an escape or a form): most
+   * matchers only ever see texts that one substring search per form settles, and building them
+   * costs more than a probe's whole redaction (a few hundred nodes for one password).
+   */
+  #stringsBuilt: _Automaton | undefined;
+  #bytesBuilt: _Automaton | undefined;
   /** The forms as plain strings (the automaton's patterns): what a text without escapes is checked for first. */
   readonly #texts: string[];
-  /** Byte forms (UTF-8 as one char per byte) for the URL view; undefined when every secret is ASCII. */
-  readonly #bytes: _Automaton | undefined;
+  /** Byte forms (UTF-8 as one char per byte) are needed for the URL view only when a secret is not ASCII. */
+  readonly #ascii: boolean;
   readonly #spaces: boolean;
   readonly longest: number;
   readonly empty: boolean;
@@ -145,14 +155,23 @@ export class SecretMatcher {
   constructor(secrets: readonly (string | undefined)[]) {
     const values = [...new Set(secrets.filter((s): s is string => typeof s === "string" && s !== ""))];
     const patterns = values.flatMap(fixedForms);
+    this.#patterns = patterns;
     this.empty = patterns.length === 0;
-    this.#strings = new _Automaton(patterns);
     this.#texts = [...new Set(patterns.map((p) => p.text))];
-    const ascii = values.every((s) => Buffer.byteLength(s, "utf8") === s.length);
-    this.#bytes = ascii ? undefined : new _Automaton(patterns.map((p) => ({ ...p, text: _latin1Bytes(p.text) })));
+    this.#ascii = values.every((s) => Buffer.byteLength(s, "utf8") === s.length);
     this.#spaces = values.some((s) => s.includes(" "));
     // A JSON \uXXXX escape turns one code unit into six characters; %xx turns each of up to three bytes into three.
-    this.longest = this.#strings.longest * 9;
+    this.longest = _longest(patterns) * 9;
+  }
+
+  get #strings(): _Automaton {
+    return (this.#stringsBuilt ??= new _Automaton(this.#patterns));
+  }
+
+  /** The automaton for the URL view: the byte forms, or the string forms when every secret is ASCII. */
+  get #urlForms(): _Automaton {
+    if (this.#ascii) return this.#strings;
+    return (this.#bytesBuilt ??= new _Automaton(this.#patterns.map((p) => ({ ...p, text: _latin1Bytes(p.text) }))));
   }
 
   /** Adds a mask for every find in `text`. */
@@ -172,9 +191,9 @@ export class SecretMatcher {
     work.steps += text.length; // the two indexOf calls below
     if (text.includes("\\")) this.#inView(_jsonView(text, work), this.#strings, work, out);
     if (text.includes("%") || (this.#spaces && text.includes("+"))) {
-      this.#inView(_urlView(text, false, work), this.#bytes ?? this.#strings, work, out);
+      this.#inView(_urlView(text, false, work), this.#urlForms, work, out);
       if (this.#spaces && text.includes("+")) {
-        this.#inView(_urlView(text, true, work), this.#bytes ?? this.#strings, work, out);
+        this.#inView(_urlView(text, true, work), this.#urlForms, work, out);
       }
     }
   }
