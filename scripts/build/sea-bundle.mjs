@@ -10,7 +10,7 @@
 // dist/smtpilot.cjs (for machines with Node) stays one self-contained file: see bundle.mjs.
 import { build } from "esbuild";
 import fs from "node:fs";
-import { isBuiltin } from "node:module";
+import { createRequire, isBuiltin } from "node:module";
 import path from "node:path";
 import { assetLoader } from "./sea-loader.mjs";
 
@@ -59,18 +59,61 @@ function packageOf(id) {
 }
 
 /**
- * The ESM facade of a CommonJS module (a Node builtin, or a lazy package's stub) that the CLI's
- * sources `import`. esbuild turns each `import` of a CommonJS module into its own copy of the
- * module's exports (`__toESM`: one accessor defined per export, per importing file): ~90 files
- * import `node:fs`, `node:path`… and a probe spent ~2,700 `Object.defineProperty` calls, about
- * 2 ms, on those copies alone. Importing this facade instead, every file shares one copy per
- * module, made when the first of them loads; the default export is the module itself, as Node
- * gives it (`require` calls are left as they are: they never copied).
+ * The ESM facades of the CommonJS modules (Node builtins, lazy packages' stubs) that the CLI's
+ * sources `import`. esbuild turns each `import` of a default or namespace from a CommonJS module
+ * into its own copy of the module's exports (`__toESM`: one accessor per export, per importing
+ * file): ~90 files import `node:fs`, `node:path`… and a probe spent ~2,700 `Object.defineProperty`
+ * calls, about 2 ms, on those copies alone. Worse, reading a builtin's export descriptors
+ * materialises its lazy exports: copying `node:util` loads its diff, parseArgs and worker modules.
+ *
+ * A builtin imported by names (`import fs, { readFileSync } from "node:fs"`) gets a facade per
+ * import clause that reads only those names, once, and copies nothing: the default export is the
+ * module itself, as Node gives it. Anything else — a namespace import, an export that is an
+ * accessor, a lazy package's stub (whose accessors load the package) — gets a facade that copies
+ * the module's exports once, shared by all its importers. An import the regular expressions below
+ * misread fails the build ("No matching export"), never the run. `require` calls are left as they
+ * are: they never copied.
  */
-function _esmFacade(id) {
+function _esmFacade(id, names) {
   const spec = JSON.stringify(id);
-  return `const m = require(${spec});\nexport { m as default };\nexport * from ${spec};\n`;
+  if (names === undefined) return `const m = require(${spec});\nexport { m as default };\nexport * from ${spec};\n`;
+  const read = names.map((n) => `${n} = m.${n}`).join(", ");
+  return `const m = require(${spec});\nexport { m as default };\n${read ? `export const ${read};\n` : ""}`;
 }
+
+/**
+ * The names `importer` imports from the builtin `id` (its `import … from` clauses), or undefined
+ * when it imports a namespace or anything the pattern does not read (the copying facade then).
+ */
+function _importedNames(importer, id) {
+  const text = fs.readFileSync(importer, "utf8");
+  const quoted = id.replace(/[/.]/g, "\\$&");
+  const clauses = [...text.matchAll(new RegExp(`\\b(import|export)\\s+([^;'"]*?)\\s*from\\s*["']${quoted}["']`, "g"))];
+  if (clauses.length === 0) return undefined;
+  const names = new Set();
+  for (const [, kind, clause] of clauses) {
+    if (/^type\s/.test(clause)) continue; // erased by esbuild
+    const m = /^(?:([A-Za-z_$][\w$]*)\s*,?\s*)?(?:\{([^}]*)\})?$/.exec(clause.trim());
+    if (!m || (kind === "export" && m[1])) return undefined; // `* as ns`, `export * from`…
+    for (const part of (m[2] ?? "").split(",")) {
+      const item = part.trim();
+      if (item === "" || /^type\s/.test(item)) continue;
+      const name = /^([A-Za-z_$][\w$]*)(?:\s+as\s+[A-Za-z_$][\w$]*)?$/.exec(item)?.[1];
+      if (!name) return undefined;
+      if (name !== "default") names.add(name);
+    }
+  }
+  const module = _require(id);
+  // An accessor (fs.promises…) is read when used, not when the facade loads: the copying facade keeps that.
+  for (const name of names) {
+    if (!Object.prototype.hasOwnProperty.call(module, name) || Object.getOwnPropertyDescriptor(module, name).get) {
+      return undefined;
+    }
+  }
+  return [...names].sort();
+}
+
+const _require = createRequire(import.meta.url);
 
 /** The asset name of a lazy package's bundle. */
 export function lazyAsset(pkg) {
@@ -155,15 +198,22 @@ export async function buildSeaBundles(root, dir, define, options = {}) {
       name: "smtpilot-lazy",
       setup(b) {
         // An `import` of a builtin or lazy package goes through its ESM facade (below), once per module.
-        b.onResolve({ filter: /.*/ }, (args) =>
-          args.kind === "import-statement" && args.namespace !== "smtpilot-esm" &&
-            (_LAZY.test(args.path) || _LAZY_BUILTIN.test(args.path) || isBuiltin(args.path))
-            ? { path: args.path, namespace: "smtpilot-esm" }
-            : undefined);
-        b.onLoad({ filter: /.*/, namespace: "smtpilot-esm" }, (args) => ({
-          contents: _esmFacade(args.path),
-          loader: "js",
-        }));
+        b.onResolve({ filter: /.*/ }, (args) => {
+          if (args.kind !== "import-statement" || args.namespace === "smtpilot-esm") return undefined;
+          if (_LAZY.test(args.path) || _LAZY_BUILTIN.test(args.path)) {
+            return { path: args.path, namespace: "smtpilot-esm" };
+          }
+          if (!isBuiltin(args.path)) return undefined;
+          const names = _importedNames(args.importer, args.path);
+          return { path: names ? `${args.path}?${names.join(",")}` : args.path, namespace: "smtpilot-esm" };
+        });
+        b.onLoad({ filter: /.*/, namespace: "smtpilot-esm" }, (args) => {
+          const [id, names] = args.path.split("?");
+          return {
+            contents: _esmFacade(id, names === undefined ? undefined : names.split(",").filter(Boolean)),
+            loader: "js",
+          };
+        });
         b.onResolve({ filter: _LAZY }, (args) => ({ path: args.path, namespace: "smtpilot-lazy" }));
         b.onResolve({ filter: _LAZY_BUILTIN }, (args) => ({
           path: args.path.startsWith("node:") ? args.path : `node:${args.path}`,
