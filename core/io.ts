@@ -6,7 +6,7 @@
 import dns from "node:dns";
 import net from "node:net";
 import type { Duplex } from "node:stream";
-import { within } from "./timing.ts";
+import { monotonicMs, within } from "./timing.ts";
 
 /** A resolved address of the target host. */
 export interface HostAddress {
@@ -138,8 +138,8 @@ export async function release(socket: Duplex, options: { graceful?: boolean } = 
 /** How long a graceful release waits for the peer to close its side. */
 const _GRACEFUL_CLOSE_MS = 300;
 
-/** `performance.now()` and `new Date()`. */
-export const systemClock: Clock = { now: () => performance.now(), date: () => new Date() };
+/** A monotonic clock in milliseconds (`monotonicMs`) and `new Date()`. */
+export const systemClock: Clock = { now: monotonicMs, date: () => new Date() };
 
 /** The real resolver, connector and clock. */
 export function systemIo(resolverServer?: string): DiagnoseIo {

@@ -8,6 +8,7 @@ import type net from "node:net";
 import { type ProtocolViolation, ReplyParser } from "./reply-parser.ts";
 import type { SmtpReply } from "./reply.ts";
 import type { Transcript } from "./transcript.ts";
+import { monotonicMs } from "../timing.ts";
 
 /** More queued replies than any exchange of ours can produce. */
 const _MAX_QUEUED = 8;
@@ -170,7 +171,7 @@ export class SmtpConnection {
 
   /** Reads the next complete reply, failing after `timeoutMs` without one. */
   async readReply(timeoutMs: number): Promise<SmtpReply> {
-    const deadline = performance.now() + timeoutMs;
+    const deadline = monotonicMs() + timeoutMs;
     if (this.#waiter) throw new Error("Concurrent readReply calls on one SMTP connection");
     for (;;) {
       if (this.#unsolicited) throw new SmtpReadError({ kind: "protocol", violation: this.#unsolicited });
@@ -182,7 +183,7 @@ export class SmtpConnection {
       if (this.#closed) {
         throw new SmtpReadError({ kind: "closed", midReply: this.#parser.midReply, partial: this.#parser.pendingText });
       }
-      const left = deadline - performance.now();
+      const left = deadline - monotonicMs();
       if (left <= 0) {
         throw new SmtpReadError({
           kind: "timeout",
