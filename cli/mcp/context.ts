@@ -61,7 +61,7 @@ export function mcpContext(env: McpCallEnvironment, collector: CallCollector): R
     onCleanup,
     emit: (result) => void collector.emitted.push(result),
     ...(cancelled ? { onInterrupt: (fn: (exitCode: number) => void) => _onCancel(cancelled, fn) } : {}),
-    ...(canAsk ? { confirm: (request: ConfirmRequest) => _elicit(server, request) } : {}),
+    ...(canAsk ? { confirm: (request: ConfirmRequest) => _elicit(server, request, cancelled) } : {}),
   };
 }
 
@@ -92,9 +92,15 @@ function _bounded(text: string): string {
  * Shows the person the full plan and asks for its code. The code is only in
  * what the client shows its user, never in a tool result the agent reads.
  * An answer that is not a typed code — a decline, an accept without it, an
- * answer the schema refuses, a client that fails — is no confirmation.
+ * answer the schema refuses, a client that fails, an answer after the call
+ * was cancelled — is no confirmation.
  */
-async function _elicit(server: Server, request: ConfirmRequest): Promise<string | undefined> {
+async function _elicit(
+  server: Server,
+  request: ConfirmRequest,
+  cancelled: AbortSignal | undefined,
+): Promise<string | undefined> {
+  // A call cancelled while the person is asked withdraws the question (the client is told): no late "yes" counts.
   const answer = await server.elicitInput({
     message: `${request.summary}\n\nTo go ahead, type the confirmation code ${request.code}. Anything else cancels.`,
     requestedSchema: {
@@ -104,8 +110,8 @@ async function _elicit(server: Server, request: ConfirmRequest): Promise<string 
       },
       required: ["code"],
     },
-  }).catch(() => undefined);
-  if (answer === undefined) return undefined;
+  }, cancelled ? { signal: cancelled } : undefined).catch(() => undefined);
+  if (answer === undefined || cancelled?.aborted) return undefined;
   if (answer.action !== "accept") return undefined;
   const code = answer.content?.code;
   return typeof code === "string" ? code : undefined;

@@ -58,3 +58,36 @@ test("cancelling send_scale stops the list send: in-flight finished, summary log
   assert.match(lastScale()!, new RegExp(`accepted: ${stored}\\b`));
   await client.close();
 });
+
+test("a call cancelled while the person is asked withdraws the question: a late answer confirms nothing", async () => {
+  const { mcpContext } = await import("../../cli/mcp/context.ts");
+  const asked = Promise.withResolvers<void>();
+  const late = Promise.withResolvers<void>();
+  let withdrawn = false;
+  // A client that shows the form, and whose person types the right code only after the call was cancelled.
+  const server = {
+    getClientCapabilities: () => ({ elicitation: { form: {} } }),
+    elicitInput: async (_params: unknown, options?: { signal?: AbortSignal }) => {
+      options?.signal?.addEventListener("abort", () => void (withdrawn = true));
+      asked.resolve();
+      await late.promise;
+      return { action: "accept", content: { code: "ABCDEF" } };
+    },
+  };
+  const cancel = new AbortController();
+  const ctx = mcpContext(
+    {
+      server: server as never,
+      globals: {},
+      plugins: () => Promise.reject(new Error("unused")),
+      cancelled: cancel.signal,
+    },
+    { emitted: [] },
+  );
+  const answer = ctx.confirm?.({ summary: "Send 1 live message", code: "ABCDEF" });
+  await asked.promise;
+  cancel.abort();
+  late.resolve();
+  assert.equal(await answer, undefined, "no confirmation after the call was cancelled");
+  assert.equal(withdrawn, true, "the client was told the question is withdrawn");
+});
