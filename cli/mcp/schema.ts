@@ -7,10 +7,10 @@
  * camelCase, and every file or folder input is confined to the server's
  * files folder (file-access.ts) before the command sees it.
  */
-import { parseSettingsRef } from "../../core/doctor/settings-ref.ts";
 import { UsageError } from "../../core/errors.ts";
 import { findSecretValues } from "../../core/memory/secret-values.ts";
 import { shown } from "../../core/printable.ts";
+import { isSecretRef, parseSecretRef } from "../../core/secrets.ts";
 import {
   type ArgSpec,
   attributeName,
@@ -238,11 +238,11 @@ function _checkShape(name: string, value: unknown, input: _Input): void {
  * The reference comes back naming the file's real path inside the folder.
  */
 function _confinedSecretRef(value: string, key: string, access: FileAccess): string {
-  const dotenv = /^dotenv:([^#]+)(#.*)$/s.exec(value);
-  const settings = dotenv ? undefined : parseSettingsRef(value);
-  if (dotenv?.[1] && dotenv[2]) return `dotenv:${confinePath(dotenv[1], key, access)}${dotenv[2]}`;
-  if (settings) {
-    return `settings:${confinePath(settings.file, key, access)}#${settings.key}${settings.part ? ":password" : ""}`;
+  if (!isSecretRef(value)) return value; // not a reference: the command refuses it, without echoing it
+  const ref = parseSecretRef(value);
+  if (ref.kind === "dotenv") return `dotenv:${confinePath(ref.file, key, access)}#${ref.key}`;
+  if (ref.kind === "settings") {
+    return `settings:${confinePath(ref.file, key, access)}#${ref.key}${ref.part ? ":password" : ""}`;
   }
   return value;
 }
