@@ -109,6 +109,22 @@ export interface CanaryKey {
   messageDigest: string;
 }
 
+/** The fields a canary's send-log entry records of its key (what verifiedCanary compares). */
+export function canaryKeyFields(key: CanaryKey): Pick<
+  SendLogEntry,
+  "profile" | "host" | "port" | "user" | "from" | "envelopeFrom" | "digest"
+> {
+  return {
+    profile: key.profile,
+    host: key.host,
+    port: key.port,
+    user: key.user,
+    from: key.from,
+    envelopeFrom: key.envelopeFrom,
+    digest: key.messageDigest,
+  };
+}
+
 /** The fields of a canary's send-log entry that must equal the key. */
 function _sameCanary(e: SendLogEntry, key: CanaryKey): boolean {
   return e.kind === "canary" && e.state === "accepted" && typeof e.sendId === "string" && e.profile === key.profile &&

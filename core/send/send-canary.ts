@@ -15,6 +15,7 @@ import type { RunContext } from "../run-context.ts";
 import { SEND_SCHEMA } from "../schemas.ts";
 import { runTransaction, type TransactionOutcome } from "./transaction.ts";
 import { logStep, recipientKey } from "./send-log.ts";
+import { canaryKeyFields } from "./gates.ts";
 import { canaryKeyOf } from "./send-gates.ts";
 import { CANARY_HEADER } from "./placement.ts";
 import type { SendSetup } from "./send-setup.ts";
@@ -83,15 +84,9 @@ export async function sendCanary(setup: SendSetup, ctx: RunContext): Promise<Can
     sendId,
     // The CANARY_HEADER value the message carries: IMAP evidence must be a copy with it.
     canaryTag: tag,
-    profile: key.profile,
-    host: key.host,
-    port: key.port,
-    user: key.user,
+    ...canaryKeyFields(key),
     recipient: to,
     recipientKey: recipientKey(to),
-    from: key.from,
-    envelopeFrom: key.envelopeFrom,
-    digest: key.messageDigest,
     messageId: setup.draft.messageId,
     ...(outcome?.queueId ? { queueId: outcome.queueId } : {}),
     ...(outcome ? { reply: outcome.reply } : {}),

@@ -14,7 +14,7 @@ import { initMemory } from "../../core/memory/init.ts";
 import { BLOCK_TAGS } from "../../core/memory/layout.ts";
 import { section, yamlFor } from "../../core/memory/markdown-blocks.ts";
 import { openMemory } from "../../core/memory/store.ts";
-import { type CanaryKey, verifiedCanary } from "../../core/send/gates.ts";
+import { type CanaryKey, canaryKeyFields, verifiedCanary } from "../../core/send/gates.ts";
 import { sentCanaryOf } from "../../core/send/verify-send.ts";
 
 const runs = Number(process.env.BENCH_RUNS ?? 9);
@@ -44,19 +44,13 @@ async function folder(count: number): Promise<string> {
     const canary = {
       at,
       kind: "canary",
-      profile: key.profile,
+      ...canaryKeyFields(key),
       messageId: `<c${i}@bench.example>`,
       queueId: `Q${i}`,
       recipient: "c***@example.net",
       reply: `250 2.0.0 Ok: queued as Q${i}`,
       state: "accepted",
       sendId: `s${i}`,
-      host: key.host,
-      port: key.port,
-      user: key.user,
-      from: key.from,
-      envelopeFrom: key.envelopeFrom,
-      digest: key.messageDigest,
       recipientKey: "0123456789abcdef",
       canaryTag: `t${i}`,
     };

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { type CanaryKey, verifiedCanary } from "../../core/send/gates.ts";
+import { type CanaryKey, canaryKeyFields, verifiedCanary } from "../../core/send/gates.ts";
 import type { SendLogEntry } from "../../core/memory/index.ts";
 import { sampleCanaryKey } from "../helpers/canary-key.ts";
 
@@ -10,13 +10,7 @@ const canary = (sendId: string, at: string, over: Partial<SendLogEntry> = {}): S
   kind: "canary",
   state: "accepted",
   sendId,
-  profile: key.profile,
-  host: key.host,
-  port: key.port,
-  user: key.user,
-  from: key.from,
-  envelopeFrom: key.envelopeFrom,
-  digest: key.messageDigest,
+  ...canaryKeyFields(key),
   messageId: "<same@example.com>",
   ...over,
 });
