@@ -7,7 +7,14 @@
  * answers one callback and closes.
  */
 import http from "node:http";
-import * as oauth from "oauth4webapi";
+import {
+  authorizationCodeGrantRequest,
+  calculatePKCECodeChallenge,
+  generateRandomCodeVerifier,
+  generateRandomState,
+  processAuthorizationCodeResponse,
+  validateAuthResponse,
+} from "oauth4webapi";
 import { reduceTokens, type Tokens } from "./grants.ts";
 import type { OAuthClient } from "./oauth-client.ts";
 
@@ -27,9 +34,9 @@ const _PAGE = (ok: boolean) =>
 
 /** Runs the flow: resolves with tokens once the browser came back with a code. */
 export async function authCodeFlow(c: OAuthClient, scopes: readonly string[], hooks: AuthCodeHooks): Promise<Tokens> {
-  const verifier = oauth.generateRandomCodeVerifier();
-  const challenge = await oauth.calculatePKCECodeChallenge(verifier);
-  const state = oauth.generateRandomState();
+  const verifier = generateRandomCodeVerifier();
+  const challenge = await calculatePKCECodeChallenge(verifier);
+  const state = generateRandomState();
   const server = http.createServer();
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -65,8 +72,8 @@ export async function authCodeFlow(c: OAuthClient, scopes: readonly string[], ho
     });
     await hooks.open(url);
     const returned = await callback;
-    const validated = oauth.validateAuthResponse(c.as, c.client, returned, state);
-    const res = await oauth.authorizationCodeGrantRequest(
+    const validated = validateAuthResponse(c.as, c.client, returned, state);
+    const res = await authorizationCodeGrantRequest(
       c.as,
       c.client,
       c.auth,
@@ -75,7 +82,7 @@ export async function authCodeFlow(c: OAuthClient, scopes: readonly string[], ho
       verifier,
       c.options,
     );
-    return reduceTokens(await oauth.processAuthorizationCodeResponse(c.as, c.client, res));
+    return reduceTokens(await processAuthorizationCodeResponse(c.as, c.client, res));
   } finally {
     server.closeAllConnections();
     server.close();

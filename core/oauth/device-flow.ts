@@ -6,7 +6,13 @@
  * `show` puts the URL and code in front of the person (a terminal line, an
  * MCP elicitation); the code never goes anywhere else.
  */
-import * as oauth from "oauth4webapi";
+import {
+  deviceAuthorizationRequest,
+  deviceCodeGrantRequest,
+  processDeviceAuthorizationResponse,
+  processDeviceCodeResponse,
+  ResponseBodyError,
+} from "oauth4webapi";
 import type { Tokens } from "./grants.ts";
 import { reduceTokens } from "./grants.ts";
 import type { OAuthClient } from "./oauth-client.ts";
@@ -32,14 +38,14 @@ const _MIN_INTERVAL_MS = 200;
 
 /** Runs the device flow to the end: resolves with tokens, or throws the platform's error (access_denied, expired_token…). */
 export async function deviceFlow(c: OAuthClient, scopes: readonly string[], hooks: DeviceFlowHooks): Promise<Tokens> {
-  const res = await oauth.deviceAuthorizationRequest(
+  const res = await deviceAuthorizationRequest(
     c.as,
     c.client,
     c.auth,
     new URLSearchParams({ scope: scopes.join(" ") }),
     c.options,
   );
-  const d = await oauth.processDeviceAuthorizationResponse(c.as, c.client, res);
+  const d = await processDeviceAuthorizationResponse(c.as, c.client, res);
   const code: DeviceCode = {
     verificationUri: d.verification_uri,
     userCode: d.user_code,
@@ -52,14 +58,14 @@ export async function deviceFlow(c: OAuthClient, scopes: readonly string[], hook
   for (;;) {
     await _wait(interval, hooks.signal);
     if (cancelled) throw cancelled;
-    const poll = await oauth.deviceCodeGrantRequest(c.as, c.client, c.auth, d.device_code, c.options);
+    const poll = await deviceCodeGrantRequest(c.as, c.client, c.auth, d.device_code, c.options);
     try {
-      const tokens = reduceTokens(await oauth.processDeviceCodeResponse(c.as, c.client, poll));
+      const tokens = reduceTokens(await processDeviceCodeResponse(c.as, c.client, poll));
       void shown;
       return tokens;
     } catch (err) {
-      if (err instanceof oauth.ResponseBodyError && err.error === "authorization_pending") continue;
-      if (err instanceof oauth.ResponseBodyError && err.error === "slow_down") {
+      if (err instanceof ResponseBodyError && err.error === "authorization_pending") continue;
+      if (err instanceof ResponseBodyError && err.error === "slow_down") {
         interval += 5000;
         continue;
       }

@@ -6,7 +6,15 @@
  * answer reduced to what smtpilot keeps: the access token (memory only), its
  * expiry and scope, and a rotated refresh token when one came back.
  */
-import * as oauth from "oauth4webapi";
+import {
+  clientCredentialsGrantRequest,
+  processClientCredentialsResponse,
+  processRefreshTokenResponse,
+  processRevocationResponse,
+  refreshTokenGrantRequest,
+  revocationRequest,
+  type TokenEndpointResponse,
+} from "oauth4webapi";
 import type { OAuthClient } from "./oauth-client.ts";
 
 /** A token endpoint's answer, reduced. */
@@ -20,7 +28,7 @@ export interface Tokens {
 }
 
 /** Reduces an oauth4webapi token response. */
-export function reduceTokens(r: oauth.TokenEndpointResponse, now = Date.now()): Tokens {
+export function reduceTokens(r: TokenEndpointResponse, now = Date.now()): Tokens {
   const out: Tokens = { accessToken: r.access_token };
   if (typeof r.expires_in === "number") out.expiresAt = now + r.expires_in * 1000;
   if (typeof r.scope === "string") out.scope = r.scope;
@@ -32,29 +40,29 @@ export function reduceTokens(r: oauth.TokenEndpointResponse, now = Date.now()): 
 export async function refreshGrant(c: OAuthClient, refreshToken: string, scopes: readonly string[]): Promise<Tokens> {
   const params = new URLSearchParams();
   if (scopes.length) params.set("scope", scopes.join(" "));
-  const res = await oauth.refreshTokenGrantRequest(c.as, c.client, c.auth, refreshToken, {
+  const res = await refreshTokenGrantRequest(c.as, c.client, c.auth, refreshToken, {
     ...c.options,
     additionalParameters: params,
   });
-  return reduceTokens(await oauth.processRefreshTokenResponse(c.as, c.client, res));
+  return reduceTokens(await processRefreshTokenResponse(c.as, c.client, res));
 }
 
 /** App-only: the client's own credentials for an access token (no refresh token, no person). */
 export async function clientCredentialsGrant(c: OAuthClient, scopes: readonly string[]): Promise<Tokens> {
-  const res = await oauth.clientCredentialsGrantRequest(
+  const res = await clientCredentialsGrantRequest(
     c.as,
     c.client,
     c.auth,
     new URLSearchParams({ scope: scopes.join(" ") }),
     c.options,
   );
-  return reduceTokens(await oauth.processClientCredentialsResponse(c.as, c.client, res));
+  return reduceTokens(await processClientCredentialsResponse(c.as, c.client, res));
 }
 
 /** Revokes a token (RFC 7009); false when the provider has no revocation endpoint. */
 export async function revokeToken(c: OAuthClient, token: string): Promise<boolean> {
   if (!c.as.revocation_endpoint) return false;
-  const res = await oauth.revocationRequest(c.as, c.client, c.auth, token, c.options);
-  await oauth.processRevocationResponse(res);
+  const res = await revocationRequest(c.as, c.client, c.auth, token, c.options);
+  await processRevocationResponse(res);
   return true;
 }

@@ -7,7 +7,17 @@
  * through.
  */
 import { createHash, createPrivateKey, X509Certificate } from "node:crypto";
-import * as oauth from "oauth4webapi";
+import {
+  type AuthorizationServer,
+  type Client,
+  type ClientAuth,
+  ClientSecretPost,
+  customFetch,
+  modifyAssertion,
+  None,
+  type PrivateKey,
+  PrivateKeyJwt,
+} from "oauth4webapi";
 import { importPKCS8 } from "jose";
 import { UsageError } from "../errors.ts";
 import { httpsFetch, type HttpsFetchOptions, type OAuthFetch } from "./https-fetch.ts";
@@ -16,11 +26,11 @@ import { type ProviderOAuth, type ResolvedEndpoints, resolveEndpoints } from "./
 
 /** Everything a grant request needs. */
 export interface OAuthClient {
-  as: oauth.AuthorizationServer;
-  client: oauth.Client;
-  auth: oauth.ClientAuth;
+  as: AuthorizationServer;
+  client: Client;
+  auth: ClientAuth;
   /** Passed to every request: the fetch that announces, verifies and limits. */
-  options: { [oauth.customFetch]: OAuthFetch };
+  options: { [customFetch]: OAuthFetch };
   endpoints: ResolvedEndpoints;
 }
 
@@ -38,22 +48,22 @@ export async function oauthClient(
   http: HttpsFetchOptions,
 ): Promise<OAuthClient> {
   const endpoints = resolveEndpoints(provider, settings);
-  const as: oauth.AuthorizationServer = {
+  const as: AuthorizationServer = {
     issuer: endpoints.token.origin,
     token_endpoint: endpoints.token.href,
     authorization_endpoint: endpoints.authorization.href,
     ...(endpoints.deviceAuthorization ? { device_authorization_endpoint: endpoints.deviceAuthorization.href } : {}),
     ...(endpoints.revocation ? { revocation_endpoint: endpoints.revocation.href } : {}),
   };
-  const client: oauth.Client = { client_id: settings.clientId };
+  const client: Client = { client_id: settings.clientId };
   const auth = await _clientAuth(credential, endpoints.token.href);
-  const options = { [oauth.customFetch]: httpsFetch(http) };
+  const options = { [customFetch]: httpsFetch(http) };
   return { as, client, auth, options, endpoints };
 }
 
-async function _clientAuth(credential: ClientCredential, tokenEndpoint: string): Promise<oauth.ClientAuth> {
-  if (credential.kind === "none") return oauth.None();
-  if (credential.kind === "secret") return oauth.ClientSecretPost(credential.secret);
+async function _clientAuth(credential: ClientCredential, tokenEndpoint: string): Promise<ClientAuth> {
+  if (credential.kind === "none") return None();
+  if (credential.kind === "secret") return ClientSecretPost(credential.secret);
   let thumbprint: string;
   try {
     const der = new X509Certificate(credential.certificatePem).raw;
@@ -71,8 +81,8 @@ async function _clientAuth(credential: ClientCredential, tokenEndpoint: string):
       "The certificate's private key (behind the profile's secret reference) is not a PKCS#8 RSA key; the value is not shown",
     );
   }
-  return oauth.PrivateKeyJwt({ key } as oauth.PrivateKey, {
-    [oauth.modifyAssertion]: (header: Record<string, unknown>, payload: Record<string, unknown>) => {
+  return PrivateKeyJwt({ key } as PrivateKey, {
+    [modifyAssertion]: (header: Record<string, unknown>, payload: Record<string, unknown>) => {
       // Microsoft Entra finds the certificate by its SHA-1 thumbprint and wants the token endpoint as audience.
       header.x5t = thumbprint;
       payload.aud = tokenEndpoint;

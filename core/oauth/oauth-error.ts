@@ -6,7 +6,7 @@
  * Microsoft's AADSTS numbers. Descriptions are printed shortened and
  * sanitised; they never hold a token.
  */
-import * as oauth from "oauth4webapi";
+import { ResponseBodyError } from "oauth4webapi";
 import { SmtpilotError } from "../errors.ts";
 import { EXIT_ENVIRONMENT } from "../exit.ts";
 import type { Diagnosis } from "../layer.ts";
@@ -41,7 +41,7 @@ export interface FailureContext {
 /** Turns whatever oauth4webapi or the fetch threw into an OAuthError. */
 export function toOAuthError(err: unknown, ctx: FailureContext): OAuthError {
   if (err instanceof OAuthError) return err;
-  if (err instanceof oauth.ResponseBodyError) return _fromBody(err.error, err.error_description ?? "", err.status, ctx);
+  if (err instanceof ResponseBodyError) return _fromBody(err.error, err.error_description ?? "", err.status, ctx);
   const e = err as { code?: string; message?: string };
   if (e?.code === "E_OAUTH_UNREACHABLE" || e?.code === "E_ENV") {
     return oauthError(

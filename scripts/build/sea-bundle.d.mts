@@ -19,5 +19,7 @@ export declare function buildSeaBundles(
   main: string;
   assets: Record<string, string>;
   lazy: Record<string, string[]>;
+  /** The lazy objects that hold only the names an import clause reads: [package, subpath, names]. */
+  named: [string, string, string[]][];
   sizes: Record<string, number>;
 }>;

@@ -82,27 +82,41 @@ function _esmFacade(id, names) {
 }
 
 /**
- * The names `importer` imports from the builtin `id` (its `import … from` clauses), or undefined
- * when it imports a namespace or anything the pattern does not read (the copying facade then).
+ * What `importer` imports from `id` by its `import … from` clauses: the names (a Set, without
+ * `default`) and whether it imports the default export — or undefined when it imports a namespace
+ * or anything the pattern does not read (then the importer gets everything the module exports).
  */
-function _importedNames(importer, id) {
+function _importClauses(importer, id) {
   const text = fs.readFileSync(importer, "utf8");
   const quoted = id.replace(/[/.]/g, "\\$&");
   const clauses = [...text.matchAll(new RegExp(`\\b(import|export)\\s+([^;'"]*?)\\s*from\\s*["']${quoted}["']`, "g"))];
   if (clauses.length === 0) return undefined;
   const names = new Set();
+  let withDefault = false;
   for (const [, kind, clause] of clauses) {
     if (/^type\s/.test(clause)) continue; // erased by esbuild
     const m = /^(?:([A-Za-z_$][\w$]*)\s*,?\s*)?(?:\{([^}]*)\})?$/.exec(clause.trim());
     if (!m || (kind === "export" && m[1])) return undefined; // `* as ns`, `export * from`…
+    if (m[1]) withDefault = true;
     for (const part of (m[2] ?? "").split(",")) {
       const item = part.trim();
       if (item === "" || /^type\s/.test(item)) continue;
       const name = /^([A-Za-z_$][\w$]*)(?:\s+as\s+[A-Za-z_$][\w$]*)?$/.exec(item)?.[1];
       if (!name) return undefined;
-      if (name !== "default") names.add(name);
+      if (name === "default") withDefault = true;
+      else names.add(name);
     }
   }
+  return { names, withDefault };
+}
+
+/**
+ * The names `importer` imports from the builtin `id`, or undefined when it imports a namespace, an
+ * export that is an accessor, or anything the pattern does not read (the copying facade then).
+ */
+function _importedNames(importer, id) {
+  const names = _importClauses(importer, id)?.names;
+  if (!names) return undefined;
   const module = _require(id);
   // An accessor (fs.promises…) is read when used, not when the facade loads: the copying facade keeps that.
   for (const name of names) {
@@ -187,6 +201,7 @@ export async function buildSeaBundles(root, dir, define, options = {}) {
 
   // 2. The `cli` asset: every import of a lazy package becomes the loader's lazy object.
   const used = new Map(); // package → subpaths imported
+  const named = []; // [package, subpath, names]: the lazy objects that hold only the names imported
   const file = (name) => path.join(dir, `${name}.js`);
   await build({
     ..._common,
@@ -199,9 +214,15 @@ export async function buildSeaBundles(root, dir, define, options = {}) {
       setup(b) {
         // An `import` of a builtin or lazy package goes through its ESM facade (below), once per module.
         b.onResolve({ filter: /.*/ }, (args) => {
-          if (args.kind !== "import-statement" || args.namespace === "smtpilot-esm") return undefined;
+          if (args.kind !== "import-statement" || args.namespace.startsWith("smtpilot-")) return undefined;
           if (_LAZY.test(args.path) || _LAZY_BUILTIN.test(args.path)) {
-            return { path: args.path, namespace: "smtpilot-esm" };
+            const clauses = _importClauses(args.importer, args.path);
+            if (!clauses) return { path: args.path, namespace: "smtpilot-esm" };
+            const names = [...clauses.names].sort().join(",");
+            return {
+              path: `${args.path}?${clauses.withDefault ? "default" : ""}&${names}`,
+              namespace: "smtpilot-lazy-esm",
+            };
           }
           if (!isBuiltin(args.path)) return undefined;
           const names = _importedNames(args.importer, args.path);
@@ -214,19 +235,42 @@ export async function buildSeaBundles(root, dir, define, options = {}) {
             loader: "js",
           };
         });
+        // A lazy package imported by names: a facade per set of names, re-exporting a lazy object that
+        // holds those names only (and the whole lazy object as default export, when imported).
+        b.onLoad({ filter: /.*/, namespace: "smtpilot-lazy-esm" }, (args) => {
+          const [id, clause] = args.path.split("?");
+          const [withDefault, names] = clause.split("&");
+          const spec = JSON.stringify(id);
+          return {
+            contents: (withDefault ? `const m = require(${spec});\nexport { m as default };\n` : "") +
+              (names ? `export * from ${JSON.stringify(`${id}?${names}`)};\n` : ""),
+            loader: "js",
+          };
+        });
+        b.onResolve({ filter: /\?/, namespace: "smtpilot-lazy-esm" }, (args) => ({
+          path: _LAZY_BUILTIN.test(args.path.split("?")[0]) && !args.path.startsWith("node:")
+            ? `node:${args.path}`
+            : args.path,
+          namespace: "smtpilot-lazy",
+        }));
         b.onResolve({ filter: _LAZY }, (args) => ({ path: args.path, namespace: "smtpilot-lazy" }));
         b.onResolve({ filter: _LAZY_BUILTIN }, (args) => ({
           path: args.path.startsWith("node:") ? args.path : `node:${args.path}`,
           namespace: "smtpilot-lazy",
         }));
         b.onLoad({ filter: /.*/, namespace: "smtpilot-lazy" }, (args) => {
-          const builtin = args.path.startsWith("node:");
-          const pkg = builtin ? args.path : packageOf(args.path);
-          const sub = builtin ? "." : args.path.slice(pkg.length + 1) || ".";
+          const [spec, names] = args.path.split("?");
+          const builtin = spec.startsWith("node:");
+          const pkg = builtin ? spec : packageOf(spec);
+          const sub = builtin ? "." : spec.slice(pkg.length + 1) || ".";
           if (!used.has(pkg)) used.set(pkg, new Set());
           used.get(pkg).add(sub);
+          const only = names === undefined ? [] : [JSON.stringify(names.split(","))];
+          if (names !== undefined) named.push([pkg, sub, names.split(",")]);
           return {
-            contents: `module.exports = __smtpilotLazy(${JSON.stringify(pkg)}, ${JSON.stringify(sub)});`,
+            contents: `module.exports = __smtpilotLazy(${
+              [pkg, sub].map((v) => JSON.stringify(v)).concat(only).join(", ")
+            });`,
             loader: "js",
           };
         });
@@ -269,6 +313,7 @@ export async function buildSeaBundles(root, dir, define, options = {}) {
     main,
     assets,
     lazy: Object.fromEntries([...used].map(([pkg, subs]) => [pkg, [...subs]])),
+    named,
     sizes: Object.fromEntries(
       [main, ...Object.values(assets)].map((f) => [path.relative(dir, f), fs.statSync(f).size]),
     ),

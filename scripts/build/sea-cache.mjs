@@ -52,6 +52,17 @@ for (const [pkg, subs] of Object.entries(manifest.lazy)) {
   }
 }
 fs.writeFileSync(path.join(dir, "lazy/exports.json"), JSON.stringify(index));
+// A lazy object made for the names an import clause reads (sea-bundle.mjs) must find each of them
+// among the package's exports: a name misread would be an undefined binding at run time, so it fails
+// the build here instead.
+for (const [pkg, sub, names] of manifest.named ?? []) {
+  const exported = index[pkg][sub];
+  const missing = exported ? names.filter((n) => !exported.some(([name]) => name === n)) : [];
+  if (missing.length > 0) {
+    process.stderr.write(`${pkg} (${sub}) has no export named ${missing.join(", ")}, which the CLI imports\n`);
+    process.exit(1);
+  }
+}
 
 const result = { caches: {}, warmed: false };
 if (withCache) {

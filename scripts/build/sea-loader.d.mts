@@ -9,8 +9,8 @@ export interface AssetHost {
   onScript?: (name: string, script: unknown) => void;
 }
 
-/** The loader: `load` runs an asset once, `lazy` defers a package or builtin to its first use. */
+/** The loader: `load` runs an asset once, `lazy` defers a package or builtin (or only the names `only` lists) to its first use. */
 export declare function assetLoader(host: AssetHost): {
   load(name: string): Record<string, unknown>;
-  lazy(pkg: string, sub: string): unknown;
+  lazy(pkg: string, sub: string, only?: string[]): unknown;
 };

@@ -9,10 +9,11 @@
 // script) to see each compiled script (the cache builder keeps them to serialise their caches).
 
 /**
- * Returns `{ load(name), lazy(pkg, sub) }`. `load` compiles an asset (with its code cache when
+ * Returns `{ load(name), lazy(pkg, sub, only?) }`. `load` compiles an asset (with its code cache when
  * there is one) and runs it once, as a CommonJS module. `lazy` is what the CLI's code gets for a
  * package bundled apart, or a Node builtin few runs use: an object whose properties load it on
- * first use — so importing `yaml` costs nothing until a YAML file is really read. Each load is recorded in the run's timing
+ * first use — so importing `yaml` costs nothing until a YAML file is really read (with `only`, the
+ * object holds just those names: what an import clause of names reads). Each load is recorded in the run's timing
  * (cli/run-timing.ts) with its time and whether V8 accepted the cache.
  */
 export function assetLoader(host) {
@@ -45,15 +46,18 @@ export function assetLoader(host) {
     });
     return module.exports;
   }
-  function lazy(pkg, sub) {
+  function lazy(pkg, sub, only) {
     // A package bundled apart is an asset; a builtin (`node:…`) comes from require.
     let value;
     const real =
       () => (value ??= pkg.startsWith("node:") ? host.require(pkg) : load(`lazy/${pkg.replace("/", "__")}`)[sub]);
     index ??= host.exportsIndex();
-    const names = index[pkg]?.[sub];
+    let names = index[pkg]?.[sub];
     // Not a plain object of exports (a function, say): nothing to defer, load it now.
     if (!names) return real();
+    // Imported by names only (`import { parse } from "yaml"`): the object holds those, not every
+    // export — each is an accessor here and is copied twice more by esbuild's ESM interop.
+    if (only) names = names.filter(([name]) => only.includes(name));
     const stub = {};
     for (const [name, enumerable] of names) {
       Object.defineProperty(

@@ -4,7 +4,7 @@
 // the loader's lazy objects must hand out the package's own exports, on first use only.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import fs from "node:fs";
 import path from "node:path";
@@ -28,7 +28,7 @@ test("the boot script is small, the CLI and every lazy package are assets that l
   assert.ok(fs.statSync(main).size < 20_000, `boot script of ${fs.statSync(main).size} bytes`);
   assert.doesNotMatch(fs.readFileSync(main, "utf8"), /require\("(?!node:)/);
   const cli = fs.readFileSync(assets.cli!, "utf8");
-  const calls = [...cli.matchAll(/__smtpilotLazy\("([^"]+)",\s*"([^"]+)"\)/g)];
+  const calls = [...cli.matchAll(/__smtpilotLazy\("([^"]+)",\s*"([^"]+)"(?:,\s*\[[^\]]*\])?\)/g)];
   assert.ok(calls.length >= 8, `${calls.length} lazy imports found in the CLI`);
   for (const [, pkg] of calls) {
     assert.ok(LAZY_PACKAGES.includes(pkg!) || LAZY_BUILTINS.includes(pkg!.replace(/^node:/, "")), pkg);
@@ -84,6 +84,22 @@ test("the cache step indexes every lazy export; a lazy object loads its package 
   assert.deepEqual(loads, ["lazy/yaml"]);
   const dgram = loader.lazy("node:dgram", ".") as { createSocket: unknown };
   assert.equal(dgram.createSocket, builtinsOnly("node:dgram").createSocket);
+  // Imported by names only: the lazy object holds those names (each an accessor esbuild copies twice
+  // more), and hands out the package's own exports.
+  const named = loader.lazy("yaml", ".", ["isMap", "parse"]) as Record<string, unknown>;
+  assert.deepEqual(Object.keys(named).sort(), ["isMap", "parse"]);
+  assert.equal(named.parse, yaml.parse);
+  assert.deepEqual(loads, ["lazy/yaml"], "the package loaded once for both objects");
+  // Every named lazy object of the CLI was checked against the package's real exports, and a name it
+  // does not export fails the build rather than a user's run.
+  assert.ok(built.named.some(([pkg, , names]) => pkg === "tldts" && names.includes("getDomain")));
+  fs.writeFileSync(
+    path.join(dir, "manifest.json"),
+    JSON.stringify({ ...built, named: [...built.named, ["yaml", ".", ["parse", "noSuchExport"]]] }),
+  );
+  const bad = spawnSync(process.execPath, [path.join(root, "scripts/build/sea-cache.mjs"), dir], { encoding: "utf8" });
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /noSuchExport/);
 
   // Loading the CLI copies no builtin's exports: a copy reads every export's descriptor, which
   // makes Node load the modules behind its lazy exports (util's diff, parseArgs, worker threads).
