@@ -14,7 +14,16 @@
 import { randomInt } from "node:crypto";
 import dgram from "node:dgram";
 import net from "node:net";
-import dnsPacket from "dns-packet";
+import {
+  type Answer,
+  AUTHENTIC_DATA,
+  CHECKING_DISABLED,
+  decode,
+  encode,
+  type Packet,
+  type RecordType,
+  RECURSION_DESIRED,
+} from "dns-packet";
 
 /** A DNS server to ask. */
 export interface DnsServer {
@@ -27,7 +36,7 @@ export interface WireAnswer {
   rcode: string;
   /** The resolver vouches for the answer: it validated it with DNSSEC. */
   ad: boolean;
-  answers: dnsPacket.Answer[];
+  answers: Answer[];
 }
 
 /** Options of one exchange: the header bits that matter for DNSSEC. */
@@ -108,25 +117,25 @@ interface _Answer extends WireAnswer {
 }
 
 function _query(id: number, name: string, type: string, flags: ExchangeFlags): Buffer {
-  return dnsPacket.encode({
+  return encode({
     type: "query",
     id,
-    flags: dnsPacket.RECURSION_DESIRED | (flags.ad ? dnsPacket.AUTHENTIC_DATA : 0) |
-      (flags.cd ? dnsPacket.CHECKING_DISABLED : 0),
-    questions: [{ type: type as dnsPacket.RecordType, name }],
-    additionals: [{ type: "OPT", name: ".", udpPayloadSize: _UDP_SIZE, flags: 0 } as dnsPacket.Answer],
+    flags: RECURSION_DESIRED | (flags.ad ? AUTHENTIC_DATA : 0) |
+      (flags.cd ? CHECKING_DISABLED : 0),
+    questions: [{ type: type as RecordType, name }],
+    additionals: [{ type: "OPT", name: ".", udpPayloadSize: _UDP_SIZE, flags: 0 } as Answer],
   });
 }
 
 /** True when `packet` answers the question asked (same id, same name and type): anything else is ignored. */
-function _matches(packet: dnsPacket.Packet, id: number, name: string, type: string): boolean {
+function _matches(packet: Packet, id: number, name: string, type: string): boolean {
   const q = packet.questions?.[0];
   return packet.id === id && packet.type === "response" && q !== undefined && q.type === type &&
     q.name.toLowerCase().replace(/\.$/, "") === name.toLowerCase().replace(/\.$/, "");
 }
 
-function _answer(packet: dnsPacket.Packet): _Answer {
-  const p = packet as dnsPacket.Packet & { rcode?: string; flag_ad?: boolean; flag_tc?: boolean };
+function _answer(packet: Packet): _Answer {
+  const p = packet as Packet & { rcode?: string; flag_ad?: boolean; flag_tc?: boolean };
   return { rcode: p.rcode ?? "NOERROR", ad: p.flag_ad === true, tc: p.flag_tc === true, answers: p.answers ?? [] };
 }
 
@@ -157,7 +166,7 @@ function _ask(
     );
     const onPacket = (msg: Buffer) => {
       try {
-        const packet = dnsPacket.decode(msg);
+        const packet = decode(msg);
         if (_matches(packet, id, name, type)) finish(undefined, _answer(packet));
       } catch {
         // A datagram that does not decode is not our answer; keep waiting, as stub resolvers do.

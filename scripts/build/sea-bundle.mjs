@@ -18,6 +18,7 @@ import { assetLoader } from "./sea-loader.mjs";
 export const LAZY_PACKAGES = [
   "@inquirer/prompts",
   "@modelcontextprotocol/sdk",
+  "dns-packet",
   "imapflow",
   "jose",
   "mailauth",
