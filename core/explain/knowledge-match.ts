@@ -9,7 +9,7 @@
  */
 import { interpretReply, matchRule, type ReplyInterpretation } from "../knowledge/interpret-reply.ts";
 import type { ReplyRule, ReplyStage } from "../knowledge/reply-rule.ts";
-import { CORE_REPLY_RULES } from "../knowledge/reply-rules.ts";
+import { coreReplyRules } from "../knowledge/reply-rules.ts";
 import type { SmtpReply } from "../smtp/reply.ts";
 
 /** Stages to try when the input names none: recipients and data first, where mail is refused most. */
@@ -53,7 +53,7 @@ export function matchKnowledge(
   let fallback: ReplyStage | undefined;
   for (const candidate of candidates) {
     const plugin = matchRule(candidate, reply, pluginRules);
-    const rule = plugin ?? matchRule(candidate, reply, CORE_REPLY_RULES);
+    const rule = plugin ?? matchRule(candidate, reply, coreReplyRules());
     if (!rule) continue;
     fallback ??= candidate;
     if (!isCatchAll(rule)) return _result(candidate, reply, pluginRules, true, plugin !== undefined, redact);

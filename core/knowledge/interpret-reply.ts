@@ -9,7 +9,7 @@ import type { Diagnosis, LayerId } from "../layer.ts";
 import type { SmtpReply } from "../smtp/reply.ts";
 import { replyLine, replyText } from "../smtp/reply.ts";
 import type { ReplyRule, ReplyStage } from "./reply-rule.ts";
-import { CORE_REPLY_RULES } from "./reply-rules.ts";
+import { coreReplyRules } from "./reply-rules.ts";
 
 /**
  * The layer that owns each reply stage, and so prefixes the diagnosis codes
@@ -95,7 +95,7 @@ export function interpretReply(
   redact: (text: string) => string = (t) => t,
 ): ReplyInterpretation {
   const subject = _subjectOf(reply);
-  const rule = _firstMatch(stage, subject, extraRules) ?? _firstMatch(stage, subject, CORE_REPLY_RULES);
+  const rule = _firstMatch(stage, subject, extraRules) ?? _firstMatch(stage, subject, coreReplyRules());
   // Redact before clipping: a clipped echo of a secret would no longer match its redaction forms.
   const line = redact(replyLine(reply));
   if (rule === undefined) {

@@ -25,7 +25,7 @@ const _TEMPORARY_WORDING =
 
 const _NEXT_RETRY = "Retry later; a well-behaved sender queues the message and retries for several hours.";
 
-const _ADDRESS_RULES: readonly ReplyRule[] = [
+const _addressRules = (): readonly ReplyRule[] => [
   {
     id: "core.sender-rejected",
     stages: _ENVELOPE,
@@ -141,7 +141,7 @@ const _ADDRESS_RULES: readonly ReplyRule[] = [
   },
 ];
 
-const _FALLBACK_RULES: readonly ReplyRule[] = [
+const _fallbackRules = (): readonly ReplyRule[] => [
   {
     id: "core.envelope-temporary-wording",
     stages: _ENVELOPE,
@@ -262,6 +262,6 @@ const _FALLBACK_RULES: readonly ReplyRule[] = [
 /**
  * Envelope rules about the addresses (sender, recipient) followed by the
  * envelope's temporary-wording, policy and per-stage 4xx/5xx fallbacks;
- * consulted after ENVELOPE_REPLY_RULES.
+ * consulted after envelopeReplyRules().
  */
-export const ADDRESS_REPLY_RULES: readonly ReplyRule[] = [..._ADDRESS_RULES, ..._FALLBACK_RULES];
+export const addressReplyRules = (): readonly ReplyRule[] => [..._addressRules(), ..._fallbackRules()];

@@ -30,7 +30,7 @@ const _SMTP_AUTH_OFF_WORDING =
  * Rules for replies during the AUTH exchange, most specific first, ending in
  * the 4xx (temporary) and 5xx (535 = credentials, other = rejected) fallbacks.
  */
-export const AUTH_REPLY_RULES: readonly ReplyRule[] = [
+export const authReplyRules = (): readonly ReplyRule[] => [
   {
     id: "core.auth-app-password",
     stages: _AUTH,

@@ -27,7 +27,7 @@ const _PTR_WORDING = /cannot find your (?:reverse )?hostname|reverse (?:dns|host
 const _HELO_NAME_WORDING =
   /helo command rejected|(?:helo|ehlo)(?:\/(?:helo|ehlo))? (?:argument|name|hostname|domain)|syntactically invalid (?:helo|ehlo)|invalid (?:domain|host) ?name|fully[- ]qualified|requires domain address|empty (?:helo|ehlo)|bad (?:helo|ehlo)|impersonat/i;
 
-const _GREETING_RULES: readonly ReplyRule[] = [
+const _greetingRules = (): readonly ReplyRule[] => [
   {
     id: "core.greeting-blocklisted",
     stages: _GREETING,
@@ -97,7 +97,7 @@ const _GREETING_RULES: readonly ReplyRule[] = [
   },
 ];
 
-const _EHLO_RULES: readonly ReplyRule[] = [
+const _ehloRules = (): readonly ReplyRule[] => [
   {
     id: "core.ehlo-unsupported",
     stages: ["ehlo"],
@@ -177,7 +177,7 @@ const _EHLO_RULES: readonly ReplyRule[] = [
   },
 ];
 
-const _STARTTLS_RULES: readonly ReplyRule[] = [
+const _starttlsRules = (): readonly ReplyRule[] => [
   {
     id: "core.starttls-already-active",
     stages: _STARTTLS,
@@ -243,4 +243,5 @@ const _STARTTLS_RULES: readonly ReplyRule[] = [
  * Rules for greeting, EHLO/HELO and STARTTLS replies, most specific first,
  * each stage ending in its 5xx/4xx fallbacks.
  */
-export const CONNECT_REPLY_RULES: readonly ReplyRule[] = [..._GREETING_RULES, ..._EHLO_RULES, ..._STARTTLS_RULES];
+export const connectReplyRules =
+  (): readonly ReplyRule[] => [..._greetingRules(), ..._ehloRules(), ..._starttlsRules()];

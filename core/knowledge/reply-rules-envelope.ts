@@ -60,7 +60,7 @@ const _NEXT_SLOW_DOWN =
 const _NEXT_AUTHENTICATE =
   "Authenticate first (run an auth probe with --user/--secret) or send from a host the server relays for.";
 
-const _ACCESS_RULES: readonly ReplyRule[] = [
+const _accessRules = (): readonly ReplyRule[] => [
   {
     id: "core.envelope-tls-required",
     stages: _ENVELOPE,
@@ -230,7 +230,7 @@ const _ACCESS_RULES: readonly ReplyRule[] = [
   },
 ];
 
-const _LIMIT_RULES: readonly ReplyRule[] = [
+const _limitRules = (): readonly ReplyRule[] => [
   {
     id: "core.greylisted",
     stages: _ENVELOPE,
@@ -321,8 +321,8 @@ const _LIMIT_RULES: readonly ReplyRule[] = [
 /**
  * Envelope rules about access (TLS, relay, authentication, policy signals)
  * and limits (greylisting, throttling, mailbox quota, size). They must be
- * consulted before ADDRESS_REPLY_RULES, whose sender and recipient wording
+ * consulted before addressReplyRules(), whose sender and recipient wording
  * would otherwise capture replies such as postgrey's "Recipient address
  * rejected: Greylisted".
  */
-export const ENVELOPE_REPLY_RULES: readonly ReplyRule[] = [..._ACCESS_RULES, ..._LIMIT_RULES];
+export const envelopeReplyRules = (): readonly ReplyRule[] => [..._accessRules(), ..._limitRules()];

@@ -19,7 +19,7 @@ const _NEXT =
   "This is the recipient domain's configuration, not your message or account: run `smtpilot domain <recipient domain> --recipient --fetch-policy` to see which MX fails MTA-STS and why, and tell that domain's postmaster (their TLS-RPT address gets the same failures).";
 
 /** The MTA-STS rules; they match at the STARTTLS stage, where the sender's TLS to the MX failed. */
-export const MTA_STS_REPLY_RULES: readonly ReplyRule[] = [
+export const mtaStsReplyRules = (): readonly ReplyRule[] => [
   {
     id: "core.mta-sts-mx-hosts-failed",
     stages: ["starttls"],

@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { interpretReply, matchRule, STAGE_LAYER } from "../../core/knowledge/interpret-reply.ts";
-import { CORE_REPLY_RULES } from "../../core/knowledge/reply-rules.ts";
+import { coreReplyRules } from "../../core/knowledge/reply-rules.ts";
 import type { ReplyRule, ReplyStage } from "../../core/knowledge/reply-rule.ts";
 import { toReply } from "../../core/smtp/reply.ts";
 
@@ -1204,11 +1204,11 @@ test("a plugin's global regex gives the same answer every time", () => {
 test("matchRule finds nothing in an empty table and the first match otherwise", () => {
   const r = reply(["550 5.1.1 <bob@example.com>... User unknown"]);
   assert.equal(matchRule("rcpt", r, []), undefined);
-  assert.equal(matchRule("rcpt", r, CORE_REPLY_RULES)?.diagnosis.code, "envelope.recipient-unknown");
+  assert.equal(matchRule("rcpt", r, coreReplyRules())?.diagnosis.code, "envelope.recipient-unknown");
 });
 
 test("every rule's diagnosis code is prefixed by the layer owning one of its stages", () => {
-  for (const rule of CORE_REPLY_RULES) {
+  for (const rule of coreReplyRules()) {
     assert.ok(rule.stages.length > 0, `${rule.id} has no stage`);
     const layers = new Set(rule.stages.map((s) => STAGE_LAYER[s]));
     const prefix = rule.diagnosis.code.split(".")[0] ?? "";
@@ -1218,7 +1218,7 @@ test("every rule's diagnosis code is prefixed by the layer owning one of its sta
 });
 
 test("rule ids are unique and namespaced", () => {
-  const ids = CORE_REPLY_RULES.map((r) => r.id);
+  const ids = coreReplyRules().map((r) => r.id);
   assert.equal(new Set(ids).size, ids.length);
   for (const id of ids) assert.match(id, /^core\.[a-z0-9-]+$/);
 });
@@ -1323,7 +1323,7 @@ test("interpretReply answers any code and any text up to 64 KiB quickly", { time
 test("every core pattern is linear on 64 KiB of near-miss text", { timeout: 120_000 }, (t) => {
   let slowest = 0;
   let slowestId = "";
-  for (const rule of CORE_REPLY_RULES) {
+  for (const rule of coreReplyRules()) {
     for (const re of [rule.code, rule.enhanced, rule.text]) {
       if (re === undefined) continue;
       const words = re.source.match(/[a-z]{2,}/gi) ?? [];
