@@ -11,6 +11,7 @@ import { confirmPlan } from "../../core/send/confirm-plan.ts";
 import { checkSendGates } from "../../core/send/send-gates.ts";
 import { closeSetup, type SendCommandFlags, sendSetup } from "../../core/send/send-setup.ts";
 import { rateOf } from "../../core/send/send-pace.ts";
+import { markTime } from "../../core/run-timing.ts";
 import type { CommandInput, CommandResult, RunContext } from "../command-spec.ts";
 import { confirmSummary, renderCanary, renderScale } from "./send-render.ts";
 
@@ -23,11 +24,14 @@ export async function runSend(input: CommandInput, ctx: RunContext): Promise<Com
   if (flags.canary && flags.connections !== undefined) throw new UsageError("--connections is for a scale send");
   // A list is copied as it is scanned: the send goes to exactly what the plan digests (closed below).
   const setup = await sendSetup(flags, ctx, { snapshot: true });
+  markTime("send-setup");
   try {
     await checkSendGates(setup, flags, new Date());
+    markTime("send-gates");
     // A malformed --rate is a usage error before the token is used up or the person is asked.
     const pace = setup.mode === "scale" ? rateOf(setup, flags) : undefined;
     await confirmPlan(setup, flags, ctx, (preflight) => confirmSummary(setup, preflight, flags));
+    markTime("send-confirmed");
     if (setup.mode === "canary") {
       const sent = await (await import("../../core/send/send-canary.ts")).sendCanary(setup, ctx);
       return { exitCode: sent.exitCode, document: sent.document, text: renderCanary(setup, sent) };

@@ -11,7 +11,6 @@ import { SmtpReadError } from "../smtp/connection.ts";
 import { replyLine, replyText } from "../smtp/reply.ts";
 import { currentCapabilities, type LayerContext, since } from "./context.ts";
 import { readFailureDiagnosis, readFailureFacts } from "./_failure.ts";
-import { recipientInContext } from "./_recipient-context.ts";
 
 /** Runs the envelope layer; requires --from and at least one --to. */
 export async function runEnvelope(ctx: LayerContext, start: number): Promise<LayerResult> {
@@ -53,6 +52,9 @@ export async function runEnvelope(ctx: LayerContext, start: number): Promise<Lay
         await _reset(ctx);
         let context: Facts = {};
         if (step.stage === "rcpt" && step.rcpt !== undefined) {
+          // Loaded on a refusal only: its relay check loads the Public Suffix List, which an accepted
+          // envelope (and every session of a scale send, which opens through this engine) never needs.
+          const { recipientInContext } = await import("./_recipient-context.ts");
           ({ diagnosis, facts: context } = recipientInContext(
             ctx,
             step.rcpt,

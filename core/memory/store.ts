@@ -28,6 +28,7 @@ import {
   replaceBlock,
   sealTornTail,
   section,
+  type YamlBlock,
   yamlFor,
 } from "./markdown-blocks.ts";
 import {
@@ -80,6 +81,13 @@ export class ProfileExistsError extends SmtpilotError {
   }
 }
 
+/** memory.md parsed: the file, its settings block and the settings validated. */
+interface _SettingsFile {
+  file: MarkdownFile;
+  block: YamlBlock;
+  settings: MemorySettings;
+}
+
 /** The memory folder's API. Construct with `openMemory`; no I/O happens until a method is called. */
 export class MemoryStore {
   readonly home: string;
@@ -87,6 +95,8 @@ export class MemoryStore {
   readonly #now: () => Date;
   readonly #lockMs: number | undefined;
   #trusted: Promise<void> | undefined;
+  /** memory.md as last parsed, and the identity of the file it was parsed from (_fileKey). */
+  #settingsRead: { key: string; value: _SettingsFile } | undefined;
 
   constructor(options: MemoryOptions) {
     this.home = options.home;
@@ -147,8 +157,19 @@ export class MemoryStore {
     }, this.#lockMs);
   }
 
-  async #settingsFile() {
+  async #settingsFile(): Promise<_SettingsFile> {
     await this.trusted();
+    // A run reads memory.md more than once (a send: its setup, then its send-log entry's masking):
+    // parsed again only when the file is another or changed (inode, size, times, to the nanosecond).
+    // A link or a loosened mode changes the inode or ctime, so the checks of the read below run again.
+    const key = await _fileKey(this.path("memory"));
+    if (key !== undefined && this.#settingsRead?.key === key) return this.#settingsRead.value;
+    const value = await this.#readSettingsFile();
+    this.#settingsRead = key === undefined ? undefined : { key, value };
+    return value;
+  }
+
+  async #readSettingsFile(): Promise<_SettingsFile> {
     const file = await loadMarkdown(this.path("memory"), MEMORY_FILES.memory, this.home);
     const blocks = blocksTagged(file, BLOCK_TAGS.memory);
     if (blocks.length !== 1) {
@@ -301,12 +322,17 @@ export class MemoryStore {
    * its time. An entry before the window may hold an older entry's errors:
    * they are not read here (`smtpilot status` reads the whole log). May also
    * hold an entry a little before `since`: callers compare `at` themselves.
+   * With `kinds`, only the entries whose heading names one of them (or is not
+   * smtpilot's) are parsed: a canary gate reads its canaries and their
+   * verifications, not the preflight and scale entries between them (a
+   * caller still checks each entry's own `kind`).
    */
-  async sendLogSince(since: Date): Promise<SendLogEntry[]> {
+  async sendLogSince(since: Date, kinds?: readonly string[]): Promise<SendLogEntry[]> {
     const index = await this.#sendLogIndex();
     const from = since.getTime() - LOG_WINDOW_MARGIN_MS;
     const picked = index.entries.filter((e) =>
-      e.tag === BLOCK_TAGS.sendLog && (e.headingTime === undefined || e.headingTime >= from)
+      e.tag === BLOCK_TAGS.sendLog && (e.headingTime === undefined || e.headingTime >= from) &&
+      (kinds === undefined || e.headingKind === undefined || kinds.includes(e.headingKind))
     );
     return this.#entries(parseEntries(MEMORY_FILES.sendLog, index, picked));
   }
@@ -484,6 +510,16 @@ export class MemoryStore {
 /** Opens the memory folder at `options.home` (nothing is read until a method is called). */
 export function openMemory(options: MemoryOptions): MemoryStore {
   return new MemoryStore(options);
+}
+
+/** What identifies one version of a file: inode, size, modification and change times (ns); undefined when missing. */
+async function _fileKey(file: string): Promise<string | undefined> {
+  try {
+    const st = await fs.lstat(file, { bigint: true });
+    return `${st.dev}:${st.ino}:${st.mode}:${st.uid}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+  } catch {
+    return undefined;
+  }
 }
 
 function _maskRecipients(data: Record<string, unknown>): Record<string, unknown> {

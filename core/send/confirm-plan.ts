@@ -11,7 +11,6 @@ import { refuse, refuseToken } from "./gates.ts";
 import { confirmCodeOf, planDigest } from "./plan.ts";
 import { consumeToken } from "./plan-store.ts";
 import type { PreflightResult } from "./preflight.ts";
-import { preflightOf } from "./send-preflight.ts";
 import { type SendCommandFlags, type SendSetup, unlockSecret } from "./send-setup.ts";
 
 /**
@@ -42,6 +41,9 @@ export async function confirmPlan(
     );
   }
   await unlockSecret(setup, ctx);
+  // Loaded only here: the inline preflight's modules (DNS, alignment, the diagnosis engine, bulk rules)
+  // are not what a send confirmed by a token needs before its first session.
+  const { preflightOf } = await import("./send-preflight.ts");
   const result = await preflightOf(setup, ctx);
   if (!result.passed) refuse("gate.preflight-failed", `The preflight failed (${result.failures.join(", ")})`);
   const code = confirmCodeOf(digest);

@@ -5,8 +5,7 @@
  * runs all of them before the first byte goes to a server.
  */
 import { GateError } from "../errors.ts";
-import { orgDomain } from "../domain/org-domain.ts";
-import type { Canary, SendLogEntry } from "../memory/index.ts";
+import type { SendLogEntry } from "../memory/index.ts";
 import { shown } from "../printable.ts";
 import type { TokenProblem } from "./plan.ts";
 
@@ -43,37 +42,6 @@ export type GateCode = keyof typeof GATE_CODES;
 /** Throws the gate's refusal. */
 export function refuse(code: GateCode, message: string): never {
   throw new GateError(`${message} (${code}); nothing was sent`, code);
-}
-
-/** A canary send: exactly one recipient, approved, inside the sender's organisation unless allowed. */
-export function checkCanaryRecipient(
-  recipients: readonly string[],
-  canaries: readonly Canary[],
-  senderAddress: string,
-  allowExternal: boolean,
-): Canary {
-  if (recipients.length !== 1) {
-    refuse("gate.canary-one-recipient", `A canary goes to exactly one recipient, not ${recipients.length}`);
-  }
-  const to = recipients[0] as string;
-  const canary = canaries.find((c) => c.address.toLowerCase() === to.toLowerCase());
-  if (!canary) {
-    refuse(
-      "gate.canary-not-approved",
-      `${shown(to)} is not an approved canary; add it with: smtpilot canary add ${to}`,
-    );
-  }
-  const theirs = orgDomain(to.slice(to.lastIndexOf("@") + 1));
-  const ours = orgDomain(senderAddress.slice(senderAddress.lastIndexOf("@") + 1));
-  if (theirs !== ours && !allowExternal) {
-    refuse(
-      "gate.canary-external",
-      `The canary ${
-        shown(to)
-      } is outside the sender's organisation (${ours}); pass --allow-external if that is intended`,
-    );
-  }
-  return canary;
 }
 
 /** The profile's provider must be approved when memory.md lists approved providers. */

@@ -5,14 +5,7 @@
  * send stays under the batch limit and follows a canary verified in the
  * inbox. Each refusal is a GateError (exit 4).
  */
-import {
-  type CanaryKey,
-  checkBatchSize,
-  checkCanaryRecipient,
-  checkProviderApproved,
-  checkVerifiedCanary,
-  refuse,
-} from "./gates.ts";
+import { type CanaryKey, checkBatchSize, checkProviderApproved, checkVerifiedCanary, refuse } from "./gates.ts";
 import type { SendFlags, SendSetup } from "./send-setup.ts";
 import type { SendLogEntry } from "../memory/index.ts";
 
@@ -37,6 +30,8 @@ export async function checkSendGates(setup: SendSetup, flags: SendFlags, now: Da
     if ((flags.to ?? []).length !== 1) {
       refuse("gate.canary-one-recipient", `A canary goes to exactly one recipient, not ${(flags.to ?? []).length}`);
     }
+    // Loaded here, not above: its organisation check loads the Public Suffix List, which a scale send never needs.
+    const { checkCanaryRecipient } = await import("./canary-recipient.ts");
     checkCanaryRecipient(
       [setup.to as string],
       settings.canaries,
@@ -50,10 +45,15 @@ export async function checkSendGates(setup: SendSetup, flags: SendFlags, now: Da
 }
 
 /**
- * The send-log entries a verified-canary check needs: those of the last
- * canaryFreshnessHours (a canary and its verification are both in it), not
- * the whole history a send never looks at.
+ * The send-log entries a verified-canary check needs: the canaries and
+ * verifications of the last canaryFreshnessHours (a canary and its
+ * verification are both in it) — not the whole history a send never looks
+ * at, nor the preflight and scale entries that fill the window (two a send).
  */
 export function canaryWindowOf(setup: SendSetup, now: Date): Promise<SendLogEntry[]> {
-  return setup.store.sendLogSince(new Date(now.getTime() - setup.settings.safety.canaryFreshnessHours * 3_600_000));
+  const since = new Date(now.getTime() - setup.settings.safety.canaryFreshnessHours * 3_600_000);
+  return setup.store.sendLogSince(since, CANARY_EVIDENCE_KINDS);
 }
+
+/** The send-log kinds that make a canary's evidence (what verifiedCanary reads). */
+export const CANARY_EVIDENCE_KINDS: readonly string[] = ["canary", "verify"];

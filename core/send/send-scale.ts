@@ -17,6 +17,7 @@ import { withFileLock } from "../memory/atomic-file.ts";
 import { logStep } from "./send-log.ts";
 import type { RunContext } from "../run-context.ts";
 import { SEND_SCHEMA } from "../schemas.ts";
+import { markTime } from "../run-timing.ts";
 import type { SendCommandFlags, SendSetup } from "./send-setup.ts";
 
 /** What a scale send did: the `smtpilot.send/1` document, its exit code, and what a rendering needs. */
@@ -112,6 +113,7 @@ async function _send(
     unregister();
     unintercept?.();
   });
+  markTime("send-done");
   ctx.progress("");
   const seconds = (Date.now() - started) / 1000;
   const state = result.stopped ? "stopped" : result.rejected + result.deferred > 0 ? "partial" : "accepted";
@@ -134,6 +136,7 @@ async function _send(
       ? { stoppedBy: result.stopped.reason, ...(result.stopped.code ? { code: result.stopped.code } : {}) }
       : {}),
   }, ctx);
+  markTime("send-logged");
   const document = redactDeep({
     schema: SEND_SCHEMA,
     mode: "scale",

@@ -27,6 +27,7 @@ import { type SessionCredential, sessionCredential } from "../oauth/session-cred
 import { mailboxValue, resolverAddress } from "../validate.ts";
 import { toOptions } from "../diagnose-flags.ts";
 import { draftInputOf, type MessageFlags } from "./draft-input.ts";
+import { markTime } from "../run-timing.ts";
 
 /** The flags preflight and send share (by attribute name, as both adapters pass them). */
 export interface SendFlags extends MessageFlags {
@@ -123,6 +124,7 @@ export async function sendSetup(
   const mode: SendMode = flags.toList !== undefined ? "scale" : "canary";
   const store = memoryOf(ctx);
   const [settings, profile] = await Promise.all([store.settings(), store.profile(flags.profile)]);
+  markTime("setup-memory");
   const connection = withProfile({ profile: undefined, tls: undefined }, profile, ctx);
   const options = toOptions({ ...connection, tls: (connection.tls ?? "auto") as DiagnoseOptions["tls"] });
   if (flags.timeout !== undefined) options.timeoutMs = flags.timeout;
@@ -142,6 +144,7 @@ export async function sendSetup(
   const draft = makeDraft(draftInputOf(flags, flags.eml === undefined ? headerFrom : undefined));
   const envelopeFrom =
     mailboxValue("--envelope-from", flags.envelopeFrom ?? envelopeSender(profile) ?? draft.from.address).address;
+  markTime("setup-draft");
   const registry = await ctx.plugins();
   const provider = providerFor(registry.providers, { provider: profile.provider, host: options.host });
   const rules = rulesForTarget(provider, registry.replyRules, { port: options.port, authenticated: true });

@@ -36,6 +36,7 @@ import os from "node:os";
 import path from "node:path";
 import tls from "node:tls";
 import { fileURLToPath } from "node:url";
+import { freePort, typeConfirmCode, waitForPort } from "./bench-kit.mjs";
 import { finalReplies } from "./final-replies.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -168,30 +169,6 @@ function tlsFloor([port, caFile, messageFile, total, connections, from]) {
   }
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port) {
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise((resolve) => {
-      const socket = net.connect(port, "127.0.0.1");
-      socket.once("connect", () => (socket.destroy(), resolve(true)));
-      socket.once("error", () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`nothing listens on 127.0.0.1:${port}`);
-}
-
 const TIME = fs.existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
 let timeFiles = 0;
 
@@ -263,34 +240,6 @@ function startChild(cmd, args, ready, options = {}) {
     child.once("exit", (code) => reject(new Error(`${cmd} exited (${code}): ${err}`)));
     setTimeout(() => reject(new Error(`${cmd} did not start: ${err}`)), 10_000).unref();
   });
-}
-
-/**
- * Runs the bundle with `args` on a pseudo-terminal and types the confirmation code it shows
- * ("Type ABCDEF to confirm"), as the person stating a placement does. Rejects unless it ends 0.
- */
-function verifyOnTerminal(entry, args) {
-  const q = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
-  const cmd = ["exec", entry.cmd, ...entry.args, ...args].map(q).join(" ");
-  const child = spawn("script", ["-qfec", cmd, "/dev/null"], {
-    env: { ...process.env, TERM: "dumb" },
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  let shown = "";
-  let typed = false;
-  const onData = (d) => {
-    shown += d.toString("utf8");
-    const m = /Type ([A-Z2-7]{6}) to confirm/.exec(shown);
-    if (m && !typed) {
-      typed = true;
-      child.stdin.write(`${m[1]}\r`);
-    }
-  };
-  child.stdout.on("data", onData);
-  child.stderr.on("data", onData);
-  return new Promise((resolve, reject) =>
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`verify ended ${code}:\n${shown}`))))
-  );
 }
 
 function median(values) {
@@ -449,7 +398,8 @@ async function main() {
   must(["send", "--canary", ...canaryArgs, "--confirm", canaryPlan.plan.token]);
   // smtp-sink keeps nothing to look at: the placement is stated, the documented way — by a person
   // at a terminal, so on a pseudo-terminal (util-linux `script`) typing the code it asks for.
-  await verifyOnTerminal(entry, [
+  await typeConfirmCode(entry.cmd, [
+    ...entry.args,
     "--home",
     home,
     "verify",

@@ -20,7 +20,8 @@ const result = await build({
   platform: "node",
   format: "cjs",
   target: "node24",
-  minify: true,
+  // --no-minify keeps the names readable, for profiling (--cpu-prof, scripts/bench/send-startup.mjs).
+  minify: !process.argv.includes("--no-minify"),
   sourcemap: false,
   legalComments: "none",
   // cli/version.ts reports how this copy was built; the single binary detects itself at run time.
