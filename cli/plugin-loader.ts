@@ -13,7 +13,7 @@ import { PLUGIN_SETUP_LIMIT_MS, type PluginCandidate, Registry, setupPlugins } f
 import { shown } from "../core/printable.ts";
 import { importPluginFile } from "./plugin-import.ts";
 import { type PluginOrigin, pluginTrustProblem } from "./plugin-trust.ts";
-import { PluginWatchdog } from "./plugin-watchdog.ts";
+import type { PluginWatchdog } from "./plugin-watchdog.ts";
 
 /**
  * The registry with the built-in plugins and the user's, in that order (so
@@ -35,7 +35,8 @@ export async function loadAllPlugins(
   ];
   if (all.length === 0) return registry;
   // User plugins run in this process: a time limit that holds even against a loop (plugin-watchdog.ts).
-  const watchdog = new PluginWatchdog();
+  // Loaded only here: most runs have no user plugin to guard.
+  const watchdog = new (await import("./plugin-watchdog.ts")).PluginWatchdog();
   try {
     for (const [file, origin] of all) await _loadOne(file, origin, registry, limitMs, watchdog);
   } finally {

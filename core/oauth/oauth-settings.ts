@@ -39,3 +39,11 @@ export const OAuthSettingsSchema = v.strictObject({
 
 /** A validated `oauth:` block. */
 export type OAuthSettings = v.InferOutput<typeof OAuthSettingsSchema>;
+
+/**
+ * True when the profile gets its credential through OAuth. Here, beside the settings, so a run
+ * can ask without loading the OAuth client (jose, oauth4webapi): most profiles never need it.
+ */
+export function isOAuthProfile(profile: { oauth?: unknown; auth?: unknown } | undefined): boolean {
+  return profile?.oauth !== undefined && profile.auth !== undefined;
+}

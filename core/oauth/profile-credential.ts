@@ -24,11 +24,6 @@ export interface CredentialDeps {
   onRequest?: OAuthProfileRun["onRequest"];
 }
 
-/** True when the profile gets its credential through OAuth. */
-export function isOAuthProfile(profile: ProviderProfile | undefined): boolean {
-  return profile?.oauth !== undefined && profile.auth !== undefined;
-}
-
 /** The run of an OAuth profile (throws a usage error for a provider without OAuth knowledge). */
 export function profileRun(
   profile: ProviderProfile,

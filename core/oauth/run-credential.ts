@@ -14,8 +14,8 @@ import type { ProviderProfile } from "../profile.ts";
 import type { ProviderDefinition } from "../provider.ts";
 import type { RunContext } from "../run-context.ts";
 import { expandPath, parseSecretRef, resolveSecret } from "../secrets.ts";
-import { OAuthError } from "./oauth-error.ts";
-import { type CredentialDeps, isOAuthProfile, oauthAuthOptions } from "./profile-credential.ts";
+import { isOAuthProfile } from "./oauth-settings.ts";
+import type { CredentialDeps } from "./profile-credential.ts";
 import type { AccessTokenSource } from "./token-source.ts";
 
 /** The dependencies of an OAuth run in this CLI context. */
@@ -52,6 +52,11 @@ export async function resolveCredential(
   strict = false,
 ): Promise<AccessTokenSource | undefined> {
   if (profile && isOAuthProfile(profile) && auth.secretRef === profile.auth?.secret) {
+    // The OAuth client (jose, oauth4webapi) is loaded by an OAuth profile's run only.
+    const [{ oauthAuthOptions }, { OAuthError }] = await Promise.all([
+      import("./profile-credential.ts"),
+      import("./oauth-error.ts"),
+    ]);
     const { auth: got, source } = await oauthAuthOptions(profile, provider, oauthDeps(ctx));
     Object.assign(auth, { ...got, mechanism: auth.mechanism ?? got.mechanism });
     if (strict && got.failure) throw new OAuthError(got.failure);

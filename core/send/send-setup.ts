@@ -23,7 +23,7 @@ import { ListSnapshot } from "./list-snapshot.ts";
 import type { RunContext } from "../run-context.ts";
 import { memoryOf, withProfile } from "../memory/run-memory.ts";
 import { resolveCredential } from "../oauth/run-credential.ts";
-import { type SessionCredential, sessionCredential } from "../oauth/session-credential.ts";
+import type { SessionCredential } from "../oauth/session-credential.ts";
 import { mailboxValue, resolverAddress } from "../validate.ts";
 import { toOptions } from "../diagnose-flags.ts";
 import { draftInputOf, type MessageFlags } from "./draft-input.ts";
@@ -95,6 +95,7 @@ export async function unlockSecret(setup: SendSetup, ctx: RunContext): Promise<v
     // Each new session of a list send asks again: a token near its end is refreshed, a refused one renewed
     // once — and every new token joins the run's redactor before any session uses it.
     const endpoint = (auth.token as { tokenEndpoint?: string } | undefined)?.tokenEndpoint ?? "(the token endpoint)";
+    const { sessionCredential } = await import("../oauth/session-credential.ts");
     setup.credential = sessionCredential(source, endpoint, (token) => (redact = ctx.protectSecrets([token])));
   }
 }

@@ -162,6 +162,30 @@ export const commanderVariadicGuard = {
 };
 
 /**
+ * Leaves nodemailer's URL fetching (its `fetch` module: node:http, node:https, node:zlib, cookies)
+ * out of the build: every module that composes a message loads it, ~3 ms a run, and smtpilot never
+ * lets nodemailer fetch (core/send/draft.ts composes with disableUrlAccess and disableFileAccess). A
+ * call would throw rather than reach the network.
+ */
+export const nodemailerNoFetch = {
+  name: "smtpilot-nodemailer-no-fetch",
+  setup(b) {
+    b.onResolve(
+      { filter: /^\.\.\/fetch\/index\.js$/ },
+      (args) =>
+        /[\\/]nodemailer[\\/]dist[\\/]/.test(args.importer)
+          ? { path: "nodemailer-fetch", namespace: "smtpilot-no-fetch" }
+          : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "smtpilot-no-fetch" }, () => ({
+      contents: "export default function nmfetch() {\n" +
+        '  throw new Error("smtpilot never lets nodemailer fetch a URL (left out of this build)");\n}\n',
+      loader: "js",
+    }));
+  },
+};
+
+/**
  * Builds the boot script, the `cli` asset and one bundle per lazy package into `dir` (each asset as
  * `<name>.js`); returns the boot script's path, the assets (name → file), the lazy packages with the
  * subpaths the CLI imports, and the sizes. The code caches and `lazy/exports.json` come after, from
@@ -306,6 +330,7 @@ export async function buildSeaBundles(root, dir, define, options = {}) {
       stdin: { contents: `module.exports = { ${entry.join(", ")} };`, resolveDir: root, loader: "js" },
       outfile: file(name),
       minify,
+      plugins: [nodemailerNoFetch],
       logLevel: "error",
     });
     assets[name] = file(name);
