@@ -11,6 +11,9 @@ import { markTime, writeTiming } from "./run-timing.ts";
 import { warmTls } from "./tls-warmup.ts";
 import { VERSION_LINE } from "./version.ts";
 
+/** Where the npm package's entry leaves its importer (bin/code-cache.mjs). */
+const ENTRY_IMPORTER = Symbol.for("smtpilot.entry-import");
+
 markTime("started");
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
@@ -26,8 +29,11 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
   // Node's CA certificates are read on another thread while the CLI loads (see tls-warmup.ts).
   if (warmTls(argv)) markTime("tls");
   // No top-level await: the bundle the single binary embeds is CommonJS.
-  // Plugin files are imported from here (see useModuleImporter in cli/plugin-import.ts).
-  const importModule = (url: string): Promise<unknown> => import(url);
+  // Plugin files are imported from here (see useModuleImporter in cli/plugin-import.ts) — or by the
+  // npm package's entry, which runs the bundle as a vm.Script (bin/code-cache.mjs), where `import()`
+  // would need an experimental loader: it hands its own importer over under this name.
+  const importModule = (globalThis as { [ENTRY_IMPORTER]?: (url: string) => Promise<unknown> })[ENTRY_IMPORTER] ??
+    ((url: string): Promise<unknown> => import(url));
   import("./main.ts").then(({ runProcess }) => runProcess(argv, { importModule }), (err: unknown) => {
     process.stderr.write(`smtpilot: internal error (please report it): ${(err as Error)?.stack ?? String(err)}\n`);
     process.exit(EXIT_INTERNAL);

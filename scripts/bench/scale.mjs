@@ -214,7 +214,7 @@ function entryFor(bundle, dir, kind = ENTRY) {
   if (kind !== "package") throw new Error(`BENCH_ENTRY must be package, binary or bundle, not ${kind}`);
   fs.mkdirSync(path.join(dir, "bin"), { recursive: true });
   fs.mkdirSync(path.join(dir, "dist"), { recursive: true });
-  fs.copyFileSync(path.join(root, "bin/smtpilot.mjs"), path.join(dir, "bin/smtpilot.mjs"));
+  fs.cpSync(path.join(root, "bin"), path.join(dir, "bin"), { recursive: true });
   fs.copyFileSync(path.join(root, "package.json"), path.join(dir, "package.json"));
   fs.copyFileSync(bundle, path.join(dir, "dist/smtpilot.cjs"));
   return { cmd: process.execPath, args: [path.join(dir, "bin/smtpilot.mjs")], node: true };

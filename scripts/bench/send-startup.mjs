@@ -11,7 +11,7 @@
 //   BENCH_BUNDLES=a.cjs,b.cjs  the builds timed (default: dist/smtpilot.cjs, built first)
 //   BENCH_WARM="init"     the first command each build's package runs (its compile cache holds what
 //                         that command compiled: Node writes it once); e.g. "--version", "send --help"
-//   BENCH_CALLGRIND=1     also count each build's instructions once under valgrind's callgrind
+//   BENCH_CALLGRIND=1|DIR also count each build's instructions once under valgrind's callgrind
 //                         (all threads; steady where wall and CPU time are not)
 //   BENCH_CPU_PROF=DIR    also write one V8 CPU profile of each build's send there (a bundle built
 //                         with `node scripts/build/bundle.mjs --no-minify --outfile F` has readable names)
@@ -34,17 +34,23 @@ function median(values) {
 }
 
 /** Lays `bundle` out as `npm install -g` does under `dir`; returns the entry's arguments for node. */
-function packageOf(bundle, dir) {
+function packageOf(bundle, dir, entryFile = path.join(root, "bin/smtpilot.mjs")) {
   fs.mkdirSync(path.join(dir, "bin"), { recursive: true });
   fs.mkdirSync(path.join(dir, "dist"), { recursive: true });
-  fs.copyFileSync(path.join(root, "bin/smtpilot.mjs"), path.join(dir, "bin/smtpilot.mjs"));
+  fs.cpSync(path.join(root, "bin"), path.join(dir, "bin"), { recursive: true });
+  fs.copyFileSync(entryFile, path.join(dir, "bin/smtpilot.mjs"));
   fs.copyFileSync(path.join(root, "package.json"), path.join(dir, "package.json"));
   fs.copyFileSync(bundle, path.join(dir, "dist/smtpilot.cjs"));
   return [path.join(dir, "bin/smtpilot.mjs")];
 }
 
 async function main() {
-  let bundles = (process.env.BENCH_BUNDLES ?? "").split(",").filter(Boolean).map((f) => path.resolve(f));
+  // FILE or FILE|NODE-FLAGS: the same build with Node flags (say, "dist/smtpilot.cjs|--max-semi-space-size=16").
+  const given = (process.env.BENCH_BUNDLES ?? "").split(",").filter(Boolean);
+  let bundles = given.map((f) => path.resolve(f.split("|")[0]));
+  const nodeFlags = given.map((f) => (f.split("|")[1] ?? "").split(" ").filter(Boolean));
+  // FILE|FLAGS|ENTRY: another package entry than bin/smtpilot.mjs (say, the one of a previous commit).
+  const entryFiles = given.map((f) => f.split("|")[2] || path.join(root, "bin/smtpilot.mjs"));
   if (bundles.length === 0) {
     spawnSync(process.execPath, [path.join(root, "scripts/build/bundle.mjs")], { stdio: "inherit", cwd: root });
     bundles = [path.join(root, "dist/smtpilot.cjs")];
@@ -91,7 +97,10 @@ async function main() {
   const home = path.join(dir, "home");
   const env = { ...process.env, BENCH_PW: "bench-password" };
   delete env.SMTPILOT_TIMING;
-  const entries = bundles.map((b, i) => packageOf(b, path.join(dir, `package-${i}`)));
+  const entries = bundles.map((
+    b,
+    i,
+  ) => [...(nodeFlags[i] ?? []), ...packageOf(b, path.join(dir, `package-${i}`), entryFiles[i])]);
   // Node's compile cache holds what the first run of a package compiled, and is not written again:
   // every build's first command is the same (BENCH_WARM, default init, as scale.mjs's set-up starts),
   // so no build is timed with a cache another command made for it.
@@ -180,6 +189,23 @@ async function main() {
     entries.forEach((e, i) => results[i].push(once(e)));
     process.stderr.write(`  run ${run + 1} of ${RUNS}\r`);
   }
+  // The Node floor (scale.mjs --tls-floor): a bare Node process opening the same sessions (TLS, EHLO,
+  // AUTH) and sending one message — what any Node client pays, timed in the same runs' conditions.
+  const wire = path.join(dir, "wire.txt");
+  fs.writeFileSync(wire, "Subject: floor\r\n\r\nThe floor.\r\n", "latin1");
+  const floor = [];
+  for (let run = 0; run < RUNS; run++) {
+    const timeFile = path.join(dir, "time.txt");
+    const t0 = performance.now();
+    const r = spawnSync(TIME, [
+      ...["-f", "%U %S", "-o", timeFile, process.execPath, path.join(root, "scripts/bench/scale.mjs")],
+      ...["--tls-floor", String(tlsPort), files.ca, wire, "1", String(CONNECTIONS), from],
+    ], { encoding: "utf8" });
+    const wall = (performance.now() - t0) / 1000;
+    if (r.status !== 0) throw new Error(`the Node floor failed (${r.status}): ${r.stderr}`);
+    const [user, system] = fs.readFileSync(timeFile, "utf8").trim().split(/\s+/).slice(-2).map(Number);
+    floor.push({ wall, cpu: user + system });
+  }
   console.log(
     `Start-up of a send (one recipient, ${CONNECTIONS} connection(s), the package's entry), median of ${RUNS}, ` +
       `load ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}:`,
@@ -194,6 +220,10 @@ async function main() {
         `${ms("cpu")} ms CPU to the exit mark (${range("cpu")})`,
     );
   });
+  console.log(
+    `  the Node floor (same sessions, one message): ${Math.round(median(floor.map((r) => r.wall)) * 1000)} ms wall, ` +
+      `${Math.round(median(floor.map((r) => r.cpu)) * 1000)} ms CPU (time(1), 10 ms steps)`,
+  );
   // Where the time goes: each mark of the run (cli/run-timing.ts), median wall / CPU ms since the process started.
   bundles.forEach((b, i) => {
     const names = Object.keys(results[i][0].marks);
@@ -220,7 +250,10 @@ async function main() {
   }
   if (process.env.BENCH_CALLGRIND) {
     for (const [i, e] of entries.entries()) {
-      const out = path.join(dir, `callgrind-${i}.out`);
+      // BENCH_CALLGRIND=DIR keeps the outputs there (callgrind_annotate reads them).
+      const keep = process.env.BENCH_CALLGRIND !== "1" ? path.resolve(process.env.BENCH_CALLGRIND) : dir;
+      fs.mkdirSync(keep, { recursive: true });
+      const out = path.join(keep, `callgrind-${i}.out`);
       const r = once(e, [
         "valgrind",
         "--tool=callgrind",

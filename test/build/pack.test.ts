@@ -74,6 +74,24 @@ test("npm install -g of the tarball runs the bundle: --version, fixture --list, 
   assert.equal(usage.code, 2, usage.stderr);
 });
 
+test("the installed package runs again from its code cache, and imports a plugin file with no warning", async () => {
+  const bin = path.join(prefix, "bin/smtpilot");
+  // The second run of a command reads the cache its first run made (bin/code-cache.mjs).
+  for (let i = 0; i < 2; i++) {
+    const diagnosed = await run(bin, ["diagnose", "--fixture", "cert-expired", "--json"]);
+    assert.equal(diagnosed.code, 13, diagnosed.stderr);
+    assert.equal(JSON.parse(diagnosed.stdout).verdict.code, "tls.cert-expired");
+  }
+  // A plugin file is imported by the entry's own import(): no experimental vm loader, no warning on stderr.
+  const plugin = path.join(root, "examples/plugins/oneline-reporter.mjs");
+  for (let i = 0; i < 2; i++) {
+    const r = await run(bin, ["--plugin", plugin, "diagnose", "--fixture", "cert-expired", "--reporter", "oneline"]);
+    assert.equal(r.code, 13, r.stderr);
+    assert.match(r.stdout, /tls\.cert-expired/);
+    assert.doesNotMatch(r.stderr, /Warning/);
+  }
+});
+
 test("npx of the tarball runs the bundle too", async () => {
   const cache = path.join(tmp, "npm-cache");
   const r = await run("npm", [

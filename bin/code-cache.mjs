@@ -1,0 +1,149 @@
+// The npm package's V8 code cache. Node's own compile cache (module.enableCompileCache) keeps only
+// what V8 compiled while loading the bundle — its top level: every function a command runs was parsed
+// and compiled again at every start (a scale send's start-up spent ~10 % of its instructions in V8's
+// scanner and bytecode generator), and its key is a CRC32 of the whole 5 MB bundle. So the bundle runs
+// here as a vm.Script whose code cache is written after the first run of each command word (`send`,
+// `preflight`, none for `--version`…), when it holds what that run compiled: each command later reads
+// the cache of its own code, not of every command's. A run of the same command with other options
+// (a canary, then a list) may compile more: the cache is made again after it, holding both, for the
+// first few such variants of a command. The single binary does the same at build time
+// for its CLI asset (scripts/build/sea-cache.mjs).
+//
+// V8 trusts a code cache as it trusts code: it runs what the cache holds. So the cache lives only in
+// a folder of this user's (in the system's temporary folder, as Node's compile cache: mode 0700, owned
+// by this user, never a link), each file owned by this user and written by nobody else, and is tied
+// to the exact bundle file (device, inode, size, modification time) and Node version. Anything else —
+// no such folder possible, a folder or file another user could write, Windows — and the caller falls
+// back to Node's compile cache. A cache V8 refuses (another V8, other flags) is made again.
+import fs from "node:fs";
+import module from "node:module";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import vm from "node:vm";
+
+/** Header of a cache file: the variants (option names) whose runs made it, a newline, then V8's data. */
+const _MAGIC = "smtpilot-code-cache/1 ";
+/** Variants of one command after which a cache is no longer made again (bounds the writes). */
+const _MAX_VARIANTS = 8;
+
+/**
+ * Runs the CommonJS bundle at `url` with a V8 code cache; false (nothing run) when no cache can be
+ * kept safely here, so the caller runs it another way. `argv` (the command line) names the command
+ * word whose cache is read, or made after the run.
+ */
+export function runWithCodeCache(url, argv, options = {}) {
+  const file = fileURLToPath(url);
+  const word = _commandWord(argv);
+  // Only command names make cache files (an unknown word is a usage error: no cache needed for it).
+  if (!/^[a-z][a-z0-9-]{0,39}$|^$/.test(word)) return false;
+  const folder = "folder" in options ? options.folder : cacheFolder();
+  if (!folder || typeof vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER !== "symbol") return false;
+  let stat;
+  try {
+    stat = fs.statSync(file, { bigint: true });
+  } catch {
+    return false;
+  }
+  // The bundle file by its identity (an install writes a new file: another inode and time), and the Node.
+  const key = [stat.dev, stat.ino, stat.size, stat.mtimeNs, process.version, process.arch].join("-");
+  const cacheFile = path.join(folder, `${key}-${word || "none"}.v8`);
+  const held = _read(cacheFile);
+  // A variant: the options named (not --home: where the memory folder is changes no code).
+  const named = argv.map((a) => /^--([a-z][a-z0-9-]{0,39})(?:=|$)/.exec(a)?.[1]).filter((o) => o && o !== "home");
+  const variant = [...new Set(named)].sort().join(",");
+  const source = fs.readFileSync(file, "utf8");
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: file,
+    ...(held ? { cachedData: held.data } : {}),
+    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  // Made as the process exits (every ending goes through process.exit): then it holds what the run
+  // compiled, and what the cache it was given held (V8 keeps both).
+  const accepted = held !== undefined && script.cachedDataRejected !== true;
+  if (!accepted || (!held.variants.includes(variant) && held.variants.length < _MAX_VARIANTS)) {
+    const variants = accepted ? [...held.variants, variant] : [variant];
+    process.once("exit", () => _write(folder, cacheFile, variants, script));
+  }
+  // Plugin files are imported by this module, not from inside the script (cli/smtpilot.ts).
+  globalThis[Symbol.for("smtpilot.entry-import")] = (specifier) => import(specifier);
+  const mod = { exports: {}, filename: file, id: file, loaded: false };
+  script.runInThisContext()(mod.exports, module.createRequire(file), mod, file, path.dirname(file));
+  return true;
+}
+
+/** The command word of `argv`, as cli/command-word.ts finds it (the CLI is not loaded yet); "" when none. */
+function _commandWord(argv) {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--") break;
+    if (!argv[i].startsWith("-")) return argv[i];
+    if (argv[i] === "--home" || argv[i] === "--plugin") i++;
+  }
+  return "";
+}
+
+/** This user's cache folder under `base`, made when missing; undefined when none can be trusted (or on Windows). */
+export function cacheFolder(base = os.tmpdir()) {
+  const uid = process.getuid?.();
+  if (uid === undefined) return undefined;
+  const folder = path.join(base, `smtpilot-code-cache-${uid}`);
+  try {
+    fs.mkdirSync(folder, { mode: 0o700 });
+  } catch (err) {
+    if (err.code !== "EEXIST") return undefined;
+  }
+  try {
+    const st = fs.lstatSync(folder);
+    return st.isDirectory() && st.uid === uid && (st.mode & 0o077) === 0 ? folder : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The cache held in `file` (`{ variants, data }`) when the file is this user's alone, else undefined. */
+function _read(file) {
+  let fd;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    const st = fs.fstatSync(fd);
+    if (!st.isFile() || st.uid !== process.getuid() || (st.mode & 0o022) !== 0) return undefined;
+    const buffer = fs.readFileSync(fd);
+    const eol = buffer.indexOf(10);
+    const header = eol < 0 ? "" : buffer.toString("latin1", 0, eol);
+    if (!header.startsWith(_MAGIC)) return undefined;
+    return { variants: header.slice(_MAGIC.length).split(" "), data: buffer.subarray(eol + 1) };
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** Writes the cache whole (a new file renamed over the old one), mode 0600; a failure only loses the cache. */
+function _write(folder, file, variants, script) {
+  const partial = path.join(folder, `.${process.pid}-${Date.now()}.tmp`);
+  try {
+    const header = Buffer.from(`${_MAGIC}${variants.join(" ")}\n`, "latin1");
+    fs.writeFileSync(partial, Buffer.concat([header, script.createCachedData()]), {
+      mode: 0o600,
+      flag: "wx",
+    });
+    fs.renameSync(partial, file);
+  } catch {
+    fs.rmSync(partial, { force: true });
+  }
+  _prune(folder);
+}
+
+/** Caches are made again when used, so those untouched for a week (of builds since replaced) are removed. */
+function _prune(folder) {
+  const old = Date.now() - 7 * 24 * 3600 * 1000;
+  try {
+    for (const name of fs.readdirSync(folder)) {
+      const file = path.join(folder, name);
+      if (/\.(v8|tmp)$/.test(name) && fs.lstatSync(file).mtimeMs < old) fs.rmSync(file, { force: true });
+    }
+  } catch {
+    // a cache left behind costs disk space only
+  }
+}

@@ -1,0 +1,136 @@
+// The npm package's V8 code cache (bin/code-cache.mjs): a command's first run leaves a cache of what it
+// compiled, later runs of that command read it, and the cache is only ever read from a folder and a
+// file nobody else can write — V8 runs what a code cache holds. Run on a small CommonJS "bundle" that
+// prints what a bundle relies on (require, __filename, its exports object) and imports a module the
+// way a plugin file is imported (the entry's importer, cli/smtpilot.ts).
+import { after, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+
+const root = process.cwd();
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "smtpilot-code-cache-test-"));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+const cacheModule = pathToFileURL(path.join(root, "bin/code-cache.mjs")).href;
+
+const bundle = path.join(tmp, "bundle.cjs");
+const plugin = path.join(tmp, "plugin.mjs");
+fs.writeFileSync(plugin, "export const name = 'from a plugin file';\n");
+fs.writeFileSync(
+  bundle,
+  `const path = require("node:path");
+function greet(who) { return "hello " + who; }
+const importer = globalThis[Symbol.for("smtpilot.entry-import")];
+importer(${JSON.stringify(pathToFileURL(plugin).href)}).then((m) => {
+  process.stdout.write(JSON.stringify({ greet: greet(path.basename(__filename)), plugin: m.name, exports: typeof exports }));
+  process.exit(0);
+});
+`,
+);
+
+/** Runs the bundle through runWithCodeCache with the cache in `folder`; its output, parsed. */
+function runBundle(folder: string | undefined, argv: string[]): { ran: boolean; out: Record<string, unknown> } {
+  const script = `import(${JSON.stringify(cacheModule)}).then((m) => {
+    const ran = m.runWithCodeCache(${JSON.stringify(pathToFileURL(bundle).href)}, ${JSON.stringify(argv)},
+      { folder: ${folder === undefined ? "m.cacheFolder(" + JSON.stringify(tmp) + ")" : JSON.stringify(folder)} });
+    if (!ran) { process.stdout.write("{}"); }
+  });`;
+  const stdout = execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+  const out = JSON.parse(stdout) as Record<string, unknown>;
+  return { ran: "greet" in out, out };
+}
+
+function cacheFiles(folder: string): string[] {
+  return fs.readdirSync(folder).filter((f) => f.endsWith(".v8")).sort();
+}
+
+test("a command's first run leaves its cache (mode 0600), a later run reads it, another command gets its own", () => {
+  const folder = path.join(tmp, "own");
+  fs.mkdirSync(folder, { mode: 0o700 });
+  const first = runBundle(folder, ["--home", "/somewhere", "send", "--json"]);
+  assert.deepEqual(first.out, { greet: "hello bundle.cjs", plugin: "from a plugin file", exports: "object" });
+  const [file] = cacheFiles(folder);
+  assert.match(file ?? "", /-send\.v8$/, "named by the command word, not --home's value");
+  const cache = path.join(folder, file as string);
+  assert.equal(fs.statSync(cache).mode & 0o777, 0o600);
+  const written = fs.readFileSync(cache);
+  assert.ok(written.length > 100);
+  // The same command with the same options: read, not made again.
+  assert.deepEqual(runBundle(folder, ["send", "--json"]).out, first.out);
+  assert.deepEqual(fs.readFileSync(cache), written);
+  // Other options (a canary, then a list): made again, holding both.
+  runBundle(folder, ["send", "--canary"]);
+  assert.match(fs.readFileSync(cache, "latin1").split("\n")[0] ?? "", /^smtpilot-code-cache\/1 json canary$/);
+  runBundle(folder, ["status"]);
+  assert.equal(cacheFiles(folder).length, 2);
+});
+
+test("a cache file another user could write is never read: it is replaced by this user's own", () => {
+  const folder = path.join(tmp, "loose");
+  fs.mkdirSync(folder, { mode: 0o700 });
+  runBundle(folder, ["verify"]);
+  const cache = path.join(folder, cacheFiles(folder)[0] as string);
+  // A cache V8 would take, but group- and world-writable: not read, so made again (a new file, 0600).
+  fs.chmodSync(cache, 0o666);
+  const before = fs.statSync(cache).ino;
+  assert.equal(runBundle(folder, ["verify"]).out.greet, "hello bundle.cjs");
+  assert.notEqual(fs.statSync(cache).ino, before, "the writable file was used");
+  assert.equal(fs.statSync(cache).mode & 0o777, 0o600);
+  // The same file, this user's alone: read, and left as it is.
+  const kept = fs.statSync(cache).ino;
+  runBundle(folder, ["verify"]);
+  assert.equal(fs.statSync(cache).ino, kept);
+});
+
+test("a cache V8 refuses (damaged, another build) changes nothing but the speed, and is made again", () => {
+  const folder = path.join(tmp, "damaged");
+  fs.mkdirSync(folder, { mode: 0o700 });
+  runBundle(folder, ["doctor"]);
+  const cache = path.join(folder, cacheFiles(folder)[0] as string);
+  fs.writeFileSync(cache, "smtpilot-code-cache/1 \n" + "x".repeat(4096), { mode: 0o600 });
+  assert.equal(runBundle(folder, ["doctor"]).out.greet, "hello bundle.cjs");
+  assert.ok(fs.statSync(cache).size !== 4096 + 23);
+});
+
+test("a link or a folder another user could write is no cache folder: the caller runs the bundle its own way", async () => {
+  const { cacheFolder } = await import(cacheModule) as { cacheFolder: (base: string) => string | undefined };
+  const uid = process.getuid?.() as number;
+  const own = path.join(tmp, "base-own");
+  fs.mkdirSync(own);
+  assert.equal(cacheFolder(own), path.join(own, `smtpilot-code-cache-${uid}`));
+  assert.equal(fs.statSync(path.join(own, `smtpilot-code-cache-${uid}`)).mode & 0o777, 0o700);
+  const loose = path.join(tmp, "base-loose");
+  fs.mkdirSync(path.join(loose, `smtpilot-code-cache-${uid}`), { recursive: true, mode: 0o777 });
+  fs.chmodSync(path.join(loose, `smtpilot-code-cache-${uid}`), 0o777);
+  assert.equal(cacheFolder(loose), undefined);
+  const linked = path.join(tmp, "base-link");
+  fs.mkdirSync(linked);
+  fs.symlinkSync(path.join(own, `smtpilot-code-cache-${uid}`), path.join(linked, `smtpilot-code-cache-${uid}`));
+  assert.equal(cacheFolder(linked), undefined);
+  // No folder: runWithCodeCache runs nothing, so bin/smtpilot.mjs falls back to Node's compile cache.
+  const base = path.join(tmp, "base-run");
+  fs.mkdirSync(path.join(base, `smtpilot-code-cache-${uid}`), { recursive: true });
+  fs.chmodSync(path.join(base, `smtpilot-code-cache-${uid}`), 0o777);
+  const script = `import(${JSON.stringify(cacheModule)}).then((m) => process.stdout.write(String(
+    m.runWithCodeCache(${JSON.stringify(pathToFileURL(bundle).href)}, ["send"], { folder: m.cacheFolder(${
+    JSON.stringify(base)
+  }) }))))`;
+  assert.equal(execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" }), "false");
+});
+
+test("making a cache removes those untouched for a week (of bundles since replaced), and only those", () => {
+  const folder = path.join(tmp, "prune");
+  fs.mkdirSync(folder, { mode: 0o700 });
+  const stale = path.join(folder, "1-2-3-4-v24.0.0-x64-send.v8");
+  const recent = path.join(folder, "1-2-3-5-v24.0.0-x64-send.v8");
+  for (const f of [stale, recent]) fs.writeFileSync(f, "smtpilot-code-cache/1 \n", { mode: 0o600 });
+  const weekAgo = new Date(Date.now() - 8 * 24 * 3600 * 1000);
+  fs.utimesSync(stale, weekAgo, weekAgo);
+  runBundle(folder, ["domain"]);
+  assert.equal(fs.existsSync(stale), false);
+  assert.equal(fs.existsSync(recent), true);
+  assert.equal(cacheFiles(folder).filter((f) => f.endsWith("-domain.v8")).length, 1);
+});
