@@ -450,8 +450,11 @@ export class MemoryStore {
   /**
    * The records of a journal in order; a line that does not parse as a
    * record (torn by a failed write or a crash) is skipped. Empty when none.
+   * With `containing`, only the lines holding that text verbatim are parsed
+   * (a token's hash: the plan-token journal gains two lines a preflight,
+   * forever, and a send needs its own token's).
    */
-  async journal(run: string): Promise<Record<string, unknown>[]> {
+  async journal(run: string, options: { containing?: string } = {}): Promise<Record<string, unknown>[]> {
     const file = this.#journalFile(run);
     let text: string;
     let fd: number | undefined;
@@ -467,7 +470,7 @@ export class MemoryStore {
     }
     const out: Record<string, unknown>[] = [];
     for (const line of text.split("\n")) {
-      if (line.trim() === "") continue;
+      if (line.trim() === "" || (options.containing !== undefined && !line.includes(options.containing))) continue;
       try {
         const record = JSON.parse(line) as unknown;
         if (record !== null && typeof record === "object" && !Array.isArray(record)) {

@@ -16,10 +16,10 @@ export async function storeIssuedPlan(store: MemoryStore, plan: Plan, now: Date)
   await store.appendJournal(_RUN, { event: "issued", ...tokenRecord(plan, now) });
 }
 
-/** Folds the events into one record per token. */
-async function _records(store: MemoryStore): Promise<TokenRecord[]> {
+/** Folds the events of the token with hash `hash` (a hash is written as it is) into its record. */
+async function _records(store: MemoryStore, hash: string): Promise<TokenRecord[]> {
   const byHash = new Map<string, TokenRecord>();
-  for (const e of await store.journal(_RUN)) {
+  for (const e of await store.journal(_RUN, { containing: hash })) {
     const hash = String(e.tokenHash ?? "");
     if (e.event === "issued") byHash.set(hash, e as unknown as TokenRecord);
     else if (e.event === "used" && byHash.has(hash)) {
@@ -42,7 +42,7 @@ export async function consumeToken(
 ): Promise<TokenProblem | undefined> {
   const file = path.join(await store.journalFolder(), `${_RUN}.jsonl`); // never through a link
   return await withFileLock(`${file}.use`, async () => {
-    const problem = checkToken(token, digest, await _records(store), now);
+    const problem = checkToken(token, digest, await _records(store, tokenHash(token)), now);
     if (problem === undefined) {
       await store.appendJournal(_RUN, { event: "used", tokenHash: tokenHash(token), usedAt: now.toISOString() });
     }

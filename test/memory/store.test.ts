@@ -233,6 +233,20 @@ test("journals append whole JSON lines and ignore a torn last line", async () =>
   await assert.rejects(store.appendJournal("../escape", {}));
 });
 
+test("a journal read for one text returns only the records whose line holds it, torn lines still skipped", async () => {
+  const { home, store } = await fresh();
+  const hash = "9f".repeat(32);
+  for (let i = 0; i < 50; i++) {
+    await store.appendJournal("plan-tokens", { event: "issued", tokenHash: `${i}`.repeat(8) });
+  }
+  await store.appendJournal("plan-tokens", { event: "issued", tokenHash: hash, n: 1 });
+  fs.appendFileSync(path.join(home, "journal", "plan-tokens.jsonl"), `{"event":"used","tokenHash":"${hash}`);
+  await store.appendJournal("plan-tokens", { event: "used", tokenHash: hash, n: 2 });
+  const records = await store.journal("plan-tokens", { containing: hash });
+  assert.deepEqual(records.map((r) => r.n), [1, 2]);
+  assert.equal((await store.journal("plan-tokens")).length, 52);
+});
+
 test("a missing memory folder is E_MEMORY_MISSING (exit 3)", async () => {
   const store = openMemory({ home: path.join(root, "nowhere") });
   await assert.rejects(
