@@ -4,17 +4,21 @@
 // line does, but alone and with several builds taking turns, so a change to the start-up is judged
 // by CPU time on a machine other jobs share. The same set-up as scale.mjs: Postfix's smtp-sink behind
 // a TLS front (scale.mjs --tls-front), a profile, a verified canary, smtpilot started as the npm
-// package's entry (bin/smtpilot.mjs next to the bundle, Node's compile cache on and warm).
-// Run: node scripts/bench/send-startup.mjs
+// package's entry (bin/ next to the bundle, as `npm install -g` lays them out; its caches warm). The
+// Node floor (scale.mjs --tls-floor: the same sessions from a bare Node process) is timed in the same
+// runs, and the marks SMTPILOT_TIMING=1 takes in a send (cli/run-timing.ts) split each build's time.
+// Run: npm run bench:send-startup
 //   BENCH_RUNS=10         sends per build (interleaved: a, b, a, b, …; medians shown)
 //   BENCH_CONNECTIONS=10  connections of the send
-//   BENCH_BUNDLES=a.cjs,b.cjs  the builds timed (default: dist/smtpilot.cjs, built first)
-//   BENCH_WARM="init"     the first command each build's package runs (its compile cache holds what
-//                         that command compiled: Node writes it once); e.g. "--version", "send --help"
+//   BENCH_BUNDLES=a.cjs,b.cjs  the builds timed (default: dist/smtpilot.cjs, built first); an item may be
+//                         FILE|NODE-FLAGS|ENTRY: the same build with Node flags, or with another entry
+//                         than bin/smtpilot.mjs (say, a previous commit's)
+//   BENCH_WARM="init"     the first command each build's package runs ("send": a first send instead)
 //   BENCH_CALLGRIND=1|DIR also count each build's instructions once under valgrind's callgrind
-//                         (all threads; steady where wall and CPU time are not)
-//   BENCH_CPU_PROF=DIR    also write one V8 CPU profile of each build's send there (a bundle built
-//                         with `node scripts/build/bundle.mjs --no-minify --outfile F` has readable names)
+//                         (all threads; steady where wall and CPU time are not); DIR keeps the outputs
+//   BENCH_CPU_PROF=DIR    also write one V8 CPU profile of each build's send there, with its marks (a
+//                         bundle built with `node scripts/build/bundle.mjs --no-minify --outfile F` has
+//                         readable names)
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
