@@ -30,7 +30,8 @@ const _MAX_VARIANTS = 8;
 /**
  * Runs the CommonJS bundle at `url` with a V8 code cache; false (nothing run) when no cache can be
  * kept safely here, so the caller runs it another way. `argv` (the command line) names the command
- * word whose cache is read, or made after the run.
+ * word whose cache is read, or made after the run. `options.folder` replaces the cache folder and
+ * `options.report` hears which cache the run started from (tests).
  */
 export function runWithCodeCache(url, argv, options = {}) {
   const file = fileURLToPath(url);
@@ -49,18 +50,22 @@ export function runWithCodeCache(url, argv, options = {}) {
   const key = [stat.dev, stat.ino, stat.size, stat.mtimeNs, process.version, process.arch].join("-");
   const cacheFile = path.join(folder, `${key}-${word || "none"}.v8`);
   const held = _read(cacheFile);
+  // A command's first run starts from another command's cache of the same bundle, when there is one
+  // (the smallest: the top level and the CLI's common code, without compiling the whole bundle cold).
+  const seed = held ? undefined : _seed(folder, `${key}-`);
   // A variant: the options named (not --home: where the memory folder is changes no code).
   const named = argv.map((a) => /^--([a-z][a-z0-9-]{0,39})(?:=|$)/.exec(a)?.[1]).filter((o) => o && o !== "home");
   const variant = [...new Set(named)].sort().join(",");
   const source = fs.readFileSync(file, "utf8");
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: file,
-    ...(held ? { cachedData: held.data } : {}),
+    ...(held ?? seed ? { cachedData: (held ?? seed).data } : {}),
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   // Made as the process exits (every ending goes through process.exit): then it holds what the run
   // compiled, and what the cache it was given held (V8 keeps both).
   const accepted = held !== undefined && script.cachedDataRejected !== true;
+  options.report?.({ from: held ? "own" : seed ? "seed" : "none", rejected: script.cachedDataRejected === true });
   if (!accepted || (!held.variants.includes(variant) && held.variants.length < _MAX_VARIANTS)) {
     const variants = accepted ? [...held.variants, variant] : [variant];
     process.once("exit", () => _write(folder, cacheFile, variants, script));
@@ -70,6 +75,17 @@ export function runWithCodeCache(url, argv, options = {}) {
   const mod = { exports: {}, filename: file, id: file, loaded: false };
   script.runInThisContext()(mod.exports, module.createRequire(file), mod, file, path.dirname(file));
   return true;
+}
+
+/** The smallest cache in `folder` whose name starts with `prefix` and that is this user's alone, else undefined. */
+function _seed(folder, prefix) {
+  try {
+    const names = fs.readdirSync(folder).filter((n) => n.startsWith(prefix) && n.endsWith(".v8"));
+    const sized = names.map((n) => [n, fs.lstatSync(path.join(folder, n)).size]).sort((a, b) => a[1] - b[1]);
+    return sized.length > 0 ? _read(path.join(folder, sized[0][0])) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The command word of `argv`, as cli/command-word.ts finds it (the CLI is not loaded yet); "" when none. */

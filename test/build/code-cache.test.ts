@@ -5,7 +5,7 @@
 // way a plugin file is imported (the entry's importer, cli/smtpilot.ts).
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -31,16 +31,23 @@ importer(${JSON.stringify(pathToFileURL(plugin).href)}).then((m) => {
 `,
 );
 
-/** Runs the bundle through runWithCodeCache with the cache in `folder`; its output, parsed. */
-function runBundle(folder: string | undefined, argv: string[]): { ran: boolean; out: Record<string, unknown> } {
+/** Runs the bundle through runWithCodeCache with the cache in `folder`: its output, parsed, and the cache it started from. */
+function runBundle(
+  folder: string | undefined,
+  argv: string[],
+): { ran: boolean; out: Record<string, unknown>; from: string; rejected: boolean } {
   const script = `import(${JSON.stringify(cacheModule)}).then((m) => {
-    const ran = m.runWithCodeCache(${JSON.stringify(pathToFileURL(bundle).href)}, ${JSON.stringify(argv)},
-      { folder: ${folder === undefined ? "m.cacheFolder(" + JSON.stringify(tmp) + ")" : JSON.stringify(folder)} });
+    const ran = m.runWithCodeCache(${JSON.stringify(pathToFileURL(bundle).href)}, ${JSON.stringify(argv)}, {
+      folder: ${folder === undefined ? "m.cacheFolder(" + JSON.stringify(tmp) + ")" : JSON.stringify(folder)},
+      report: (r) => process.stderr.write(JSON.stringify(r)),
+    });
     if (!ran) { process.stdout.write("{}"); }
   });`;
-  const stdout = execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
-  const out = JSON.parse(stdout) as Record<string, unknown>;
-  return { ran: "greet" in out, out };
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as Record<string, unknown>;
+  const cache = JSON.parse(r.stderr || "{}") as { from?: string; rejected?: boolean };
+  return { ran: "greet" in out, out, from: cache.from ?? "", rejected: cache.rejected === true };
 }
 
 function cacheFiles(folder: string): string[] {
@@ -52,20 +59,25 @@ test("a command's first run leaves its cache (mode 0600), a later run reads it, 
   fs.mkdirSync(folder, { mode: 0o700 });
   const first = runBundle(folder, ["--home", "/somewhere", "send", "--json"]);
   assert.deepEqual(first.out, { greet: "hello bundle.cjs", plugin: "from a plugin file", exports: "object" });
+  assert.equal(first.from, "none");
   const [file] = cacheFiles(folder);
   assert.match(file ?? "", /-send\.v8$/, "named by the command word, not --home's value");
   const cache = path.join(folder, file as string);
   assert.equal(fs.statSync(cache).mode & 0o777, 0o600);
   const written = fs.readFileSync(cache);
   assert.ok(written.length > 100);
-  // The same command with the same options: read, not made again.
-  assert.deepEqual(runBundle(folder, ["send", "--json"]).out, first.out);
+  // The same command with the same options: read (V8 takes it), not made again.
+  const again = runBundle(folder, ["send", "--json"]);
+  assert.deepEqual([again.out, again.from, again.rejected], [first.out, "own", false]);
   assert.deepEqual(fs.readFileSync(cache), written);
   // Other options (a canary, then a list): made again, holding both.
   runBundle(folder, ["send", "--canary"]);
   assert.match(fs.readFileSync(cache, "latin1").split("\n")[0] ?? "", /^smtpilot-code-cache\/1 json canary$/);
-  runBundle(folder, ["status"]);
+  // Another command's first run starts from the cache there is (the same bundle), then gets its own.
+  const status = runBundle(folder, ["status"]);
+  assert.deepEqual([status.from, status.rejected], ["seed", false]);
   assert.equal(cacheFiles(folder).length, 2);
+  assert.equal(runBundle(folder, ["status"]).from, "own");
 });
 
 test("a cache file another user could write is never read: it is replaced by this user's own", () => {
@@ -76,7 +88,8 @@ test("a cache file another user could write is never read: it is replaced by thi
   // A cache V8 would take, but group- and world-writable: not read, so made again (a new file, 0600).
   fs.chmodSync(cache, 0o666);
   const before = fs.statSync(cache).ino;
-  assert.equal(runBundle(folder, ["verify"]).out.greet, "hello bundle.cjs");
+  const loose = runBundle(folder, ["verify"]);
+  assert.deepEqual([loose.out.greet, loose.from], ["hello bundle.cjs", "none"], "nor taken as another's seed");
   assert.notEqual(fs.statSync(cache).ino, before, "the writable file was used");
   assert.equal(fs.statSync(cache).mode & 0o777, 0o600);
   // The same file, this user's alone: read, and left as it is.
@@ -91,7 +104,8 @@ test("a cache V8 refuses (damaged, another build) changes nothing but the speed,
   runBundle(folder, ["doctor"]);
   const cache = path.join(folder, cacheFiles(folder)[0] as string);
   fs.writeFileSync(cache, "smtpilot-code-cache/1 \n" + "x".repeat(4096), { mode: 0o600 });
-  assert.equal(runBundle(folder, ["doctor"]).out.greet, "hello bundle.cjs");
+  const damaged = runBundle(folder, ["doctor"]);
+  assert.deepEqual([damaged.out.greet, damaged.from, damaged.rejected], ["hello bundle.cjs", "own", true]);
   assert.ok(fs.statSync(cache).size !== 4096 + 23);
 });
 
