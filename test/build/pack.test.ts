@@ -6,6 +6,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, execFileSync } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -89,6 +90,35 @@ test("the installed package runs again from its code cache, and imports a plugin
     assert.equal(r.code, 13, r.stderr);
     assert.match(r.stdout, /tls\.cert-expired/);
     assert.doesNotMatch(r.stderr, /Warning/);
+  }
+});
+
+test("the code cache holds compiled code only: no secret a run resolved or sent lands in it", async () => {
+  const bin = path.join(prefix, "bin/smtpilot");
+  const { cacheFolder } = await import(path.join(root, "bin/code-cache.mjs")) as { cacheFolder: () => string };
+  const folder = cacheFolder();
+  const started = Date.now() - 1000;
+  // A password from the environment, resolved, then sent in AUTH (and refused: the fixture's own
+  // demo password is a literal of the bundle, so of its compiled code too — not a secret of the run).
+  const secret = `pack-${crypto.randomBytes(9).toString("base64url")}`;
+  const args = ["diagnose", "--fixture", "healthy-starttls", "--json", "--user", "demo", "--secret", "env:PACK_PW"];
+  for (let i = 0; i < 2; i++) {
+    const r = await new Promise<{ code: number; stderr: string }>((resolve) => {
+      execFile(bin, [...args, ...(i === 1 ? ["--timeout", "20"] : [])], {
+        cwd: tmp,
+        env: { ...env, PACK_PW: secret },
+        timeout: 120_000,
+      }, (err, _stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stderr }));
+    });
+    assert.equal(r.code, 15, r.stderr); // auth.invalid-credentials: the secret went out in AUTH
+  }
+  const made = fs.readdirSync(folder).filter((f) => f.endsWith("-diagnose.v8"))
+    .map((f) => path.join(folder, f)).filter((f) => fs.statSync(f).mtimeMs >= started);
+  assert.ok(made.length > 0, "the runs made a cache");
+  const forms = [secret, ...[`\0demo\0${secret}`, secret].map((s) => Buffer.from(s).toString("base64"))];
+  for (const file of made) {
+    const bytes = fs.readFileSync(file);
+    for (const form of forms) assert.equal(bytes.includes(form), false, `${form.slice(0, 3)}… in ${file}`);
   }
 });
 
