@@ -20,6 +20,7 @@
  */
 import { appendWhole, openAppend, syncAppended, syncInBackground } from "../memory/atomic-file.ts";
 import fs from "node:fs";
+import { setImmediate } from "node:timers";
 import { bootId, type JournalEntry } from "./journal-state.ts";
 
 export {
@@ -59,6 +60,11 @@ export class Journal {
   #prefix: string;
   #waiting = "";
   #failure: Error | undefined;
+  /** Attempts journalled this turn of the event loop (`attemptSoon`), written together at its end. */
+  #soon = "";
+  /** Settles the promise every attempt in `#soon` waits on; set while a write is scheduled. */
+  #settleSoon: ((err?: Error) => void) | undefined;
+  #soonWritten: Promise<void> | undefined;
 
   constructor(file: string) {
     this.file = file;
@@ -77,6 +83,46 @@ export class Journal {
   write(entry: Omit<JournalEntry, "t">): void {
     this.#append(this.#waiting + _line(entry), false);
     this.#waiting = "";
+  }
+
+  /**
+   * Journals an attempt together with the others made in the same turn of
+   * the event loop: one write for all of them, once every session whose
+   * replies arrived in this turn has asked (a `setImmediate`, after the
+   * event loop's poll phase). The promise resolves once the line is written
+   * whole — only then may the message's bytes leave — and rejects, sending
+   * nothing, when the write failed (the journal stops: `failure`). A ten-
+   * connection send makes one append for several messages instead of one
+   * each.
+   */
+  attemptSoon(entry: Omit<JournalEntry, "t">): Promise<void> {
+    if (entry.status !== "attempt") throw new Error("attemptSoon journals attempts only");
+    if (this.#failure) return Promise.reject(this.#failure);
+    this.#soon += _line(entry);
+    if (this.#soonWritten === undefined) {
+      this.#soonWritten = new Promise((resolve, reject) => {
+        this.#settleSoon = (err) => (err ? reject(err) : resolve());
+      });
+      setImmediate(() => this.#writeSoon());
+    }
+    return this.#soonWritten;
+  }
+
+  /** Writes this turn's attempts (after any waiting answers) and lets their messages go, or fails them all. */
+  #writeSoon(): void {
+    const settle = this.#settleSoon;
+    const text = this.#soon;
+    this.#soon = "";
+    this.#settleSoon = undefined;
+    this.#soonWritten = undefined;
+    if (settle === undefined) return;
+    try {
+      this.#append(this.#waiting + text, false);
+      this.#waiting = "";
+    } catch (err) {
+      return settle(err as Error);
+    }
+    settle();
   }
 
   /**
@@ -125,6 +171,10 @@ export class Journal {
 
   /** Writes the waiting answers, flushes to disk and closes; never throws (a failure is in `failure`). */
   close(): void {
+    // Attempts still waiting for their write are never written: their messages must not leave now.
+    this.#settleSoon?.(new Error("The journal was closed before this attempt was written"));
+    this.#settleSoon = undefined;
+    this.#soon = "";
     try {
       if (!this.#failure) {
         this.flush();

@@ -49,8 +49,13 @@ export interface PipelineHooks<T extends PipelineItem> {
    * may hold a server between 354 and the message.
    */
   next(wait: boolean): T | undefined | Promise<T | undefined>;
-  /** Right before the item's message bytes are written: the journal's attempt point. */
-  beforeMessage(item: T): void;
+  /**
+   * Right before the item's message bytes are written: the journal's
+   * attempt point. When it returns a promise, the bytes are written only
+   * once it resolves (the attempt is then on record); a rejection sends
+   * nothing and ends the session's loop with that error.
+   */
+  beforeMessage(item: T): void | Promise<void>;
   /** The item's outcome; `attempted` when its message bytes were written. */
   settle(item: T, outcome: TransactionOutcome, attempted: boolean): void;
 }
@@ -130,7 +135,8 @@ export async function runPipelined<T extends PipelineItem>(
       next = due instanceof Promise ? await due : due;
       const following = next ? envelope(next) : undefined;
       const behind = following && commandText(following);
-      hooks.beforeMessage(cur);
+      const recorded = hooks.beforeMessage(cur);
+      if (recorded) await recorded;
       attempted = true;
       conn.sendRaw(dotStuff(cur.message, behind), `<message, ${cur.message.length} bytes>`);
       for (const line of following ?? []) conn.transcript.add("C", line);

@@ -99,7 +99,8 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
   const limiter = new RateLimiter(input.ratePerSecond);
   let stop: ScaleResult["stopped"];
   let listDone = false;
-  const stopped = () => stop !== undefined || input.signal?.aborted === true;
+  // A journal that failed stops the run at once: nothing more is taken.
+  const stopped = () => stop !== undefined || journal.failure !== undefined || input.signal?.aborted === true;
   // Progress at most every 50 ms: redrawing a bar per message costs more than sending it.
   let reported = 0;
   const report = (final = false) => {
@@ -147,17 +148,16 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
   /**
    * The journal's evidence, written whole right before the message's bytes
    * leave (its reservation is on disk already). When it cannot be written (a
-   * full disk) this throws, so the message is not sent, and the run stops:
-   * without the evidence a rerun could send it twice.
+   * full disk) this throws, so the message is not sent, and the run stops
+   * (`journal.failure`): without the evidence a rerun could send it twice.
    */
-  const attempt = (r: _Item) => {
-    try {
-      journal.write({ i: r.index, status: "attempt", to: maskAddress(r.address) });
-    } catch (err) {
-      stop ??= { reason: "journal-unwritable", code: (err as { code?: string }).code ?? "E_MEMORY_WRITE" };
-      throw err;
-    }
-  };
+  const attempt = (r: _Item) => journal.write({ i: r.index, status: "attempt", to: maskAddress(r.address) });
+  /**
+   * attempt() for a pipelined session: the attempts of every session that
+   * reached its message in this turn of the event loop are written in one
+   * append, and each message leaves once that append is done (journal.ts).
+   */
+  const attemptSoon = (r: _Item) => journal.attemptSoon({ i: r.index, status: "attempt", to: maskAddress(r.address) });
   /** An answer for the journal; a failure to write it stops the run at the next attempt, never here. */
   const answer = (entry: Parameters<Journal["writeLater"]>[0]) => {
     try {
@@ -234,7 +234,7 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
             ? carried(r, wait)
             : r;
         },
-        beforeMessage: attempt,
+        beforeMessage: attemptSoon,
         settle,
       });
       return settled + refused;
@@ -316,7 +316,8 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
     await pending.close();
     journal.close();
   }
-  if (journal.failure) stop ??= { reason: "journal-unwritable", code: "E_MEMORY_WRITE" };
+  const failure = journal.failure as { code?: string } | undefined;
+  if (failure) stop ??= { reason: "journal-unwritable", code: failure.code ?? "E_MEMORY_WRITE" };
   report(true);
   if (!stop && input.signal?.aborted) stop = { reason: "interrupted" };
   return stop ? { ...result, stopped: stop } : result;

@@ -60,3 +60,75 @@ test("a long run of refusals without attempts is written out in bounded pieces",
   j.close();
   assert.equal(lines(file).length, 2000);
 });
+
+/** Counts fs.writeSync calls (the journal's appends) while `body` runs; a `fail` error is thrown by the first. */
+async function countingWrites<T>(body: () => Promise<T>, fail?: NodeJS.ErrnoException): Promise<[T, number]> {
+  const real = fs.writeSync;
+  let calls = 0;
+  fs.writeSync = ((...args: Parameters<typeof fs.writeSync>) => {
+    calls++;
+    if (fail && calls === 1) throw fail;
+    return (real as (...a: unknown[]) => number)(...args);
+  }) as typeof fs.writeSync;
+  try {
+    return [await body(), calls];
+  } finally {
+    fs.writeSync = real;
+  }
+}
+
+test("attempts made in one turn of the event loop are written in one append, each resolved only once it is written", async () => {
+  const file = path.join(dir, `j${++n}.jsonl`);
+  const j = new Journal(file);
+  j.write({ i: 0, status: "attempt" });
+  j.writeLater({ i: 0, status: "accepted" });
+  const [, writes] = await countingWrites(async () => {
+    const written: number[] = [];
+    const all = [1, 2, 3].map((i) => j.attemptSoon({ i, status: "attempt" }).then(() => written.push(i)));
+    // Nothing is on record yet, so nothing may be sent yet.
+    assert.deepEqual(lines(file).map((e) => `${e.i}:${e.status}`), ["0:attempt"]);
+    assert.deepEqual(written, []);
+    await Promise.all(all);
+    // Each message was let go only with its attempt (and the waiting answer) on record.
+    assert.deepEqual(lines(file).map((e) => `${e.i}:${e.status}`), [
+      "0:attempt",
+      "0:accepted",
+      "1:attempt",
+      "2:attempt",
+      "3:attempt",
+    ]);
+    assert.deepEqual(written, [1, 2, 3]);
+  });
+  assert.equal(writes, 1, "one append for the three attempts and the answer");
+  // The next turn's attempts get a write of their own.
+  await j.attemptSoon({ i: 4, status: "attempt" });
+  assert.equal(lines(file).at(-1)?.i, 4);
+  assert.throws(() => j.attemptSoon({ i: 5, status: "accepted" }), "attemptSoon is for attempts only");
+  j.close();
+});
+
+test("a shared append that fails lets none of its messages go, and the journal stops", async () => {
+  const file = path.join(dir, `j${++n}.jsonl`);
+  const j = new Journal(file);
+  j.write({ i: 0, status: "attempt" });
+  const full = Object.assign(new Error("no space left on device"), { code: "ENOSPC" });
+  await countingWrites(async () => {
+    const outcomes = await Promise.allSettled([1, 2].map((i) => j.attemptSoon({ i, status: "attempt" })));
+    assert.deepEqual(outcomes.map((o) => o.status), ["rejected", "rejected"]);
+  }, full);
+  assert.ok(j.failure, "the journal stopped");
+  await assert.rejects(j.attemptSoon({ i: 3, status: "attempt" }), "no attempt is taken after a failure");
+  j.close();
+  assert.deepEqual(lines(file).map((e) => `${e.i}:${e.status}`), ["0:attempt"], "no attempt line was left behind");
+  const state = await readJournal(file, 4);
+  assert.deepEqual(state.unknown, [0], "only the message that left is unknown; 1-3 are sent by a rerun");
+});
+
+test("attempts still waiting when the journal closes are never written, and their messages never leave", async () => {
+  const file = path.join(dir, `j${++n}.jsonl`);
+  const j = new Journal(file);
+  const waiting = j.attemptSoon({ i: 0, status: "attempt" });
+  j.close();
+  await assert.rejects(waiting);
+  assert.deepEqual(lines(file), []);
+});

@@ -12,6 +12,7 @@ import type { DiagnoseOptions } from "../../core/diagnose-options.ts";
 import { makeDraft } from "../../core/send/draft.ts";
 import { readJournal } from "../../core/send/journal.ts";
 import { readRecipients } from "../../core/send/recipients.ts";
+import { SmtpConnection } from "../../core/smtp/connection.ts";
 import { runScale, type ScaleProgress, type ScaleResult } from "../../core/send/scale.ts";
 import { makeTestDir } from "../helpers/temp-dir.ts";
 import { beforeHang } from "../helpers/wait-until.ts";
@@ -123,6 +124,32 @@ test("the attempt is journalled before the server sees the message (not after it
       if (!lines.split("\n").some((l) => l.includes(`"i":${i},"status":"attempt"`))) missing.push(to);
     },
   });
+  assert.deepEqual(missing, []);
+});
+
+test("with ten connections, whose attempts share one journal append, each attempt is on record when its message is written", async () => {
+  // Checked at the moment the bytes are handed to the socket (a server in this process would only
+  // see them a turn of the event loop later, after any append of that turn).
+  const journalOf = () => path.join(dir, `journal-${run}.jsonl`);
+  const missing: string[] = [];
+  const list = names(300);
+  const real = SmtpConnection.prototype.sendRaw;
+  SmtpConnection.prototype.sendRaw = function (bytes: Buffer, shown: string) {
+    const to = /\r\nTo: (\S+)\r\n/.exec(bytes.toString("latin1"))?.[1];
+    if (to !== undefined) {
+      const i = list.indexOf(to);
+      const lines = fs.readFileSync(journalOf(), "utf8");
+      if (!lines.split("\n").some((l) => l.includes(`"i":${i},"status":"attempt"`))) missing.push(to);
+    }
+    return real.call(this, bytes, shown);
+  };
+  try {
+    const { result, journal } = await scale(list, {}, 10);
+    assert.equal(result.accepted, 300);
+    assert.equal(journal.filter((e) => e.status === "attempt").length, 300, "one attempt per recipient");
+  } finally {
+    SmtpConnection.prototype.sendRaw = real;
+  }
   assert.deepEqual(missing, []);
 });
 
