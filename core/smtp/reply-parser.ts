@@ -29,7 +29,11 @@ export interface ProtocolViolation {
   first: boolean;
 }
 
-const _REPLY_LINE = /^(\d{3})(?:([ -])(.*))?$/s;
+/** True when the character at `at` is an ASCII digit. */
+function _isDigit(line: string, at: number): boolean {
+  const c = line.charCodeAt(at);
+  return c >= 0x30 && c <= 0x39;
+}
 const _EMPTY = Buffer.alloc(0);
 
 /** Removes secrets from text; applied before anything is shortened, so no prefix of a secret survives. */
@@ -75,6 +79,12 @@ export class ReplyParser {
   /** Adds bytes; returns every reply they complete. */
   push(chunk: Buffer): SmtpReply[] {
     if (this.#violation) return [];
+    // The usual chunk — a pipelined group's replies, whole lines, nothing waiting before them — is
+    // decoded once and split as text; short enough that none of its lines can be too long. The
+    // same replies as line by line: a line end is one byte that no UTF-8 sequence contains.
+    if (this.#pending.length === 0 && chunk.length <= MAX_LINE_BYTES && chunk[chunk.length - 1] === 0x0a) {
+      return this.#pushLines(chunk.toString("utf8"));
+    }
     const out: SmtpReply[] = [];
     let buf = this.#pending.length > 0 ? Buffer.concat([this.#pending, chunk]) : chunk;
     for (;;) {
@@ -97,28 +107,46 @@ export class ReplyParser {
     return out;
   }
 
+  /** The replies in `text`, whole lines each ended by LF (push's usual case). */
+  #pushLines(text: string): SmtpReply[] {
+    const out: SmtpReply[] = [];
+    for (let from = 0; from < text.length;) {
+      const nl = text.indexOf("\n", from);
+      const end = nl > from && text.charCodeAt(nl - 1) === 0x0d ? nl - 1 : nl;
+      const reply = this.#line(sanitize(text.slice(from, end)));
+      if (this.#violation) return out;
+      if (reply) out.push(reply);
+      from = nl + 1;
+    }
+    return out;
+  }
+
   #line(line: string): SmtpReply | undefined {
     const first = !this.#sawAnyLine;
     this.#sawAnyLine = true;
-    const m = _REPLY_LINE.exec(line);
-    if (!m) {
+    // `^(\d{3})(?:([ -])(.*))?$`: three ASCII digits, then nothing, a space or a hyphen.
+    const sep = line.length === 3 ? 0x20 : line.charCodeAt(3);
+    if (!_isDigit(line, 0) || !_isDigit(line, 1) || !_isDigit(line, 2) || (sep !== 0x20 && sep !== 0x2d)) {
       this.#violation = { kind: "not-a-reply", line: this.#shown(line), first };
       return undefined;
     }
-    const code = Number(m[1]);
+    const code = (line.charCodeAt(0) - 0x30) * 100 + (line.charCodeAt(1) - 0x30) * 10 + line.charCodeAt(2) - 0x30;
     if (this.#lines.length > 0 && code !== this.#code) {
       this.#violation = { kind: "inconsistent-code", line: this.#shown(line), first };
       return undefined;
     }
     this.#code = code;
-    this.#lines.push(line);
-    if (m[2] === "-") {
+    const raw = line.length === 3 ? `${line} ` : line;
+    if (sep === 0x2d) {
+      this.#lines.push(raw);
       if (this.#lines.length >= MAX_REPLY_LINES) {
         this.#violation = { kind: "too-many-lines", line: this.#shown(line), first };
       }
       return undefined;
     }
-    const reply = toReply(code, this.#lines.map((l) => (l.length === 3 ? `${l} ` : l)));
+    if (this.#lines.length === 0) return toReply(code, [raw]);
+    this.#lines.push(raw);
+    const reply = toReply(code, this.#lines);
     this.#lines = [];
     return reply;
   }

@@ -18,15 +18,18 @@ const _ENHANCED = /^([245])\.(\d{1,3})\.(\d{1,3})(?=\s|$)/;
 /** Parses the lines of one reply (already split and validated) into an SmtpReply. */
 export function toReply(code: number, raw: string[]): SmtpReply {
   let enhanced: string | undefined;
-  const lines = raw.map((line, i) => {
-    let text = line.slice(4);
-    const m = _ENHANCED.exec(text);
+  const lines: string[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    let text = (raw[i] as string).slice(4);
+    // A status code starts with its class digit: most text lines are passed over without a match.
+    const c = text.charCodeAt(0);
+    const m = c >= 0x32 && c <= 0x35 ? _ENHANCED.exec(text) : null;
     if (m) {
-      if (i === 0) enhanced = `${m[1]}.${m[2]}.${m[3]}`;
+      if (i === 0) enhanced = m[0];
       text = text.slice(m[0].length).trimStart();
     }
-    return text;
-  });
+    lines.push(text);
+  }
   return enhanced === undefined ? { code, lines, raw } : { code, enhanced, lines, raw };
 }
 

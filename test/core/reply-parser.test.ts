@@ -70,3 +70,44 @@ test("ReplyParser keeps its buffer bounded for any byte stream", () => {
     { numRuns: 200 },
   );
 });
+
+/** What a parser made of `chunks`: its replies and its violation, if any. */
+const parsed = (chunks: Buffer[]) => {
+  const p = new ReplyParser();
+  const replies = chunks.flatMap((c) => p.push(c));
+  // What waits for a line end matters until a violation; after one, nothing more is read.
+  return { replies, violation: p.violation, pending: p.violation ? undefined : p.pendingText };
+};
+
+test("ReplyParser reads a chunk of whole lines (decoded at once) as it reads the same bytes one at a time", () => {
+  // Lines of replies, near-replies and junk, with CR, bare LF and bytes that are not UTF-8.
+  const line = fc.oneof(
+    fc.constantFrom("250 2.0.0 Ok: queued as 4XyZ", "354 End data with <CR><LF>.<CR><LF>", "250-PIPELINING", "250"),
+    fc.constantFrom(
+      "550 5.1.1 <u@x>: unknown",
+      "2x0 nope",
+      "25",
+      "250\tx",
+      "421-a",
+      "250 \u00e9\u4e2d",
+      "250 a\u0001b\u200bc",
+      "",
+    ),
+    fc.string({ maxLength: 30 }),
+  );
+  const bytes = fc.oneof(
+    line.map((l) => Buffer.from(l, "utf8")),
+    fc.uint8Array({ maxLength: 12 }).map((a) => Buffer.from(a)),
+    // A reply whose text holds any bytes: controls, invisible characters, broken UTF-8.
+    fc.tuple(fc.constantFrom("250 ", "250-", "550 5.1.1 "), fc.uint8Array({ maxLength: 12 }))
+      .map(([code, a]) => Buffer.concat([Buffer.from(code), Buffer.from(a)])),
+  );
+  fc.assert(
+    fc.property(fc.array(fc.tuple(bytes, fc.constantFrom("\r\n", "\n")), { maxLength: 12 }), (lines) => {
+      const whole = Buffer.concat(lines.flatMap(([b, eol]) => [b, Buffer.from(eol)]));
+      const oneByOne = [...whole].map((b) => Buffer.from([b]));
+      assert.deepEqual(parsed([whole]), parsed(oneByOne));
+    }),
+    { numRuns: 500 },
+  );
+});
