@@ -22,6 +22,7 @@ import { appendWhole, openAppend, syncAppended, syncInBackground } from "../memo
 import fs from "node:fs";
 import { setImmediate } from "node:timers";
 import { bootId, type JournalEntry } from "./journal-state.ts";
+import { monotonicMs } from "../timing.ts";
 
 export {
   bitmap,
@@ -35,11 +36,21 @@ export {
 } from "./journal-state.ts";
 
 /**
- * Recipients reserved per flush. One batch is reserved ahead of the one
- * being sent, so after a reboot mid-send at most twice this many are left
+ * Recipients reserved per flush at first. One batch is reserved ahead of the
+ * one being sent, so after a reboot mid-send at most two batches are left
  * unknown (reserved, never sent, never resent).
  */
 export const RESERVE_BATCH = 32;
+/**
+ * The most a batch grows to (Reservations): a send fast enough to hand out a
+ * batch within RESERVE_FAST_MS reserves twice as many at a time, up to this —
+ * a flush to disk costs ~100 µs of CPU, more than three messages at full
+ * speed. After a reboot at most two batches are unknown: never more than
+ * ~50 ms of sending, and never more than twice this many.
+ */
+export const MAX_RESERVE_BATCH = 256;
+/** A batch handed out faster than this makes the next one twice as large. */
+export const RESERVE_FAST_MS = 25;
 
 /**
  * An open journal: appends whole lines (O_APPEND, mode 0600, never through a
@@ -223,7 +234,9 @@ function _isoNow(): string {
 /**
  * The recipients of a source of batches (the list's distinct recipients in
  * order), each handed out only once a reservation that names it is on
- * disk: `batch` at a time, one flush per batch. The next batch is reserved
+ * disk: `batch` at a time, one flush per batch — twice as many each time a
+ * batch was handed out within RESERVE_FAST_MS, up to `maxBatch`, so a fast
+ * send flushes a few times a second, not hundreds. The next batch is reserved
  * — and flushed in the background — as soon as one starts being handed
  * out, so a send never waits for the disk while it has recipients already
  * reserved. A reserved recipient is handed out without a promise
@@ -234,7 +247,12 @@ function _isoNow(): string {
 export class Reservations<T extends { index: number }> {
   readonly #source: AsyncIterator<readonly T[]>;
   readonly #journal: Journal;
-  readonly #batch: number;
+  /** The size of the next reservation, and the most it may grow to. */
+  #batch: number;
+  readonly #maxBatch: number;
+  readonly #now: () => number;
+  /** When the batch being handed out was installed. */
+  #installedAt = -Infinity;
   /** Read from the source, not reserved yet: `#unreserved[#from…]`. */
   #unreserved: readonly T[] = [];
   #from = 0;
@@ -243,14 +261,25 @@ export class Reservations<T extends { index: number }> {
   #ready: readonly T[] = [];
   #at = 0;
   /** The next reservation, written and flushing. */
-  #ahead: Promise<readonly T[]> | undefined;
+  #ahead: Promise<{ chunk: readonly T[]; full: boolean }> | undefined;
   /** Nothing is reserved before the first recipient is asked for: a run whose sessions never open reserves none. */
   #started = false;
 
-  constructor(source: AsyncIterable<readonly T[]>, journal: Journal, batch = RESERVE_BATCH) {
+  /** `batch` recipients in the first reservation, at most `maxBatch` in any; `now` the clock (milliseconds). */
+  constructor(
+    source: AsyncIterable<readonly T[]>,
+    journal: Journal,
+    { batch = RESERVE_BATCH, maxBatch = Math.max(batch, MAX_RESERVE_BATCH), now = monotonicMs }: {
+      batch?: number;
+      maxBatch?: number;
+      now?: () => number;
+    } = {},
+  ) {
     this.#source = source[Symbol.asyncIterator]();
     this.#journal = journal;
     this.#batch = batch;
+    this.#maxBatch = maxBatch;
+    this.#now = now;
   }
 
   /** The next recipient when one is reserved on disk already; undefined when `next()` must wait (or none is left). */
@@ -269,13 +298,16 @@ export class Reservations<T extends { index: number }> {
       if (now !== undefined) return now;
       const ahead = this.#ahead;
       if (ahead === undefined) return undefined;
-      const chunk = await ahead;
+      const { chunk, full } = await ahead;
       // The first worker to wake installs the batch; the others take from it.
       if (this.#ahead !== ahead) continue;
+      const installed = this.#now();
+      if (installed - this.#installedAt < RESERVE_FAST_MS) this.#batch = Math.min(this.#batch * 2, this.#maxBatch);
+      this.#installedAt = installed;
       this.#ahead = undefined;
       this.#ready = chunk;
       this.#at = 0;
-      if (chunk.length === this.#batch) {
+      if (full) {
         this.#ahead = this.#reserveNext();
         this.#ahead.catch(() => {}); // seen when awaited; a run that stops first never needs it
       }
@@ -290,9 +322,10 @@ export class Reservations<T extends { index: number }> {
     await this.#source.return?.();
   }
 
-  async #reserveNext(): Promise<readonly T[]> {
+  async #reserveNext(): Promise<{ chunk: readonly T[]; full: boolean }> {
+    const size = this.#batch;
     const chunk: T[] = [];
-    while (chunk.length < this.#batch) {
+    while (chunk.length < size) {
       if (this.#from < this.#unreserved.length) {
         chunk.push(this.#unreserved[this.#from++] as T);
         continue;
@@ -303,6 +336,6 @@ export class Reservations<T extends { index: number }> {
       else [this.#unreserved, this.#from] = [next.value, 0];
     }
     if (chunk.length > 0) await this.#journal.reserveAhead(chunk.map((r) => r.index));
-    return chunk;
+    return { chunk, full: chunk.length === size };
   }
 }

@@ -144,7 +144,7 @@ test("a reservation is on disk before its recipients are handed out; after a reb
     yield [{ index: 0 }, { index: 1 }];
     yield [{ index: 2 }, { index: 3 }, { index: 4 }];
   }
-  const reservations = new Reservations(list(), j, 3);
+  const reservations = new Reservations(list(), j, { batch: 3 });
   for (let r = await reservations.next(); r !== undefined; r = reservations.nextNow() ?? await reservations.next()) {
     // Each recipient comes only after a reservation naming it was written.
     const reserved = fs.readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l))

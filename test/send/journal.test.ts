@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { isSet, Journal, readJournal } from "../../core/send/journal.ts";
+import { isSet, Journal, readJournal, Reservations } from "../../core/send/journal.ts";
 import { makeTestDir } from "../helpers/temp-dir.ts";
 
 function tempFile(): { file: string; done(): void } {
@@ -33,4 +33,43 @@ test("readJournal() of a missing file is a fresh start, and a million indices ta
   const s = await readJournal("/nonexistent/smtpilot/journal.jsonl", 1_000_000);
   assert.equal(s.done.byteLength, 125_000);
   assert.equal(s.accepted + s.rejected + s.deferred + s.unknown.length, 0);
+});
+
+/** Hands out every recipient of `count` through Reservations on `clock`; the reservations written, in order. */
+async function reserveAll(count: number, clock: () => number) {
+  const { file, done } = tempFile();
+  const j = new Journal(file);
+  async function* list() {
+    for (let i = 0; i < count; i += 5) {
+      yield Array.from({ length: Math.min(5, count - i) }, (_, k) => ({ index: i + k }));
+    }
+  }
+  const reservations = new Reservations(list(), j, { batch: 2, maxBatch: 8, now: clock });
+  const handed: number[] = [];
+  const reservedBefore: boolean[] = [];
+  for (let r = await reservations.next(); r !== undefined; r = reservations.nextNow() ?? await reservations.next()) {
+    const reserved = fs.readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l))
+      .flatMap((e) => e.status === "reserve" ? e.is : []);
+    reservedBefore.push(reserved.includes(r.index));
+    handed.push(r.index);
+  }
+  await reservations.close();
+  j.close();
+  const sizes = fs.readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l).is.length);
+  done();
+  return { handed, reservedBefore, sizes };
+}
+
+test("a fast send reserves twice as many at a time up to the cap; a slow one keeps the first size", async () => {
+  // A batch handed out at once: from the third reservation on (the second is made as the first is handed
+  // out), each twice the last, up to 8.
+  const fast = await reserveAll(40, () => 0);
+  assert.deepEqual(fast.sizes, [2, 2, 4, 8, 8, 8, 8]);
+  assert.deepEqual(fast.handed, Array.from({ length: 40 }, (_, i) => i));
+  assert.ok(fast.reservedBefore.every(Boolean), "each recipient only once its reservation was written");
+  // A batch that lasts longer than RESERVE_FAST_MS: the size stays.
+  let t = 0;
+  const slow = await reserveAll(9, () => (t += 1000));
+  assert.deepEqual(slow.sizes, [2, 2, 2, 2, 1]);
+  assert.ok(slow.reservedBefore.every(Boolean));
 });
