@@ -51,6 +51,13 @@ export class SmtpConnection {
   #parser: ReplyParser;
   #queue: SmtpReply[] = [];
   #waiter: (() => void) | undefined;
+  /**
+   * The deadline timer of readReply, kept from one wait to the next (a
+   * pipelined send waits thousands of times a second): re-armed only when a
+   * wait needs an earlier deadline, held (ref) only while someone waits.
+   */
+  #timer: NodeJS.Timeout | undefined;
+  #timerDue = Infinity;
   #closed = false;
   #socketError: { code: string; message: string } | undefined;
   #unsolicited: ProtocolViolation | undefined;
@@ -191,14 +198,10 @@ export class SmtpConnection {
           partial: this.#parser.pendingText,
         });
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.#waiter = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
+      this.#armTimer(deadline, left);
+      await new Promise<void>((resolve) => (this.#waiter = resolve));
       this.#waiter = undefined;
+      this.#timer?.unref();
     }
   }
 
@@ -223,7 +226,30 @@ export class SmtpConnection {
   /** Closes the socket now. */
   destroy(): void {
     this.#closed = true;
+    this.#clearTimer();
     this.#socket.destroy();
+  }
+
+  /** Makes the deadline timer wake the waiter at `deadline` at the latest (`left` ms from now), and hold the process till then. */
+  #armTimer(deadline: number, left: number): void {
+    if (this.#timer === undefined || this.#timerDue > deadline) {
+      this.#clearTimer();
+      this.#timerDue = deadline;
+      this.#timer = setTimeout(() => {
+        // A timer due before the waiter's deadline (set for an earlier, shorter wait) wakes it to re-arm.
+        this.#timer = undefined;
+        this.#timerDue = Infinity;
+        this.#wake();
+      }, left);
+    } else {
+      this.#timer.ref();
+    }
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerDue = Infinity;
   }
 
   #attach(socket: net.Socket): void {
@@ -253,6 +279,7 @@ export class SmtpConnection {
     socket.on("close", () => {
       if (!this.#closed) this.transcript.add("*", "connection closed");
       this.#closed = true;
+      this.#clearTimer(); // a waiter wakes just below and reports the close
       this.#markActivity("closed");
       this.#wake();
     });
