@@ -90,21 +90,23 @@ export function dotStuff(message: Buffer, after?: Buffer | string): Buffer {
  * it echoes (it is printed, logged and journalled).
  */
 export function queueIdOf(reply: SmtpReply, redact: (text: string) => string = (t) => t): string | undefined {
-  const text = reply.lines.join(" ");
-  const patterns = [
-    /queued as ([A-Za-z0-9]+)/i,
-    /\bid=([A-Za-z0-9-]+)/,
-    /^Ok:? ([0-9a-f]{16,}[0-9a-f-]*)/i,
-    /^([A-Za-z0-9]{8,20}) Message accepted/i,
-    /\b(?:OK|ok)\s+\d{9,}\s+(\S+)\s+-\s+gsmtp/,
-    /\[InternalId=(\d+)/,
-  ];
-  for (const p of patterns) {
+  const text = reply.lines.length === 1 ? (reply.lines[0] as string) : reply.lines.join(" ");
+  for (const p of _QUEUE_ID) {
     const m = p.exec(text);
     if (m?.[1]) return redact(m[1]).slice(0, 80);
   }
   return undefined;
 }
+
+/** How each MTA words its queue id (queueIdOf), tried in this order; made once, not per message. */
+const _QUEUE_ID: readonly RegExp[] = [
+  /queued as ([A-Za-z0-9]+)/i,
+  /\bid=([A-Za-z0-9-]+)/,
+  /^Ok:? ([0-9a-f]{16,}[0-9a-f-]*)/i,
+  /^([A-Za-z0-9]{8,20}) Message accepted/i,
+  /\b(?:OK|ok)\s+\d{9,}\s+(\S+)\s+-\s+gsmtp/,
+  /\[InternalId=(\d+)/,
+];
 
 /** The MAIL FROM command: SIZE when the server takes it, BODY=8BITMIME when offered, SMTPUTF8 when needed. */
 export function mailCommand(envelopeFrom: string, size: number, smtputf8: boolean, caps: Capabilities): string {
