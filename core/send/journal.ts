@@ -106,10 +106,9 @@ export class Journal {
    * connection send makes one append for several messages instead of one
    * each.
    */
-  attemptSoon(entry: Omit<JournalEntry, "t">): Promise<void> {
-    if (entry.status !== "attempt") throw new Error("attemptSoon journals attempts only");
+  attemptSoon(i: number, to: string): Promise<void> {
     if (this.#failure) return Promise.reject(this.#failure);
-    this.#soon += _line(entry);
+    this.#soon += _attemptLine(i, to);
     if (this.#soonWritten === undefined) {
       this.#soonWritten = new Promise((resolve, reject) => {
         this.#settleSoon = (err) => (err ? reject(err) : resolve());
@@ -173,6 +172,13 @@ export class Journal {
     if (this.#waiting.length > 64 * 1024) this.flush();
   }
 
+  /** writeLater of an acceptance (with the server's queue id when it gave one): a list send writes one per message. */
+  acceptedLater(i: number, queueId?: string): void {
+    this.#waiting += _acceptedLine(i, queueId);
+    // A long run of refusals with no attempt between them is still written out in bounded pieces.
+    if (this.#waiting.length > 64 * 1024) this.flush();
+  }
+
   /** Writes the waiting answers. */
   flush(): void {
     if (this.#waiting === "") return;
@@ -217,6 +223,17 @@ export class Journal {
 function _line(entry: object): string {
   const json = JSON.stringify(entry);
   return `${json.length > 2 ? `${json.slice(0, -1)},` : "{"}"t":"${_isoNow()}"}\n`;
+}
+
+/** `_line({ i, status: "attempt", to })`, written out: one per message of a list send. */
+function _attemptLine(i: number, to: string): string {
+  return `{"i":${i},"status":"attempt","to":${JSON.stringify(to)},"t":"${_isoNow()}"}\n`;
+}
+
+/** `_line({ i, status: "accepted", queueId })` (no queueId when undefined), written out. */
+function _acceptedLine(i: number, queueId: string | undefined): string {
+  const id = queueId === undefined ? "" : `,"queueId":${JSON.stringify(queueId)}`;
+  return `{"i":${i},"status":"accepted"${id},"t":"${_isoNow()}"}\n`;
 }
 
 let _isoMs = NaN;

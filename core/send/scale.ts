@@ -157,11 +157,12 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
    * reached its message in this turn of the event loop are written in one
    * append, and each message leaves once that append is done (journal.ts).
    */
-  const attemptSoon = (r: _Item) => journal.attemptSoon({ i: r.index, status: "attempt", to: maskAddress(r.address) });
+  const attemptSoon = (r: _Item) => journal.attemptSoon(r.index, maskAddress(r.address));
   /** An answer for the journal; a failure to write it stops the run at the next attempt, never here. */
-  const answer = (entry: Parameters<Journal["writeLater"]>[0]) => {
+  const answer = (entry: Parameters<Journal["writeLater"]>[0] | { i: number; queueId: string | undefined }) => {
     try {
-      journal.writeLater(entry);
+      if ("status" in entry) journal.writeLater(entry);
+      else journal.acceptedLater(entry.i, entry.queueId);
     } catch {
       // kept in journal.failure: the next attempt throws, and the recipient reads as attempted
     }
@@ -174,7 +175,7 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
       result.unknown.push(r.index);
     } else if (outcome.accepted) {
       result.accepted++;
-      answer({ i: r.index, status: "accepted", ...(outcome.queueId ? { queueId: outcome.queueId } : {}) });
+      answer({ i: r.index, queueId: outcome.queueId || undefined });
     } else {
       const o = outcome.recipients[0];
       const code = o?.diagnosis?.code ?? outcome.diagnosis?.code;

@@ -84,7 +84,7 @@ test("attempts made in one turn of the event loop are written in one append, eac
   j.writeLater({ i: 0, status: "accepted" });
   const [, writes] = await countingWrites(async () => {
     const written: number[] = [];
-    const all = [1, 2, 3].map((i) => j.attemptSoon({ i, status: "attempt" }).then(() => written.push(i)));
+    const all = [1, 2, 3].map((i) => j.attemptSoon(i, `r${i}@x`).then(() => written.push(i)));
     // Nothing is on record yet, so nothing may be sent yet.
     assert.deepEqual(lines(file).map((e) => `${e.i}:${e.status}`), ["0:attempt"]);
     assert.deepEqual(written, []);
@@ -101,9 +101,8 @@ test("attempts made in one turn of the event loop are written in one append, eac
   });
   assert.equal(writes, 1, "one append for the three attempts and the answer");
   // The next turn's attempts get a write of their own.
-  await j.attemptSoon({ i: 4, status: "attempt" });
+  await j.attemptSoon(4, "r4@x");
   assert.equal(lines(file).at(-1)?.i, 4);
-  assert.throws(() => j.attemptSoon({ i: 5, status: "accepted" }), "attemptSoon is for attempts only");
   j.close();
 });
 
@@ -113,11 +112,11 @@ test("a shared append that fails lets none of its messages go, and the journal s
   j.write({ i: 0, status: "attempt" });
   const full = Object.assign(new Error("no space left on device"), { code: "ENOSPC" });
   await countingWrites(async () => {
-    const outcomes = await Promise.allSettled([1, 2].map((i) => j.attemptSoon({ i, status: "attempt" })));
+    const outcomes = await Promise.allSettled([1, 2].map((i) => j.attemptSoon(i, `r${i}@x`)));
     assert.deepEqual(outcomes.map((o) => o.status), ["rejected", "rejected"]);
   }, full);
   assert.ok(j.failure, "the journal stopped");
-  await assert.rejects(j.attemptSoon({ i: 3, status: "attempt" }), "no attempt is taken after a failure");
+  await assert.rejects(j.attemptSoon(3, "r3@x"), "no attempt is taken after a failure");
   j.close();
   assert.deepEqual(lines(file).map((e) => `${e.i}:${e.status}`), ["0:attempt"], "no attempt line was left behind");
   const state = await readJournal(file, 4);
@@ -127,8 +126,26 @@ test("a shared append that fails lets none of its messages go, and the journal s
 test("attempts still waiting when the journal closes are never written, and their messages never leave", async () => {
   const file = path.join(dir, `j${++n}.jsonl`);
   const j = new Journal(file);
-  const waiting = j.attemptSoon({ i: 0, status: "attempt" });
+  const waiting = j.attemptSoon(0, "r0@x");
   j.close();
   await assert.rejects(waiting);
   assert.deepEqual(lines(file), []);
+});
+
+test("the lines a list send writes for each message are the records writeLater and write make", async () => {
+  const file = path.join(dir, `j${++n}.jsonl`);
+  const j = new Journal(file);
+  const to = 'q"u\\o\u00e9***@x';
+  await j.attemptSoon(0, to);
+  j.write({ i: 1, status: "attempt", to });
+  j.acceptedLater(0, 'Q"1');
+  j.writeLater({ i: 1, status: "accepted", queueId: 'Q"1' });
+  j.acceptedLater(2, undefined);
+  j.writeLater({ i: 3, status: "accepted" });
+  j.close();
+  const [a0, a1, q0, q1, q2, q3] = lines(file).map(({ t, ...rest }) => (assert.match(t, /^\d{4}-/), rest));
+  assert.deepEqual(a0, { ...a1, i: 0 });
+  assert.deepEqual(q0, { ...q1, i: 0 });
+  assert.deepEqual(q2, { ...q3, i: 2 });
+  assert.deepEqual(Object.keys(q0), ["i", "status", "queueId"]);
 });
