@@ -6,6 +6,9 @@
 // reached the sink. Run: npm run bench:scale
 //   BENCH_MESSAGES=5000  messages per run      BENCH_RUNS=3  runs per cell (the median is shown)
 //   BENCH_CONNECTIONS=1,10  BENCH_CPU_PROF=DIR (V8 CPU profiles of smtpilot's sends)
+//   BENCH_WRAP="CMD ARGS" runs each timed list send of smtpilot and the Node floor under CMD (its CPU
+//     counted too), %n in it replaced by a unique name: "strace -c -f -o /tmp/st-%n.txt", or
+//     "env NODE_OPTIONS=--perf-basic-prof perf record -g -o /tmp/perf-%n.data --" (JS frames named)
 //   BENCH_ENTRY=package|binary|bundle  how smtpilot is started (default package):
 //     package  the npm package's entry (bin/smtpilot.mjs next to the bundle, as `npm install -g`
 //              lays them out): Node's compile cache on, as every user of the npm package runs it
@@ -182,6 +185,12 @@ function run(cmd, args, options = {}, timed = false) {
   return { ...r, cpu: user + system };
 }
 
+/** `[cmd, args]`, behind BENCH_WRAP's command when `wrap` and it is set (`%n` in it: `name` and the time). */
+function wrapped(wrap, cmd, args, name) {
+  const prefix = wrap ? process.env.BENCH_WRAP?.replaceAll("%n", `${name}-${Date.now()}`).split(" ") : undefined;
+  return prefix ? [prefix[0], [...prefix.slice(1), cmd, ...args]] : [cmd, args];
+}
+
 /** A process's user + system CPU seconds so far (Linux /proc), or undefined. */
 function processCpu(pid) {
   try {
@@ -346,13 +355,14 @@ async function main() {
   const home = path.join(dir, "home");
   const env = { ...process.env, BENCH_PW: "bench-password" };
   const entry = entryFor(bundle, path.join(dir, "package"));
-  const cli = (args, timed = false, how = entry) => {
+  const cli = (args, timed = false, how = entry, wrap = false) => {
     const node = args.filter((a) => a.startsWith("--cpu-prof"));
     const rest = args.filter((a) => !a.startsWith("--cpu-prof"));
     // The binary takes Node's flags from NODE_OPTIONS.
     const flags = how.node ? node : [];
     const runEnv = how.node || node.length === 0 ? env : { ...env, NODE_OPTIONS: node.join(" ") };
-    return run(how.cmd, [...flags, ...how.args, "--home", home, ...rest], { env: runEnv, encoding: "utf8" }, timed);
+    const [cmd, argv] = wrapped(wrap, how.cmd, [...flags, ...how.args, "--home", home, ...rest], "smtpilot");
+    return run(cmd, argv, { env: runEnv, encoding: "utf8" }, timed);
   };
   // BENCH_CPU_PROF=DIR: each smtpilot send writes a V8 CPU profile there (open in Chrome DevTools).
   const profileFlags = process.env.BENCH_CPU_PROF
@@ -506,7 +516,7 @@ async function main() {
         String(c),
         from,
       ];
-      const r = run(process.execPath, args, { encoding: "utf8" }, true);
+      const r = run(...wrapped(true, process.execPath, args, "floor"), { encoding: "utf8" }, true);
       const wall = (performance.now() - t0) / 1000;
       if (r.status !== 0 || JSON.parse(r.stdout || "{}").accepted !== N) {
         throw new Error(`the Node floor failed (${r.status}): ${r.stdout} ${r.stderr}`);
@@ -539,6 +549,7 @@ async function main() {
       ],
       true,
       how,
+      true,
     );
     const wall = (performance.now() - t0) / 1000;
     const doc = JSON.parse(r.stdout || "{}");
