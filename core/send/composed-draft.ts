@@ -28,6 +28,13 @@ export interface Draft {
    * cannot now — then `compose`.
    */
   composeNow?(to: string, date?: Date): Buffer | undefined;
+  /**
+   * composeNow() in a buffer `room` bytes longer, when no line of the
+   * message starts with a dot (the message is its first `length - room`
+   * bytes, needing no dot-stuffing; the room is the caller's); undefined
+   * otherwise — then `composeNow`.
+   */
+  composeNowWithRoom?(to: string, room: number, date?: Date): Buffer | undefined;
 }
 
 /** The first words of a body, printable and short: what a person approving a send reads. */

@@ -45,6 +45,11 @@ interface _Template {
   /** The message cut around the two header values: [before To, between, after Date] or To/Date swapped. */
   parts: [Buffer, Buffer, Buffer];
   toFirst: boolean;
+  /**
+   * No line of the message starts with a dot, whatever the recipient and date: the values filled in
+   * hold no line end, so a line start is one of the template's own.
+   */
+  dotFree: boolean;
 }
 
 /** Finds `\r\nName: value\r\n` exactly once in the header section; its value's offsets, or undefined. */
@@ -68,6 +73,7 @@ function _cut(message: Buffer): _Template | undefined {
   return {
     parts: [message.subarray(0, first[0]), message.subarray(first[1], second[0]), message.subarray(second[1])],
     toFirst: to[0] < date[0],
+    dotFree: message[0] !== 0x2e && message.indexOf("\r\n.") < 0,
   };
 }
 
@@ -78,6 +84,14 @@ export interface TemplateComposer extends Composer {
    * fits the address; undefined otherwise (then call the composer itself).
    */
   now(address: string, date?: Date): Buffer | undefined;
+  /**
+   * now() written into a buffer `room` bytes longer, when no line of the
+   * message starts with a dot: the message is its first `length - room`
+   * bytes, already as it goes on the wire (nothing to dot-stuff), and the
+   * room is the caller's for the final dot and what is pipelined behind it
+   * — a scale send then builds each message's write without a second copy.
+   */
+  nowWithRoom(address: string, room: number, date?: Date): Buffer | undefined;
 }
 
 /**
@@ -94,7 +108,7 @@ export function templateComposer(full: Composer): TemplateComposer {
   // A list send composes thousands of messages a second: the Date value is made once per second.
   let second = NaN;
   let dateValue = "";
-  const fill = (t: _Template, address: string, date: Date): Buffer => {
+  const fill = (t: _Template, address: string, date: Date, room = 0): Buffer => {
     if (Math.floor(date.getTime() / 1000) !== second) {
       second = Math.floor(date.getTime() / 1000);
       dateValue = dateHeaderValue(date);
@@ -102,7 +116,7 @@ export function templateComposer(full: Composer): TemplateComposer {
     // Both values are ASCII (templateFits, toUTCString): one byte a character, written in place.
     const [a, b] = t.toFirst ? [address, dateValue] : [dateValue, address];
     const [p0, p1, p2] = t.parts;
-    const out = Buffer.allocUnsafe(p0.length + a.length + p1.length + b.length + p2.length);
+    const out = Buffer.allocUnsafe(p0.length + a.length + p1.length + b.length + p2.length + room);
     let at = p0.copy(out, 0);
     at += out.write(a, at, "latin1");
     at += p1.copy(out, at);
@@ -120,5 +134,7 @@ export function templateComposer(full: Composer): TemplateComposer {
   return Object.assign(compose, {
     now: (address: string, date = new Date()) =>
       made !== undefined && templateFits(address) ? fill(made, address, date) : undefined,
+    nowWithRoom: (address: string, room: number, date = new Date()) =>
+      made?.dotFree && templateFits(address) ? fill(made, address, date, room) : undefined,
   });
 }

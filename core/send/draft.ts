@@ -134,7 +134,7 @@ export function makeDraft(input: DraftInput, options: DraftOptions = {}): Draft 
       excerpt: excerptOf(input.text ?? input.html?.replace(/<[^>]*>/g, " ") ?? ""),
     },
     compose: template ?? composeFully,
-    ...(template ? { composeNow: template.now } : {}),
+    ...(template ? { composeNow: template.now, composeNowWithRoom: template.nowWithRoom } : {}),
   };
 }
 

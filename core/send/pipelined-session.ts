@@ -24,6 +24,7 @@ import { replyLine, type SmtpReply } from "../smtp/reply.ts";
 import {
   DATA_END_TIMEOUT_MS,
   dotStuff,
+  frameInRoom,
   mailCommandFor,
   queueIdOf,
   type RecipientOutcome,
@@ -36,6 +37,12 @@ export interface PipelineItem {
   message: Buffer;
   /** Needs SMTPUTF8 (checked by the caller against the server's capabilities). */
   smtputf8: boolean;
+  /**
+   * The message's own buffer with room after it, when no line of the
+   * message starts with a dot: `message` is its first bytes, and the rest is
+   * free for the final dot and the next envelope (transaction.ts frameInRoom).
+   */
+  framed?: Buffer | undefined;
 }
 
 /** What the session loop asks of its caller. */
@@ -138,7 +145,8 @@ export async function runPipelined<T extends PipelineItem>(
       const recorded = hooks.beforeMessage(cur);
       if (recorded) await recorded;
       attempted = true;
-      conn.sendRaw(dotStuff(cur.message, behind), `<message, ${cur.message.length} bytes>`);
+      const framed = cur.framed && frameInRoom(cur.framed, cur.message.length, behind);
+      conn.sendRaw(framed || dotStuff(cur.message, behind), `<message, ${cur.message.length} bytes>`);
       for (const line of following ?? []) conn.transcript.add("C", line);
       const final = conn.takeReply() ?? await conn.readReply(dataTimeoutMs);
       hooks.settle(cur, _finalOutcome(cur.address, rcptReply, final, explain, s.redact), true);

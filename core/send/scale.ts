@@ -140,6 +140,9 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
     return await withMessage(r);
   };
   const withMessage = (r: Recipient): _Item | Promise<_Item> => {
+    // Written with room for its final dot and the next envelope, so the message's write needs no second copy.
+    const framed = input.draft.composeNowWithRoom?.(r.address, _FRAME_ROOM);
+    if (framed) return _item(r, framed.subarray(0, framed.length - _FRAME_ROOM), input.draft, framed);
     const message = input.draft.composeNow?.(r.address);
     return message
       ? _item(r, message, input.draft)
@@ -324,11 +327,19 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
   return stop ? { ...result, stopped: stop } : result;
 }
 
-/** A recipient with the message composed for it. */
-type _Item = Recipient & { message: Buffer };
+/** A recipient with the message composed for it (and the room after it, when it has some: PipelineItem). */
+type _Item = Recipient & { message: Buffer; framed: Buffer | undefined };
 
-function _item(r: Recipient, message: Buffer, draft: Draft): _Item {
-  return { index: r.index, address: r.address, smtputf8: r.smtputf8 || draft.from.smtputf8, message };
+/**
+ * Bytes kept after a message for its final dot and the next envelope (MAIL
+ * FROM with its parameters, RCPT TO, DATA, perhaps RSET): enough for any
+ * usual address; a longer envelope is framed by a copy instead.
+ */
+const _FRAME_ROOM = 640;
+
+function _item(r: Recipient, message: Buffer, draft: Draft, framed?: Buffer): _Item {
+  // One shape whether framed or not: the send loop reads every item the same way.
+  return { index: r.index, address: r.address, smtputf8: r.smtputf8 || draft.from.smtputf8, message, framed };
 }
 
 /**

@@ -83,6 +83,25 @@ export function dotStuff(message: Buffer, after?: Buffer | string): Buffer {
 }
 
 /**
+ * dotStuff(message, after) for a message with no line starting with a dot,
+ * written in place: `framed` holds the message in its first `length` bytes
+ * and is the caller's past them. The final dot and `after` go into that
+ * room; undefined when they do not fit (then dotStuff).
+ */
+export function frameInRoom(framed: Buffer, length: number, after?: string): Buffer | undefined {
+  const end = length >= 2 && framed[length - 2] === 0x0d && framed[length - 1] === 0x0a ? _END : _CRLF_END;
+  let to = length + end.length;
+  if (to > framed.length) return undefined;
+  end.copy(framed, length);
+  if (after !== undefined) {
+    // Commands are UTF-8 on the wire, as SmtpConnection writes them; a tail that does not fit is never cut.
+    if (to + Buffer.byteLength(after) > framed.length) return undefined;
+    to += framed.write(after, to, "utf8");
+  }
+  return framed.subarray(0, to);
+}
+
+/**
  * The queue id in a final-dot reply, as the common MTAs word it: Postfix
  * "queued as 4XyZ", Exim "id=1r2AbC-000123-Xy", Sendmail "xxx Message accepted
  * for delivery", Exchange "[InternalId=…] Queued mail for delivery", Gmail's token,

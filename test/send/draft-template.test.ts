@@ -115,3 +115,26 @@ test("composeNow gives compose's bytes without waiting once the template is made
     assert.equal(draft.composeNow?.(awkward, at), undefined, awkward);
   }
 });
+
+test("composeNowWithRoom gives composeNow's bytes with room after them, only for a message with no dot line", async () => {
+  const at = new Date("2026-12-07T13:00:00Z");
+  const plain = makeDraft(SHAPES.attachment as DraftInput);
+  await plain.compose(["a@example.com"], at);
+  await fc.assert(
+    fc.asyncProperty(plainAddress, date, fc.nat(700), async (to, when, room) => {
+      const framed = plain.composeNowWithRoom?.(to, room, when);
+      if (!templateFits(to)) return assert.equal(framed, undefined, to);
+      assert.equal(framed?.length, (plain.composeNow?.(to, when)?.length ?? NaN) + room);
+      assert.equal(
+        framed?.subarray(0, framed.length - room).toString("latin1"),
+        plain.composeNow?.(to, when)?.toString("latin1"),
+      );
+    }),
+    { numRuns: 150 },
+  );
+  // A body line starting with a dot would need dot-stuffing: no room offered, composeNow instead.
+  const dotted = makeDraft({ from: "me@example.com", subject: "Dots", text: "Hello.\n.leading dot\n" });
+  await dotted.compose(["a@example.com"], at);
+  assert.ok(dotted.composeNow?.("a@example.com", at));
+  assert.equal(dotted.composeNowWithRoom?.("a@example.com", 640, at), undefined);
+});

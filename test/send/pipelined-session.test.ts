@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import type { DiagnoseOptions } from "../../core/diagnose-options.ts";
+import type { Draft } from "../../core/send/composed-draft.ts";
 import { makeDraft } from "../../core/send/draft.ts";
 import { readJournal } from "../../core/send/journal.ts";
 import { readRecipients } from "../../core/send/recipients.ts";
@@ -47,7 +48,7 @@ async function scaleTo(
   list: string[],
   connections: number,
   onProgress?: (p: ScaleProgress) => void,
-  extra: { ratePerSecond?: number; signal?: AbortSignal } = {},
+  extra: { ratePerSecond?: number; signal?: AbortSignal; draft?: Draft } = {},
 ) {
   const listFile = path.join(dir, `list-${++run}.txt`);
   fs.writeFileSync(listFile, `${list.join("\n")}\n`);
@@ -65,7 +66,7 @@ async function scaleTo(
     options,
     rules: [],
     redact: (t) => t,
-    draft,
+    draft: extra.draft ?? draft,
     envelopeFrom: "bounces@example.com",
     recipients: readRecipients(listFile),
     count: list.length,
@@ -109,6 +110,38 @@ test("each message goes out with the next envelope behind its final dot: one wri
   for (const [i] of list.entries()) {
     const at = journal.findIndex((e) => e.i === i && e.status === "attempt");
     assert.ok(at >= 0 && at < journal.findIndex((e) => e.i === i && e.status === "accepted"));
+  }
+});
+
+test("a message with no dot line, written in its own buffer's room, goes out byte for byte as composed", async () => {
+  const plain = makeDraft({ from: "app@example.com", subject: "Room", text: "Hello.\nNo dot starts a line.\n" });
+  const list = names(6);
+  const mta = await startMiniMta({});
+  servers.push(mta);
+  const { result } = await scaleTo(mta.port, list, 2, undefined, { draft: plain });
+  assert.equal(result.accepted, 6);
+  const at = /\r\nDate: ([^\r]*)\r\n/;
+  for (const to of list) {
+    const chunk = messageChunks(mta).find((c) => c.includes(`\r\nTo: ${to}\r\n`));
+    assert.ok(chunk, to);
+    const message = chunk.slice(0, chunk.indexOf("\r\n.\r\n") + 2);
+    const date = new Date(at.exec(message)?.[1] ?? "");
+    const composed = await makeDraft({
+      from: "app@example.com",
+      subject: "Room",
+      text: "Hello.\nNo dot starts a line.\n",
+    }, {
+      template: false,
+    }).compose([to], date);
+    // The same message, a final dot, then nothing but the next envelope (or nothing).
+    assert.equal(
+      message.replace(/Message-ID: <[^>]*>/, ""),
+      composed.toString("latin1").replace(/Message-ID: <[^>]*>/, ""),
+    );
+    assert.match(
+      chunk.slice(message.length),
+      /^\.\r\n(MAIL FROM:<bounces@example\.com>[^\r]*\r\nRCPT TO:<[^>]+>\r\nDATA\r\n)?$/,
+    );
   }
 });
 

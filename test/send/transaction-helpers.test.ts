@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { dotStuff, queueIdOf } from "../../core/send/transaction.ts";
+import { dotStuff, frameInRoom, queueIdOf } from "../../core/send/transaction.ts";
 import { toReply } from "../../core/smtp/reply.ts";
 
 test("dotStuff() doubles leading dots and ends with CRLF.CRLF", () => {
@@ -29,6 +29,27 @@ test("dotStuff() gives the bytes of the textbook rule for any message, with what
       const want = tail ? Buffer.concat([reference(message), tail]) : reference(message);
       assert.deepEqual(dotStuff(message, tail), want);
     }),
+    { numRuns: 2000 },
+  );
+});
+
+test("frameInRoom() writes dotStuff's bytes in place for a message with no dot line, or nothing when they do not fit", () => {
+  // Messages of the pieces that matter, but no line starting with a dot (what the template offers).
+  const piece = fc.constantFrom("\r", "\n", "\r\n", "a.", "a", "\u00e9", "\r\nb..");
+  fc.assert(
+    fc.property(
+      fc.array(piece, { maxLength: 40 }),
+      fc.option(fc.string({ maxLength: 20, unit: "binary" })),
+      fc.nat(40),
+      (parts, after, room) => {
+        const message = Buffer.from(parts.join(""), "latin1");
+        const framed = Buffer.concat([message, Buffer.alloc(room, 0x7e)]);
+        const want = dotStuff(message, after ?? undefined);
+        const got = frameInRoom(framed, message.length, after ?? undefined);
+        if (want.length > framed.length) return assert.equal(got, undefined);
+        assert.deepEqual(got, want);
+      },
+    ),
     { numRuns: 2000 },
   );
 });
