@@ -98,15 +98,43 @@ export function isGroup(spec: CommandSpec | GroupSpec): spec is GroupSpec {
   return Array.isArray((spec as GroupSpec).commands);
 }
 
-/** The attribute name commander gives a flag (`--ehlo-name <name>` → `ehloName`, `--no-x` → `x`). */
+/**
+ * The attribute name commander gives a flag (`--ehlo-name <name>` → `ehloName`, `--no-x` → `x`).
+ * Scanned without regular expressions: recipes.spec.ts names every diagnose flag at load, in every
+ * run, where creating and compiling three regular expressions cost more than the scan.
+ */
 export function attributeName(flags: string): string {
-  const long = /--([a-z0-9-]+)/i.exec(flags)?.[1] ?? flags;
-  return long.replace(/^no-/, "").replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+  const [at, end] = _longFlagSpan(flags);
+  const long = at < 0 ? flags : flags.slice(at + 2, end);
+  const parts = (long.startsWith("no-") ? long.slice(3) : long).split("-");
+  let name = parts[0] ?? "";
+  for (let i = 1; i < parts.length; i++) {
+    // A hyphen before a lower-case letter or a digit goes, and the character is capitalised.
+    const part = parts[i] ?? "";
+    const c = part.charCodeAt(0);
+    name += (c >= 97 && c <= 122) || (c >= 48 && c <= 57) ? part.charAt(0).toUpperCase() + part.slice(1) : `-${part}`;
+  }
+  return name;
 }
 
 /** The long flag (`--ehlo-name`) of an option. */
 export function longFlag(flags: string): string {
-  return /--[a-z0-9-]+/i.exec(flags)?.[0] ?? flags;
+  const [at, end] = _longFlagSpan(flags);
+  return at < 0 ? flags : flags.slice(at, end);
+}
+
+/** Where the first `--name` (letters, digits, hyphens) starts and ends in flags; [-1, -1] when none. */
+function _longFlagSpan(flags: string): [number, number] {
+  for (let at = flags.indexOf("--"); at >= 0; at = flags.indexOf("--", at + 1)) {
+    let end = at + 2;
+    while (end < flags.length && _isNameChar(flags.charCodeAt(end))) end++;
+    if (end > at + 2) return [at, end];
+  }
+  return [-1, -1];
+}
+
+function _isNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45;
 }
 
 /** True when the option takes a value. */

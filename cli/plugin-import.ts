@@ -7,7 +7,6 @@
  * it, a syntax error's line and column, never a path of smtpilot's own build.
  */
 import fs from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import vm from "node:vm";
@@ -53,7 +52,8 @@ export async function importPluginFile(file: string, limitMs: number): Promise<u
   const commonjs = ext === ".cjs" || ext === ".cts";
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    const mod = commonjs ? createRequire(abs)(abs) : await Promise.race([
+    // A CommonJS plugin through its own module (plugin-require.ts), which imports node:module.
+    const mod = commonjs ? (await import("./plugin-require.ts")).requirePlugin(abs) : await Promise.race([
       _importModule(pathToFileURL(abs).href),
       new Promise((_, reject) => (timer = setTimeout(() => reject(_TIMED_OUT), limitMs))),
     ]);
