@@ -1,7 +1,9 @@
-// What the send benchmarks (scale.mjs, send-startup.mjs) share: loopback ports and a person typing
-// a confirmation code on a pseudo-terminal.
+// What the send benchmarks (scale.mjs, send-startup.mjs) share: loopback ports, the TLS front's
+// certificates and a person typing a confirmation code on a pseudo-terminal.
 import { spawn } from "node:child_process";
+import fs from "node:fs";
 import net from "node:net";
+import path from "node:path";
 
 /** A free TCP port on 127.0.0.1. */
 export function freePort() {
@@ -13,6 +15,26 @@ export function freePort() {
       s.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * A CA made for this run and a certificate for localhost/127.0.0.1 it issued, written to `dir` (the key
+ * mode 0600): the files' paths (`ca`, `cert`, `key`) and the CA's PEM text (`caPem`).
+ */
+export async function writeBenchCerts(dir) {
+  const { createFixtureCa, issueCert } = await import("../../fixtures/certs.ts");
+  const ca = createFixtureCa("smtpilot bench CA");
+  const leaf = issueCert(ca, {
+    commonName: "localhost",
+    sans: { dns: ["localhost"], ip: ["127.0.0.1"] },
+    notBefore: new Date(Date.now() - 86_400_000),
+    notAfter: new Date(Date.now() + 86_400_000),
+  });
+  const files = { ca: path.join(dir, "ca.pem"), cert: path.join(dir, "cert.pem"), key: path.join(dir, "key.pem") };
+  fs.writeFileSync(files.ca, ca.certPem);
+  fs.writeFileSync(files.cert, leaf.certPem);
+  fs.writeFileSync(files.key, leaf.keyPem, { mode: 0o600 });
+  return { ...files, caPem: ca.certPem };
 }
 
 /** Resolves once something listens on 127.0.0.1:`port` (five seconds at most). */

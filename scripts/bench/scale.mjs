@@ -39,7 +39,7 @@ import os from "node:os";
 import path from "node:path";
 import tls from "node:tls";
 import { fileURLToPath } from "node:url";
-import { freePort, typeConfirmCode, waitForPort } from "./bench-kit.mjs";
+import { freePort, typeConfirmCode, waitForPort, writeBenchCerts } from "./bench-kit.mjs";
 import { finalReplies } from "./final-replies.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -277,7 +277,6 @@ async function main() {
     });
     if (built.status !== 0) throw new Error("npm run build:binary failed");
   }
-  const { createFixtureCa, issueCert } = await import("../../fixtures/certs.ts");
   const { default: nodemailer } = await import("nodemailer");
   const { default: MailComposer } = await import("nodemailer/lib/mail-composer");
 
@@ -306,17 +305,7 @@ async function main() {
     return Number([...text.slice(-400).matchAll(/mesg=(\d+)/g)].at(-1)?.[1] ?? 0);
   };
 
-  const ca = createFixtureCa("smtpilot bench CA");
-  const leaf = issueCert(ca, {
-    commonName: "localhost",
-    sans: { dns: ["localhost"], ip: ["127.0.0.1"] },
-    notBefore: new Date(Date.now() - 86_400_000),
-    notAfter: new Date(Date.now() + 86_400_000),
-  });
-  const files = { ca: path.join(dir, "ca.pem"), cert: path.join(dir, "cert.pem"), key: path.join(dir, "key.pem") };
-  fs.writeFileSync(files.ca, ca.certPem);
-  fs.writeFileSync(files.cert, leaf.certPem);
-  fs.writeFileSync(files.key, leaf.keyPem, { mode: 0o600 });
+  const files = await writeBenchCerts(dir);
   const front = await startChild(
     process.execPath,
     [self, "--tls-front", files.cert, files.key, String(sinkPort)],
@@ -500,7 +489,7 @@ async function main() {
       nodemailerRun(c, {
         port: tlsPort,
         secure: true,
-        tls: { ca: ca.certPem, servername: "localhost" },
+        tls: { ca: files.caPem, servername: "localhost" },
         auth: { user: "bench", pass: "bench-password" },
       })),
     "Node floor TLS+AUTH": counted("Node floor", (c) => {

@@ -24,7 +24,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort, typeConfirmCode, waitForPort } from "./bench-kit.mjs";
+import { freePort, typeConfirmCode, waitForPort, writeBenchCerts } from "./bench-kit.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
@@ -59,7 +59,6 @@ async function main() {
     spawnSync(process.execPath, [path.join(root, "scripts/build/bundle.mjs")], { stdio: "inherit", cwd: root });
     bundles = [path.join(root, "dist/smtpilot.cjs")];
   }
-  const { createFixtureCa, issueCert } = await import("../../fixtures/certs.ts");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "smtpilot-bench-startup-"));
   const children = [];
   process.once("exit", () => {
@@ -73,17 +72,7 @@ async function main() {
   const sink = spawn(SINK, [...(asRoot ? ["-u", "nobody"] : []), `127.0.0.1:${sinkPort}`, "64"], { stdio: "ignore" });
   children.push(sink);
   await waitForPort(sinkPort);
-  const ca = createFixtureCa("smtpilot bench CA");
-  const leaf = issueCert(ca, {
-    commonName: "localhost",
-    sans: { dns: ["localhost"], ip: ["127.0.0.1"] },
-    notBefore: new Date(Date.now() - 86_400_000),
-    notAfter: new Date(Date.now() + 86_400_000),
-  });
-  const files = { ca: path.join(dir, "ca.pem"), cert: path.join(dir, "cert.pem"), key: path.join(dir, "key.pem") };
-  fs.writeFileSync(files.ca, ca.certPem);
-  fs.writeFileSync(files.cert, leaf.certPem);
-  fs.writeFileSync(files.key, leaf.keyPem, { mode: 0o600 });
+  const files = await writeBenchCerts(dir);
   const front = spawn(
     process.execPath,
     [path.join(root, "scripts/bench/scale.mjs"), "--tls-front", files.cert, files.key, String(sinkPort)],
