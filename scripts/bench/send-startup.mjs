@@ -188,6 +188,7 @@ async function main() {
     entries.forEach((e, i) => results[i].push(once(e)));
     process.stderr.write(`  run ${run + 1} of ${RUNS}\r`);
   }
+  process.stderr.write("\n");
   // The Node floor (scale.mjs --tls-floor): a bare Node process opening the same sessions (TLS, EHLO,
   // AUTH) and sending one message — what any Node client pays, timed in the same runs' conditions.
   const wire = path.join(dir, "wire.txt");
