@@ -8,7 +8,6 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
-import readline from "node:readline";
 import { openNoFollow } from "../memory/atomic-file.ts";
 
 /** What happened to one recipient; `reserve` names several, before any of them is sent (see Journal). */
@@ -114,7 +113,6 @@ export async function readJournal(file: string, count: number): Promise<JournalS
   }
   if (fd !== undefined) {
     const input = fs.createReadStream("", { fd, encoding: "utf8" });
-    const lines = readline.createInterface({ input, crlfDelay: Infinity });
     const apply = (e: JournalEntry) => {
       if (e.i >= count) return;
       _clear(pending, e.i);
@@ -132,7 +130,7 @@ export async function readJournal(file: string, count: number): Promise<JournalS
       if (r.boot === boot) return; // this boot: an attempt line would be there if the message had left
       for (const i of r.is) if (Number.isInteger(i) && i >= 0) apply({ i, status: "attempt", t: r.t });
     };
-    for await (const line of lines) {
+    for await (const line of _lines(input)) {
       if (line === "") continue;
       const e = _record(line);
       if (e) {
@@ -181,3 +179,18 @@ function _record(line: string): JournalEntry | JournalReservation | undefined {
 }
 
 const _STATUSES = new Set<JournalStatus>(["attempt", "accepted", "rejected", "deferred"]);
+
+/**
+ * The lines of a journal, split at LF only: JSON leaves U+2028 and U+2029
+ * unescaped in a string, and readline would end a line at either, tearing
+ * the record that holds one.
+ */
+async function* _lines(input: AsyncIterable<string>): AsyncGenerator<string> {
+  let rest = "";
+  for await (const chunk of input) {
+    const parts = (rest + chunk).split("\n");
+    rest = parts.pop() ?? "";
+    for (const part of parts) yield part.endsWith("\r") ? part.slice(0, -1) : part;
+  }
+  if (rest !== "") yield rest;
+}

@@ -45,8 +45,9 @@ export const RESERVE_BATCH = 32;
  * The most a batch grows to (Reservations): a send fast enough to hand out a
  * batch within RESERVE_FAST_MS reserves twice as many at a time, up to this —
  * a flush to disk costs ~100 µs of CPU, more than three messages at full
- * speed. After a reboot at most two batches are unknown: never more than
- * ~50 ms of sending, and never more than twice this many.
+ * speed. After a reboot at most two batches are unknown: ~50 ms of sending
+ * while it goes fast, never more than twice this many, and back to
+ * RESERVE_BATCH from the batch after one that went slower.
  */
 export const MAX_RESERVE_BATCH = 256;
 /** A batch handed out faster than this makes the next one twice as large. */
@@ -76,6 +77,8 @@ export class Journal {
   /** Settles the promise every attempt in `#soon` waits on; set while a write is scheduled. */
   #settleSoon: ((err?: Error) => void) | undefined;
   #soonWritten: Promise<void> | undefined;
+  /** Set by close(): nothing more is written, and an attempt asked for after it is refused. */
+  #closed = false;
 
   constructor(file: string) {
     this.file = file;
@@ -108,6 +111,7 @@ export class Journal {
    */
   attemptSoon(i: number, to: string): Promise<void> {
     if (this.#failure) return Promise.reject(this.#failure);
+    if (this.#closed) return Promise.reject(_closedError());
     this.#soon += _attemptLine(i, to);
     if (this.#soonWritten === undefined) {
       this.#soonWritten = new Promise((resolve, reject) => {
@@ -188,9 +192,11 @@ export class Journal {
 
   /** Writes the waiting answers, flushes to disk and closes; never throws (a failure is in `failure`). */
   close(): void {
+    if (this.#closed) return;
     // Attempts still waiting for their write are never written: their messages must not leave now.
-    this.#settleSoon?.(new Error("The journal was closed before this attempt was written"));
+    this.#settleSoon?.(_closedError());
     this.#settleSoon = undefined;
+    this.#soonWritten = undefined;
     this.#soon = "";
     try {
       if (!this.#failure) {
@@ -200,12 +206,16 @@ export class Journal {
     } catch (err) {
       this.#failure ??= err as Error;
     } finally {
+      // Closed for good: its descriptor's number may be reused by the next file opened, which a
+      // late write must never reach (an attempt "written" there would let its message leave).
+      this.#closed = true;
       fs.closeSync(this.#fd);
     }
   }
 
   #append(text: string, durable: boolean): void {
     if (this.#failure) throw this.#failure;
+    if (this.#closed) throw _closedError();
     const before = this.#size;
     try {
       this.#size = appendWhole(this.#fd, this.file, Buffer.from(this.#prefix + text, "utf8"), before);
@@ -217,6 +227,12 @@ export class Journal {
     }
     this.#prefix = "";
   }
+}
+
+function _closedError(): Error {
+  return Object.assign(new Error("The send journal was closed before this attempt was written"), {
+    code: "E_JOURNAL_CLOSED",
+  });
 }
 
 /** An entry's line: its fields, then `t` (the time, ISO 8601), as `JSON.stringify({ ...entry, t })` writes it. */
@@ -252,8 +268,9 @@ function _isoNow(): string {
  * The recipients of a source of batches (the list's distinct recipients in
  * order), each handed out only once a reservation that names it is on
  * disk: `batch` at a time, one flush per batch — twice as many each time a
- * batch was handed out within RESERVE_FAST_MS, up to `maxBatch`, so a fast
- * send flushes a few times a second, not hundreds. The next batch is reserved
+ * batch was handed out within RESERVE_FAST_MS, up to `maxBatch` (and back to
+ * `batch` after one that was not), so a fast send flushes a few times a
+ * second, not hundreds. The next batch is reserved
  * — and flushed in the background — as soon as one starts being handed
  * out, so a send never waits for the disk while it has recipients already
  * reserved. A reserved recipient is handed out without a promise
@@ -266,6 +283,7 @@ export class Reservations<T extends { index: number }> {
   readonly #journal: Journal;
   /** The size of the next reservation, and the most it may grow to. */
   #batch: number;
+  readonly #firstBatch: number;
   readonly #maxBatch: number;
   readonly #now: () => number;
   /** When the batch being handed out was installed. */
@@ -295,6 +313,7 @@ export class Reservations<T extends { index: number }> {
     this.#source = source[Symbol.asyncIterator]();
     this.#journal = journal;
     this.#batch = batch;
+    this.#firstBatch = batch;
     this.#maxBatch = maxBatch;
     this.#now = now;
   }
@@ -319,7 +338,11 @@ export class Reservations<T extends { index: number }> {
       // The first worker to wake installs the batch; the others take from it.
       if (this.#ahead !== ahead) continue;
       const installed = this.#now();
-      if (installed - this.#installedAt < RESERVE_FAST_MS) this.#batch = Math.min(this.#batch * 2, this.#maxBatch);
+      // Twice as large while batches go fast; back to the first size once one did not (a server slowing
+      // down, a limit reached): the batches a reboot may leave unknown stay ~RESERVE_FAST_MS of sending.
+      this.#batch = installed - this.#installedAt < RESERVE_FAST_MS
+        ? Math.min(this.#batch * 2, this.#maxBatch)
+        : this.#firstBatch;
       this.#installedAt = installed;
       this.#ahead = undefined;
       this.#ready = chunk;

@@ -99,8 +99,11 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
   const limiter = new RateLimiter(input.ratePerSecond);
   let stop: ScaleResult["stopped"];
   let listDone = false;
+  /** A worker's error (a message that cannot be composed): the run stops and throws it once every session ended. */
+  let crashed: { error: unknown } | undefined;
   // A journal that failed stops the run at once: nothing more is taken.
-  const stopped = () => stop !== undefined || journal.failure !== undefined || input.signal?.aborted === true;
+  const stopped = () =>
+    stop !== undefined || journal.failure !== undefined || input.signal?.aborted === true || crashed !== undefined;
   // Progress at most every 50 ms: redrawing a bar per message costs more than sending it.
   let reported = 0;
   const report = (final = false) => {
@@ -314,14 +317,23 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
       }
     }
   };
+  // A worker that throws (a message that cannot be composed) stops the others from taking recipients,
+  // and the journal closes only once every session has ended: none may journal or send after it.
+  const guarded = () =>
+    worker().catch((error: unknown) => {
+      crashed ??= { error };
+    });
   try {
-    await Promise.all(Array.from({ length: Math.max(1, input.connections) }, worker));
+    await Promise.all(Array.from({ length: Math.max(1, input.connections) }, guarded));
   } finally {
     await pending.close();
     journal.close();
   }
+  if (crashed) throw crashed.error;
+  // A journal that failed is the run's stop whatever else happened meanwhile (a reply that would have
+  // stopped it too): without the evidence, the next move is the disk, not the server.
   const failure = journal.failure as { code?: string } | undefined;
-  if (failure) stop ??= { reason: "journal-unwritable", code: failure.code ?? "E_MEMORY_WRITE" };
+  if (failure) stop = { reason: "journal-unwritable", code: failure.code ?? "E_MEMORY_WRITE" };
   report(true);
   if (!stop && input.signal?.aborted) stop = { reason: "interrupted" };
   return stop ? { ...result, stopped: stop } : result;

@@ -73,3 +73,44 @@ test("a fast send reserves twice as many at a time up to the cap; a slow one kee
   assert.deepEqual(slow.sizes, [2, 2, 2, 2, 1]);
   assert.ok(slow.reservedBefore.every(Boolean));
 });
+
+test("a send that slows down goes back to the first size: a reboot then leaves two small batches unknown", async () => {
+  // Four batches handed out at once, then each lasting a second (a server slowing down, a limit reached).
+  let installs = 0;
+  const slowing = await reserveAll(60, () => (++installs <= 4 ? 0 : installs * 1000));
+  const peak = slowing.sizes.indexOf(8);
+  assert.ok(peak > 0, `grew to the cap first: ${slowing.sizes}`);
+  assert.deepEqual(slowing.sizes.slice(-4), [2, 2, 2, 2], `back to the first size: ${slowing.sizes}`);
+  assert.deepEqual(slowing.handed, Array.from({ length: 60 }, (_, i) => i));
+  assert.ok(slowing.reservedBefore.every(Boolean));
+});
+
+test("a closed journal writes nothing more: an attempt asked for after close() is refused, never written elsewhere", async () => {
+  const t = tempFile();
+  const j = new Journal(t.file);
+  j.write({ i: 0, status: "attempt" });
+  j.close();
+  // The next file opened may be given the journal's old descriptor number.
+  const other = path.join(path.dirname(t.file), "other.txt");
+  const fd = fs.openSync(other, "a");
+  await assert.rejects(j.attemptSoon(7, "r***@example.net"), { code: "E_JOURNAL_CLOSED" });
+  assert.throws(() => j.write({ i: 8, status: "attempt" }), { code: "E_JOURNAL_CLOSED" });
+  fs.closeSync(fd);
+  assert.equal(fs.readFileSync(other, "utf8"), "");
+  assert.deepEqual((await readJournal(t.file, 10)).unknown, [0]);
+  t.done();
+});
+
+test("readJournal() reads a record holding U+2028 or U+2029 whole (JSON leaves them unescaped)", async () => {
+  const t = tempFile();
+  const j = new Journal(t.file);
+  j.write({ i: 0, status: "attempt", to: "a\u2028b@x" });
+  j.write({ i: 1, status: "attempt", to: "\u2029" });
+  j.write({ i: 0, status: "accepted", queueId: "Q\u2028" });
+  j.close();
+  const s = await readJournal(t.file, 5);
+  assert.equal(s.torn, 0);
+  assert.equal(s.accepted, 1);
+  assert.deepEqual(s.unknown, [1]);
+  t.done();
+});
