@@ -46,8 +46,8 @@ export const RESERVE_BATCH = 32;
  * batch within RESERVE_FAST_MS reserves twice as many at a time, up to this —
  * a flush to disk costs ~100 µs of CPU, more than three messages at full
  * speed. After a reboot at most two batches are unknown: ~50 ms of sending
- * while it goes fast, never more than twice this many, and back to
- * RESERVE_BATCH from the batch after one that went slower.
+ * while it goes fast, never more than twice this many, and halved (down to
+ * RESERVE_BATCH) after each batch that went slower.
  */
 export const MAX_RESERVE_BATCH = 256;
 /** A batch handed out faster than this makes the next one twice as large. */
@@ -268,9 +268,9 @@ function _isoNow(): string {
  * The recipients of a source of batches (the list's distinct recipients in
  * order), each handed out only once a reservation that names it is on
  * disk: `batch` at a time, one flush per batch — twice as many each time a
- * batch was handed out within RESERVE_FAST_MS, up to `maxBatch` (and back to
- * `batch` after one that was not), so a fast send flushes a few times a
- * second, not hundreds. The next batch is reserved
+ * batch was handed out within RESERVE_FAST_MS, up to `maxBatch` (and half as
+ * many, down to `batch`, after one that was not), so a fast send flushes a
+ * few times a second, not hundreds. The next batch is reserved
  * — and flushed in the background — as soon as one starts being handed
  * out, so a send never waits for the disk while it has recipients already
  * reserved. A reserved recipient is handed out without a promise
@@ -338,11 +338,12 @@ export class Reservations<T extends { index: number }> {
       // The first worker to wake installs the batch; the others take from it.
       if (this.#ahead !== ahead) continue;
       const installed = this.#now();
-      // Twice as large while batches go fast; back to the first size once one did not (a server slowing
-      // down, a limit reached): the batches a reboot may leave unknown stay ~RESERVE_FAST_MS of sending.
+      // Twice as large while batches go fast; half as large after one that did not (a server slowing down,
+      // a limit reached), down to the first size: the batches a reboot may leave unknown stay a few times
+      // RESERVE_FAST_MS of sending, and a send just at the threshold does not swing between the extremes.
       this.#batch = installed - this.#installedAt < RESERVE_FAST_MS
         ? Math.min(this.#batch * 2, this.#maxBatch)
-        : this.#firstBatch;
+        : Math.max(this.#firstBatch, this.#batch >> 1);
       this.#installedAt = installed;
       this.#ahead = undefined;
       this.#ready = chunk;

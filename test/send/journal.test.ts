@@ -74,7 +74,7 @@ test("a fast send reserves twice as many at a time up to the cap; a slow one kee
   assert.ok(slow.reservedBefore.every(Boolean));
 });
 
-test("a send that slows down goes back to the first size: a reboot then leaves two small batches unknown", async () => {
+test("a send that slows down halves its batches back to the first size: a reboot then leaves two small batches unknown", async () => {
   // Four batches handed out at once, then each lasting a second (a server slowing down, a limit reached).
   let installs = 0;
   const slowing = await reserveAll(60, () => (++installs <= 4 ? 0 : installs * 1000));
