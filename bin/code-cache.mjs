@@ -10,11 +10,14 @@
 // for its CLI asset (scripts/build/sea-cache.mjs).
 //
 // V8 trusts a code cache as it trusts code: it runs what the cache holds. So the cache lives only in
-// a folder of this user's (in the system's temporary folder, as Node's compile cache: mode 0700, owned
-// by this user, never a link), each file owned by this user and written by nobody else, and is tied
-// to the exact bundle file (device, inode, size, modification time) and Node version. Anything else —
-// no such folder possible, a folder or file another user could write, Windows — and the caller falls
-// back to Node's compile cache. A cache V8 refuses (another V8, other flags) is made again.
+// a folder of this user's (in the user's cache folder, $XDG_CACHE_HOME or ~/.cache, else the system's
+// temporary folder: mode 0700, owned by this user, never a link), each file owned by this user and
+// written by nobody else, and is tied to the exact bundle file (device, inode, size, modification
+// time) and Node version. Node's own compile cache, when the entry uses it, is kept inside the same
+// folder (`node/`), never in its default place in the temporary folder, where it checks no owner:
+// another user who made that folder first could plant compiled code there. Anything else — no such
+// folder possible, a folder or file another user could write, Windows — and the bundle runs with no
+// cache at all. A cache V8 refuses (another V8, other flags) is made again.
 import fs from "node:fs";
 import module from "node:module";
 import os from "node:os";
@@ -24,6 +27,8 @@ import vm from "node:vm";
 
 /** Header of a cache file: the variants (option names) whose runs made it, a newline, then V8's data. */
 const _MAGIC = "smtpilot-code-cache/1 ";
+/** core/exit.ts's EXIT_USAGE (the CLI is not loaded here). */
+const _EXIT_USAGE = 2;
 /** Variants of one command after which a cache is no longer made again (bounds the writes). */
 const _MAX_VARIANTS = 8;
 
@@ -38,7 +43,7 @@ export function runWithCodeCache(url, argv, options = {}) {
   const word = _commandWord(argv);
   // Only command names make cache files (an unknown word is a usage error: no cache needed for it).
   if (!/^[a-z][a-z0-9-]{0,39}$|^$/.test(word)) return false;
-  const folder = "folder" in options ? options.folder : cacheFolder();
+  const folder = "folder" in options ? options.folder : userCacheFolder();
   if (!folder || typeof vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER !== "symbol") return false;
   let stat;
   try {
@@ -68,7 +73,8 @@ export function runWithCodeCache(url, argv, options = {}) {
   options.report?.({ from: held ? "own" : seed ? "seed" : "none", rejected: script.cachedDataRejected === true });
   if (!accepted || (!held.variants.includes(variant) && held.variants.length < _MAX_VARIANTS)) {
     const variants = accepted ? [...held.variants, variant] : [variant];
-    process.once("exit", () => _write(folder, cacheFile, variants, script));
+    // Not after a usage error (exit 2): `smtpilot typo` compiled nothing worth keeping a file for.
+    process.once("exit", (code) => code !== _EXIT_USAGE && _write(folder, cacheFile, variants, script));
   }
   // Plugin files are imported by this module, not from inside the script (cli/smtpilot.ts).
   globalThis[Symbol.for("smtpilot.entry-import")] = (specifier) => import(specifier);
@@ -96,6 +102,26 @@ function _commandWord(argv) {
     if (argv[i] === "--home" || argv[i] === "--plugin") i++;
   }
   return "";
+}
+
+/**
+ * This user's cache folder: under $XDG_CACHE_HOME (when absolute) or ~/.cache, which no other user
+ * can make first, else under the system's temporary folder; undefined when none can be trusted.
+ */
+export function userCacheFolder() {
+  const xdg = process.env.XDG_CACHE_HOME;
+  const home = os.homedir();
+  const base = xdg && path.isAbsolute(xdg) ? xdg : path.isAbsolute(home) ? path.join(home, ".cache") : undefined;
+  if (base !== undefined) {
+    try {
+      fs.mkdirSync(base, { recursive: true, mode: 0o700 });
+      const folder = cacheFolder(base);
+      if (folder) return folder;
+    } catch {
+      // a home that cannot be written (a service account, a read-only system): the temporary folder
+    }
+  }
+  return cacheFolder(os.tmpdir());
 }
 
 /** This user's cache folder under `base`, made when missing; undefined when none can be trusted (or on Windows). */

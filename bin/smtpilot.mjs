@@ -5,6 +5,7 @@
 // A checkout has the sources: it runs them through tsx, so what runs is always what was just edited.
 import fs from "node:fs";
 import module from "node:module";
+import path from "node:path";
 
 const sources = new URL("../cli/smtpilot.ts", import.meta.url);
 if (fs.existsSync(sources)) {
@@ -13,13 +14,16 @@ if (fs.existsSync(sources)) {
   await import(sources.href);
 } else {
   const argv = process.argv.slice(2);
+  const { runWithCodeCache, userCacheFolder } = await import("./code-cache.mjs");
+  const folder = userCacheFolder();
   // `--version` alone runs only the bundle's top level (cli/smtpilot.ts answers it): Node's compile
   // cache holds that already, and setting up our own costs more than it saves.
   const versionOnly = argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V");
   const bundle = new URL("../dist/smtpilot.cjs", import.meta.url);
-  if (versionOnly || !(await import("./code-cache.mjs")).runWithCodeCache(bundle, argv)) {
-    // Node's compile cache (in the system's temporary folder, or $NODE_COMPILE_CACHE) holds compiled code only.
-    module.enableCompileCache?.();
+  if (versionOnly || !runWithCodeCache(bundle, argv, { folder })) {
+    // Node's compile cache runs what it finds and checks no owner: only inside this user's own folder
+    // (bin/code-cache.mjs), never in its default place in the shared temporary folder; else none.
+    if (folder) module.enableCompileCache?.(path.join(folder, "node"));
     module.createRequire(import.meta.url)("../dist/smtpilot.cjs");
   }
 }

@@ -31,6 +31,10 @@ importer(${JSON.stringify(pathToFileURL(plugin).href)}).then((m) => {
 `,
 );
 
+/** A bundle that ends as a usage error does (exit 2). */
+const usageBundle = path.join(tmp, "usage.cjs");
+fs.writeFileSync(usageBundle, "function usage() { process.exit(2); }\nusage();\n");
+
 /** Runs the bundle through runWithCodeCache with the cache in `folder`: its output, parsed, and the cache it started from. */
 function runBundle(
   folder: string | undefined,
@@ -124,7 +128,7 @@ test("a link or a folder another user could write is no cache folder: the caller
   fs.mkdirSync(linked);
   fs.symlinkSync(path.join(own, `smtpilot-code-cache-${uid}`), path.join(linked, `smtpilot-code-cache-${uid}`));
   assert.equal(cacheFolder(linked), undefined);
-  // No folder: runWithCodeCache runs nothing, so bin/smtpilot.mjs falls back to Node's compile cache.
+  // No folder: runWithCodeCache runs nothing, so bin/smtpilot.mjs runs the bundle with no cache.
   const base = path.join(tmp, "base-run");
   fs.mkdirSync(path.join(base, `smtpilot-code-cache-${uid}`), { recursive: true });
   fs.chmodSync(path.join(base, `smtpilot-code-cache-${uid}`), 0o777);
@@ -147,4 +151,55 @@ test("making a cache removes those untouched for a week (of bundles since replac
   assert.equal(fs.existsSync(stale), false);
   assert.equal(fs.existsSync(recent), true);
   assert.equal(cacheFiles(folder).filter((f) => f.endsWith("-domain.v8")).length, 1);
+});
+
+test("the entry never leaves Node's compile cache in the shared temporary folder, even when another user took its folder", () => {
+  const uid = process.getuid?.() as number;
+  // A package laid out as npm installs it: bin/ and a bundle, no sources next to them.
+  const pkg = path.join(tmp, "pkg");
+  fs.mkdirSync(path.join(pkg, "dist"), { recursive: true });
+  fs.cpSync(path.join(root, "bin"), path.join(pkg, "bin"), { recursive: true });
+  fs.writeFileSync(
+    path.join(pkg, "dist/smtpilot.cjs"),
+    'process.stdout.write("ran " + process.argv.slice(2).join(" "));\n',
+  );
+  const run = (home: string, shared: string, args: string[]) => {
+    const r = spawnSync(process.execPath, [path.join(pkg, "bin/smtpilot.mjs"), ...args], {
+      encoding: "utf8",
+      env: { ...process.env, HOME: home, XDG_CACHE_HOME: "", TMPDIR: shared, NODE_COMPILE_CACHE: "" },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, `ran ${args.join(" ")}`);
+  };
+  // Another user made both cache folders first (world-writable): refused, and the bundle runs with no cache.
+  const shared = path.join(tmp, "shared-tmp");
+  const home = path.join(tmp, "home-taken");
+  for (const base of [shared, path.join(home, ".cache")]) {
+    fs.mkdirSync(path.join(base, `smtpilot-code-cache-${uid}`), { recursive: true });
+    fs.chmodSync(path.join(base, `smtpilot-code-cache-${uid}`), 0o777);
+  }
+  for (const args of [["--version"], ["status"]]) run(home, shared, args);
+  assert.equal(fs.existsSync(path.join(shared, "node-compile-cache")), false, "Node's cache in the shared folder");
+  // A home of one's own: both caches in ~/.cache, none in the shared folder.
+  const own = path.join(tmp, "home-own");
+  fs.mkdirSync(own);
+  for (const args of [["--version"], ["status"]]) run(own, shared, args);
+  const folder = path.join(own, ".cache", `smtpilot-code-cache-${uid}`);
+  assert.equal(fs.statSync(folder).mode & 0o777, 0o700);
+  assert.ok(fs.existsSync(path.join(folder, "node")), "Node's compile cache inside the user's own folder");
+  assert.ok(cacheFiles(folder).some((f) => f.endsWith("-status.v8")));
+  assert.equal(fs.existsSync(path.join(shared, "node-compile-cache")), false);
+});
+
+test("a usage error (exit 2) leaves no cache file: a typo is no command worth one", () => {
+  const folder = path.join(tmp, "usage");
+  fs.mkdirSync(folder, { mode: 0o700 });
+  const script = `import(${JSON.stringify(cacheModule)}).then((m) => {
+    m.runWithCodeCache(${JSON.stringify(pathToFileURL(usageBundle).href)}, ["bogus"], { folder: ${
+    JSON.stringify(folder)
+  } });
+  });`;
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+  assert.equal(r.status, 2, r.stderr);
+  assert.deepEqual(cacheFiles(folder), []);
 });

@@ -15,7 +15,13 @@ const root = process.cwd();
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "smtpilot-pack-"));
 const prefix = path.join(tmp, "prefix");
 // The bin's `#!/usr/bin/env node` finds the Node 24 the tests run on first, as on a user's machine.
-const env = { ...process.env, PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ""}` };
+// Its caches go to a cache folder of the test's own ($XDG_CACHE_HOME), not the user's ~/.cache.
+const cacheHome = path.join(tmp, "xdg-cache");
+const env = {
+  ...process.env,
+  XDG_CACHE_HOME: cacheHome,
+  PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ""}`,
+};
 let tarball = "";
 let files: string[] = [];
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -95,8 +101,7 @@ test("the installed package runs again from its code cache, and imports a plugin
 
 test("the code cache holds compiled code only: no secret a run resolved or sent lands in it", async () => {
   const bin = path.join(prefix, "bin/smtpilot");
-  const { cacheFolder } = await import(path.join(root, "bin/code-cache.mjs")) as { cacheFolder: () => string };
-  const folder = cacheFolder();
+  const folder = path.join(cacheHome, `smtpilot-code-cache-${process.getuid?.()}`);
   const started = Date.now() - 1000;
   // A password from the environment, resolved, then sent in AUTH (and refused: the fixture's own
   // demo password is a literal of the bundle, so of its compiled code too — not a secret of the run).
