@@ -77,3 +77,11 @@ export function typeConfirmCode(cmd, args) {
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ended ${code}:\n${shown}`))))
   );
 }
+
+/**
+ * States the last canary's placement the documented way — a person at a terminal running
+ * `verify --last --placement inbox` and typing the code it shows — with `cmd args` starting smtpilot.
+ */
+export function stateCanaryInbox(cmd, args, home, note) {
+  return typeConfirmCode(cmd, [...args, "--home", home, "verify", "--last", "--placement", "inbox", "--note", note]);
+}

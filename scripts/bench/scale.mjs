@@ -39,7 +39,7 @@ import os from "node:os";
 import path from "node:path";
 import tls from "node:tls";
 import { fileURLToPath } from "node:url";
-import { freePort, typeConfirmCode, waitForPort, writeBenchCerts } from "./bench-kit.mjs";
+import { freePort, stateCanaryInbox, waitForPort, writeBenchCerts } from "./bench-kit.mjs";
 import { finalReplies } from "./final-replies.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -397,17 +397,7 @@ async function main() {
   must(["send", "--canary", ...canaryArgs, "--confirm", canaryPlan.plan.token]);
   // smtp-sink keeps nothing to look at: the placement is stated, the documented way — by a person
   // at a terminal, so on a pseudo-terminal (util-linux `script`) typing the code it asks for.
-  await typeConfirmCode(entry.cmd, [
-    ...entry.args,
-    "--home",
-    home,
-    "verify",
-    "--last",
-    "--placement",
-    "inbox",
-    "--note",
-    "benchmark sink",
-  ]);
+  await stateCanaryInbox(entry.cmd, entry.args, home, "benchmark sink");
   const list = path.join(dir, "list.txt");
   fs.writeFileSync(list, Array.from({ length: N }, (_, i) => recipient(i)).join("\n") + "\n");
 

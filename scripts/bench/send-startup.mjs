@@ -24,7 +24,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort, typeConfirmCode, waitForPort, writeBenchCerts } from "./bench-kit.mjs";
+import { freePort, stateCanaryInbox, waitForPort, writeBenchCerts } from "./bench-kit.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
@@ -134,17 +134,7 @@ async function main() {
   const canaryArgs = ["--profile", "bench", "--to", "canary@bench.smtpilot.test", ...message];
   const canaryPlan = JSON.parse(must(["preflight", ...canaryArgs, "--json"]).stdout);
   must(["send", "--canary", ...canaryArgs, "--confirm", canaryPlan.plan.token]);
-  await typeConfirmCode(process.execPath, [
-    ...entries[0],
-    "--home",
-    home,
-    "verify",
-    "--last",
-    "--placement",
-    "inbox",
-    "--note",
-    "bench",
-  ]);
+  await stateCanaryInbox(process.execPath, entries[0], home, "bench");
   const oneList = path.join(dir, "one.txt");
   fs.writeFileSync(oneList, "r0@bench.smtpilot.test\n");
   const listArgs = ["--profile", "bench", "--to-list", oneList, ...message];
