@@ -41,7 +41,8 @@ const _MAX_VARIANTS = 8;
 export function runWithCodeCache(url, argv, options = {}) {
   const file = fileURLToPath(url);
   const word = _commandWord(argv);
-  // Only command names make cache files (an unknown word is a usage error: no cache needed for it).
+  // A word that could not be a command's name makes no file name (an unknown name ends as a usage
+  // error, after which no cache is written: see the exit handler below).
   if (!/^[a-z][a-z0-9-]{0,39}$|^$/.test(word)) return false;
   const folder = "folder" in options ? options.folder : userCacheFolder();
   if (!folder || typeof vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER !== "symbol") return false;

@@ -171,14 +171,17 @@ export class Journal {
   /** Appends an answer with the next write (or at close). Never for an `attempt`. */
   writeLater(entry: Omit<JournalEntry, "t">): void {
     if (entry.status === "attempt") throw new Error("An attempt is journalled before the message, never later");
-    this.#waiting += _line(entry);
-    // A long run of refusals with no attempt between them is still written out in bounded pieces.
-    if (this.#waiting.length > 64 * 1024) this.flush();
+    this.#later(_line(entry));
   }
 
   /** writeLater of an acceptance (with the server's queue id when it gave one): a list send writes one per message. */
   acceptedLater(i: number, queueId?: string): void {
-    this.#waiting += _acceptedLine(i, queueId);
+    this.#later(_acceptedLine(i, queueId));
+  }
+
+  /** Keeps `line` for the next write. */
+  #later(line: string): void {
+    this.#waiting += line;
     // A long run of refusals with no attempt between them is still written out in bounded pieces.
     if (this.#waiting.length > 64 * 1024) this.flush();
   }

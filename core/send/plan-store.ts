@@ -16,14 +16,17 @@ export async function storeIssuedPlan(store: MemoryStore, plan: Plan, now: Date)
   await store.appendJournal(_RUN, { event: "issued", ...tokenRecord(plan, now) });
 }
 
-/** Folds the events of the token with hash `hash` (a hash is written as it is) into its record. */
+/**
+ * Folds the events of the lines holding `hash` (a hash is written as it is) into one record per token:
+ * the token's own, and any other whose line holds that text elsewhere (checkToken compares hashes).
+ */
 async function _records(store: MemoryStore, hash: string): Promise<TokenRecord[]> {
   const byHash = new Map<string, TokenRecord>();
   for (const e of await store.journal(_RUN, { containing: hash })) {
-    const hash = String(e.tokenHash ?? "");
-    if (e.event === "issued") byHash.set(hash, e as unknown as TokenRecord);
-    else if (e.event === "used" && byHash.has(hash)) {
-      byHash.set(hash, { ...(byHash.get(hash) as TokenRecord), usedAt: String(e.usedAt) });
+    const its = String(e.tokenHash ?? "");
+    if (e.event === "issued") byHash.set(its, e as unknown as TokenRecord);
+    else if (e.event === "used" && byHash.has(its)) {
+      byHash.set(its, { ...(byHash.get(its) as TokenRecord), usedAt: String(e.usedAt) });
     }
   }
   return [...byHash.values()];
