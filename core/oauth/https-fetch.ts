@@ -1,7 +1,7 @@
 /**
  * The one way OAuth requests leave the machine: HTTPS through node:https
  * (Node, Deno and the single binary alike), certificate verification always
- * on, a private CA trusted only when the profile names one (the fixture), a
+ * on whatever the environment says (NODE_TLS_REJECT_UNAUTHORIZED), a private CA trusted only when the profile names one (the fixture), a
  * time limit and a size limit on the answer. Each request is announced
  * first (`onRequest`), so the person sees every identity endpoint contacted.
  */
@@ -47,6 +47,11 @@ export function httpsFetch(options: HttpsFetchOptions = {}): OAuthFetch {
       const req = https.request(url, {
         method,
         headers,
+        // Said explicitly: Node's default reads NODE_TLS_REJECT_UNAUTHORIZED, and "0" there would
+        // send a refresh token or client secret to whoever answers (as the SMTP and IMAP paths, which
+        // set it too, never do).
+        rejectUnauthorized: true,
+        minVersion: "TLSv1.2",
         ...(options.ca ? { ca: options.ca } : {}),
         timeout: options.timeoutMs ?? 30_000,
       }, (res) => {
