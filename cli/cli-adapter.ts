@@ -8,7 +8,17 @@
 import type { Registry } from "../core/plugin.ts";
 import type { CommandInput, CommandResult, CommandSpec, RunContext } from "./command-spec.ts";
 import { interceptStop, markSettled, onCleanup } from "./lifecycle.ts";
-import { clearErrLine, protectSecrets, redactText, writeErr, writeJson, writeJsonLine, writeOut } from "./output.ts";
+import {
+  clearErrLine,
+  protectSecrets,
+  redactText,
+  secretsKnown,
+  writeErr,
+  writeJson,
+  writeJsonLine,
+  writeOut,
+} from "./output.ts";
+import { redactDeep } from "../core/redact.ts";
 import { markTime } from "./run-timing.ts";
 
 /** Version tag of the document `--json` prints when a command fails before its own result. */
@@ -95,11 +105,16 @@ function _clearProgress(): void {
 
 function _print(result: CommandResult, json: boolean, path: string): void {
   _clearProgress();
+  // Every secret the run resolved is masked in the result as a whole too, as an MCP result is: data
+  // is redacted where it enters, and this catches the place that forgot (an identity endpoint's
+  // error description echoing the refresh token it was sent did reach `auth status`).
+  const guard = secretsKnown();
   if (json) {
-    if (result.document !== undefined) (result.line ? writeJsonLine : writeJson)(result.document);
-    else if (result.text !== undefined) throw new Error(`Command ${path} has no JSON document`);
+    if (result.document !== undefined) {
+      (result.line ? writeJsonLine : writeJson)(guard ? redactDeep(result.document, redactText) : result.document);
+    } else if (result.text !== undefined) throw new Error(`Command ${path} has no JSON document`);
   } else if (result.text !== undefined) {
-    writeOut(result.text, result.raw === true);
+    writeOut(guard ? redactText(result.text) : result.text, result.raw === true);
   }
 }
 

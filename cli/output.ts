@@ -1,8 +1,9 @@
 /**
  * The CLI's only way to print. stdout carries results — a report or a JSON
- * document — written as they are: their data was redacted where it entered
- * (server replies, transcripts, error messages), so the serialised document
- * is never touched again and stays valid whatever the secret is. stderr
+ * document: their data is redacted where it enters (server replies,
+ * transcripts, error messages), and once more as a whole before it is
+ * printed (cli-adapter.ts: a document value by value, so it stays valid
+ * JSON whatever the secret is) — one place that forgot cannot leak. stderr
  * carries messages, and every message passes through the redactor once the
  * command has registered its secrets. Text on either stream is made safe for
  * a terminal on the way out (core/printable.ts: no control, bidi-override or
@@ -21,6 +22,11 @@ export function protectSecrets(secrets: readonly (string | undefined)[]): (text:
   for (const s of secrets) if (s) _secrets.push(s);
   _redact = makeRedactor(_secrets);
   return _redact;
+}
+
+/** True once the run has resolved a secret (the redactor is no longer the identity). */
+export function secretsKnown(): boolean {
+  return _secrets.length > 0;
 }
 
 /** Removes every secret resolved so far from text that entered from outside (identity when none is known). */

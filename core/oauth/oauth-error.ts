@@ -4,7 +4,9 @@
  * and description are decoded: Google's "Token has been expired or revoked"
  * (and the 7-day expiry of refresh tokens of apps left in Testing),
  * Microsoft's AADSTS numbers. Descriptions are printed shortened and
- * sanitised; they never hold a token.
+ * sanitised. A broken or hostile endpoint may echo what it was sent (the
+ * refresh token, the client secret): every output masks the run's secrets
+ * as a whole before printing (cli/cli-adapter.ts, the MCP result).
  */
 import { ResponseBodyError } from "oauth4webapi";
 import { SmtpilotError } from "../errors.ts";
