@@ -12,7 +12,7 @@ import { BUILTIN_PLUGINS } from "../plugins/index.ts";
 import { PLUGIN_SETUP_LIMIT_MS, type PluginCandidate, Registry, setupPlugins } from "../core/plugin.ts";
 import { shown } from "../core/printable.ts";
 import { importPluginFile } from "./plugin-import.ts";
-import { type PluginOrigin, pluginTrustProblem } from "./plugin-trust.ts";
+import { type PluginOrigin, pluginTrust } from "./plugin-trust.ts";
 import type { PluginWatchdog } from "./plugin-watchdog.ts";
 
 /**
@@ -52,9 +52,9 @@ async function _loadOne(
   limitMs: number,
   watchdog: PluginWatchdog,
 ): Promise<void> {
-  const unsafe = pluginTrustProblem(file, origin);
-  if (unsafe) {
-    registry.failures.push({ plugin: file, source: file, code: "E_PLUGIN_UNSAFE", message: unsafe });
+  const trust = pluginTrust(file, origin);
+  if (trust.problem !== undefined) {
+    registry.failures.push({ plugin: file, source: file, code: "E_PLUGIN_UNSAFE", message: trust.problem });
     return;
   }
   const named = shown(file, 160);
@@ -63,7 +63,11 @@ async function _loadOne(
     "(a loop that never ends?); the run stops, since code that never returns cannot be left out";
   let plugin: unknown;
   try {
-    plugin = await watchdog.guard(limitMs, stuck("E_PLUGIN_IMPORT", "import"), () => importPluginFile(file, limitMs));
+    plugin = await watchdog.guard(
+      limitMs,
+      stuck("E_PLUGIN_IMPORT", "import"),
+      () => importPluginFile(trust.load, limitMs),
+    );
   } catch (err) {
     const e = err as { code?: string; message?: string };
     registry.failures.push({

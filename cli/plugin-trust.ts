@@ -5,10 +5,14 @@
  *
  * - A plugin listed in memory.md loads on every run without anyone naming
  *   it: its file (after links) must be owned by the running user or root and
- *   writable by neither group nor others, in a folder others cannot write to
- *   (a shared folder with the sticky bit, like /tmp, is fine: nobody else can
- *   replace the file there). The memory folder and memory.md are held to the
- *   same rule by the store (E_MEMORY_UNSAFE).
+ *   writable by neither group nor others, and so must every folder and link
+ *   on the way to it, as written and after links (a shared folder with the
+ *   sticky bit, like /tmp, is fine for what this user or root owns in it:
+ *   nobody else can replace that). Otherwise another user could swap a link
+ *   or a folder between this check and the import. The memory folder and
+ *   memory.md are held to the same rule by the store (E_MEMORY_UNSAFE).
+ * - Either way the file imported is the one checked, by its real path: a
+ *   link changed after the check changes nothing.
  * - A plugin named with `--plugin PATH` was chosen by the person typing the
  *   command: it may be theirs or another user's, but never a file anyone can
  *   change — world-writable, or in a world-writable folder without the
@@ -24,8 +28,14 @@ import { shown } from "../core/printable.ts";
 /** Where a plugin file was named: memory.md's `plugins:` list, or `--plugin` on the command line. */
 export type PluginOrigin = "memory" | "flag";
 
-/** Why the plugin file at `file` must not be loaded, or undefined when it may. Missing files pass (the import names them). */
-export function pluginTrustProblem(file: string, origin: PluginOrigin): string | undefined {
+/** The verdict on a plugin file: the real path to import, or why it must not be loaded. */
+export type PluginTrust = { load: string; problem?: undefined } | { problem: string; load?: undefined };
+
+/**
+ * Whether the plugin file at `file` may be loaded, and by which real path. Missing files pass
+ * under the path given (the import names them).
+ */
+export function pluginTrust(file: string, origin: PluginOrigin): PluginTrust {
   let real: string;
   let stat: fs.Stats;
   let folder: fs.Stats;
@@ -34,21 +44,55 @@ export function pluginTrustProblem(file: string, origin: PluginOrigin): string |
     stat = fs.statSync(real);
     folder = fs.statSync(path.dirname(real));
   } catch {
-    return undefined;
+    return { load: file };
   }
   const named = `Plugin file ${shown(file, 160)}${real === path.resolve(file) ? "" : ` (${shown(real, 160)})`}`;
+  const refused = (why: string): PluginTrust => ({ problem: `${named} ${why}` });
   if (origin === "memory") {
     const own = trustProblem(stat);
-    if (own) return `${named} is ${own}; memory.md loads only plugin files nobody else can change`;
-    const dir = trustProblem(folder, { sharedFolderOk: true });
-    if (dir) return `${named} is in a folder ${dir}; memory.md loads only plugin files nobody else can change`;
-    return undefined;
+    if (own) return refused(`is ${own}; memory.md loads only plugin files nobody else can change`);
+    const way = _wayProblem(path.resolve(file)) ?? _wayProblem(real);
+    if (way) return refused(`is reached through ${way}; memory.md loads only plugin files nobody else can change`);
+    return { load: real };
   }
   if ((stat.mode & 0o002) !== 0) {
-    return `${named} is writable by everyone (mode ${modeText(stat.mode)}): anyone could change the code it runs`;
+    return refused(`is writable by everyone (mode ${modeText(stat.mode)}): anyone could change the code it runs`);
   }
   if ((folder.mode & 0o1002) === 0o002) {
-    return `${named} is in a folder writable by everyone (mode ${modeText(folder.mode)}): anyone could replace it`;
+    return refused(`is in a folder writable by everyone (mode ${modeText(folder.mode)}): anyone could replace it`);
+  }
+  return { load: real };
+}
+
+/**
+ * Why another user could change what the absolute path `abs` leads to — a folder on the way
+ * they own or may write (a sticky shared folder only for what they own in it), or a link they
+ * own — or undefined when nobody but this user or root could.
+ */
+function _wayProblem(abs: string): string | undefined {
+  const parts = abs.split(path.sep).filter(Boolean);
+  let at = path.parse(abs).root;
+  let parent: fs.Stats | undefined;
+  for (let i = 0; i <= parts.length; i++) {
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(at);
+    } catch {
+      return undefined; // gone since realpath: the import will say so
+    }
+    // In a sticky shared folder (like /tmp) only an entry's owner can replace it: it must be ours.
+    if (parent && (parent.mode & 0o1000) !== 0 && trustProblem(st)?.startsWith("owned")) {
+      return `${shown(at, 160)}, ${trustProblem(st)}, in a shared folder`;
+    }
+    if (st.isSymbolicLink()) {
+      const owner = trustProblem(st);
+      if (owner?.startsWith("owned")) return `the link ${shown(at, 160)}, ${owner}`;
+    } else if (st.isDirectory()) {
+      const problem = trustProblem(st, { sharedFolderOk: true });
+      if (problem) return `the folder ${shown(at, 160)}, ${problem}`;
+      parent = st;
+    }
+    if (i < parts.length) at = path.join(at, parts[i] as string);
   }
   return undefined;
 }

@@ -97,3 +97,31 @@ test("--plugin refuses a file anyone can change, and takes a group-writable one 
   assert.deepEqual((await load(["--plugin", inOpen], ["open-named.mjs"])).ran, ["open-named.mjs"]);
   fs.chmodSync(path.dirname(inOpen), 0o755);
 });
+
+test(
+  "memory.md's plugin reached through a folder or a link another user owns is not loaded (they could swap it after the check)",
+  {
+    skip: !asRoot && "only root can give a folder or a link to another user",
+  },
+  async () => {
+    // Another user's folder holding a link to a good plugin: they can point the link elsewhere
+    // between the trust check and the import, or rename a folder of ours out of the way.
+    const good = plugin(path.join(root, "team_good"), "team.mjs");
+    const shared = path.join(root, "shared");
+    fs.mkdirSync(shared, { mode: 0o755 });
+    fs.symlinkSync(path.dirname(good), path.join(shared, "team"));
+    fs.lchownSync(path.join(shared, "team"), OTHER, OTHER);
+    fs.chownSync(shared, OTHER, OTHER);
+    const viaLink = path.join(shared, "team", "team.mjs");
+    // A folder of ours inside a folder another user owns.
+    const theirs = path.join(root, "theirs");
+    const inside = plugin(path.join(theirs, "ours"), "inside.mjs");
+    fs.chownSync(theirs, OTHER, OTHER);
+    const dir = await home([viaLink, inside]);
+    const { ran, stderr } = await load(["--home", dir], ["team.mjs", "inside.mjs"]);
+    assert.deepEqual(ran, []);
+    assert.equal(stderr.match(/\(E_PLUGIN_UNSAFE\)/g)?.length, 2, stderr);
+    // The same plugin listed by its own path loads.
+    assert.deepEqual((await load(["--home", await home([good])], ["team.mjs"])).ran, ["team.mjs"]);
+  },
+);
