@@ -39,7 +39,7 @@ for (
     ["smtplib debug output", SMTPLIB],
     ["a JSON-lines log", JSON_LOG],
     ["PHP source", `$smtp->send("AUTH PLAIN ${PLAIN}");\n$x = ['AUTH PLAIN ${PLAIN}', 1];`],
-  ]
+  ] as const
 ) {
   test(`${name}: no AUTH payload survives`, () => {
     const out = redactTranscriptText(sample);
