@@ -103,6 +103,7 @@ export async function runDoctor(request: DoctorRequest, trust: DoctorTrust, deps
     if (from) findings.push(from);
   }
   const auth = _auth(settings, request, trust);
+  const withheld = trust.withheld ?? _environmentSecretWithheld(settings, request, trust);
   const mode: DoctorMode = request.offline ? "settings-check" : auth ? "auth-probe" : "connectivity-probe";
   const host = settings?.host?.value;
   const ports = _ports(settings, request);
@@ -119,7 +120,7 @@ export async function runDoctor(request: DoctorRequest, trust: DoctorTrust, deps
     }, one connection each, no credentials (connectivity probes)`,
     auth
       ? `then one auth probe (credentials, no mail) on the best path, as ${auth.user} with ${auth.secretRef}`
-      : `then one connectivity probe on the best path${trust.withheld ? ` (${trust.withheld})` : ""}`,
+      : `then one connectivity probe on the best path${withheld ? ` (${withheld})` : ""}`,
     ...(deps.standIn ? [deps.standIn.note] : []),
   ];
   deps.announce({ mode, contacts });
@@ -250,11 +251,27 @@ function _auth(
 ): Omit<AuthOptions, "secret"> | undefined {
   const user = request.user ?? settings?.user?.value;
   const fromSettings = settings?.secret?.present ? settings.secret.ref : undefined;
-  const usable = fromSettings && trust.useSecrets && (trust.readEnvironment || !fromSettings.startsWith("env:"))
-    ? fromSettings
-    : undefined;
+  // A password the file reads from this shell's environment is never sent on the file's word alone:
+  // the file names both the variable and the host, so a settings file from someone else could name
+  // any secret of this shell (AWS_SECRET_ACCESS_KEY) and its own server. The person names it with
+  // --secret env:NAME (the mode line and the report say so); the file's own literal, or a reference
+  // to it (dotenv:, settings:), is the file's own secret and goes to the file's own host.
+  const usable = fromSettings && trust.useSecrets && !fromSettings.startsWith("env:") ? fromSettings : undefined;
   const secretRef = request.secretRef ?? usable;
   return user && secretRef ? { user, secretRef } : undefined;
+}
+
+/** Why the settings' password is not used, when it is read from the environment and not named with --secret. */
+function _environmentSecretWithheld(
+  settings: MailSettings | undefined,
+  request: DoctorRequest,
+  trust: DoctorTrust,
+): string | undefined {
+  const ref = settings?.secret?.present ? settings.secret.ref : undefined;
+  if (!ref?.startsWith("env:") || request.secretRef !== undefined || !trust.useSecrets) return undefined;
+  return `the password is read from $${
+    ref.slice(4)
+  } in this environment: log in with it only by naming it, --secret ${ref}`;
 }
 
 /** The ports to sweep: the settings' own first, then the requested ones. */

@@ -120,3 +120,25 @@ test("a URL on the command line: read as a URL, its password never used nor show
   assert.ok(!r.stdout.includes("Pa55-w0rd-x"));
   assert.equal(doc.input.text, "smtps://me:****@smtp.example.com:587");
 });
+
+test("a password the file reads from the environment is sent only when the person names it with --secret", async () => {
+  // The file names both the variable and the server: a settings file from someone else could name
+  // any secret of this shell and its own host.
+  const file = settingsFile(
+    ".env",
+    LARAVEL.replace(`MAIL_PASSWORD=${FIXTURE_DEMO_SECRET}`, "MAIL_PASSWORD=${SHELL_KEY}"),
+  );
+  const env = { SHELL_KEY: FIXTURE_DEMO_SECRET };
+  const unnamed = await runCli(["doctor", file, "--fixture", "--json"], env);
+  const doc = JSON.parse(unnamed.stdout);
+  assert.equal(doc.mode, "connectivity-probe", unnamed.stderr);
+  assert.equal(doc.diagnosis.mode, "connectivity-probe");
+  assert.ok(doc.contacts.some((c: string) => c.includes("--secret env:SHELL_KEY")), doc.contacts.join("\n"));
+  const named = await runCli(["doctor", file, "--fixture", "--json", "--secret", "env:SHELL_KEY"], env);
+  const doc2 = JSON.parse(named.stdout);
+  assert.equal(doc2.mode, "auth-probe", named.stderr);
+  assert.equal(doc2.diagnosis.verdict.status, "pass");
+  for (const out of [unnamed.stdout, unnamed.stderr, named.stdout, named.stderr]) {
+    assert.ok(!out.includes(FIXTURE_DEMO_SECRET));
+  }
+});
