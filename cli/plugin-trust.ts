@@ -22,7 +22,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { modeText, trustProblem } from "../core/memory/file-trust.ts";
+import { modeText, trustProblem, wayProblem } from "../core/memory/file-trust.ts";
 import { shown } from "../core/printable.ts";
 
 /** Where a plugin file was named: memory.md's `plugins:` list, or `--plugin` on the command line. */
@@ -51,7 +51,7 @@ export function pluginTrust(file: string, origin: PluginOrigin): PluginTrust {
   if (origin === "memory") {
     const own = trustProblem(stat);
     if (own) return refused(`is ${own}; memory.md loads only plugin files nobody else can change`);
-    const way = _wayProblem(path.resolve(file)) ?? _wayProblem(real);
+    const way = wayProblem(path.resolve(file)) ?? wayProblem(real);
     if (way) return refused(`is reached through ${way}; memory.md loads only plugin files nobody else can change`);
     return { load: real };
   }
@@ -62,37 +62,4 @@ export function pluginTrust(file: string, origin: PluginOrigin): PluginTrust {
     return refused(`is in a folder writable by everyone (mode ${modeText(folder.mode)}): anyone could replace it`);
   }
   return { load: real };
-}
-
-/**
- * Why another user could change what the absolute path `abs` leads to — a folder on the way
- * they own or may write (a sticky shared folder only for what they own in it), or a link they
- * own — or undefined when nobody but this user or root could.
- */
-function _wayProblem(abs: string): string | undefined {
-  const parts = abs.split(path.sep).filter(Boolean);
-  let at = path.parse(abs).root;
-  let parent: fs.Stats | undefined;
-  for (let i = 0; i <= parts.length; i++) {
-    let st: fs.Stats;
-    try {
-      st = fs.lstatSync(at);
-    } catch {
-      return undefined; // gone since realpath: the import will say so
-    }
-    // In a sticky shared folder (like /tmp) only an entry's owner can replace it: it must be ours.
-    if (parent && (parent.mode & 0o1000) !== 0 && trustProblem(st)?.startsWith("owned")) {
-      return `${shown(at, 160)}, ${trustProblem(st)}, in a shared folder`;
-    }
-    if (st.isSymbolicLink()) {
-      const owner = trustProblem(st);
-      if (owner?.startsWith("owned")) return `the link ${shown(at, 160)}, ${owner}`;
-    } else if (st.isDirectory()) {
-      const problem = trustProblem(st, { sharedFolderOk: true });
-      if (problem) return `the folder ${shown(at, 160)}, ${problem}`;
-      parent = st;
-    }
-    if (i < parts.length) at = path.join(at, parts[i] as string);
-  }
-  return undefined;
 }

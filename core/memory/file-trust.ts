@@ -7,7 +7,9 @@
  * and writable by neither its group nor others. Links inside the folder are
  * never followed (see atomic-file.ts), so the mode checked is the file's own.
  */
-import type { Stats } from "node:fs";
+import fs, { type Stats } from "node:fs";
+import path from "node:path";
+import { shown } from "../printable.ts";
 
 /** The running user's id; undefined where the platform has none (Windows), where no check applies. */
 export function currentUid(): number | undefined {
@@ -34,4 +36,37 @@ export function trustProblem(stat: Stats, options: { sharedFolderOk?: boolean } 
 /** A mode's permission bits as `chmod` takes them (`0700`, `1777`). */
 export function modeText(mode: number): string {
   return (mode & 0o7777).toString(8).padStart(4, "0");
+}
+
+/**
+ * Why another user could change what the absolute path `abs` leads to — a folder on the way
+ * they own or may write (a sticky shared folder only for what they own in it), or a link they
+ * own — or undefined when nobody but this user or root could.
+ */
+export function wayProblem(abs: string): string | undefined {
+  const parts = abs.split(path.sep).filter(Boolean);
+  let at = path.parse(abs).root;
+  let parent: fs.Stats | undefined;
+  for (let i = 0; i <= parts.length; i++) {
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(at);
+    } catch {
+      return undefined; // missing: whatever reads it next says so
+    }
+    // In a sticky shared folder (like /tmp) only an entry's owner can replace it: it must be ours.
+    if (parent && (parent.mode & 0o1000) !== 0 && trustProblem(st)?.startsWith("owned")) {
+      return `${shown(at, 160)}, ${trustProblem(st)}, in a shared folder`;
+    }
+    if (st.isSymbolicLink()) {
+      const owner = trustProblem(st);
+      if (owner?.startsWith("owned")) return `the link ${shown(at, 160)}, ${owner}`;
+    } else if (st.isDirectory()) {
+      const problem = trustProblem(st, { sharedFolderOk: true });
+      if (problem) return `the folder ${shown(at, 160)}, ${problem}`;
+      parent = st;
+    }
+    if (i < parts.length) at = path.join(at, parts[i] as string);
+  }
+  return undefined;
 }

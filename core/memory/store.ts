@@ -19,7 +19,7 @@ import { EXIT_USAGE } from "../exit.ts";
 import { type LastCheck, type ProviderProfile, ProviderProfileSchema } from "../profile.ts";
 import { redactDeep } from "../redact.ts";
 import { appendLocked, DIR_MODE, openNoFollow, withFileLock, writeFileAtomic } from "./atomic-file.ts";
-import { trustProblem } from "./file-trust.ts";
+import { trustProblem, wayProblem } from "./file-trust.ts";
 import { BLOCK_TAGS, JOURNAL_DIR, MEMORY_FILES, type MemoryFileRole } from "./layout.ts";
 import {
   appendSection,
@@ -128,6 +128,16 @@ export class MemoryStore {
         throw new MemoryUnsafeError(
           `The memory folder ${this.home} is ${problem}: smtpilot uses only a folder nobody else can change ` +
             "(chmod 700 it, or run smtpilot init)",
+        );
+      }
+      // And nobody else may change what the path leads to: another user's folder or link on the way
+      // (as written, or after links) could swap the folder for theirs after this check.
+      const home = path.resolve(this.home);
+      const way = stat.isDirectory() ? wayProblem(home) ?? wayProblem(await fs.realpath(home)) : undefined;
+      if (way) {
+        throw new MemoryUnsafeError(
+          `The memory folder ${this.home} is reached through ${way}: smtpilot uses only a folder nobody else ` +
+            "can change or replace (move it under your own home folder)",
         );
       }
     })();

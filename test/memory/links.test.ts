@@ -149,3 +149,25 @@ test("a rewrite keeps the file's mode, never widening it, and root keeps a user'
     assert.equal(fs.statSync(profiles).uid, OTHER);
   }
 });
+
+test("a memory folder reached through a folder or a link another user owns is refused (E_MEMORY_UNSAFE)", {
+  skip: !asRoot && "only root can give a folder or a link to another user",
+}, async () => {
+  // They could rename our folder out of the way, or point the link elsewhere, after the check.
+  const { base, home } = await fresh();
+  const theirs = path.join(base, "theirs");
+  fs.mkdirSync(theirs, { mode: 0o755 });
+  fs.renameSync(home, path.join(theirs, "smtp"));
+  fs.chownSync(theirs, OTHER, OTHER);
+  await assert.rejects(openMemory({ home: path.join(theirs, "smtp") }).settings(), isCode("E_MEMORY_UNSAFE"));
+  // A link they own, to a folder of ours that is fine by itself.
+  const ours = path.join(base, "ours");
+  fs.mkdirSync(ours, { mode: 0o700 });
+  fs.renameSync(path.join(theirs, "smtp"), path.join(ours, "smtp"));
+  const link = path.join(base, "link");
+  fs.symlinkSync(ours, link);
+  fs.lchownSync(link, OTHER, OTHER);
+  await assert.rejects(openMemory({ home: path.join(link, "smtp") }).settings(), isCode("E_MEMORY_UNSAFE"));
+  // The same folder by its own path is used.
+  assert.ok(await openMemory({ home: path.join(ours, "smtp") }).settings());
+});
