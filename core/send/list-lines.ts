@@ -59,12 +59,36 @@ export interface ListLine {
   text: string;
 }
 
+/** Consecutive lines of the list: `texts[k]` is line number `first + k`, trimmed. */
+export interface ListLineBatch {
+  first: number;
+  texts: string[];
+}
+
 /**
  * Streams the lines of `file` (LF or CRLF, a leading UTF-8 BOM ignored),
  * trimmed. Throws a UsageError when the file cannot be read and a
  * RecipientListError as soon as a line passes MAX_LIST_LINE_BYTES.
  */
 export async function* listLines(file: string, maxLineBytes = MAX_LIST_LINE_BYTES): AsyncGenerator<ListLine> {
+  for await (const { first, texts } of listLineBatches(file, maxLineBytes)) {
+    for (let k = 0; k < texts.length; k++) yield { line: first + k, text: texts[k] as string };
+  }
+}
+
+/**
+ * listLines a read (64 KB) at a time: each read's whole lines are decoded
+ * once and split as text, with no promise, buffer or object per line — a
+ * list of a million lines is scanned in the send's start-up. The same lines
+ * as decoding each line's bytes on its own: a line end is one byte that no
+ * UTF-8 sequence contains, and a malformed sequence decodes to U+FFFD
+ * without taking the line end with it (a leading BOM is white space to
+ * trim()). The bound is checked on each line's bytes before any is decoded.
+ */
+export async function* listLineBatches(
+  file: string,
+  maxLineBytes = MAX_LIST_LINE_BYTES,
+): AsyncGenerator<ListLineBatch> {
   let stream: fs.ReadStream;
   try {
     if (!fs.statSync(file).isFile()) throw Object.assign(new Error("not a regular file"), { code: "not a file" });
@@ -73,38 +97,39 @@ export async function* listLines(file: string, maxLineBytes = MAX_LIST_LINE_BYTE
     throw new UsageError(`Cannot read --to-list ${shown(file)}: ${(err as NodeJS.ErrnoException).code ?? "error"}`);
   }
   let line = 0;
-  let parts: Buffer[] = [];
-  let pending = 0;
-  const tooLong = () =>
-    new RecipientListError(
-      file,
-      [{ line: line + 1, reason: `longer than ${maxLineBytes} bytes (one address a line)` }],
-      1,
-    );
-  const take = (tail: Buffer): ListLine => {
-    line++;
-    const bytes = parts.length === 0 ? tail : Buffer.concat([...parts, tail]);
-    parts = [];
-    pending = 0;
-    let text = bytes.toString("utf8");
-    if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    return { line, text: text.trim() };
+  /** The bytes after the last line end read so far (never more than maxLineBytes). */
+  let rest: Buffer = Buffer.alloc(0);
+  const tooLong = (at: number) =>
+    new RecipientListError(file, [{ line: at, reason: `longer than ${maxLineBytes} bytes (one address a line)` }], 1);
+  /** The lines of `text` (whole lines, each ended by LF, or one last line without it), trimmed. */
+  const split = (text: string, ended: boolean): ListLineBatch => {
+    const first = line + 1;
+    const texts: string[] = [];
+    let start = 0;
+    for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", start)) {
+      texts.push(text.slice(start, nl).trim());
+      start = nl + 1;
+    }
+    if (!ended) texts.push(text.slice(start).trim());
+    line += texts.length;
+    return { first, texts };
   };
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const buf = rest.length === 0 ? chunk : Buffer.concat([rest, chunk]);
       let start = 0;
-      for (let nl = chunk.indexOf(10, start); nl >= 0; nl = chunk.indexOf(10, start)) {
-        if (pending + nl - start > maxLineBytes) throw tooLong();
-        yield take(chunk.subarray(start, nl));
+      let lines = 0;
+      for (let nl = buf.indexOf(10); nl >= 0; nl = buf.indexOf(10, start)) {
+        lines++;
+        if (nl - start > maxLineBytes) throw tooLong(line + lines);
         start = nl + 1;
       }
-      if (start < chunk.length) {
-        pending += chunk.length - start;
-        if (pending > maxLineBytes) throw tooLong();
-        parts.push(chunk.subarray(start));
-      }
+      if (buf.length - start > maxLineBytes) throw tooLong(line + lines + 1);
+      // Copied, so the carried bytes do not pin the whole read.
+      rest = start === buf.length ? Buffer.alloc(0) : Buffer.from(buf.subarray(start));
+      if (start > 0) yield split(buf.toString("utf8", 0, start), true);
     }
-    if (pending > 0) yield take(Buffer.alloc(0));
+    if (rest.length > 0) yield split(rest.toString("utf8"), false);
   } catch (err) {
     if ((err as { code?: string }).code === "E_USAGE") throw err;
     throw new UsageError(`Cannot read --to-list ${shown(file)}: ${(err as NodeJS.ErrnoException).code ?? "error"}`);

@@ -49,15 +49,9 @@ export class ListSnapshot {
     const snapshot = new ListSnapshot(fd, left);
     try {
       let size = 0;
-      let batch = "";
-      const scan = await scanList(file, (address) => {
-        batch += `${address}\n`;
-        if (batch.length > _CHUNK) {
-          size = appendWhole(fd, name, Buffer.from(batch), size);
-          batch = "";
-        }
+      const scan = await scanList(file, (text) => {
+        size = appendWhole(fd, name, Buffer.from(text), size);
       });
-      appendWhole(fd, name, Buffer.from(batch), size);
       return { scan, snapshot };
     } catch (err) {
       snapshot.close();

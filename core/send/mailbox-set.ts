@@ -43,8 +43,10 @@ export class MailboxSet {
 
   /** Adds the mailbox of `address`; false when the set already held it. */
   add(address: string): boolean {
-    const h = _digest96(mailboxKey(address));
-    if (this.#insert(this.#table, this.#capacity, h)) {
+    // An ASCII address is folded while it is digested (toLowerCase maps A-Z only there); any other is folded first.
+    if (!_digest96(address, true)) _digest96(mailboxKey(address), false);
+    const h = _h;
+    if (this.#insert(this.#table, this.#capacity, h[0] as number, h[1] as number, h[2] as number)) {
       this.#size++;
       if (this.#size * 2 > this.#capacity) this.#grow();
       return true;
@@ -52,17 +54,17 @@ export class MailboxSet {
     return false;
   }
 
-  /** Inserts into `table`; false when present. Open addressing with linear probing. */
-  #insert(table: Uint32Array, capacity: number, h: readonly [number, number, number]): boolean {
-    for (let slot = h[0] & (capacity - 1);; slot = (slot + 1) & (capacity - 1)) {
+  /** Inserts the digest `h0 h1 h2` into `table`; false when present. Open addressing with linear probing. */
+  #insert(table: Uint32Array, capacity: number, h0: number, h1: number, h2: number): boolean {
+    for (let slot = h0 & (capacity - 1);; slot = (slot + 1) & (capacity - 1)) {
       const at = slot * _WORDS;
       if (table[at + 2] === 0) {
-        table[at] = h[0];
-        table[at + 1] = h[1];
-        table[at + 2] = h[2];
+        table[at] = h0;
+        table[at + 1] = h1;
+        table[at + 2] = h2;
         return true;
       }
-      if (table[at] === h[0] && table[at + 1] === h[1] && table[at + 2] === h[2]) return false;
+      if (table[at] === h0 && table[at + 1] === h1 && table[at + 2] === h2) return false;
     }
   }
 
@@ -72,13 +74,16 @@ export class MailboxSet {
     const old = this.#table;
     for (let at = 0; at < old.length; at += _WORDS) {
       if (old[at + 2] !== 0) {
-        this.#insert(table, capacity, [old[at] as number, old[at + 1] as number, old[at + 2] as number]);
+        this.#insert(table, capacity, old[at] as number, old[at + 1] as number, old[at + 2] as number);
       }
     }
     this.#table = table;
     this.#capacity = capacity;
   }
 }
+
+/** The last digest _digest96 made (a scratch, so that no array is made per address). */
+const _h = new Uint32Array(_WORDS);
 
 /** Mixes the bits of a 32-bit lane (MurmurHash3's finaliser). */
 function _fmix(h: number): number {
@@ -87,16 +92,28 @@ function _fmix(h: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-/** Three independently seeded and multiplied 32-bit lanes over the key; the third is never 0 (0 marks an empty slot). */
-function _digest96(key: string): readonly [number, number, number] {
+/**
+ * Three independently seeded and multiplied 32-bit lanes over the key, into
+ * `_h`; the third is never 0 (0 marks an empty slot). With `fold`, over the
+ * key as mailboxKey folds it, when it is ASCII: false (and no digest) when
+ * it is not.
+ */
+function _digest96(key: string, fold: boolean): boolean {
   let a = 0x811c9dc5 ^ key.length;
   let b = 0x9747b28c;
   let c = 0x1b873593;
   for (let i = 0; i < key.length; i++) {
-    const ch = key.charCodeAt(i);
+    let ch = key.charCodeAt(i);
+    if (fold) {
+      if (ch >= 0x80) return false;
+      if (ch >= 0x41 && ch <= 0x5a) ch |= 0x20;
+    }
     a = Math.imul(a ^ ch, 0x01000193);
     b = Math.imul((b ^ ch) + (b >>> 7), 0x5bd1e995);
     c = Math.imul((c + ch) ^ (c >>> 11), 0x27d4eb2d);
   }
-  return [_fmix(a), _fmix(b ^ key.length), (_fmix(c) | 1) >>> 0];
+  _h[0] = _fmix(a);
+  _h[1] = _fmix(b ^ key.length);
+  _h[2] = _fmix(c) | 1;
+  return true;
 }

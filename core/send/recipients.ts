@@ -12,7 +12,7 @@
 import { createHash } from "node:crypto";
 import { isMailboxProblem, parseMailbox } from "../address.ts";
 import { shown } from "../printable.ts";
-import { listLines, type ListProblem } from "./list-lines.ts";
+import { listLineBatches, type ListProblem } from "./list-lines.ts";
 import { MailboxSet } from "./mailbox-set.ts";
 
 /** One recipient: its index in the list and the address to send to. */
@@ -50,23 +50,18 @@ export const MAX_COUNTED_DOMAINS = 100_000;
 /** At most this many invalid lines are named in an error; the rest are counted. */
 const _MAX_NAMED = 10;
 
-type _Entry = { line: number; text: string; mailbox: ReturnType<typeof parseMailbox> };
-
-/** Every non-blank, non-comment line of the list with its parsed mailbox, streamed. */
-async function* _entries(file: string): AsyncGenerator<_Entry> {
-  for await (const { line, text } of listLines(file)) {
-    if (text === "" || text.startsWith("#")) continue;
-    yield { line, text, mailbox: parseMailbox(text) };
-  }
-}
-
 /** Streams the distinct valid recipients of a list file in order, with their indices and lines. */
 export async function* readRecipients(file: string): AsyncGenerator<Recipient & { line: number }> {
   const seen = new MailboxSet();
   let index = 0;
-  for await (const { line, mailbox } of _entries(file)) {
-    if (isMailboxProblem(mailbox) || !seen.add(mailbox.address)) continue;
-    yield { index: index++, line, address: mailbox.address, smtputf8: mailbox.smtputf8 };
+  for await (const { first, texts } of listLineBatches(file)) {
+    for (let k = 0; k < texts.length; k++) {
+      const text = texts[k] as string;
+      if (text === "" || text.startsWith("#")) continue;
+      const mailbox = parseMailbox(text);
+      if (isMailboxProblem(mailbox) || !seen.add(mailbox.address)) continue;
+      yield { index: index++, line: first + k, address: mailbox.address, smtputf8: mailbox.smtputf8 };
+    }
   }
 }
 
@@ -82,8 +77,16 @@ export function recipientsDigest(addresses: readonly string[]): string {
   return hash.digest("hex");
 }
 
-/** One pass over the list (what scanRecipients does): each distinct valid address also goes to `onAddress`, in order. */
-export async function scanList(file: string, onAddress: (address: string) => void): Promise<RecipientScan> {
+/** Text handed to scanList's `onText` (and the digest) at a time. */
+const _TEXT_CHUNK = 64 * 1024;
+
+/**
+ * One pass over the list (what scanRecipients does): the distinct valid
+ * addresses, each followed by LF, also go to `onText` in order, several at
+ * a time — the text the digest is made of (one hash update per 64 KB, not
+ * one per address: the same digest).
+ */
+export async function scanList(file: string, onText: (text: string) => void): Promise<RecipientScan> {
   const hash = createHash("sha256");
   const seen = new MailboxSet();
   const scan: RecipientScan = {
@@ -96,27 +99,41 @@ export async function scanList(file: string, onAddress: (address: string) => voi
     domains: new Map(),
     uncountedDomains: 0,
   };
-  for await (const { line, text, mailbox } of _entries(file)) {
-    if (isMailboxProblem(mailbox)) {
-      scan.invalidCount++;
-      if (scan.invalid.length < _MAX_NAMED) {
-        scan.invalid.push({ line, reason: mailbox.reason });
-        scan.invalidValues.push(shown(text));
+  let text = "";
+  for await (const { first, texts } of listLineBatches(file)) {
+    for (let k = 0; k < texts.length; k++) {
+      const line = texts[k] as string;
+      if (line === "" || line.startsWith("#")) continue;
+      const mailbox = parseMailbox(line);
+      if (isMailboxProblem(mailbox)) {
+        scan.invalidCount++;
+        if (scan.invalid.length < _MAX_NAMED) {
+          scan.invalid.push({ line: first + k, reason: mailbox.reason });
+          scan.invalidValues.push(shown(line));
+        }
+        continue;
       }
-      continue;
+      if (!seen.add(mailbox.address)) {
+        scan.duplicates++;
+        continue;
+      }
+      text += `${mailbox.address}\n`;
+      scan.count++;
+      const domain = mailbox.domain.toLowerCase();
+      const n = scan.domains.get(domain);
+      if (n !== undefined) scan.domains.set(domain, n + 1);
+      else if (scan.domains.size < MAX_COUNTED_DOMAINS) scan.domains.set(domain, 1);
+      else scan.uncountedDomains++;
     }
-    if (!seen.add(mailbox.address)) {
-      scan.duplicates++;
-      continue;
+    if (text.length >= _TEXT_CHUNK) {
+      hash.update(text);
+      onText(text);
+      text = "";
     }
-    hash.update(`${mailbox.address}\n`);
-    onAddress(mailbox.address);
-    scan.count++;
-    const domain = mailbox.domain.toLowerCase();
-    const n = scan.domains.get(domain);
-    if (n !== undefined) scan.domains.set(domain, n + 1);
-    else if (scan.domains.size < MAX_COUNTED_DOMAINS) scan.domains.set(domain, 1);
-    else scan.uncountedDomains++;
+  }
+  if (text !== "") {
+    hash.update(text);
+    onText(text);
   }
   scan.digest = hash.digest("hex");
   return scan;

@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { isMailboxProblem, parseMailbox } from "../../core/address.ts";
 
 const valid: { input: string; address: string; smtputf8?: boolean }[] = [
@@ -64,3 +65,35 @@ for (const input of invalid) {
     assert.ok(isMailboxProblem(m), `accepted as ${JSON.stringify(m)}`);
   });
 }
+
+test("parseMailbox's fast path for the usual address accepts only what the full checks accept, the same way", () => {
+  // What RFC 5321 allows before the domain, restated: no control character, one address (a comma or semicolon
+  // only inside a quoted local part), no angle brackets, a local part of 1–64 octets that is a dot-atom
+  // (atext, non-ASCII allowed) or a quoted string.
+  const atom = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~\u0080-\u{10FFFF}]+$/u;
+  const quoted = /^"(?:[\x20\x21\x23-\x5b\x5d-\x7e\u0080-\u{10FFFF}]|\\[\x20-\x7e])*"$/u;
+  const localOk = (text: string): boolean => {
+    const at = text.lastIndexOf("@");
+    const local = text.slice(0, at);
+    // deno-lint-ignore no-control-regex
+    return at > 0 && !/[\x00-\x1f\x7f-\x9f]/.test(text) && (!/[,;]/.test(text) || text.startsWith('"')) &&
+      !/^<.*>$/.test(text) && Buffer.byteLength(local) <= 64 &&
+      (local.startsWith('"') ? quoted.test(local) : local.split(".").every((a) => atom.test(a)));
+  };
+  const unit = fc.constantFrom(..."aaaZ09.-+_!#'`{|}~@..,;<> \"\\[]:\t\x01é".split(""));
+  const domain = fc.constantFrom("example.com", "B.test", "[192.0.2.1]", "müller.de", "x..y", "", "a@b.test");
+  fc.assert(
+    fc.property(fc.string({ unit, maxLength: 20 }), domain, fc.nat(70), (local, at, pad) => {
+      const input = `${pad > 50 ? "a".repeat(pad) : ""}${local}@${at}`;
+      const m = parseMailbox(input);
+      if (isMailboxProblem(m)) return;
+      const trimmed = input.trim();
+      assert.ok(localOk(trimmed), `accepted ${JSON.stringify(input)}`);
+      assert.equal(m.local, trimmed.slice(0, trimmed.lastIndexOf("@")));
+      assert.equal(m.address, `${m.local}@${m.domain}`);
+      // deno-lint-ignore no-control-regex
+      assert.equal(m.smtputf8, /[^\x00-\x7f]/.test(m.local));
+    }),
+    { numRuns: 20_000 },
+  );
+});

@@ -6,9 +6,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
+import fc from "fast-check";
 import { MAX_LIST_LINE_BYTES, RecipientListError } from "../../core/send/list-lines.ts";
 import { MailboxSet } from "../../core/send/mailbox-set.ts";
-import { readRecipients, scanRecipients } from "../../core/send/recipients.ts";
+import { readRecipients, recipientsDigest, scanList, scanRecipients } from "../../core/send/recipients.ts";
 import { makeTestDir } from "../helpers/temp-dir.ts";
 import { b, listFile, MESSAGE, useSendBed } from "./send-fixture.ts";
 
@@ -85,4 +86,63 @@ test("at the command line the invalid lines are quoted for the person who gave t
   const r = await b().cli(["preflight", "--profile", "lab", "--to-list", file, ...MESSAGE, "--json"]);
   assert.equal(r.code, 2);
   assert.match(JSON.parse(r.stdout).error.message, /line 2 "typo\.smtpilot\.test": it has no @domain/);
+});
+
+test("the list's lines a read at a time are the lines decoded one by one: broken UTF-8, CR, BOM, across reads", async () => {
+  const { listLineBatches } = await import("../../core/send/list-lines.ts");
+  // Bytes that matter to a line splitter and a UTF-8 decoder: LF, CR, spaces, a BOM, a truncated and a whole
+  // multi-byte sequence, a lone continuation byte, plain address characters.
+  const pieces = [[0x0a], [0x0d, 0x0a], [0x20], [0xef, 0xbb, 0xbf], [0xe2, 0x82], [0xe2, 0x82, 0xac], [0x80], [
+    0x61,
+    0x40,
+    0x62,
+  ]];
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.integer({ min: 0, max: pieces.length - 1 }), { maxLength: 60_000 }),
+      async (picks) => {
+        const bytes = Buffer.from(picks.flatMap((p) => pieces[p] as number[]));
+        const file = write("bytes.txt", bytes);
+        const expected: [number, string][] = [];
+        let start = 0;
+        for (let nl = bytes.indexOf(10); nl >= 0; nl = bytes.indexOf(10, start)) {
+          expected.push([expected.length + 1, bytes.subarray(start, nl).toString("utf8").trim()]);
+          start = nl + 1;
+        }
+        if (start < bytes.length) expected.push([expected.length + 1, bytes.subarray(start).toString("utf8").trim()]);
+        if (expected[0]?.[1].charCodeAt(0) === 0xfeff) expected[0][1] = expected[0][1].slice(1);
+        const got: [number, string][] = [];
+        for await (const { first, texts } of listLineBatches(file)) texts.forEach((t, k) => got.push([first + k, t]));
+        assert.deepEqual(got, expected);
+      },
+    ),
+    { numRuns: 25 },
+  );
+});
+
+test("a list's digest is the same whether its text is hashed at once or a read at a time", async () => {
+  const addresses = Array.from({ length: 12_000 }, (_, i) => `person.${i}@example${i % 7}.test`);
+  const file = write("many.txt", `${addresses.join("\n")}\n`);
+  const seen: string[] = [];
+  const scan = await scanList(file, (text) => seen.push(text));
+  assert.ok(seen.length > 1, "the text came in several pieces");
+  assert.equal(seen.join(""), `${addresses.join("\n")}\n`);
+  assert.equal(scan.digest, recipientsDigest(addresses));
+});
+
+test("MailboxSet folds case exactly as toLowerCase does, ASCII or not", () => {
+  const cased = fc.mapToConstant(
+    { num: 26, build: (v) => String.fromCharCode(0x41 + v) },
+    { num: 26, build: (v) => String.fromCharCode(0x61 + v) },
+    { num: 8, build: (v) => ["İ", "i", "ß", "Σ", "σ", "ς", "Ä", "ä"][v] as string },
+    { num: 4, build: (v) => ["@", ".", "[", "`"][v] as string },
+  );
+  fc.assert(
+    fc.property(fc.string({ unit: cased, maxLength: 12 }), fc.string({ unit: cased, maxLength: 12 }), (a, b) => {
+      const set = new MailboxSet();
+      set.add(a);
+      assert.equal(set.add(b), a.toLowerCase() !== b.toLowerCase());
+    }),
+    { numRuns: 3000 },
+  );
 });
