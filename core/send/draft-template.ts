@@ -108,13 +108,15 @@ export function templateComposer(full: Composer): TemplateComposer {
   // A list send composes thousands of messages a second: the Date value is made once per second.
   let second = NaN;
   let dateValue = "";
-  const fill = (t: _Template, address: string, date: Date, room = 0): Buffer => {
-    if (Math.floor(date.getTime() / 1000) !== second) {
-      second = Math.floor(date.getTime() / 1000);
-      dateValue = dateHeaderValue(date);
+  /** The template filled for `address` at `ms` (milliseconds since the epoch), with `room` bytes after it. */
+  const fill = (t: _Template, address: string, ms: number, room = 0): Buffer => {
+    if (Math.floor(ms / 1000) !== second) {
+      second = Math.floor(ms / 1000);
+      dateValue = dateHeaderValue(new Date(ms));
     }
     // Both values are ASCII (templateFits, toUTCString): one byte a character, written in place.
-    const [a, b] = t.toFirst ? [address, dateValue] : [dateValue, address];
+    const a = t.toFirst ? address : dateValue;
+    const b = t.toFirst ? dateValue : address;
     const [p0, p1, p2] = t.parts;
     const out = Buffer.allocUnsafe(p0.length + a.length + p1.length + b.length + p2.length + room);
     let at = p0.copy(out, 0);
@@ -129,12 +131,13 @@ export function templateComposer(full: Composer): TemplateComposer {
     if (address === undefined || !templateFits(address)) return await full(to, date);
     template ??= full([_SENTINEL_TO], _SENTINEL_DATE).then((message) => (made = _cut(message)));
     const t = await template;
-    return t ? fill(t, address, date) : await full(to, date);
+    return t ? fill(t, address, date.getTime()) : await full(to, date);
   };
+  // A list send asks for thousands a second: the time is taken as a number, not a Date each.
   return Object.assign(compose, {
-    now: (address: string, date = new Date()) =>
-      made !== undefined && templateFits(address) ? fill(made, address, date) : undefined,
-    nowWithRoom: (address: string, room: number, date = new Date()) =>
-      made?.dotFree && templateFits(address) ? fill(made, address, date, room) : undefined,
+    now: (address: string, date?: Date) =>
+      made !== undefined && templateFits(address) ? fill(made, address, date?.getTime() ?? Date.now()) : undefined,
+    nowWithRoom: (address: string, room: number, date?: Date) =>
+      made?.dotFree && templateFits(address) ? fill(made, address, date?.getTime() ?? Date.now(), room) : undefined,
   });
 }

@@ -19,7 +19,7 @@ import type { ReplyRule, ReplyStage } from "../knowledge/reply-rule.ts";
 import type { Diagnosis } from "../layer.ts";
 import { readFailureDiagnosis } from "../layers/_failure.ts";
 import type { Capabilities } from "../smtp/capabilities.ts";
-import { commandText, type SmtpConnection, SmtpReadError } from "../smtp/connection.ts";
+import { assertCommandLine, commandLines, type SmtpConnection, SmtpReadError } from "../smtp/connection.ts";
 import { replyLine, type SmtpReply } from "../smtp/reply.ts";
 import {
   DATA_END_TIMEOUT_MS,
@@ -92,27 +92,34 @@ export async function runPipelined<T extends PipelineItem>(
   const dataTimeoutMs = Math.max(s.timeoutMs, DATA_END_TIMEOUT_MS);
   let settled = 0;
   let resetFirst = false;
-  /** The envelope commands of `item`: RSET first when a transaction is still open, then MAIL, RCPT, DATA. */
-  const envelope = (item: T): string[] => {
-    const lines = [mail(item.message.length, item.smtputf8), `RCPT TO:<${item.address}>`, "DATA"];
-    if (resetFirst) lines.unshift("RSET");
+  // MAIL FROM's line holds the sender and numbers: checked for line ends once, the recipient for each message.
+  assertCommandLine(mail(0, true));
+  /**
+   * The envelope commands of `item` as they go on the wire (commandText's
+   * form): RSET first when a transaction is still open, then MAIL, RCPT, DATA.
+   */
+  const envelope = (item: T): string => {
+    assertCommandLine(item.address);
+    const reset = resetFirst ? "RSET\r\n" : "";
     resetFirst = false;
-    return lines;
+    return `${reset}${mail(item.message.length, item.smtputf8)}\r\nRCPT TO:<${item.address}>\r\nDATA\r\n`;
   };
+  /** Writes an envelope on its own (the first, or after a refusal), as sendBatch writes command lines. */
+  const sendEnvelope = (text: string): void => conn.sendBatch(commandLines(text));
   // Replies are taken as they are when they have arrived (a group's replies come in one segment),
   // and only awaited when they have not: `a ?? await b` awaits nothing in the usual case.
 
   const first = await hooks.next(true);
   if (!first) return 0;
   let cur: T = first;
-  let lines = envelope(cur);
-  conn.sendBatch(lines);
+  let wire = envelope(cur);
+  sendEnvelope(wire);
   let attempted = false;
   let next: T | undefined;
   try {
     for (;;) {
       // RSET's reply closes the last transaction; the refusal is judged on MAIL, RCPT and DATA.
-      if (lines.length === 4) void (conn.takeReply() ?? await conn.readReply(s.timeoutMs));
+      if (wire.startsWith("RSET")) void (conn.takeReply() ?? await conn.readReply(s.timeoutMs));
       const mailReply = conn.takeReply() ?? await conn.readReply(s.timeoutMs);
       const rcptReply = conn.takeReply() ?? await conn.readReply(s.timeoutMs);
       const dataReply = conn.takeReply() ?? await conn.readReply(s.timeoutMs);
@@ -133,21 +140,20 @@ export async function runPipelined<T extends PipelineItem>(
           return settled;
         }
         cur = after;
-        lines = envelope(cur);
-        conn.sendBatch(lines);
+        wire = envelope(cur);
+        sendEnvelope(wire);
         continue;
       }
       // 354: the message, with the next envelope pipelined behind its final dot when that one is due now.
       const due = hooks.next(false);
       next = due instanceof Promise ? await due : due;
       const following = next ? envelope(next) : undefined;
-      const behind = following && commandText(following);
       const recorded = hooks.beforeMessage(cur);
       if (recorded) await recorded;
       attempted = true;
-      const framed = cur.framed && frameInRoom(cur.framed, cur.message.length, behind);
-      conn.sendRaw(framed || dotStuff(cur.message, behind), `<message, ${cur.message.length} bytes>`);
-      for (const line of following ?? []) conn.transcript.add("C", line);
+      const framed = cur.framed && frameInRoom(cur.framed, cur.message.length, following);
+      conn.sendRaw(framed || dotStuff(cur.message, following), `<message, ${cur.message.length} bytes>`);
+      if (following) conn.recordCommands(following, following.startsWith("RSET") ? 4 : 3);
       const final = conn.takeReply() ?? await conn.readReply(dataTimeoutMs);
       hooks.settle(cur, _finalOutcome(cur.address, rcptReply, final, explain, s.redact), true);
       settled++;
@@ -157,13 +163,13 @@ export async function runPipelined<T extends PipelineItem>(
         const later = await hooks.next(true);
         if (!later) return settled;
         cur = later;
-        lines = envelope(cur);
-        conn.sendBatch(lines);
+        wire = envelope(cur);
+        sendEnvelope(wire);
         continue;
       }
       cur = next;
       next = undefined;
-      lines = following;
+      wire = following;
     }
   } catch (err) {
     if (!(err instanceof SmtpReadError)) throw err;

@@ -94,8 +94,9 @@ export function frameInRoom(framed: Buffer, length: number, after?: string): Buf
   if (to > framed.length) return undefined;
   end.copy(framed, length);
   if (after !== undefined) {
-    // Commands are UTF-8 on the wire, as SmtpConnection writes them; a tail that does not fit is never cut.
-    if (to + Buffer.byteLength(after) > framed.length) return undefined;
+    // Commands are UTF-8 on the wire, as SmtpConnection writes them; a tail that does not fit is never cut
+    // (one that fits even at three bytes a UTF-16 unit, the usual envelope, is not counted first).
+    if (to + after.length * 3 > framed.length && to + Buffer.byteLength(after) > framed.length) return undefined;
     to += framed.write(after, to, "utf8");
   }
   return framed.subarray(0, to);

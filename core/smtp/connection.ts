@@ -37,12 +37,22 @@ export class SmtpReadError extends Error {
 export function commandText(lines: readonly string[]): string {
   let text = "";
   for (const line of lines) {
-    if (/[\r\n]/.test(line)) {
-      throw Object.assign(new Error("Refusing to send a command containing CR or LF"), { code: "E_SMTP_INJECTION" });
-    }
+    assertCommandLine(line);
     text += `${line}\r\n`;
   }
   return text;
+}
+
+/** Throws `E_SMTP_INJECTION` when `text` (a command line, or a value put into one) holds a CR or LF. */
+export function assertCommandLine(text: string): void {
+  if (/[\r\n]/.test(text)) {
+    throw Object.assign(new Error("Refusing to send a command containing CR or LF"), { code: "E_SMTP_INJECTION" });
+  }
+}
+
+/** The command lines of `text` (each ended by CRLF), without their line ends. */
+export function commandLines(text: string): string[] {
+  return text.split("\r\n").slice(0, -1);
 }
 
 /** The SMTP client's connection: replies in, commands out, transcript kept. */
@@ -129,9 +139,7 @@ export class SmtpConnection {
   /** Writes one command line; `shown` is what the transcript records instead (redaction). */
   send(line: string, shown: string = line): void {
     // One command per line, always: a CR or LF here would smuggle extra commands (DATA…) onto the wire.
-    if (/[\r\n]/.test(line)) {
-      throw Object.assign(new Error("Refusing to send a command containing CR or LF"), { code: "E_SMTP_INJECTION" });
-    }
+    assertCommandLine(line);
     // This client never pipelines: a reply already waiting now answers nothing we asked.
     // Taking it as the answer to this command would report a rejection (or a 250) that never happened.
     // Except 421: RFC 5321 §3.8 lets a server announce its shutdown at any time, and that notice
@@ -151,8 +159,24 @@ export class SmtpConnection {
     const text = commandText(lines);
     const stale = this.#queue[0];
     if (stale && stale.code !== 421) this.#markUnsolicited(stale);
-    for (const line of lines) this.transcript.add("C", line);
+    this.record("C", lines);
     if (!this.#closed) this.#socket.write(text);
+  }
+
+  /** Adds `lines` to the transcript (counted once it is full: transcript.ts recording). */
+  record(dir: "C" | "S", lines: readonly string[]): void {
+    const transcript = this.transcript;
+    if (!transcript.recording) transcript.drop(lines.length);
+    else for (const line of lines) transcript.add(dir, line);
+  }
+
+  /**
+   * Adds the `count` command lines of `text` (commandText's form) to the
+   * transcript: split into lines only while it records.
+   */
+  recordCommands(text: string, count: number): void {
+    if (this.transcript.recording) this.record("C", commandLines(text));
+    else this.transcript.drop(count);
   }
 
   /**
@@ -259,7 +283,7 @@ export class SmtpConnection {
         this.#markActivity("bytes");
       }
       for (const reply of this.#parser.push(chunk)) {
-        for (const raw of reply.raw) this.transcript.add("S", raw);
+        this.record("S", reply.raw);
         this.#queue.push(reply);
       }
       // A flood of replies nobody asked for is a violation; stop buffering them.

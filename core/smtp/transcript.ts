@@ -44,6 +44,20 @@ export class Transcript {
     this.entries.push({ t: Math.round(this.#now() - this.#start), dir, text: printable(this.redact(text), 300) });
   }
 
+  /**
+   * True while lines are still recorded. Once it is false, a caller with
+   * lines to add may count them with `drop` instead of making them: a scale
+   * send passes a dozen lines a message, thousands a second, none recorded.
+   */
+  get recording(): boolean {
+    return this.entries.length < MAX_TRANSCRIPT_ENTRIES;
+  }
+
+  /** Counts `n` lines as not recorded, as `add` does once the transcript is full. */
+  drop(n: number): void {
+    this.#dropped += n;
+  }
+
   /** The entries, with a closing marker when some were dropped. */
   toJSON(): TranscriptEntry[] {
     if (this.#dropped === 0) return this.entries;

@@ -12,7 +12,7 @@ import type { DiagnoseOptions } from "../../core/diagnose-options.ts";
 import type { Draft } from "../../core/send/composed-draft.ts";
 import { makeDraft } from "../../core/send/draft.ts";
 import { readJournal } from "../../core/send/journal.ts";
-import { readRecipients } from "../../core/send/recipients.ts";
+import { readRecipients, type Recipient } from "../../core/send/recipients.ts";
 import { SmtpConnection } from "../../core/smtp/connection.ts";
 import { runScale, type ScaleProgress, type ScaleResult } from "../../core/send/scale.ts";
 import { makeTestDir } from "../helpers/temp-dir.ts";
@@ -48,7 +48,7 @@ async function scaleTo(
   list: string[],
   connections: number,
   onProgress?: (p: ScaleProgress) => void,
-  extra: { ratePerSecond?: number; signal?: AbortSignal; draft?: Draft } = {},
+  extra: { ratePerSecond?: number; signal?: AbortSignal; draft?: Draft; recipients?: AsyncIterable<Recipient> } = {},
 ) {
   const listFile = path.join(dir, `list-${++run}.txt`);
   fs.writeFileSync(listFile, `${list.join("\n")}\n`);
@@ -68,7 +68,7 @@ async function scaleTo(
     redact: (t) => t,
     draft: extra.draft ?? draft,
     envelopeFrom: "bounces@example.com",
-    recipients: readRecipients(listFile),
+    recipients: extra.recipients ?? readRecipients(listFile),
     count: list.length,
     journalFile,
     connections,
@@ -184,6 +184,25 @@ test("with ten connections, whose attempts share one journal append, each attemp
     SmtpConnection.prototype.sendRaw = real;
   }
   assert.deepEqual(missing, []);
+});
+
+test("a recipient holding a line end is never written into a pipelined envelope: the run stops, nothing injected", async () => {
+  const list = names(4);
+  // A stream of recipients a caller made itself (a list's lines never hold a line end).
+  async function* recipients(): AsyncGenerator<Recipient> {
+    for (const [index, address] of list.entries()) {
+      yield { index, address: index === 2 ? `${address}\r\nRCPT TO:<victim@example.org>` : address, smtputf8: false };
+    }
+  }
+  const mta = await startMiniMta({});
+  servers.push(mta);
+  const err = await scaleTo(mta.port, list, 1, undefined, { recipients: recipients() }).then(
+    () => undefined,
+    (e: Error & { code?: string }) => e,
+  );
+  assert.equal(err?.code, "E_SMTP_INJECTION");
+  assert.ok(mta.chunks.every((c) => !c.includes("victim@")), "the injected command never reached the server");
+  assert.deepEqual(mta.accepted, list.slice(0, 1), "only the message written before the bad envelope was taken");
 });
 
 test("a refused recipient's transaction is closed with RSET: no nested MAIL, the rest go through", async () => {
