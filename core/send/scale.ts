@@ -164,11 +164,15 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
    * append, and each message leaves once that append is done (journal.ts).
    */
   const attemptSoon = (r: _Item) => journal.attemptSoon(r.index, maskAddress(r.address));
-  /** An answer for the journal; a failure to write it stops the run at the next attempt, never here. */
-  const answer = (entry: Parameters<Journal["writeLater"]>[0] | { i: number; queueId: string | undefined }) => {
+  /**
+   * An answer for the journal (an acceptance when `entry` is a queue id or
+   * undefined); a failure to write it stops the run at the next attempt,
+   * never here.
+   */
+  const answer = (i: number, entry: Parameters<Journal["writeLater"]>[0] | string | undefined) => {
     try {
-      if ("status" in entry) journal.writeLater(entry);
-      else journal.acceptedLater(entry.i, entry.queueId);
+      if (entry === undefined || typeof entry === "string") journal.acceptedLater(i, entry);
+      else journal.writeLater(entry);
     } catch {
       // kept in journal.failure: the next attempt throws, and the recipient reads as attempted
     }
@@ -181,14 +185,14 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
       result.unknown.push(r.index);
     } else if (outcome.accepted) {
       result.accepted++;
-      answer({ i: r.index, queueId: outcome.queueId || undefined });
+      answer(r.index, outcome.queueId || undefined);
     } else {
       const o = outcome.recipients[0];
       const code = o?.diagnosis?.code ?? outcome.diagnosis?.code;
       const status = o?.status === "rejected" ? "rejected" : "deferred";
       result[status]++;
       if (code) result.codes[code] = (result.codes[code] ?? 0) + 1;
-      answer({ i: r.index, status, ...(code ? { code } : {}), reply: outcome.reply.slice(0, 300) });
+      answer(r.index, { i: r.index, status, ...(code ? { code } : {}), reply: outcome.reply.slice(0, 300) });
       if (code && _STOP_CODES.has(code)) stop ??= { reason: "rate-limited", code };
     }
     report();

@@ -55,12 +55,21 @@ export function commandLines(text: string): string[] {
   return text.split("\r\n").slice(0, -1);
 }
 
+/** A readReply waiting: how to settle it, and its deadline. */
+interface _Waiter {
+  resolve(reply: SmtpReply): void;
+  reject(err: SmtpReadError): void;
+  deadline: number;
+  timeoutMs: number;
+}
+
 /** The SMTP client's connection: replies in, commands out, transcript kept. */
 export class SmtpConnection {
   #socket: net.Socket;
   #parser: ReplyParser;
   #queue: SmtpReply[] = [];
-  #waiter: (() => void) | undefined;
+  /** The readReply waiting for a reply, settled by #wake as soon as the connection has its answer. */
+  #waiter: _Waiter | undefined;
   /**
    * The deadline timer of readReply, kept from one wait to the next (a
    * pipelined send waits thousands of times a second): re-armed only when a
@@ -165,9 +174,13 @@ export class SmtpConnection {
 
   /** Adds `lines` to the transcript (counted once it is full: transcript.ts recording). */
   record(dir: "C" | "S", lines: readonly string[]): void {
-    const transcript = this.transcript;
-    if (!transcript.recording) transcript.drop(lines.length);
-    else for (const line of lines) transcript.add(dir, line);
+    if (this.transcript.recording) this.#recordLines(dir, lines);
+    else this.transcript.drop(lines.length);
+  }
+
+  /** record's lines one by one: apart, so the code a send runs thousands of times a second stays small. */
+  #recordLines(dir: "C" | "S", lines: readonly string[]): void {
+    for (const line of lines) this.transcript.add(dir, line);
   }
 
   /**
@@ -175,7 +188,7 @@ export class SmtpConnection {
    * transcript: split into lines only while it records.
    */
   recordCommands(text: string, count: number): void {
-    if (this.transcript.recording) this.record("C", commandLines(text));
+    if (this.transcript.recording) this.#recordLines("C", commandLines(text));
     else this.transcript.drop(count);
   }
 
@@ -184,7 +197,8 @@ export class SmtpConnection {
    * recording only `shown` in the transcript (never the content).
    */
   sendRaw(bytes: Buffer, shown: string): void {
-    this.transcript.add("C", shown);
+    if (this.transcript.recording) this.transcript.add("C", shown);
+    else this.transcript.drop(1);
     if (!this.#closed) this.#socket.write(bytes);
   }
 
@@ -200,33 +214,42 @@ export class SmtpConnection {
     return this.#queue.shift();
   }
 
-  /** Reads the next complete reply, failing after `timeoutMs` without one. */
-  async readReply(timeoutMs: number): Promise<SmtpReply> {
-    const deadline = monotonicMs() + timeoutMs;
-    if (this.#waiter) throw new Error("Concurrent readReply calls on one SMTP connection");
-    for (;;) {
-      if (this.#unsolicited) throw new SmtpReadError({ kind: "protocol", violation: this.#unsolicited });
-      const reply = this.#queue.shift();
-      if (reply) return reply;
-      const v = this.#parser.violation;
-      if (v) throw new SmtpReadError({ kind: "protocol", violation: v });
-      if (this.#socketError) throw new SmtpReadError({ kind: "socket", ...this.#socketError });
-      if (this.#closed) {
-        throw new SmtpReadError({ kind: "closed", midReply: this.#parser.midReply, partial: this.#parser.pendingText });
-      }
-      const left = deadline - monotonicMs();
-      if (left <= 0) {
-        throw new SmtpReadError({
-          kind: "timeout",
-          waitedMs: Math.round(timeoutMs),
-          partial: this.#parser.pendingText,
-        });
-      }
-      this.#armTimer(deadline, left);
-      await new Promise<void>((resolve) => (this.#waiter = resolve));
-      this.#waiter = undefined;
-      this.#timer?.unref();
+  /**
+   * Reads the next complete reply, failing after `timeoutMs` without one.
+   * One promise a wait, settled from the socket's events (#wake): a
+   * pipelined send waits thousands of times a second.
+   */
+  readReply(timeoutMs: number): Promise<SmtpReply> {
+    if (this.#waiter) return Promise.reject(new Error("Concurrent readReply calls on one SMTP connection"));
+    const now = monotonicMs();
+    const deadline = now + timeoutMs;
+    const got = this.#answer(deadline, timeoutMs, now);
+    if (got !== undefined) return got instanceof SmtpReadError ? Promise.reject(got) : Promise.resolve(got);
+    return new Promise<SmtpReply>((resolve, reject) => {
+      this.#waiter = { resolve, reject, deadline, timeoutMs };
+      this.#armTimer(deadline, deadline - now);
+    });
+  }
+
+  /**
+   * What a wait with this deadline gets now: the next reply, the error that
+   * ends it, or undefined while it must wait on. `now` only when known (the
+   * clock is read only when nothing else decides).
+   */
+  #answer(deadline: number, timeoutMs: number, now?: number): SmtpReply | SmtpReadError | undefined {
+    if (this.#unsolicited) return new SmtpReadError({ kind: "protocol", violation: this.#unsolicited });
+    const reply = this.#queue.shift();
+    if (reply) return reply;
+    const v = this.#parser.violation;
+    if (v) return new SmtpReadError({ kind: "protocol", violation: v });
+    if (this.#socketError) return new SmtpReadError({ kind: "socket", ...this.#socketError });
+    if (this.#closed) {
+      return new SmtpReadError({ kind: "closed", midReply: this.#parser.midReply, partial: this.#parser.pendingText });
     }
+    if (deadline - (now ?? monotonicMs()) <= 0) {
+      return new SmtpReadError({ kind: "timeout", waitedMs: Math.round(timeoutMs), partial: this.#parser.pendingText });
+    }
+    return undefined;
   }
 
   /** Sends a command and reads its reply. */
@@ -314,7 +337,19 @@ export class SmtpConnection {
     this.#unsolicited ??= { kind: "unsolicited-reply", line: reply?.raw[0] ?? "", first: false };
   }
 
+  /** Settles the waiting readReply when the connection now has its answer; else re-arms its deadline. */
   #wake(): void {
-    this.#waiter?.();
+    const w = this.#waiter;
+    if (w === undefined) return;
+    const got = this.#answer(w.deadline, w.timeoutMs);
+    if (got === undefined) {
+      // Woken early (a timer set for an earlier, shorter wait, or bytes that completed no reply): wait on.
+      this.#armTimer(w.deadline, w.deadline - monotonicMs());
+      return;
+    }
+    this.#waiter = undefined;
+    this.#timer?.unref();
+    if (got instanceof SmtpReadError) w.reject(got);
+    else w.resolve(got);
   }
 }

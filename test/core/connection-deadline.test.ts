@@ -59,3 +59,45 @@ test("a connection whose last wait was answered does not keep the process alive"
   assert.equal(code, 0);
   assert.equal(out.trim(), "220");
 });
+
+test("a wait is settled by the events that answer it: a reply completed by a later chunk, then a close", {
+  timeout: 60_000,
+}, async () => {
+  // The server writes what the test tells it to, when it tells it to.
+  let peer: net.Socket | undefined;
+  const server = net.createServer().listen(0, "127.0.0.1");
+  const connected = new Promise<void>((resolve) => {
+    server.once("connection", (s: net.Socket) => {
+      peer = s;
+      resolve();
+    });
+  });
+  await new Promise((resolve) => server.once("listening", resolve));
+  const socket = net.connect((server.address() as net.AddressInfo).port, "127.0.0.1");
+  const conn = new SmtpConnection(socket, new Transcript(() => 0));
+  try {
+    await connected;
+    const first = conn.readReply(600_000);
+    assert.equal(conn.takeReply(), undefined);
+    // A second wait at the same time is refused, never taken as the first one's answer.
+    await assert.rejects(conn.readReply(1000), /Concurrent readReply/);
+    peer?.write("250-first line\r\n250 sec");
+    const fragment = new Promise((resolve) => socket.once("data", resolve));
+    await fragment; // bytes that complete no reply: the wait goes on
+    peer?.write("ond\r\n251 queued\r\n");
+    const reply = await first;
+    assert.deepEqual([reply.code, reply.lines], [250, ["first line", "second"]]);
+    // The reply that came with it is taken at once; the next wait fails when the server closes.
+    assert.equal(conn.takeReply()?.code, 251);
+    const next = conn.readReply(600_000);
+    peer?.end();
+    const err = await next.then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof SmtpReadError && err.failure.kind === "closed", String(err));
+    // Once closed, a wait fails at once, whatever its deadline.
+    const again = await conn.readReply(600_000).then(() => undefined, (e: unknown) => e);
+    assert.ok(again instanceof SmtpReadError && again.failure.kind === "closed", String(again));
+  } finally {
+    conn.destroy();
+    server.close();
+  }
+});
