@@ -89,10 +89,18 @@ export function dotStuff(message: Buffer, after?: Buffer | string): Buffer {
  * room; undefined when they do not fit (then dotStuff).
  */
 export function frameInRoom(framed: Buffer, length: number, after?: string): Buffer | undefined {
-  const end = length >= 2 && framed[length - 2] === 0x0d && framed[length - 1] === 0x0a ? _END : _CRLF_END;
-  let to = length + end.length;
+  const crlf = length >= 2 && framed[length - 2] === 0x0d && framed[length - 1] === 0x0a;
+  let to = length + (crlf ? 3 : 5);
   if (to > framed.length) return undefined;
-  end.copy(framed, length);
+  // The final dot's line (_END, or _CRLF_END when the message does not end with a line end), a few bytes set in place.
+  let at = length;
+  if (!crlf) {
+    framed[at++] = 0x0d;
+    framed[at++] = 0x0a;
+  }
+  framed[at++] = 0x2e;
+  framed[at++] = 0x0d;
+  framed[at] = 0x0a;
   if (after !== undefined) {
     // Commands are UTF-8 on the wire, as SmtpConnection writes them; a tail that does not fit is never cut
     // (one that fits even at three bytes a UTF-16 unit, the usual envelope, is not counted first).

@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
+import fc from "fast-check";
 import { isSet, Journal, readJournal, Reservations } from "../../core/send/journal.ts";
 import { makeTestDir } from "../helpers/temp-dir.ts";
 
@@ -113,4 +114,35 @@ test("readJournal() reads a record holding U+2028 or U+2029 whole (JSON leaves t
   assert.equal(s.accepted, 1);
   assert.deepEqual(s.unknown, [1]);
   t.done();
+});
+
+test("readJournal() tallies every index as its last record says, whatever the journal's mix", async () => {
+  const statuses = ["attempt", "accepted", "rejected", "deferred"] as const;
+  await fc.assert(
+    fc.asyncProperty(
+      fc.integer({ min: 1, max: 70 }),
+      fc.array(fc.tuple(fc.nat(80), fc.constantFrom(...statuses)), { maxLength: 60 }),
+      async (count, records) => {
+        const t = tempFile();
+        const j = new Journal(t.file);
+        for (const [i, status] of records) j.write({ i, status });
+        j.close();
+        const s = await readJournal(t.file, count);
+        t.done();
+        // The last record of each index below the count decides it: attempted without an answer is unknown.
+        const last = new Map<number, string>();
+        for (const [i, status] of records) if (i < count) last.set(i, status);
+        const of = (status: string) =>
+          [...last].filter(([, st]) => st === status).map(([i]) => i).sort((a, b) => a - b);
+        assert.deepEqual(s.unknown, of("attempt"));
+        assert.equal(s.accepted, of("accepted").length);
+        assert.equal(s.rejected, of("rejected").length);
+        assert.equal(s.deferred, of("deferred").length);
+        for (let i = 0; i < count; i++) {
+          assert.equal(isSet(s.done, i), ["attempt", "accepted", "rejected"].includes(last.get(i) ?? ""), `index ${i}`);
+        }
+      },
+    ),
+    { numRuns: 60 },
+  );
 });
