@@ -101,12 +101,17 @@ export async function* listLineBatches(
   let rest: Buffer = Buffer.alloc(0);
   const tooLong = (at: number) =>
     new RecipientListError(file, [{ line: at, reason: `longer than ${maxLineBytes} bytes (one address a line)` }], 1);
-  /** The lines of `text` (whole lines, each ended by LF, or one last line without it), trimmed. */
-  const split = (text: string, ended: boolean): ListLineBatch => {
+  /**
+   * The lines of `text` (whole lines, each ended by LF, or one last line
+   * without it), trimmed; throws when one is longer than `bound` UTF-16
+   * units before its trim.
+   */
+  const split = (text: string, ended: boolean, bound: number): ListLineBatch => {
     const first = line + 1;
     const texts: string[] = [];
     let start = 0;
     for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", start)) {
+      if (nl - start > bound) throw tooLong(first + texts.length);
       texts.push(text.slice(start, nl).trim());
       start = nl + 1;
     }
@@ -117,19 +122,26 @@ export async function* listLineBatches(
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       const buf = rest.length === 0 ? chunk : Buffer.concat([rest, chunk]);
-      let start = 0;
-      let lines = 0;
-      for (let nl = buf.indexOf(10); nl >= 0; nl = buf.indexOf(10, start)) {
-        lines++;
-        if (nl - start > maxLineBytes) throw tooLong(line + lines);
-        start = nl + 1;
+      const end = buf.lastIndexOf(10) + 1;
+      const text = end > 0 ? buf.toString("utf8", 0, end) : "";
+      // A UTF-16 unit never comes from fewer than one byte, so when the units are as many as the bytes every
+      // line's length is its bytes, checked while splitting (the usual, ASCII list); otherwise each line's
+      // bytes are measured in the buffer first.
+      const units = text.length === end;
+      if (!units) {
+        let start = 0;
+        for (let nl = buf.indexOf(10), at = line + 1; nl >= 0 && nl < end; nl = buf.indexOf(10, start), at++) {
+          if (nl - start > maxLineBytes) throw tooLong(at);
+          start = nl + 1;
+        }
       }
-      if (buf.length - start > maxLineBytes) throw tooLong(line + lines + 1);
+      const batch = end > 0 ? split(text, true, units ? maxLineBytes : Infinity) : undefined;
+      if (buf.length - end > maxLineBytes) throw tooLong(line + 1);
       // Copied, so the carried bytes do not pin the whole read.
-      rest = start === buf.length ? Buffer.alloc(0) : Buffer.from(buf.subarray(start));
-      if (start > 0) yield split(buf.toString("utf8", 0, start), true);
+      rest = end === buf.length ? Buffer.alloc(0) : Buffer.from(buf.subarray(end));
+      if (batch) yield batch;
     }
-    if (rest.length > 0) yield split(rest.toString("utf8"), false);
+    if (rest.length > 0) yield split(rest.toString("utf8"), false, Infinity);
   } catch (err) {
     if ((err as { code?: string }).code === "E_USAGE") throw err;
     throw new UsageError(`Cannot read --to-list ${shown(file)}: ${(err as NodeJS.ErrnoException).code ?? "error"}`);

@@ -146,3 +146,29 @@ test("MailboxSet folds case exactly as toLowerCase does, ASCII or not", () => {
     { numRuns: 3000 },
   );
 });
+
+test("the bound on a list's lines is counted in bytes, ASCII or not, and names the first line past it", async () => {
+  const { listLineBatches } = await import("../../core/send/list-lines.ts");
+  const bound = 6;
+  // A short line of some bytes each (ASCII, a two- or three-byte character, a truncated sequence, a lone
+  // continuation byte, a CR), LF after it, sometimes none at the end of the file; many, so reads split them.
+  const piece = fc.constantFrom([0x61], [0xc3, 0xa9], [0xe2, 0x82, 0xac], [0xe2, 0x82], [0x80], [0x0d]);
+  const lineBytes = fc.array(piece, { maxLength: 4 }).map((ps) => ps.flat());
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(lineBytes, { minLength: 1, maxLength: 20_000 }),
+      fc.boolean(),
+      async (lines, lastEnded) => {
+        const bytes = Buffer.from(lines.flatMap((l, k) => (k < lines.length - 1 || lastEnded ? [...l, 0x0a] : l)));
+        const file = write("bound.txt", bytes);
+        const firstTooLong = lines.findIndex((l) => l.length > bound);
+        const got = await (async () => {
+          for await (const _ of listLineBatches(file, bound)) { /* read to the end */ }
+        })().then(() => undefined, (e: RecipientListError) => e);
+        if (firstTooLong < 0) assert.equal(got, undefined);
+        else assert.deepEqual(got?.problems.map((p) => p.line), [firstTooLong + 1]);
+      },
+    ),
+    { numRuns: 30 },
+  );
+});
