@@ -83,7 +83,10 @@ export async function* listLines(file: string, maxLineBytes = MAX_LIST_LINE_BYTE
  * as decoding each line's bytes on its own: a line end is one byte that no
  * UTF-8 sequence contains, and a malformed sequence decodes to U+FFFD
  * without taking the line end with it (a leading BOM is white space to
- * trim()). The bound is checked on each line's bytes before any is decoded.
+ * trim()). The bound is checked on each line's bytes before any is decoded,
+ * so a read holding a line past it throws before handing out any of that
+ * read's lines (listLines hands out the lines before it first): a reader
+ * must treat the error as refusing the whole list, as the scan does.
  */
 export async function* listLineBatches(
   file: string,

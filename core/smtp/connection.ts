@@ -43,10 +43,13 @@ export function commandText(lines: readonly string[]): string {
   return text;
 }
 
-/** Throws `E_SMTP_INJECTION` when `text` (a command line, or a value put into one) holds a CR or LF. */
+/**
+ * Throws `E_SMTP_INJECTION` when `text` (a command line, or a value put into one) holds a CR, an LF
+ * or a NUL (which some servers take as a line's end: RFC 5321 allows none of them in a command).
+ */
 export function assertCommandLine(text: string): void {
-  if (/[\r\n]/.test(text)) {
-    throw Object.assign(new Error("Refusing to send a command containing CR or LF"), { code: "E_SMTP_INJECTION" });
+  if (/[\r\n\0]/.test(text)) {
+    throw Object.assign(new Error("Refusing to send a command containing CR, LF or NUL"), { code: "E_SMTP_INJECTION" });
   }
 }
 

@@ -186,24 +186,30 @@ test("with ten connections, whose attempts share one journal append, each attemp
   assert.deepEqual(missing, []);
 });
 
-test("a recipient holding a line end is never written into a pipelined envelope: the run stops, nothing injected", async () => {
-  const list = names(4);
-  // A stream of recipients a caller made itself (a list's lines never hold a line end).
-  async function* recipients(): AsyncGenerator<Recipient> {
-    for (const [index, address] of list.entries()) {
-      yield { index, address: index === 2 ? `${address}\r\nRCPT TO:<victim@example.org>` : address, smtputf8: false };
+for (const [what, end] of [["a line end", "\r\n"], ["a NUL", "\0"]] as const) {
+  test(`a recipient holding ${what} is never written into a pipelined envelope: the run stops, nothing injected`, async () => {
+    const list = names(4);
+    // A stream of recipients a caller made itself (a list's lines never hold a line end).
+    async function* recipients(): AsyncGenerator<Recipient> {
+      for (const [index, address] of list.entries()) {
+        yield {
+          index,
+          address: index === 2 ? `${address}${end}RCPT TO:<victim@example.org>` : address,
+          smtputf8: false,
+        };
+      }
     }
-  }
-  const mta = await startMiniMta({});
-  servers.push(mta);
-  const err = await scaleTo(mta.port, list, 1, undefined, { recipients: recipients() }).then(
-    () => undefined,
-    (e: Error & { code?: string }) => e,
-  );
-  assert.equal(err?.code, "E_SMTP_INJECTION");
-  assert.ok(mta.chunks.every((c) => !c.includes("victim@")), "the injected command never reached the server");
-  assert.deepEqual(mta.accepted, list.slice(0, 1), "only the message written before the bad envelope was taken");
-});
+    const mta = await startMiniMta({});
+    servers.push(mta);
+    const err = await scaleTo(mta.port, list, 1, undefined, { recipients: recipients() }).then(
+      () => undefined,
+      (e: Error & { code?: string }) => e,
+    );
+    assert.equal(err?.code, "E_SMTP_INJECTION");
+    assert.ok(mta.chunks.every((c) => !c.includes("victim@")), "the injected command never reached the server");
+    assert.deepEqual(mta.accepted, list.slice(0, 1), "only the message written before the bad envelope was taken");
+  });
+}
 
 test("a refused recipient's transaction is closed with RSET: no nested MAIL, the rest go through", async () => {
   const list = [
