@@ -18,12 +18,13 @@
 // another user who made that folder first could plant compiled code there. Anything else — no such
 // folder possible, a folder or file another user could write, Windows — and the bundle runs with no
 // cache at all. A cache V8 refuses (another V8, other flags) is made again.
-import fs from "node:fs";
-import module from "node:module";
-import os from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import vm from "node:vm";
+// Builtins by process.getBuiltinModule, not `import` (see bin/smtpilot.mjs).
+const fs = process.getBuiltinModule("node:fs");
+const module = process.getBuiltinModule("node:module");
+const os = process.getBuiltinModule("node:os");
+const path = process.getBuiltinModule("node:path");
+const { fileURLToPath } = process.getBuiltinModule("node:url");
+const vm = process.getBuiltinModule("node:vm");
 
 /** Header of a cache file: the variants (option names) whose runs made it, a newline, then V8's data. */
 const _MAGIC = "smtpilot-code-cache/1 ";
@@ -31,6 +32,18 @@ const _MAGIC = "smtpilot-code-cache/1 ";
 const _EXIT_USAGE = 2;
 /** Variants of one command after which a cache is no longer made again (bounds the writes). */
 const _MAX_VARIANTS = 8;
+/** Node's CommonJS wrapper, with which scripts/build/bundle.mjs opens the bundle (see BUNDLE_TAIL). */
+export const BUNDLE_HEAD = "(function (exports, require, module, __filename, __dirname) {";
+/** Where the entry hands the wrapper's arguments to a bundle it runs as a vm.Script (see BUNDLE_TAIL). */
+const _BUNDLE_ARGUMENTS = Symbol.for("smtpilot.bundle-arguments");
+/**
+ * How scripts/build/bundle.mjs closes the bundle: the wrapper calls itself with the arguments the
+ * entry left under _BUNDLE_ARGUMENTS, else (required as a module: Node, Deno, the binary's build) with
+ * those of the module wrapper around it. Run as a vm.Script the file is then compiled as it is:
+ * wrapping a 5 MB source in a template string made V8 copy it whole (~3 ms of a start).
+ */
+export const BUNDLE_TAIL =
+  '\n})(...(globalThis[Symbol.for("smtpilot.bundle-arguments")] ?? [exports, require, module, __filename, __dirname]));\n';
 
 /**
  * Runs the CommonJS bundle at `url` with a V8 code cache; false (nothing run) when no cache can be
@@ -39,6 +52,7 @@ const _MAX_VARIANTS = 8;
  * `options.report` hears which cache the run started from (tests).
  */
 export function runWithCodeCache(url, argv, options = {}) {
+  _mark("entry");
   const file = fileURLToPath(url);
   const word = _commandWord(argv);
   // A word that could not be a command's name makes no file name (an unknown name ends as a usage
@@ -62,12 +76,17 @@ export function runWithCodeCache(url, argv, options = {}) {
   // A variant: the options named (not --home: where the memory folder is changes no code).
   const named = argv.map((a) => /^--([a-z][a-z0-9-]{0,39})(?:=|$)/.exec(a)?.[1]).filter((o) => o && o !== "home");
   const variant = [...new Set(named)].sort().join(",");
+  _mark("cache-read");
   const source = fs.readFileSync(file, "utf8");
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+  // A bundle of bundle.mjs's is already wrapped; another CommonJS file (the tests') is wrapped here.
+  const wrapped = source.startsWith(BUNDLE_HEAD) && source.endsWith(BUNDLE_TAIL);
+  _mark("source-read");
+  const script = new vm.Script(wrapped ? source : `${BUNDLE_HEAD}${source}\n})`, {
     filename: file,
     ...(held ?? seed ? { cachedData: (held ?? seed).data } : {}),
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
+  _mark("script");
   // Made as the process exits (every ending goes through process.exit): then it holds what the run
   // compiled, and what the cache it was given held (V8 keeps both).
   const accepted = held !== undefined && script.cachedDataRejected !== true;
@@ -80,8 +99,29 @@ export function runWithCodeCache(url, argv, options = {}) {
   // Plugin files are imported by this module, not from inside the script (cli/smtpilot.ts).
   globalThis[Symbol.for("smtpilot.entry-import")] = (specifier) => import(specifier);
   const mod = { exports: {}, filename: file, id: file, loaded: false };
-  script.runInThisContext()(mod.exports, module.createRequire(file), mod, file, path.dirname(file));
+  const args = [mod.exports, module.createRequire(file), mod, file, path.dirname(file)];
+  if (!wrapped) {
+    script.runInThisContext()(...args);
+    return true;
+  }
+  // Only while the bundle's top level runs: its functions keep the wrapper's parameters, not this global.
+  globalThis[_BUNDLE_ARGUMENTS] = args;
+  try {
+    script.runInThisContext();
+  } finally {
+    delete globalThis[_BUNDLE_ARGUMENTS];
+  }
   return true;
+}
+
+/**
+ * Marks `name` in the run's timing record (core/run-timing.ts, shared by its global name), which the CLI
+ * writes out with SMTPILOT_TIMING=1: the entry's own steps before the bundle's first line ("started").
+ */
+function _mark(name) {
+  const record = (globalThis[Symbol.for("smtpilot.timing")] ??= { marks: [], assets: [], spans: [] });
+  const cpu = process.cpuUsage();
+  record.marks.push([name, Math.round(process.uptime() * 1e5) / 100, Math.round((cpu.user + cpu.system) / 10) / 100]);
 }
 
 /** The smallest cache in `folder` whose name starts with `prefix` and that is this user's alone, else undefined. */

@@ -6,6 +6,7 @@ import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
 import fs from "node:fs";
 import path from "node:path";
+import { BUNDLE_HEAD, BUNDLE_TAIL } from "../../bin/code-cache.mjs";
 import { commanderVariadicGuard, nodemailerNoFetch } from "./sea-bundle.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -34,7 +35,9 @@ const result = await build({
 const [output] = result.outputFiles;
 fs.mkdirSync(path.dirname(outfile), { recursive: true });
 const partial = `${outfile}.${process.pid}.tmp`;
-fs.writeFileSync(partial, output.contents);
+// Wrapped as Node wraps a CommonJS module, calling itself: the npm entry then compiles the file as it
+// is, where wrapping 5 MB of source itself cost a copy of it at every start (bin/code-cache.mjs).
+fs.writeFileSync(partial, `${BUNDLE_HEAD}${output.text}${BUNDLE_TAIL}`);
 fs.renameSync(partial, outfile);
 // On stderr: `npm pack --json` runs this (prepack) and its stdout must stay one JSON document.
 console.error(`built ${path.relative(process.cwd(), outfile)}`);

@@ -39,9 +39,10 @@ fs.writeFileSync(usageBundle, "function usage() { process.exit(2); }\nusage();\n
 function runBundle(
   folder: string | undefined,
   argv: string[],
+  file = bundle,
 ): { ran: boolean; out: Record<string, unknown>; from: string; rejected: boolean } {
   const script = `import(${JSON.stringify(cacheModule)}).then((m) => {
-    const ran = m.runWithCodeCache(${JSON.stringify(pathToFileURL(bundle).href)}, ${JSON.stringify(argv)}, {
+    const ran = m.runWithCodeCache(${JSON.stringify(pathToFileURL(file).href)}, ${JSON.stringify(argv)}, {
       folder: ${folder === undefined ? "m.cacheFolder(" + JSON.stringify(tmp) + ")" : JSON.stringify(folder)},
       report: (r) => process.stderr.write(JSON.stringify(r)),
     });
@@ -82,6 +83,32 @@ test("a command's first run leaves its cache (mode 0600), a later run reads it, 
   assert.deepEqual([status.from, status.rejected], ["seed", false]);
   assert.equal(cacheFiles(folder).length, 2);
   assert.equal(runBundle(folder, ["status"]).from, "own");
+});
+
+test("a bundle as bundle.mjs writes it (wrapped, calling itself) runs alike from the cache and as a plain module", async () => {
+  const { BUNDLE_HEAD, BUNDLE_TAIL } = await import(cacheModule) as { BUNDLE_HEAD: string; BUNDLE_TAIL: string };
+  const wrapped = path.join(tmp, "wrapped.cjs");
+  // What the bundle relies on, and whether the arguments the entry handed over outlive its top level.
+  const body = fs.readFileSync(bundle, "utf8").replace(
+    "exports: typeof exports",
+    'exports: typeof exports, left: typeof globalThis[Symbol.for("smtpilot.bundle-arguments")]',
+  );
+  fs.writeFileSync(wrapped, `${BUNDLE_HEAD}${body}${BUNDLE_TAIL}`);
+  const expected = { greet: "hello wrapped.cjs", plugin: "from a plugin file", exports: "object", left: "undefined" };
+  const folder = path.join(tmp, "wrapped");
+  fs.mkdirSync(folder, { mode: 0o700 });
+  const first = runBundle(folder, ["send"], wrapped);
+  assert.deepEqual([first.out, first.from], [expected, "none"]);
+  const again = runBundle(folder, ["send"], wrapped);
+  assert.deepEqual([again.out, again.from, again.rejected], [expected, "own", false]);
+  // Required as a module (Node's loader, the fallback without a cache folder): the module wrapper's arguments.
+  const plain = spawnSync(process.execPath, [
+    "-e",
+    `globalThis[Symbol.for("smtpilot.entry-import")] = (u) => import(u);
+    require(${JSON.stringify(wrapped)});`,
+  ], { encoding: "utf8" });
+  assert.equal(plain.status, 0, plain.stderr);
+  assert.deepEqual(JSON.parse(plain.stdout), expected);
 });
 
 test("a cache file another user could write is never read: it is replaced by this user's own", () => {
