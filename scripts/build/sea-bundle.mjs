@@ -130,6 +130,34 @@ function _importedNames(importer, id) {
 
 const _require = createRequire(import.meta.url);
 
+/** An `import` of a Node builtin, resolved to its ESM facade (_esmFacade); undefined for anything else. */
+function _builtinFacade(args) {
+  if (args.kind !== "import-statement" || args.namespace.startsWith("smtpilot-") || !isBuiltin(args.path)) {
+    return undefined;
+  }
+  const names = _importedNames(args.importer, args.path);
+  return { path: names ? `${args.path}?${names.join(",")}` : args.path, namespace: "smtpilot-esm" };
+}
+
+/** The source of a facade _builtinFacade resolved to. */
+function _loadFacade(args) {
+  const [id, names] = args.path.split("?");
+  return { contents: _esmFacade(id, names === undefined ? undefined : names.split(",").filter(Boolean)), loader: "js" };
+}
+
+/**
+ * The builtins' ESM facades alone, for dist/smtpilot.cjs (bundle.mjs): there too every file that
+ * imported `node:fs` got its own copy of its 108 exports — a scale send made ~3,100
+ * `Object.defineProperty` calls copying builtins' exports at start.
+ */
+export const builtinFacades = {
+  name: "smtpilot-builtin-facades",
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, _builtinFacade);
+    b.onLoad({ filter: /.*/, namespace: "smtpilot-esm" }, _loadFacade);
+  },
+};
+
 /** The asset name of a lazy package's bundle. */
 export function lazyAsset(pkg) {
   return `lazy/${pkg.replace("/", "__")}`;
@@ -249,17 +277,9 @@ export async function buildSeaBundles(root, dir, define, options = {}) {
               namespace: "smtpilot-lazy-esm",
             };
           }
-          if (!isBuiltin(args.path)) return undefined;
-          const names = _importedNames(args.importer, args.path);
-          return { path: names ? `${args.path}?${names.join(",")}` : args.path, namespace: "smtpilot-esm" };
+          return _builtinFacade(args);
         });
-        b.onLoad({ filter: /.*/, namespace: "smtpilot-esm" }, (args) => {
-          const [id, names] = args.path.split("?");
-          return {
-            contents: _esmFacade(id, names === undefined ? undefined : names.split(",").filter(Boolean)),
-            loader: "js",
-          };
-        });
+        b.onLoad({ filter: /.*/, namespace: "smtpilot-esm" }, _loadFacade);
         // A lazy package imported by names: a facade per set of names, re-exporting a lazy object that
         // holds those names only (and the whole lazy object as default export, when imported).
         b.onLoad({ filter: /.*/, namespace: "smtpilot-lazy-esm" }, (args) => {
