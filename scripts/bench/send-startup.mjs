@@ -16,6 +16,7 @@
 //   BENCH_WARM="init"     the first command each build's package runs ("send": a first send instead)
 //   BENCH_CALLGRIND=1|DIR also count each build's instructions once under valgrind's callgrind
 //                         (all threads; steady where wall and CPU time are not); DIR keeps the outputs
+//   BENCH_CALLGRIND_RUNS=n  count each build n times, taking turns (the median shown)
 //   BENCH_CPU_PROF=DIR    also write one V8 CPU profile of each build's send there, with its marks (a
 //                         bundle built with `node scripts/build/bundle.mjs --no-minify --outfile F` has
 //                         readable names)
@@ -239,22 +240,31 @@ async function main() {
     console.log(`  CPU profiles in ${profDir}`);
   }
   if (process.env.BENCH_CALLGRIND) {
-    for (const [i, e] of entries.entries()) {
-      // BENCH_CALLGRIND=DIR keeps the outputs there (callgrind_annotate reads them).
-      const keep = process.env.BENCH_CALLGRIND !== "1" ? path.resolve(process.env.BENCH_CALLGRIND) : dir;
-      fs.mkdirSync(keep, { recursive: true });
-      const out = path.join(keep, `callgrind-${i}.out`);
-      const r = once(e, [
-        "valgrind",
-        "--tool=callgrind",
-        "--smc-check=all-non-file",
-        `--callgrind-out-file=${out}`,
-        "--trace-children=no",
-      ]);
-      const total = /Collected : (\d+)/.exec(r.stderr)?.[1] ??
-        /totals:\s+(\d+)/.exec(fs.readFileSync(out, "utf8"))?.[1];
-      console.log(`  ${path.relative(process.cwd(), bundles[i])}: ${(Number(total) / 1e6).toFixed(1)} M instructions`);
+    // BENCH_CALLGRIND_RUNS=n: n counts of each build, taking turns (one count moves by up to ~3 %: the
+    // threads' share and V8's collections vary), their median shown.
+    const counts = entries.map(() => []);
+    for (let run = 0; run < Number(process.env.BENCH_CALLGRIND_RUNS ?? 1); run++) {
+      for (const [i, e] of entries.entries()) {
+        // BENCH_CALLGRIND=DIR keeps the outputs there (callgrind_annotate reads them).
+        const keep = process.env.BENCH_CALLGRIND !== "1" ? path.resolve(process.env.BENCH_CALLGRIND) : dir;
+        fs.mkdirSync(keep, { recursive: true });
+        const out = path.join(keep, `callgrind-${i}${run > 0 ? `-${run}` : ""}.out`);
+        const r = once(e, [
+          "valgrind",
+          "--tool=callgrind",
+          "--smc-check=all-non-file",
+          `--callgrind-out-file=${out}`,
+          "--trace-children=no",
+        ]);
+        const total = /Collected : (\d+)/.exec(r.stderr)?.[1] ??
+          /totals:\s+(\d+)/.exec(fs.readFileSync(out, "utf8"))?.[1];
+        counts[i].push(Number(total) / 1e6);
+      }
     }
+    counts.forEach((c, i) => {
+      const shown = c.map((n) => n.toFixed(1)).join(", ");
+      console.log(`  ${path.relative(process.cwd(), bundles[i])}: ${median(c).toFixed(1)} M instructions (${shown})`);
+    });
   }
   process.exit(0);
 }

@@ -23,3 +23,12 @@ export declare function buildSeaBundles(
   named: [string, string, string[]][];
   sizes: Record<string, number>;
 }>;
+
+/** Node builtins dist/smtpilot.cjs loads on first use (lazyBuiltinFacades). */
+export declare const BUNDLE_LAZY_BUILTINS: readonly string[];
+
+/** The builtins' ESM facades (no per-file copy of a builtin's exports), as an esbuild plugin. */
+export declare const builtinFacades: import("esbuild").Plugin;
+
+/** BUNDLE_LAZY_BUILTINS loaded on first use, as an esbuild plugin (before builtinFacades). */
+export declare const lazyBuiltinFacades: import("esbuild").Plugin;

@@ -146,6 +146,64 @@ function _loadFacade(args) {
 }
 
 /**
+ * Builtins dist/smtpilot.cjs loads on first use (its own LAZY_BUILTINS: the binary has its asset
+ * loader's): commander (for executable subcommands, which smtpilot has none of), `cmd:` secrets, the
+ * keyring tools and the swaks backend import node:child_process — which loads node:dgram and
+ * internal/child_process with it, ~1 ms of a start that spawns nothing — and two files import
+ * node:dgram. An import of functions only gets functions that load the builtin when called; a
+ * default import, an object whose accessors load it. Anything else (a class, a constant, a
+ * namespace) falls to the plain facade (builtinFacades).
+ */
+export const BUNDLE_LAZY_BUILTINS = ["child_process", "dgram"];
+
+const _BUNDLE_LAZY = new RegExp(`^(node:)?(${BUNDLE_LAZY_BUILTINS.join("|")})$`);
+
+/** An `import` of one of BUNDLE_LAZY_BUILTINS, resolved to its lazy facade; undefined when it cannot be one. */
+function _lazyBuiltin(args) {
+  if (args.kind !== "import-statement" || args.namespace.startsWith("smtpilot-") || !_BUNDLE_LAZY.test(args.path)) {
+    return undefined;
+  }
+  const id = args.path.startsWith("node:") ? args.path : `node:${args.path}`;
+  const clauses = _importClauses(args.importer, args.path);
+  const module = _require(id);
+  const plain = (f) => typeof f === "function" && !/^class\b/.test(Function.prototype.toString.call(f));
+  if (!clauses || ![...clauses.names].every((n) => Object.hasOwn(module, n) && plain(module[n]))) return undefined;
+  return {
+    path: `${id}?${clauses.withDefault ? "default" : ""}&${[...clauses.names].sort().join(",")}`,
+    namespace: "smtpilot-lazy-builtin",
+  };
+}
+
+/** The source of a lazy facade _lazyBuiltin resolved to. */
+function _loadLazyBuiltin(args) {
+  const [id, clause] = args.path.split("?");
+  const [withDefault, names] = clause.split("&");
+  const spec = JSON.stringify(id);
+  const lines = [`const load = () => require(${spec});`];
+  for (const name of names.split(",").filter(Boolean)) {
+    lines.push(`export function ${name}(...args) {\n  return load().${name}(...args);\n}`);
+  }
+  if (withDefault) {
+    const keys = JSON.stringify(Object.keys(_require(id)));
+    lines.push(
+      "const m = {};",
+      `for (const k of ${keys}) Object.defineProperty(m, k, { get: () => load()[k], enumerable: true });`,
+      "export { m as default };",
+    );
+  }
+  return { contents: `${lines.join("\n")}\n`, loader: "js" };
+}
+
+/** BUNDLE_LAZY_BUILTINS loaded on first use, for dist/smtpilot.cjs (before builtinFacades in a build's plugins). */
+export const lazyBuiltinFacades = {
+  name: "smtpilot-lazy-builtins",
+  setup(b) {
+    b.onResolve({ filter: _BUNDLE_LAZY }, _lazyBuiltin);
+    b.onLoad({ filter: /.*/, namespace: "smtpilot-lazy-builtin" }, _loadLazyBuiltin);
+  },
+};
+
+/**
  * The builtins' ESM facades alone, for dist/smtpilot.cjs (bundle.mjs): there too every file that
  * imported `node:fs` got its own copy of its 108 exports — a scale send made ~3,100
  * `Object.defineProperty` calls copying builtins' exports at start.
