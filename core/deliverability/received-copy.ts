@@ -8,7 +8,8 @@
  * fields RFC 5322 and RFC 8058 care about. Facts only: the checklist
  * (checklist.ts) judges them.
  */
-import { dkimVerify, getARChain } from "mailauth";
+import { getARChain } from "mailauth/lib/arc/index.js";
+import { dkimVerify } from "mailauth/lib/dkim/verify.js";
 import headerParser from "mailauth/lib/parse-dkim-headers.js";
 import { parseReceived } from "mailauth/lib/parse-received.js";
 import type { DnsClient } from "../domain/dns.ts";

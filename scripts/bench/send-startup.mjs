@@ -64,7 +64,7 @@ async function main() {
   const children = [];
   process.once("exit", () => {
     for (const c of children) c.kill("SIGKILL");
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (!process.env.BENCH_KEEP) fs.rmSync(dir, { recursive: true, force: true });
   });
   process.once("SIGINT", () => process.exit(130));
 
