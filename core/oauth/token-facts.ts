@@ -7,7 +7,9 @@
  * can work for SMTP at all (right audience, SMTP.Send / SMTP.SendAsApp or
  * https://mail.google.com/, not expired) — checked before it is sent.
  */
-import { decodeJwt } from "jose";
+// jose by its decoder alone: its main entry loads every module it has (21), and every probe and send
+// reads this file (core/layers/auth.ts).
+import { decodeJwt } from "jose/jwt/decode";
 import type { Diagnosis } from "../layer.ts";
 import type { ProviderOAuth } from "./provider-oauth.ts";
 

@@ -13,7 +13,6 @@ import { definePlugin, type ProbeRequest } from "../../core/plugin.ts";
 import type { DiagnoseReport } from "../../core/report.ts";
 import { writeGuard } from "./swaks-guard.ts";
 import { inspectSwaks, locateSwaks, noTlsError } from "./swaks-program.ts";
-import { SwaksSession } from "./swaks-session.ts";
 
 /** Runs one diagnosis through swaks (exported for tests that call it without the registry). */
 export async function diagnoseWithSwaks(request: ProbeRequest): Promise<DiagnoseReport> {
@@ -39,6 +38,9 @@ export async function diagnoseWithSwaks(request: ProbeRequest): Promise<Diagnose
       caFile = path.join(work, "ca.pem");
       fs.writeFileSync(caFile, options.ca, { mode: 0o600 });
     }
+    // Loaded here, not with the plugin: every command registers the built-in plugins, and the session
+    // brings the probe's layers, SASL and the OAuth token reader (jose) with it — ~50 modules.
+    const { SwaksSession } = await import("./swaks-session.ts");
     return await new SwaksSession(request, { program, guardDir: work, ...(caFile ? { caFile } : {}) }).run();
   } finally {
     cleanup();
