@@ -9,6 +9,7 @@
 import { CST, Document, isMap, isScalar, isSeq, Lexer, LineCounter, parseDocument } from "yaml";
 import { MemoryError } from "./memory-error.ts";
 import { type BlockPlace, scanFences } from "./markdown-fences.ts";
+import { readPlainYaml, writePlainYaml } from "./yaml-subset.ts";
 
 /** One machine-read block of a memory file: where it is (BlockPlace) and what it holds. */
 export interface YamlBlock extends BlockPlace {
@@ -63,7 +64,9 @@ export function parseMarkdownFile(name: string, text: string, options: { appendO
   const torn: number[] = [];
   const open = scanFences(text, (o, end, outerEnd) => {
     if (options.appendOnly && isTornBlock(text, { start: o.start, end })) return void torn.push(o.line);
-    blocks.push(_block(name, text, o.tag, o.line, o.outerStart, o.start, end, outerEnd));
+    blocks.push(
+      _block(name, text, { tag: o.tag, fenceLine: o.line, outerStart: o.outerStart, start: o.start, end, outerEnd }),
+    );
   });
   if (open?.tag && options.appendOnly) torn.push(open.line);
   else if (open?.tag) {
@@ -92,7 +95,7 @@ export function isTornBlock(text: string, place: Pick<BlockPlace, "start" | "end
 
 /** Parses one block found by scanFences (same checks and errors as parseMarkdownFile): for a reader that parses only some. */
 export function parseBlock(name: string, text: string, place: BlockPlace): YamlBlock {
-  return _block(name, text, place.tag, place.fenceLine, place.outerStart, place.start, place.end, place.outerEnd);
+  return _block(name, text, place);
 }
 
 /**
@@ -108,16 +111,24 @@ export function sealTornTail(text: string): string {
   return `${newline}${open.tag ? `${TORN_MARK}\n` : ""}${open.char.repeat(open.len)}\n`;
 }
 
-function _block(
-  name: string,
-  text: string,
-  tag: string,
-  fenceLine: number,
-  outerStart: number,
-  start: number,
-  end: number,
-  outerEnd: number,
-): YamlBlock {
+function _block(name: string, text: string, found: BlockPlace): YamlBlock {
+  // The place alone (a caller's object may carry more).
+  const { tag, fenceLine, outerStart, start, end, outerEnd } = found;
+  const place = { tag, fenceLine, outerStart, start, end, outerEnd };
+  const source = text.slice(place.start, place.end);
+  if (source.length <= MAX_BLOCK_CHARS) {
+    // The plain YAML smtpilot writes is read without the library (yaml-subset.ts): no alias can be in
+    // it. The parsed document and its line counter are made from the library only if they are asked
+    // for (a line to point an error at, an edit that keeps comments).
+    const data = readPlainYaml(source);
+    if (data !== undefined) return _lazyBlock(name, text, place, data);
+  }
+  return _libraryBlock(name, text, place);
+}
+
+/** A block read by the YAML library (anything outside the subset, and whatever is wrong with it). */
+function _libraryBlock(name: string, text: string, place: BlockPlace): YamlBlock {
+  const { tag, fenceLine, start, end } = place;
   const source = text.slice(start, end);
   _refuseExpensive(name, tag, fenceLine, source);
   const lines = new LineCounter();
@@ -148,7 +159,23 @@ function _block(
       `the YAML does not parse (${(e as Error).message.split("\n")[0]})`,
     );
   }
-  return { tag, fenceLine, start, end, outerStart, outerEnd, doc, lines, data };
+  return { ...place, doc, lines, data };
+}
+
+/** A block read by the subset: `doc` and `lines` are the library's, made on first use. */
+function _lazyBlock(name: string, text: string, place: BlockPlace, data: unknown): YamlBlock {
+  let parsed: YamlBlock | undefined;
+  const full = () => parsed ??= _libraryBlock(name, text, place);
+  return {
+    ...place,
+    data,
+    get doc() {
+      return full().doc;
+    },
+    get lines() {
+      return full().lines;
+    },
+  };
 }
 
 /** Refuses a block too long, or with too many aliases, to be parsed in bounded time and memory. */
@@ -210,7 +237,9 @@ function _startLine(block: YamlBlock, node: unknown): number | undefined {
  * keys whose values did not change are kept.
  */
 export function yamlFor(data: Record<string, unknown>, block?: YamlBlock): string {
-  if (!block || !isMap(block.doc.contents)) return new Document(data).toString({ lineWidth: 0 });
+  // A new block (a send-log entry, a profile) in the plain subset is written without the library.
+  if (!block) return writePlainYaml(data) ?? new Document(data).toString({ lineWidth: 0 });
+  if (!isMap(block.doc.contents)) return new Document(data).toString({ lineWidth: 0 });
   const doc = block.doc.clone();
   const old = (block.data ?? {}) as Record<string, unknown>;
   for (const key of Object.keys(old)) if (!(key in data)) doc.delete(key);

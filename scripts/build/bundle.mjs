@@ -7,7 +7,13 @@ import { fileURLToPath } from "node:url";
 import fs from "node:fs";
 import path from "node:path";
 import { BUNDLE_HEAD, BUNDLE_TAIL } from "../../bin/code-cache.mjs";
-import { builtinFacades, commanderVariadicGuard, lazyBuiltinFacades, nodemailerNoFetch } from "./sea-bundle.mjs";
+import {
+  builtinFacades,
+  commanderVariadicGuard,
+  lazyBuiltinFacades,
+  lazyPackageFacades,
+  nodemailerNoFetch,
+} from "./sea-bundle.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const at = process.argv.indexOf("--outfile");
@@ -27,7 +33,7 @@ const result = await build({
   legalComments: "none",
   // cli/version.ts reports how this copy was built; the single binary detects itself at run time.
   define: { SMTPILOT_BUILD: JSON.stringify("bundle") },
-  plugins: [commanderVariadicGuard, nodemailerNoFetch, lazyBuiltinFacades, builtinFacades],
+  plugins: [commanderVariadicGuard, nodemailerNoFetch, lazyPackageFacades, lazyBuiltinFacades, builtinFacades],
   logLevel: "warning",
 });
 // Written aside, then renamed over the old file: a build running meanwhile (npm pack's prepack while

@@ -32,3 +32,9 @@ export declare const builtinFacades: import("esbuild").Plugin;
 
 /** BUNDLE_LAZY_BUILTINS loaded on first use, as an esbuild plugin (before builtinFacades). */
 export declare const lazyBuiltinFacades: import("esbuild").Plugin;
+
+/** Packages dist/smtpilot.cjs evaluates on first use of a name a file imports (lazyPackageFacades). */
+export declare const BUNDLE_LAZY_PACKAGES: readonly string[];
+
+/** BUNDLE_LAZY_PACKAGES loaded on first use, as an esbuild plugin. */
+export declare const lazyPackageFacades: import("esbuild").Plugin;

@@ -204,6 +204,49 @@ export const lazyBuiltinFacades = {
 };
 
 /**
+ * Packages dist/smtpilot.cjs evaluates on first use of one of the names a file imports from them: the
+ * YAML library, which the memory folder's files need only for text outside the plain subset
+ * smtpilot writes (core/memory/yaml-subset.ts) — its 72 modules were evaluated in every command
+ * that opened the memory folder. A file importing such a package by names gets an object whose
+ * accessors load it (a default or namespace import: the package as it is).
+ */
+export const BUNDLE_LAZY_PACKAGES = ["yaml"];
+
+const _BUNDLE_LAZY_PACKAGE = new RegExp(`^(${BUNDLE_LAZY_PACKAGES.join("|")})$`);
+
+/** BUNDLE_LAZY_PACKAGES loaded on first use, for dist/smtpilot.cjs. */
+export const lazyPackageFacades = {
+  name: "smtpilot-lazy-packages",
+  setup(b) {
+    b.onResolve({ filter: _BUNDLE_LAZY_PACKAGE }, (args) => {
+      if (
+        args.kind !== "import-statement" || args.namespace !== "file" || /[\\/]node_modules[\\/]/.test(args.importer)
+      ) {
+        return undefined;
+      }
+      const clauses = _importClauses(args.importer, args.path);
+      if (!clauses || clauses.withDefault || clauses.names.size === 0) return undefined;
+      return {
+        path: `${args.path}?${[...clauses.names].sort().join(",")}`,
+        namespace: "smtpilot-lazy-package",
+        // The package is resolved from where the importer would have resolved it.
+        pluginData: { resolveDir: path.dirname(args.importer) },
+      };
+    });
+    b.onLoad({ filter: /.*/, namespace: "smtpilot-lazy-package" }, (args) => {
+      const [id, names] = args.path.split("?");
+      const getters = names.split(",").map((n) => `  ${n}: { get: () => load().${n}, enumerable: true },`);
+      return {
+        contents: `const load = () => require(${JSON.stringify(id)});\n` +
+          `Object.defineProperties(module.exports, {\n${getters.join("\n")}\n});\n`,
+        loader: "js",
+        resolveDir: args.pluginData.resolveDir,
+      };
+    });
+  },
+};
+
+/**
  * The builtins' ESM facades alone, for dist/smtpilot.cjs (bundle.mjs): there too every file that
  * imported `node:fs` got its own copy of its 108 exports — a scale send made ~3,100
  * `Object.defineProperty` calls copying builtins' exports at start.

@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";
-import { builtinFacades, lazyBuiltinFacades } from "../../scripts/build/sea-bundle.mjs";
+import { builtinFacades, lazyBuiltinFacades, lazyPackageFacades } from "../../scripts/build/sea-bundle.mjs";
 import { makeTestDir } from "../helpers/temp-dir.ts";
 
 test("the bundle loads node:child_process and node:dgram on first use only, and they work as the builtins", async () => {
@@ -59,4 +59,50 @@ execFile(process.execPath, ["-e", "process.stdout.write('from execFile')"], (err
     spawn: "from spawnSync",
     dgram: true,
   });
+});
+
+test("the bundle evaluates the YAML library when a name imported from it is first used, not when its importer loads", async () => {
+  const dir = makeTestDir("smtpilot-bundle-lazy-package-");
+  const entry = path.join(dir, "entry.mjs");
+  fs.writeFileSync(
+    entry,
+    `import { Document, parseDocument } from "yaml";
+const report = { before: globalThis.yamlEvaluated === true };
+report.parsed = parseDocument("a: 1").toJS();
+report.after = globalThis.yamlEvaluated === true;
+report.written = new Document({ b: 2 }).toString();
+process.stdout.write(JSON.stringify(report));
+`,
+  );
+  const outfile = path.join(dir, "out.cjs");
+  // The package, as the facade's require() finds it: one that says when it is evaluated.
+  const marked = {
+    name: "marked-yaml",
+    setup(b: import("esbuild").PluginBuild) {
+      b.onResolve(
+        { filter: /^yaml$/ },
+        (args) => args.kind === "require-call" ? { path: "yaml", namespace: "marked-yaml" } : undefined,
+      );
+      b.onLoad({ filter: /.*/, namespace: "marked-yaml" }, () => ({
+        contents: `globalThis.yamlEvaluated = true;\nmodule.exports = require(${
+          JSON.stringify(path.join(process.cwd(), "node_modules/yaml/dist/index.js"))
+        });\n`,
+        loader: "js",
+        resolveDir: process.cwd(),
+      }));
+    },
+  };
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node24",
+    logLevel: "silent",
+    plugins: [lazyPackageFacades, marked],
+  });
+  const r = spawnSync(process.execPath, [outfile], { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), { before: false, parsed: { a: 1 }, after: true, written: "b: 2\n" });
 });
