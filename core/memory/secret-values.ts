@@ -29,28 +29,50 @@ export interface SecretFinding {
 const _SECRET_KEY =
   /^(?:pass(?:word)?|passwd|pwd|secret|client[-_]?secret|token|access[-_]?token|refresh[-_]?token|api[-_]?key|apikey|auth[-_]?key|private[-_]?key|credentials?|smtp[-_]?password|app[-_]?password)$/i;
 
-/** Credential shapes, each with what to call it. Bounded patterns (untrusted text). */
-const _SHAPES: readonly [RegExp, string][] = [
-  [/-----BEGIN (?:[A-Z0-9]+ )?PRIVATE KEY-----/, "a private key"],
-  [/\bya29\.[A-Za-z0-9_-]{20,}/, "a Google OAuth access token"],
-  [/(?:^|[^A-Za-z0-9])1\/\/0[A-Za-z0-9_-]{30,}/, "a Google OAuth refresh token"],
-  [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/, "a JSON web token"],
-  [/\bSG\.[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{30,64}/, "a SendGrid API key"],
-  [/\bkey-[0-9a-f]{32}\b/, "a Mailgun API key"],
-  [/\bxox[abposr]-[A-Za-z0-9-]{10,}/, "a Slack token"],
-  [/\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}|\bgithub_pat_[A-Za-z0-9_]{30,}/, "a GitHub token"],
-  [/\bglpat-[A-Za-z0-9_-]{20,}/, "a GitLab token"],
-  [/\b[rs]k_live_[A-Za-z0-9]{16,}/, "a Stripe secret key"],
+/**
+ * Credential shapes, each with what to call it and a test every match must pass (a word it holds, a
+ * run of base64 it needs) — cheap, so that the patterns run, and V8 compiles them, only for text that
+ * could hold one: every value and prose line of the memory folder is checked at every command.
+ * Bounded patterns (untrusted text).
+ */
+const _SHAPES: readonly [RegExp, string, (text: string) => boolean][] = [
+  [/-----BEGIN (?:[A-Z0-9]+ )?PRIVATE KEY-----/, "a private key", (t) => t.includes("PRIVATE KEY-----")],
+  [/\bya29\.[A-Za-z0-9_-]{20,}/, "a Google OAuth access token", (t) => t.includes("ya29.")],
+  [/(?:^|[^A-Za-z0-9])1\/\/0[A-Za-z0-9_-]{30,}/, "a Google OAuth refresh token", (t) => t.includes("1//0")],
+  [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/, "a JSON web token", (t) => t.includes("eyJ")],
+  [/\bSG\.[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{30,64}/, "a SendGrid API key", (t) => t.includes("SG.")],
+  [/\bkey-[0-9a-f]{32}\b/, "a Mailgun API key", (t) => t.includes("key-")],
+  [/\bxox[abposr]-[A-Za-z0-9-]{10,}/, "a Slack token", (t) => t.includes("xox")],
+  [
+    /\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}|\bgithub_pat_[A-Za-z0-9_]{30,}/,
+    "a GitHub token",
+    (t) => t.includes("_") && (t.includes("gh") || t.includes("github_pat_")),
+  ],
+  [/\bglpat-[A-Za-z0-9_-]{20,}/, "a GitLab token", (t) => t.includes("glpat-")],
+  [/\b[rs]k_live_[A-Za-z0-9]{16,}/, "a Stripe secret key", (t) => t.includes("k_live_")],
   // base64(0x04 ‖ 32-byte HMAC): exactly 44 characters starting with B.
-  [/(?<![A-Za-z0-9+/=])B[A-Za-z0-9+/]{43}(?![A-Za-z0-9+/=])/, "an Amazon SES SMTP password"],
-  [/\baws_secret_access_key\s*[=:]\s*\S/i, "an AWS secret access key"],
+  [/(?<![A-Za-z0-9+/=])B[A-Za-z0-9+/]{43}(?![A-Za-z0-9+/=])/, "an Amazon SES SMTP password", (t) => _hasRun(t, 44)],
+  [/\baws_secret_access_key\s*[=:]\s*\S/i, "an AWS secret access key", (t) => t.length >= 23],
   // base64 of 30 random bytes: 40 characters; mixed case and a digit (never hex, a hash), never a path.
   [
     /(?<![A-Za-z0-9+/=])(?=[A-Za-z0-9+/]{0,39}[A-Z])(?=[A-Za-z0-9+/]{0,39}[a-z])(?=[A-Za-z0-9+/]{0,39}[0-9])[A-Za-z0-9+][A-Za-z0-9+/]{39}(?![A-Za-z0-9+/=])/,
     "an AWS secret access key",
+    (t) => _hasRun(t, 40),
   ],
-  [/\b[a-z][a-z0-9+.-]{1,15}:\/\/[^\s/:@]{1,128}:[^\s/@]{1,256}@/i, "a URL with a password"],
+  [/\b[a-z][a-z0-9+.-]{1,15}:\/\/[^\s/:@]{1,128}:[^\s/@]{1,256}@/i, "a URL with a password", (t) => t.includes("://")],
 ];
+
+/** Whether `text` holds `n` characters in a row of the base64 alphabet (A-Z, a-z, 0-9, +, /). */
+function _hasRun(text: string, n: number): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const b64 = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47;
+    run = b64 ? run + 1 : 0;
+    if (run >= n) return true;
+  }
+  return false;
+}
 
 /** `password: x` or `token = x` in prose or a free-text field, where x is not a reference or a placeholder. */
 const _ASSIGNMENT =
@@ -79,8 +101,9 @@ function _appPassword(text: string): boolean {
 /** What a string looks like if it holds a credential, else undefined. */
 export function secretShape(text: string): string | undefined {
   if (text.length > 200_000) text = text.slice(0, 200_000);
-  for (const [re, what] of _SHAPES) if (re.test(text)) return what;
+  for (const [re, what, may] of _SHAPES) if (may(text) && re.test(text)) return what;
   if (_appPassword(text)) return "a Google app password";
+  if (!text.includes(":") && !text.includes("=")) return undefined; // what _ASSIGNMENT needs
   for (const m of text.matchAll(_ASSIGNMENT)) {
     const value = m[1] ?? "";
     if (!_placeholder(value)) return "a password or token written after its name";

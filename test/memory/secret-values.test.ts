@@ -25,6 +25,14 @@ const secrets: [string, string][] = [
   // An AWS secret access key: 40 characters of base64, without its variable name.
   ["an AWS secret access key", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"],
   ["an AWS secret access key without a slash", "je7MtGbClwBF2Zp9Utk3rq8Hx0vYd4Ns5aWLcPoR"],
+  // Each shape is tried only on text holding what it needs (core/memory/secret-values.ts): one of each.
+  ["a Google refresh token", "1//0gabcdefghijklmnopqrstuvwxyz0123"],
+  ["a Mailgun key", "key-0123456789abcdef0123456789abcdef"],
+  ["a Slack token", "xoxb-1234567890-abcdefghij"],
+  ["a fine-grained GitHub token (underscores inside)", "github_pat_11AAAAAAA0_abcdefghij_klmnopqrstuvwxyz0123"],
+  ["a GitLab token", "glpat-abcdefghijklmnopqrst"],
+  ["a Stripe secret key", "rk_live_abcdefghijklmnop1234"],
+  ["an AWS secret access key after its name", "AWS_SECRET_ACCESS_KEY=x"],
 ];
 for (const [name, text] of secrets) {
   test(`secretShape() recognises ${name}`, () => assert.ok(secretShape(`note: ${text} end`), text));
