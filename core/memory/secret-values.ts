@@ -181,8 +181,27 @@ export function findSecretsInProse(text: string, skip: readonly [number, number]
   return out;
 }
 
-/** Programs that print their arguments: a `cmd:` running one holds its secret in the reference itself. */
-const _PRINTERS = new Set(["echo", "printf"]);
+/** Programs that print (a part of) their arguments: a `cmd:` running one holds its secret in the reference itself. */
+const _PRINTERS = new Set(["echo", "printf", "yes", "expr", "basename", "dirname", "seq", "date"]);
+/** Programs that run the rest of their arguments as a command (`env echo S`, `timeout 5 echo S`): looked through. */
+const _WRAPPERS = new Set(["env", "nice", "nohup", "command", "exec", "time", "timeout", "stdbuf", "ionice", "setsid"]);
+
+/** Wrapper options written apart from their value (`nice -n 5`, `env -u NAME`, `timeout -s KILL 5`). */
+const _OPTION_WITH_VALUE = new Set(["-n", "-u", "-s", "-k", "-c", "-o", "-C"]);
+
+/** The command a wrapper runs: its words after the wrappers, their options and (timeout's) duration. */
+function _unwrapped(words: string[]): string[] {
+  let i = 0;
+  while (i < words.length && _WRAPPERS.has(path.basename(words[i] ?? ""))) {
+    i++;
+    // Options (with the value of those that take one), env's NAME=value, durations and priorities.
+    while (i < words.length && /^-|^[A-Za-z_][A-Za-z0-9_]*=|^[+-]?[0-9.]+[smhd]?$/.test(words[i] ?? "")) {
+      i += _OPTION_WITH_VALUE.has(words[i] ?? "") ? 2 : 1;
+    }
+  }
+  return words.slice(i);
+}
+
 /** Shells whose `-c SCRIPT` is looked into for the same. */
 const _SHELLS = new Set(["sh", "bash", "dash", "zsh", "ksh"]);
 
@@ -194,8 +213,11 @@ const _SHELLS = new Set(["sh", "bash", "dash", "zsh", "ksh"]);
  */
 export function literalInReference(ref: string): string | undefined {
   if (!ref.startsWith("cmd:")) return undefined;
-  const argv = splitCommand(ref.slice(4));
-  const prints = (words: string[]) => words.length > 1 && _PRINTERS.has(path.basename(words[0] ?? ""));
+  const argv = _unwrapped(splitCommand(ref.slice(4)));
+  const prints = (words: string[]) => {
+    const run = _unwrapped(words);
+    return run.length > 1 && _PRINTERS.has(path.basename(run[0] ?? ""));
+  };
   if (prints(argv)) return "a cmd: reference that prints its own arguments (the secret written into the reference)";
   const c = argv.indexOf("-c");
   if (_SHELLS.has(path.basename(argv[0] ?? "")) && c > 0 && prints(splitCommand(argv[c + 1] ?? ""))) {

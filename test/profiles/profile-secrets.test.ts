@@ -22,6 +22,13 @@ for (
     "cmd:echo hunter2pass",
     'cmd:sh -c "printf hunter2pass"',
     "cmd:pass-helper wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    // Through programs that run the rest as a command, and other programs that print an argument.
+    "cmd:env echo hunter2pass",
+    "cmd:timeout 5 echo hunter2pass",
+    "cmd:nice -n 5 printf hunter2pass",
+    "cmd:env LC_ALL=C yes hunter2pass",
+    "cmd:expr hunter2pass",
+    "cmd:env -i timeout -s KILL 5 echo hunter2pass",
   ]
 ) {
   test(`profile add refuses ${JSON.stringify(ref.slice(0, 16))}…: the secret is in the reference (E_SECRET_IN_REFERENCE)`, async () => {
@@ -50,7 +57,7 @@ test("a stored cmd:echo reference is refused on reading (E_MEMORY_SECRET), never
 
 test("profile check refuses a reference whose text contains what it resolved to, and leaves the profile as it was", async () => {
   const home = await memory();
-  const ref = "cmd:basename /run/keys/hunter2pass";
+  const ref = "cmd:realpath -m /run/keys/hunter2pass";
   assert.equal((await runCli(["--home", home, "profile", "add", "p", ...TARGET, "--secret", ref])).code, 0);
   const file = path.join(home, "provider-profiles.md");
   const before = fs.readFileSync(file, "utf8");
