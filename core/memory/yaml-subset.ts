@@ -13,8 +13,15 @@
  * blocks).
  */
 
-/** A key the subset reads: plain, and never read as anything but a string (core schema). */
-const _KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/**
+ * A key the subset reads: plain, never read as anything but a string (core schema), within the
+ * library's 1,024 characters; `__proto__` is left to the library, which keeps it as an own key
+ * (assigned to a plain object, it would set the prototype: values the secret scan, which walks own
+ * keys, never sees, and that a schema reading `key in input` takes as fields).
+ */
+const _KEY = /^(?!__proto__$)[A-Za-z_][A-Za-z0-9_-]{0,1023}$/;
+/** Deeper than this, the library is left to read the block (it refuses very deep nesting itself). */
+const _MAX_DEPTH = 64;
 /** Keys and values the core schema reads as null or a boolean. */
 const _NULL = /^(?:~|null|Null|NULL)$/;
 const _BOOL = /^(?:true|True|TRUE|false|False|FALSE)$/;
@@ -75,7 +82,7 @@ export function readPlainYaml(source: string): unknown {
   if (first.indent !== 0 || /^(?:---|\.\.\.)(?: |$)/.test(first.text)) return undefined;
   try {
     const at = { i: 0 };
-    const value = _node(lines, at, 0);
+    const value = _node(lines, at, 0, 0);
     return at.i === lines.length ? value : undefined;
   } catch (err) {
     if (err instanceof _Outside) return undefined;
@@ -83,15 +90,17 @@ export function readPlainYaml(source: string): unknown {
   }
 }
 
-/** The node whose first line is lines[at.i], at `indent`. */
-function _node(lines: _Line[], at: { i: number }, indent: number): unknown {
+/** The node whose first line is lines[at.i], at `indent`, `depth` collections deep. */
+function _node(lines: _Line[], at: { i: number }, indent: number, depth: number): unknown {
   const line = lines[at.i] as _Line;
-  if (line.indent !== indent) throw new _Outside();
-  return line.text === "-" || line.text.startsWith("- ") ? _seq(lines, at, indent) : _map(lines, at, indent);
+  if (line.indent !== indent || depth > _MAX_DEPTH) throw new _Outside();
+  return line.text === "-" || line.text.startsWith("- ")
+    ? _seq(lines, at, indent, depth)
+    : _map(lines, at, indent, depth);
 }
 
 /** A block sequence at `indent`: items of scalars, or of maps whose first key is on the dash's line. */
-function _seq(lines: _Line[], at: { i: number }, indent: number): unknown[] {
+function _seq(lines: _Line[], at: { i: number }, indent: number, depth: number): unknown[] {
   const items: unknown[] = [];
   while (at.i < lines.length) {
     const line = lines[at.i] as _Line;
@@ -102,7 +111,7 @@ function _seq(lines: _Line[], at: { i: number }, indent: number): unknown[] {
     if (_KEY.test(rest.split(":")[0] as string) && /^[^:]*:(?: |$)/.test(rest)) {
       // A map item: its first key stands after the dash, the others below it, two columns in.
       lines[at.i] = { indent: indent + 2, text: rest };
-      items.push(_map(lines, at, indent + 2));
+      items.push(_map(lines, at, indent + 2, depth + 1));
     } else {
       items.push(_scalar(rest));
       at.i++;
@@ -112,7 +121,8 @@ function _seq(lines: _Line[], at: { i: number }, indent: number): unknown[] {
 }
 
 /** A block map at `indent`. */
-function _map(lines: _Line[], at: { i: number }, indent: number): Record<string, unknown> {
+function _map(lines: _Line[], at: { i: number }, indent: number, depth: number): Record<string, unknown> {
+  if (depth > _MAX_DEPTH) throw new _Outside();
   const map: Record<string, unknown> = {};
   while (at.i < lines.length) {
     const line = lines[at.i] as _Line;
@@ -131,9 +141,10 @@ function _map(lines: _Line[], at: { i: number }, indent: number): Record<string,
       continue;
     }
     const next = lines[at.i];
-    if (next && next.indent > indent) map[key] = _node(lines, at, next.indent);
-    else if (next && next.indent === indent && next.text.startsWith("- ")) map[key] = _seq(lines, at, indent);
-    else map[key] = null;
+    if (next && next.indent > indent) map[key] = _node(lines, at, next.indent, depth + 1);
+    else if (next && next.indent === indent && next.text.startsWith("- ")) {
+      map[key] = _seq(lines, at, indent, depth + 1);
+    } else map[key] = null;
   }
   return map;
 }

@@ -7,6 +7,11 @@ import assert from "node:assert/strict";
 import { Document, parseDocument } from "yaml";
 import { readPlainYaml, writePlainYaml } from "../../core/memory/yaml-subset.ts";
 import { lineOf, parseMarkdownFile, yamlFor } from "../../core/memory/markdown-blocks.ts";
+import fs from "node:fs";
+import path from "node:path";
+import { initMemory } from "../../core/memory/init.ts";
+import { openMemory } from "../../core/memory/store.ts";
+import { makeTestDir } from "../helpers/temp-dir.ts";
 
 /** The library's reading, as markdown-blocks.ts asks for it; undefined when it reports an error. */
 function library(text: string): unknown {
@@ -346,4 +351,39 @@ test("a block the subset read still points errors at their line, and edits keep 
   assert.throws(() => parseMarkdownFile("memory.md", "```yaml smtpilot:memory\nversion: 1\nversion: 2\n```\n"), {
     code: "E_MEMORY_INVALID",
   });
+});
+
+test("__proto__ keys, keys past 1,024 characters and very deep nesting are left to the library", () => {
+  for (
+    const text of [
+      "name: work\n__proto__:\n  host: smtp.attacker.example\n",
+      "__proto__: 1\n__proto__: 2\n",
+      "list:\n  - __proto__: x\n    a: 1\n",
+      "a:\n  __proto__:\n    b: 1\n",
+      `name: x\n${"k".repeat(1025)}: 1\n`,
+      Array.from({ length: 100 }, (_, i) => `${"  ".repeat(i)}a:`).join("\n") + " 1\n",
+    ]
+  ) {
+    assert.equal(readPlainYaml(text), undefined, JSON.stringify(text.slice(0, 60)));
+  }
+  // The writer too: an own __proto__ key (as the library reads one) is written by the library.
+  const own = JSON.parse('{"name":"x","__proto__":{"host":"h"}}') as Record<string, unknown>;
+  assert.equal(writePlainYaml(own), undefined);
+  // A key of exactly 1,024 characters is still in the subset, read as the library reads it.
+  const longest = `${"k".repeat(1024)}: 1\n`;
+  assert.deepEqual(readPlainYaml(longest), library(longest));
+});
+
+test("a profile block hiding fields under __proto__ is refused, never read as the profile's server", async () => {
+  const home = path.join(makeTestDir("smtpilot-yaml-proto-"), "smtp");
+  await initMemory(home, new Date("2026-12-01T10:00:00Z"));
+  fs.appendFileSync(
+    path.join(home, "provider-profiles.md"),
+    "\n## work\n\n```yaml smtpilot:profile\nname: work\n__proto__:\n  host: smtp.attacker.example\n  port: 25\n" +
+      "  tls: none\n  notes: ghp_abcdefghijklmnopqrstuvwxyz0123456789\n```\n",
+  );
+  await assert.rejects(
+    openMemory({ home }).profiles(),
+    (err: Error & { code?: string }) => /^E_MEMORY/.test(err.code ?? ""),
+  );
 });
