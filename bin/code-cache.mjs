@@ -171,6 +171,11 @@ export function cacheFolder(base = os.tmpdir()) {
   if (uid === undefined) return undefined;
   const folder = path.join(base, `smtpilot-code-cache-${uid}`);
   try {
+    // The folder holding ours must not let another user swap ours for theirs after the check below:
+    // this user's or root's, and sticky when others may write in it (as /tmp is).
+    const above = fs.statSync(base);
+    if (above.uid !== uid && above.uid !== 0) return undefined;
+    if ((above.mode & 0o022) !== 0 && (above.mode & 0o1000) === 0) return undefined;
     fs.mkdirSync(folder, { mode: 0o700 });
   } catch (err) {
     if (err.code !== "EEXIST") return undefined;

@@ -166,7 +166,12 @@ function _lazyBuiltin(args) {
   const id = args.path.startsWith("node:") ? args.path : `node:${args.path}`;
   const clauses = _importClauses(args.importer, args.path);
   const module = _require(id);
-  const plain = (f) => typeof f === "function" && !/^class\b/.test(Function.prototype.toString.call(f));
+  // A function's own symbols must be registered ones (execFile's util.promisify.custom): the facade's
+  // wrapper gets each as a getter (_loadLazyBuiltin), or promisify(execFile) would resolve with stdout
+  // alone instead of { stdout, stderr }.
+  const plain = (f) =>
+    typeof f === "function" && !/^class\b/.test(Function.prototype.toString.call(f)) &&
+    Object.getOwnPropertySymbols(f).every((sym) => Symbol.keyFor(sym) !== undefined);
   if (!clauses || ![...clauses.names].every((n) => Object.hasOwn(module, n) && plain(module[n]))) return undefined;
   return {
     path: `${id}?${clauses.withDefault ? "default" : ""}&${[...clauses.names].sort().join(",")}`,
@@ -182,6 +187,10 @@ function _loadLazyBuiltin(args) {
   const lines = [`const load = () => require(${spec});`];
   for (const name of names.split(",").filter(Boolean)) {
     lines.push(`export function ${name}(...args) {\n  return load().${name}(...args);\n}`);
+    for (const sym of Object.getOwnPropertySymbols(_require(id)[name])) {
+      const key = `Symbol.for(${JSON.stringify(Symbol.keyFor(sym))})`;
+      lines.push(`Object.defineProperty(${name}, ${key}, { get: () => load().${name}[${key}] });`);
+    }
   }
   if (withDefault) {
     const keys = JSON.stringify(Object.keys(_require(id)));

@@ -20,6 +20,7 @@ test("the bundle loads node:child_process and node:dgram on first use only, and 
 import { execFile } from "node:child_process";
 import dgram from "node:dgram";
 import fs, { readFileSync } from "node:fs";
+import { promisify } from "node:util";
 const loaded = (id) => process.moduleLoadList.includes("NativeModule " + id);
 const report = { before: [loaded("child_process"), loaded("dgram")] };
 report.sameFs = readFileSync === process.getBuiltinModule("node:fs").readFileSync && fs === process.getBuiltinModule("node:fs");
@@ -31,7 +32,11 @@ execFile(process.execPath, ["-e", "process.stdout.write('from execFile')"], (err
   socket.bind(0, "127.0.0.1", () => {
     report.dgram = socket.address().port > 0;
     socket.close();
-    process.stdout.write(JSON.stringify(report));
+    // execFile's util.promisify.custom survives the facade: { stdout, stderr }, not stdout alone.
+    promisify(execFile)(process.execPath, ["-e", "process.stdout.write('promised')"]).then((r) => {
+      report.promisified = r;
+      process.stdout.write(JSON.stringify(report));
+    });
   });
 });
 `,
@@ -58,6 +63,7 @@ execFile(process.execPath, ["-e", "process.stdout.write('from execFile')"], (err
     after: [true, true], // Node's child_process loads dgram itself
     spawn: "from spawnSync",
     dgram: true,
+    promisified: { stdout: "promised", stderr: "" },
   });
 });
 

@@ -155,6 +155,14 @@ test("a link or a folder another user could write is no cache folder: the caller
   fs.mkdirSync(linked);
   fs.symlinkSync(path.join(own, `smtpilot-code-cache-${uid}`), path.join(linked, `smtpilot-code-cache-${uid}`));
   assert.equal(cacheFolder(linked), undefined);
+  // A base others may write without the sticky bit ($XDG_CACHE_HOME set to such a folder): another user
+  // could rename our folder away and put theirs in its place after the check.
+  const open = path.join(tmp, "base-open");
+  fs.mkdirSync(open);
+  fs.chmodSync(open, 0o777);
+  assert.equal(cacheFolder(open), undefined);
+  fs.chmodSync(open, 0o1777); // sticky, like /tmp: only the owner may rename what is in it
+  assert.equal(cacheFolder(open), path.join(open, `smtpilot-code-cache-${uid}`));
   // No folder: runWithCodeCache runs nothing, so bin/smtpilot.mjs runs the bundle with no cache.
   const base = path.join(tmp, "base-run");
   fs.mkdirSync(path.join(base, `smtpilot-code-cache-${uid}`), { recursive: true });
