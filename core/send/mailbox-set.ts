@@ -21,69 +21,42 @@
  * (a cryptographic hash per address took as long as parsing it): a list is
  * the person's own, there is no adversary to collide it.
  */
+import { DigestTable } from "./digest-table.ts";
 
 /** The key two addresses of one mailbox share: the whole address without case. */
 export function mailboxKey(address: string): string {
   return address.toLowerCase();
 }
 
-/** Words per digest (3 × 32 bits). */
-const _WORDS = 3;
-
 /** A set of mailboxes by mailboxKey, in bounded memory. */
 export class MailboxSet {
-  #table = new Uint32Array(_WORDS * 1024);
-  #capacity = 1024;
-  #size = 0;
+  readonly #digests = new DigestTable();
 
   /** How many distinct mailboxes were added. */
   get size(): number {
-    return this.#size;
+    return this.#digests.size;
   }
 
   /** Adds the mailbox of `address`; false when the set already held it. */
   add(address: string): boolean {
-    // An ASCII address is folded while it is digested (toLowerCase maps A-Z only there); any other is folded first.
-    if (!_digest96(address, true)) _digest96(mailboxKey(address), false);
-    const h = _h;
-    if (this.#insert(this.#table, this.#capacity, h[0] as number, h[1] as number, h[2] as number)) {
-      this.#size++;
-      if (this.#size * 2 > this.#capacity) this.#grow();
-      return true;
-    }
-    return false;
-  }
-
-  /** Inserts the digest `h0 h1 h2` into `table`; false when present. Open addressing with linear probing. */
-  #insert(table: Uint32Array, capacity: number, h0: number, h1: number, h2: number): boolean {
-    for (let slot = h0 & (capacity - 1);; slot = (slot + 1) & (capacity - 1)) {
-      const at = slot * _WORDS;
-      if (table[at + 2] === 0) {
-        table[at] = h0;
-        table[at + 1] = h1;
-        table[at + 2] = h2;
-        return true;
-      }
-      if (table[at] === h0 && table[at + 1] === h1 && table[at + 2] === h2) return false;
-    }
-  }
-
-  #grow(): void {
-    const capacity = this.#capacity * 2;
-    const table = new Uint32Array(_WORDS * capacity);
-    const old = this.#table;
-    for (let at = 0; at < old.length; at += _WORDS) {
-      if (old[at + 2] !== 0) {
-        this.#insert(table, capacity, old[at] as number, old[at + 1] as number, old[at + 2] as number);
-      }
-    }
-    this.#table = table;
-    this.#capacity = capacity;
+    const h = mailboxDigest(address);
+    return this.#digests.add(h[0] as number, h[1] as number, h[2] as number);
   }
 }
 
+/**
+ * The 96-bit digest of a mailbox, as the set keeps it — fast, not
+ * cryptographic (the delivery ledger encrypts it). The array is a scratch
+ * the next call overwrites: no array is made per address.
+ */
+export function mailboxDigest(address: string): Uint32Array {
+  // An ASCII address is folded while it is digested (toLowerCase maps A-Z only there); any other is folded first.
+  if (!_digest96(address, true)) _digest96(mailboxKey(address), false);
+  return _h;
+}
+
 /** The last digest _digest96 made (a scratch, so that no array is made per address). */
-const _h = new Uint32Array(_WORDS);
+const _h = new Uint32Array(3);
 
 /** Mixes the bits of a 32-bit lane (MurmurHash3's finaliser). */
 function _fmix(h: number): number {
