@@ -70,6 +70,11 @@ function _preflightBody(setup: SendSetup, result: PreflightResult): string[] {
     `  sha256:${setup.draft.digest}  ${setup.draft.messageId}`,
     `Recipients: ${recipientsLine(setup)}`,
     ...(setup.mode === "scale" ? probedLines(result) : []),
+    ...(result.earlier
+      ? [
+        `  ${result.earlier} of them already received this message (or may have: sent, no answer recorded) in an earlier run: the send skips them`,
+      ]
+      : []),
     ...(result.bulk ? bulkLines(result.bulk) : []),
   ];
 }
@@ -183,7 +188,10 @@ export function renderScale(sent: ScaleSent): string {
   const lines = [
     "Mode: scale send (live messages to a list)",
     `Accepted by the server (queued, not yet delivered): ${result.accepted} of ${result.total}` +
-    (result.skipped ? ` (+${result.skipped} settled by an earlier run)` : ""),
+    (result.skipped ? ` (+${result.skipped} settled by an earlier run)` : "") +
+    (result.earlier
+      ? ` (+${result.earlier} reached by an earlier run of this message with another list: skipped)`
+      : ""),
     `Refused: ${result.rejected}   deferred (retried by a rerun): ${result.deferred}   in ${seconds.toFixed(1)} s`,
     ...Object.entries(result.codes).map(([code, n]) => `  ${code}: ${n}`),
     ...(result.unknown.length

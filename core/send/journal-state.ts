@@ -70,6 +70,8 @@ export interface JournalState {
   deferred: number;
   /** Lines that are not a whole record (a write cut short): skipped. */
   torn: number;
+  /** Indices whose last answer was an acceptance (with `unknown`: who received or may have received the message). */
+  acceptedSet: Uint8Array;
 }
 
 /** A bitmap of `count` indices. */
@@ -148,7 +150,7 @@ export async function readJournal(file: string, count: number): Promise<JournalS
       }
     }
   }
-  const state: JournalState = { done, accepted: 0, rejected: 0, unknown: [], deferred: 0, torn };
+  const state: JournalState = { done, accepted: 0, rejected: 0, unknown: [], deferred: 0, torn, acceptedSet: accepted };
   // Eight indices a byte: a list's indices with nothing on record (all of a first run's) are passed a byte at a time.
   for (let b = 0; b < done.length; b++) {
     if (((pending[b] as number) | (accepted[b] as number) | (done[b] as number) | (deferred[b] as number)) === 0) {

@@ -76,6 +76,8 @@ export interface PreflightResult {
   probed: ProbedRecipient[];
   /** A list's recipients by provider and the bulk-sender rules checked (scale mode only). */
   bulk?: BulkReadiness;
+  /** Of a list, how many an earlier run of this message already reached (or may have): the send skips them. */
+  earlier?: number;
 }
 
 /** Runs the diagnosis and the alignment check (in parallel: they share nothing). */

@@ -138,3 +138,16 @@ export async function scanList(file: string, onText: (text: string) => void): Pr
   scan.digest = hash.digest("hex");
   return scan;
 }
+
+/** Recipients `size` at a time (a stream of single ones, as tests and small callers give them). */
+export async function* inBatches(recipients: AsyncIterable<Recipient>, size: number): AsyncGenerator<Recipient[]> {
+  let batch: Recipient[] = [];
+  for await (const r of recipients) {
+    batch.push(r);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}

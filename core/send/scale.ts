@@ -14,9 +14,10 @@ import type { ReplyRule } from "../knowledge/reply-rule.ts";
 import { hasCapability } from "../smtp/capabilities.ts";
 import type { DiagnoseReport } from "../report.ts";
 import type { Draft } from "./draft.ts";
+import { skipEarlier } from "./delivery-ledger.ts";
 import { isSet, Journal, readJournal, Reservations, RESERVE_BATCH } from "./journal.ts";
 import { maskAddress } from "../memory/mask.ts";
-import type { Recipient } from "./recipients.ts";
+import { inBatches, type Recipient } from "./recipients.ts";
 import { runPipelined } from "./pipelined-session.ts";
 import { RateLimiter } from "./rate-limiter.ts";
 import { RENEWABLE_AUTH_CODES, type SessionCredential } from "../oauth/session-credential.ts";
@@ -45,6 +46,12 @@ export interface ScaleInput {
   signal?: AbortSignal;
   /** An OAuth profile's credential, asked for each new session (session-credential.ts). */
   credential?: SessionCredential;
+  /**
+   * Indices an earlier run of another plan of this message reached
+   * (delivery-ledger.ts): never sent. Nothing is reserved before it settles
+   * (the run's own ledger record is on disk then); a rejection stops the run.
+   */
+  earlier?: Promise<Uint8Array | undefined>;
 }
 
 /** Recipients read a batch at a time (ListSnapshot): no promise per recipient. */
@@ -57,6 +64,8 @@ export interface ScaleProgress {
   total: number;
   /** Settled by an earlier run (journal) and skipped. */
   skipped: number;
+  /** Received (or may have) from an earlier run of another plan of the same message (the ledger) and skipped. */
+  earlier: number;
   accepted: number;
   rejected: number;
   deferred: number;
@@ -88,6 +97,7 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
   const result: ScaleResult = {
     total: input.count,
     skipped: state.accepted + state.rejected + state.unknown.length,
+    earlier: 0,
     accepted: 0,
     rejected: 0,
     deferred: 0,
@@ -95,7 +105,11 @@ export async function runScale(input: ScaleInput): Promise<ScaleResult> {
     codes: {},
   };
   // Each recipient is reserved on disk before it can be taken (journal.ts: at most once across a reboot).
-  const pending = new Reservations(_pending(input.recipients, state.done, input.count), journal);
+  const ledger = async () => {
+    const map = await input.earlier;
+    if (map) result.earlier = skipEarlier(state.done, map);
+  };
+  const pending = new Reservations(_pending(input.recipients, state.done, input.count, ledger), journal);
   const limiter = new RateLimiter(input.ratePerSecond);
   let stop: ScaleResult["stopped"];
   let listDone = false;
@@ -367,23 +381,13 @@ async function* _pending(
   recipients: AsyncIterable<Recipient> | RecipientBatches,
   done: Uint8Array,
   count: number,
+  ready: () => Promise<void>,
 ): AsyncGenerator<readonly Recipient[]> {
-  const batches = "batches" in recipients ? recipients.batches() : _batched(recipients);
+  await ready(); // `done` is whole only then
+  const batches = "batches" in recipients ? recipients.batches() : inBatches(recipients, RESERVE_BATCH);
   for await (const batch of batches) {
     const open = batch.filter((r) => r.index < count && !isSet(done, r.index));
     if (open.length > 0) yield open;
     if (batch.some((r) => r.index >= count)) return;
   }
-}
-
-async function* _batched(recipients: AsyncIterable<Recipient>): AsyncGenerator<readonly Recipient[]> {
-  let batch: Recipient[] = [];
-  for await (const r of recipients) {
-    batch.push(r);
-    if (batch.length >= RESERVE_BATCH) {
-      yield batch;
-      batch = [];
-    }
-  }
-  if (batch.length > 0) yield batch;
 }

@@ -19,6 +19,7 @@ import { issuePlan, type Plan } from "./plan.ts";
 import { storeIssuedPlan } from "./plan-store.ts";
 import { PREFLIGHT_MAX_PROBED, type PreflightResult, runPreflight } from "./preflight.ts";
 import { readRecipients } from "./recipients.ts";
+import { countEarlier, messageKeyOf } from "./delivery-ledger.ts";
 import { logStep } from "./send-log.ts";
 import { maskAddress } from "../memory/mask.ts";
 import { checkSendGates } from "./send-gates.ts";
@@ -83,6 +84,7 @@ export async function preflightSend(flags: SendFlags, ctx: RunContext): Promise<
     recipients: {
       count: setup.subject.recipients.count,
       duplicates: setup.list?.scan.duplicates ?? 0,
+      ...(result.earlier !== undefined ? { earlier: result.earlier } : {}),
       probed,
     },
     message: {
@@ -116,6 +118,8 @@ export async function preflightOf(setup: SendSetup, ctx: RunContext): Promise<Pr
       if (candidates.length >= PREFLIGHT_MAX_PROBED) break;
     }
   }
+  // Before any network I/O: an earlier record that cannot be trusted refuses the preflight (gate.ledger-unreadable).
+  const earlier = setup.list ? await _earlier(setup) : undefined;
   const policy = setup.provider ? alignPolicyOf(setup.provider) : undefined;
   // MAIL FROM declares the real size (SIZE=): a server with a smaller limit refuses it here, not after DATA.
   const size = (await setup.draft.compose([candidates[0] ?? setup.envelopeFrom])).length;
@@ -137,6 +141,7 @@ export async function preflightOf(setup: SendSetup, ctx: RunContext): Promise<Pr
     io: systemIo(),
     onProgress: (layer) => ctx.progress(`preflight: checking ${layer}…`),
   });
+  if (earlier !== undefined) result.earlier = earlier;
   if (setup.list) {
     ctx.progress("preflight: counting the list's recipients by provider (MX)…");
     const bulk = await bulkReadinessOf(setup, result.alignment, dns);
@@ -148,4 +153,18 @@ export async function preflightOf(setup: SendSetup, ctx: RunContext): Promise<Pr
   }
   ctx.progress("");
   return result;
+}
+
+/** How many of the setup's list an earlier run of its message reached (delivery-ledger.ts); 0 with no journal folder. */
+async function _earlier(setup: SendSetup): Promise<number> {
+  const list = setup.list as NonNullable<SendSetup["list"]>;
+  let folder: string;
+  try {
+    folder = await setup.store.journalFolder({ create: false });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return 0;
+    throw err;
+  }
+  const key = messageKeyOf(setup.draft.digest, setup.envelopeFrom);
+  return await countEarlier(folder, key, list.snapshot?.recipients() ?? readRecipients(list.file), list.scan.count);
 }

@@ -13,6 +13,7 @@ import { planDigest } from "./plan.ts";
 import { etaSeconds, formatDuration, type Pace } from "./send-pace.ts";
 import { runScale, type ScaleProgress, type ScaleResult } from "./scale.ts";
 import { refuse } from "./gates.ts";
+import { DeliveryLedger, messageKeyOf, trustedLedger } from "./delivery-ledger.ts";
 import { withFileLock } from "../memory/atomic-file.ts";
 import { logStep } from "./send-log.ts";
 import type { RunContext } from "../run-context.ts";
@@ -43,13 +44,21 @@ export async function sendScale(
   ctx: RunContext,
 ): Promise<ScaleSent> {
   const run = `scale-${planDigest(setup.subject).slice(0, 24)}`;
-  const journalFile = path.join(await setup.store.journalFolder(), `${run}.jsonl`);
-  // One run of a plan at a time: two at once would each read the journal before the other wrote.
+  const folder = await setup.store.journalFolder();
+  const journalFile = path.join(folder, `${run}.jsonl`);
+  const key = messageKeyOf(setup.draft.digest, setup.envelopeFrom);
+  const ledger = await trustedLedger(async () => await DeliveryLedger.open(folder, key, { create: true }));
+  // One run of a message at a time, whatever its plan: two at once would each read the journal and the
+  // ledger before the other wrote, and two lists of one message could both reach the same person.
   try {
-    return await withFileLock(journalFile, async () => await _send(setup, flags, ctx, rate, journalFile), 500);
+    return await withFileLock(
+      path.join(folder, `message-${key}`),
+      async () => await _send(setup, flags, ctx, rate, journalFile, ledger, run),
+      500,
+    );
   } catch (err) {
     if ((err as { code?: string }).code === "E_MEMORY_LOCKED") {
-      refuse("gate.run-in-progress", "Another smtpilot is sending this plan right now; wait for it to end");
+      refuse("gate.run-in-progress", "Another smtpilot is sending this message right now; wait for it to end");
     }
     throw err;
   }
@@ -61,19 +70,29 @@ async function _send(
   ctx: RunContext,
   rate: Pace,
   journalFile: string,
+  ledger: DeliveryLedger,
+  run: string,
 ): Promise<ScaleSent> {
   const list = setup.list as NonNullable<SendSetup["list"]>;
   // The send reads the private copy taken while the plan's digest was computed (list-snapshot.ts):
   // exactly the recipients the confirmation is bound to, whatever happened to the file since.
   const snapshot = list.snapshot;
   if (!snapshot) throw new Error("A scale send needs the setup's copy of the list (sendSetup with snapshot)");
+  // Who earlier runs of other plans of this message reached (a record that cannot be trusted refuses
+  // here, before any session); then, while the sessions open, this run's own record of its list for
+  // the runs after it, on disk before the first reservation (delivery-ledger.ts).
+  const earlier = await trustedLedger(() => ledger.earlier(run));
+  const marked = ledger.mark(snapshot.batches(), list.scan.count, earlier, run);
+  const reached = marked.then((r) => (r.count > 0 ? r.map : undefined));
+  // Both awaited below or by the run; a run whose sessions never open never reaches `reached`.
+  reached.catch(() => {});
   const abort = new AbortController();
   const started = Date.now();
   const bar = (p: ScaleProgress) => {
-    const done = p.skipped + p.accepted + p.rejected + p.deferred;
+    const done = p.skipped + p.earlier + p.accepted + p.rejected + p.deferred;
     const width = 24;
     const filled = Math.round((done / Math.max(1, p.total)) * width);
-    const eta = etaSeconds(p.total - done, done - p.skipped, Date.now() - started, rate.perSecond);
+    const eta = etaSeconds(p.total - done, done - p.skipped - p.earlier, Date.now() - started, rate.perSecond);
     ctx.progress(
       `[${"#".repeat(filled)}${
         ".".repeat(width - filled)
@@ -92,6 +111,7 @@ async function _send(
     ...(setup.credential ? { credential: setup.credential } : {}),
     count: list.scan.count,
     journalFile,
+    earlier: reached,
     connections: flags.connections ?? 1,
     ratePerSecond: rate.perSecond,
     onProgress: bar,
@@ -113,6 +133,7 @@ async function _send(
     unregister();
     unintercept?.();
   });
+  await marked.catch(() => undefined); // the record is whole (or was never written) before the lock is released
   markTime("send-done");
   ctx.progress("");
   const seconds = (Date.now() - started) / 1000;
@@ -129,6 +150,7 @@ async function _send(
     rejected: result.rejected,
     deferred: result.deferred,
     skipped: result.skipped,
+    ...(result.earlier > 0 ? { earlier: result.earlier } : {}),
     unknown: result.unknown.length,
     journal: path.relative(setup.store.home, journalFile),
     state,
@@ -147,6 +169,7 @@ async function _send(
     total: result.total,
     duplicates: list.scan.duplicates,
     skipped: result.skipped,
+    earlier: result.earlier,
     accepted: result.accepted,
     rejected: result.rejected,
     deferred: result.deferred,

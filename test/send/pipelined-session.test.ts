@@ -321,6 +321,7 @@ test("progress is reported at a bounded pace, and the last report has the final 
   assert.deepEqual(reports.at(-1), {
     total: 300,
     skipped: 0,
+    earlier: 0,
     accepted: result.accepted,
     rejected: 0,
     deferred: 0,

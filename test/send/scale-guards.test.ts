@@ -24,7 +24,9 @@ const delivered = deliveredSince;
 /** The recipients that some file under journal/ holds unmasked now (any file: a list copy would be one). */
 const unmaskedInJournal = (recipients: readonly string[]) => {
   const journal = path.join(b().home, "journal");
-  const kept = fs.readdirSync(journal).map((f) => fs.readFileSync(path.join(journal, f), "utf8")).join("");
+  // Every file, the delivery ledger's under journal/ledger/ too.
+  const kept = fs.readdirSync(journal, { recursive: true, encoding: "utf8" }).map((f) => path.join(journal, f))
+    .filter((f) => fs.statSync(f).isFile()).map((f) => fs.readFileSync(f, "latin1")).join("");
   return recipients.filter((r) => kept.includes(r));
 };
 
