@@ -48,17 +48,18 @@ test("a disk that fills mid-scale stops the send without a second copy to anyone
   const token = await _token(home, ["--to-list", list]);
   let first: CliResult;
   if (disk) {
-    // The summary of the send will need a page of its own; three pages are left for the run's
-    // lock, its list snapshot and one page of journal.
+    // The summary of the send will need a page of its own; five pages are left for the run's
+    // lock, its list snapshot, the delivery ledger's key and record of the list, and one page of journal.
     const log = path.join(home, "send-log.md");
     const size = fs.statSync(log).size;
     if (size % PAGE !== 0) fs.appendFileSync(log, `\n${" ".repeat(PAGE - (size % PAGE) - 1)}`);
-    disk.leave(3);
+    disk.leave(5);
     first = await runCli([...args, "--confirm", token], { PW: FIXTURE_DEMO_SECRET });
   } else {
-    // No mount here: the CLI's writes under the folder get the same budget (snapshot, token, a page of journal).
+    // No mount here: the CLI's writes under the folder get the same budget (snapshot, token, the ledger's
+    // key and record — 32 and about 600 bytes — and a page of journal).
     const r = await runCliWithInput([...args, "--confirm", token], "", {
-      env: { PW: FIXTURE_DEMO_SECRET, SMTPILOT_TEST_DISK_DIR: home, SMTPILOT_TEST_DISK_BYTES: String(1200 + PAGE) },
+      env: { PW: FIXTURE_DEMO_SECRET, SMTPILOT_TEST_DISK_DIR: home, SMTPILOT_TEST_DISK_BYTES: String(1900 + PAGE) },
       nodeFlags: ["--import", shim],
     });
     first = { code: r.code ?? -1, stdout: r.stdout, stderr: r.stderr };
