@@ -26,6 +26,7 @@ import { runCli, spawnCli } from "../helpers/cli.ts";
 import { runOnPty } from "../profiles/pty.ts";
 import { makeTestDir } from "../helpers/temp-dir.ts";
 import { completeDeviceLogin, consentInBrowser } from "./person.ts";
+import { textUnder } from "../helpers/files-under.ts";
 
 const available = secretServiceAvailable();
 if (!available && process.env.CI === "true") throw new Error("CI needs dbus, gnome-keyring and libsecret-tools");
@@ -238,7 +239,7 @@ test("Microsoft 365: a list send whose token the platform revokes renews it once
   for (const r of recipients) assert.equal(counts.get(r), 1, r);
   // Neither access token reached anything printed, nor the journal.
   const journal = path.join(dir, "home", "journal");
-  const kept = fs.readdirSync(journal).map((f) => fs.readFileSync(path.join(journal, f), "utf8")).join("\n");
+  const kept = textUnder(journal);
   assert.ok(!/eyJ[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,}\./.test(kept + outputs.join("\n")), "an access token leaked");
 });
 

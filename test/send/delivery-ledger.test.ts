@@ -10,6 +10,7 @@ import { FIXTURE_DEMO_SECRET } from "../../fixtures/index.ts";
 import { spawnCli } from "../helpers/cli.ts";
 import { profileAddArgs } from "../helpers/profile-args.ts";
 import { waitUntil } from "../helpers/wait-until.ts";
+import { textUnder } from "../helpers/files-under.ts";
 import {
   b,
   deliveredSince,
@@ -187,11 +188,8 @@ test("an earlier record that is torn or corrupt, or its key lost, refuses (gate.
 });
 
 test("the ledger keeps no address unmasked", () => {
-  const ledger = path.join(b().home, "journal", "ledger");
-  const files = fs.readdirSync(ledger, { recursive: true, encoding: "utf8" }).map((f) => path.join(ledger, f))
-    .filter((f) => fs.statSync(f).isFile());
-  assert.ok(files.length > 1);
-  const kept = Buffer.concat(files.map((f) => fs.readFileSync(f))).toString("latin1");
+  const kept = textUnder(path.join(b().home, "journal", "ledger"));
+  assert.ok(kept.length > 0);
   for (const r of ["a1@smtpilot.test", "o1@smtpilot.test", "k1@smtpilot.test"]) assert.ok(!kept.includes(r), r);
 });
 

@@ -8,6 +8,7 @@ import path from "node:path";
 import { FIXTURE_DEMO_SECRET } from "../../fixtures/index.ts";
 import { spawnCli } from "../helpers/cli.ts";
 import { b, deliveredSince, MESSAGE, preflightToken, useSendBed, verifiedCanary } from "./send-fixture.ts";
+import { textUnder } from "../helpers/files-under.ts";
 
 useSendBed();
 
@@ -23,10 +24,8 @@ const delivered = deliveredSince;
 
 /** The recipients that some file under journal/ holds unmasked now (any file: a list copy would be one). */
 const unmaskedInJournal = (recipients: readonly string[]) => {
-  const journal = path.join(b().home, "journal");
   // Every file, the delivery ledger's under journal/ledger/ too.
-  const kept = fs.readdirSync(journal, { recursive: true, encoding: "utf8" }).map((f) => path.join(journal, f))
-    .filter((f) => fs.statSync(f).isFile()).map((f) => fs.readFileSync(f, "latin1")).join("");
+  const kept = textUnder(path.join(b().home, "journal"));
   return recipients.filter((r) => kept.includes(r));
 };
 
