@@ -141,8 +141,14 @@ export function paceLine(count: number, pace: Pace, connections: number): string
  * should take, and the message digest.
  */
 export function confirmSummary(setup: SendSetup, result: PreflightResult, flags: SendCommandFlags): string {
-  const count = setup.subject.recipients.count;
-  const who = setup.to !== undefined ? setup.to : `${count} recipients from ${setup.list?.file}`;
+  // Those an earlier run of this message reached are skipped: the person approves the messages that may still go.
+  const earlier = result.earlier ?? 0;
+  const count = setup.subject.recipients.count - earlier;
+  const who = setup.to !== undefined
+    ? setup.to
+    : `${setup.subject.recipients.count} recipients from ${setup.list?.file}${
+      earlier > 0 ? ` (${earlier} already reached: skipped)` : ""
+    }`;
   const { attachments, excerpt } = setup.draft.contents;
   const connections = flags.connections ?? 1;
   return [
@@ -190,7 +196,7 @@ export function renderScale(sent: ScaleSent): string {
     `Accepted by the server (queued, not yet delivered): ${result.accepted} of ${result.total}` +
     (result.skipped ? ` (+${result.skipped} settled by an earlier run)` : "") +
     (result.earlier
-      ? ` (+${result.earlier} reached by an earlier run of this message with another list: skipped)`
+      ? ` (+${result.earlier} reached by an earlier run of this message under another plan: skipped)`
       : ""),
     `Refused: ${result.rejected}   deferred (retried by a rerun): ${result.deferred}   in ${seconds.toFixed(1)} s`,
     ...Object.entries(result.codes).map(([code, n]) => `  ${code}: ${n}`),
