@@ -7,9 +7,23 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
 import { builtinFacades, lazyBuiltinFacades, lazyPackageFacades } from "../../scripts/build/sea-bundle.mjs";
 import { makeTestDir } from "../helpers/temp-dir.ts";
+
+/** Bundles `entry` into `outfile` as dist/smtpilot.cjs is bundled (CommonJS for Node 24), with `plugins`. */
+async function bundleFor(entry: string, outfile: string, plugins: Plugin[]): Promise<void> {
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node24",
+    logLevel: "silent",
+    plugins,
+  });
+}
 
 test("the bundle loads node:child_process and node:dgram on first use only, and they work as the builtins", async () => {
   const dir = makeTestDir("smtpilot-bundle-facades-");
@@ -42,16 +56,7 @@ execFile(process.execPath, ["-e", "process.stdout.write('from execFile')"], (err
 `,
   );
   const outfile = path.join(dir, "out.cjs");
-  await build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: "node24",
-    logLevel: "silent",
-    plugins: [lazyBuiltinFacades, builtinFacades],
-  });
+  await bundleFor(entry, outfile, [lazyBuiltinFacades, builtinFacades]);
   const text = fs.readFileSync(outfile, "utf8");
   assert.doesNotMatch(text, /__toESM\(require\("node:fs"\)\)/, "node:fs copied into the importer");
   const r = spawnSync(process.execPath, [outfile], { encoding: "utf8" });
@@ -98,16 +103,7 @@ process.stdout.write(JSON.stringify(report));
       }));
     },
   };
-  await build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: "node24",
-    logLevel: "silent",
-    plugins: [lazyPackageFacades, marked],
-  });
+  await bundleFor(entry, outfile, [lazyPackageFacades, marked]);
   const r = spawnSync(process.execPath, [outfile], { encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout), { before: false, parsed: { a: 1 }, after: true, written: "b: 2\n" });
