@@ -48,6 +48,7 @@ import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
 import { appendWhole, DIR_MODE, FILE_MODE, openNoFollow, syncInBackground } from "../memory/atomic-file.ts";
+import { trustProblem } from "../memory/file-trust.ts";
 import { shown } from "../printable.ts";
 import { refuse } from "./gates.ts";
 import { DigestTable } from "./digest-table.ts";
@@ -93,6 +94,8 @@ export class DeliveryLedger {
   readonly #journalFolder: string;
   /** The AES-128 key of this message's digests. */
   readonly #cipherKey: Buffer | undefined;
+  /** The HMAC key of this message's records' sums. */
+  readonly #macKey: Buffer;
   readonly #keyId: string;
 
   private constructor(journalFolder: string, messageKey: string, key: Buffer | undefined) {
@@ -101,6 +104,9 @@ export class DeliveryLedger {
     this.#cipherKey = key
       ? crypto.createHash("sha256").update(key).update(`\n${messageKey}`).digest().subarray(0, 16)
       : undefined;
+    this.#macKey = key
+      ? crypto.createHash("sha256").update(key).update(`\nsum\n${messageKey}`).digest()
+      : Buffer.alloc(32);
     this.#keyId = key ? crypto.createHash("sha256").update(key).digest("hex").slice(0, 16) : "";
   }
 
@@ -116,6 +122,9 @@ export class DeliveryLedger {
   ): Promise<DeliveryLedger> {
     const root = path.join(journalFolder, LEDGER_DIR);
     const folder = path.join(root, messageKey);
+    // As everywhere in the memory folder: never through a link, never a folder someone else could write.
+    _plainFolder(root);
+    _plainFolder(folder);
     // A folder made now is flushed into its parent: a record in it must survive a reboot as its journal does.
     if (create && fs.mkdirSync(folder, { recursive: true, mode: DIR_MODE }) !== undefined) {
       await Promise.all([_syncFolder(journalFolder), _syncFolder(root)]);
@@ -139,6 +148,7 @@ export class DeliveryLedger {
   async earlier(except?: string): Promise<DigestTable> {
     const found = new DigestTable();
     let names: string[];
+    _plainFolder(this.folder);
     try {
       names = fs.readdirSync(this.folder);
     } catch (err) {
@@ -152,8 +162,13 @@ export class DeliveryLedger {
       const digests = this.#readSidecar(file);
       const count = digests.length / _DIGEST_BYTES;
       let state;
-      // The run's journal, beside the ledger folder; deleted, what it recorded is forgotten (docs/sending.md).
+      // The run's journal, beside the ledger folder: made before its record (mark), so a record without
+      // it means the journal was deleted — whom that run reached is unknown, and guessing could resend.
+      // Forgetting a send is removing both (docs/sending.md).
       const journal = path.join(this.#journalFolder, `${run}.jsonl`);
+      if (!fs.existsSync(journal)) {
+        throw new LedgerUnreadableError(journal, `missing: remove ${shown(name, 80)} too to forget that send`);
+      }
       try {
         state = await readJournal(journal, count);
       } catch (err) {
@@ -219,23 +234,45 @@ export class DeliveryLedger {
       }
     }
     if (body && run !== undefined) {
-      _checksum(body).copy(body, body.length - _SUM_BYTES);
+      this.#checksum(body).copy(body, body.length - _SUM_BYTES);
+      // The run's journal exists (flushed, empty or not) before its record: a record whose journal is
+      // missing then always means a deleted journal, refused by earlier(), never a run that died first.
+      const journal = path.join(this.#journalFolder, `${run}.jsonl`);
+      const jfd = openNoFollow(journal, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_APPEND);
+      try {
+        fs.fsyncSync(jfd);
+      } finally {
+        fs.closeSync(jfd);
+      }
+      await _syncFolder(this.#journalFolder);
       await this.#writeSidecar(this.sidecar(run), body);
     }
     return { map, count: marked };
   }
 
-  /** A sidecar's digests, checked whole, summed and made with this key. */
+  /** A sidecar's digests, checked whole, summed with this key's HMAC and made with this key. */
   #readSidecar(file: string): Buffer {
     let data: Buffer;
     try {
       const fd = openNoFollow(file, fs.constants.O_RDONLY);
       try {
+        const st = fs.fstatSync(fd);
+        const problem = trustProblem(st);
+        if (problem) throw new LedgerUnreadableError(file, problem);
+        // The header first: a record's size is known from it, and nothing larger is read whole.
+        const head = Buffer.alloc(Math.min(st.size, 128));
+        fs.readSync(fd, head, 0, head.length, 0);
+        const nl = head.indexOf(10);
+        const n = head.subarray(0, Math.max(0, nl)).toString("latin1").split(" ")[2] ?? "";
+        const count = /^[0-9]{1,12}$/.test(n) ? Number(n) : -1;
+        if (nl < 0 || count < 0) throw new LedgerUnreadableError(file, "not a ledger record");
+        if (st.size !== nl + 1 + count * _DIGEST_BYTES + _SUM_BYTES) throw new LedgerUnreadableError(file, "torn");
         data = fs.readFileSync(fd);
       } finally {
         fs.closeSync(fd);
       }
     } catch (err) {
+      if (err instanceof LedgerUnreadableError) throw err;
       throw new LedgerUnreadableError(file, (err as NodeJS.ErrnoException).code ?? "unreadable");
     }
     const nl = data.indexOf(10);
@@ -245,12 +282,18 @@ export class DeliveryLedger {
       throw new LedgerUnreadableError(file, "not a ledger record");
     }
     if (data.length !== nl + 1 + count * _DIGEST_BYTES + _SUM_BYTES) throw new LedgerUnreadableError(file, "torn");
-    if (!_checksum(data).equals(data.subarray(data.length - _SUM_BYTES))) {
-      throw new LedgerUnreadableError(file, "checksum mismatch");
-    }
     if (!this.#cipherKey) throw new LedgerUnreadableError(path.join(this.folder, "..", "key"), "missing");
     if (keyId !== this.#keyId) throw new LedgerUnreadableError(file, "made with another key");
+    if (!this.#checksum(data).equals(data.subarray(data.length - _SUM_BYTES))) {
+      throw new LedgerUnreadableError(file, "checksum mismatch");
+    }
     return data.subarray(nl + 1, data.length - _SUM_BYTES);
+  }
+
+  /** A record's closing sum: an HMAC under the folder's key, so an edited record (a lower count) is refused. */
+  #checksum(data: Buffer): Buffer {
+    return crypto.createHmac("sha256", this.#macKey).update(data.subarray(0, data.length - _SUM_BYTES)).digest()
+      .subarray(0, _SUM_BYTES);
   }
 
   /** Writes `body` as `file` unless it holds exactly that: a temporary file, flushed, renamed, the folder flushed. */
@@ -265,8 +308,13 @@ export class DeliveryLedger {
     } catch {
       // missing (the usual case) or unreadable: written afresh
     }
+    // Left by a run killed while writing (this message's lock is held: no other run writes here now).
+    for (const name of fs.readdirSync(this.folder)) {
+      if (name.startsWith(`.${path.basename(file)}.`) && name.endsWith(".tmp")) {
+        fs.rmSync(path.join(this.folder, name), { force: true });
+      }
+    }
     const tmp = path.join(this.folder, `.${path.basename(file)}.${process.pid}.tmp`);
-    fs.rmSync(tmp, { force: true });
     const fd = openNoFollow(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, FILE_MODE);
     try {
       appendWhole(fd, tmp, body, 0);
@@ -343,6 +391,8 @@ function _key(root: string, create: boolean): { key: Buffer | undefined; made?: 
       throw new LedgerUnreadableError(file, (err as NodeJS.ErrnoException).code ?? "unreadable");
     }
     try {
+      const problem = trustProblem(fs.fstatSync(fd));
+      if (problem) throw new LedgerUnreadableError(file, problem);
       const key = fs.readFileSync(fd);
       if (key.length !== _KEY_BYTES) throw new LedgerUnreadableError(file, "not a key");
       return key;
@@ -379,11 +429,19 @@ function _has(table: DigestTable, d: Buffer, at: number): boolean {
   return table.has(d.readUInt32LE(at), d.readUInt32LE(at + 4), (d.readUInt32LE(at + 8) | 1) >>> 0);
 }
 
-function _checksum(data: Buffer): Buffer {
-  return crypto.createHash("sha256").update(data.subarray(0, data.length - _SUM_BYTES)).digest().subarray(
-    0,
-    _SUM_BYTES,
-  );
+/** Refuses (LedgerUnreadableError) a ledger folder that is a link, not a folder, or writable by someone else; a missing one passes. */
+function _plainFolder(dir: string): void {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw new LedgerUnreadableError(dir, (err as NodeJS.ErrnoException).code ?? "unreadable");
+  }
+  if (st.isSymbolicLink()) throw new LedgerUnreadableError(dir, "a link: never followed in the memory folder");
+  if (!st.isDirectory()) throw new LedgerUnreadableError(dir, "not a folder");
+  const problem = trustProblem(st);
+  if (problem) throw new LedgerUnreadableError(dir, problem);
 }
 
 async function _syncFolder(dir: string): Promise<void> {

@@ -28,7 +28,7 @@ export const GATE_CODES = {
   "gate.too-many-recipients": "the list is longer than memory.md's maxRecipientsPerBatch",
   "gate.run-in-progress": "another smtpilot is sending this message right now (this plan or another list of it)",
   "gate.ledger-unreadable":
-    "an earlier run's record of who received this message (journal/ledger/) is torn, corrupt, made with another key or unreadable",
+    "an earlier run's record of who received this message (journal/ledger/) is torn, corrupt, edited, made with another key, a link, writable by another user, unreadable, or its journal was deleted",
   "gate.profile-target-override":
     "an agent gave a profile with a secret another host, port, TLS mode, server name, CA or mechanism",
   "gate.file-access-off": "an agent named a file, and smtpilot mcp was started without --files DIR",

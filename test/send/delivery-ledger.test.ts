@@ -4,6 +4,7 @@
 // the test's server stored (the RCPTs of every message it accepted), never on wording.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { FIXTURE_DEMO_SECRET } from "../../fixtures/index.ts";
@@ -144,13 +145,14 @@ test("a run killed mid-send and rerun with a changed list never resends what the
   assert.ok(again.earlier >= [...reached].filter((r) => r !== "k0@smtpilot.test").length, `${again.earlier}`);
 });
 
-test("an earlier record that is torn or corrupt, or its key lost, refuses (gate.ledger-unreadable, exit 4) and sends nothing", async () => {
+test("an earlier record torn, corrupt, edited, reached through a link, its key lost or its journal deleted: refused (gate.ledger-unreadable, exit 4), nothing sent", async () => {
   const list = listFile("corrupt-1.txt", ["x1@smtpilot.test", "x2@smtpilot.test"]);
   await send(list);
   const grown = listFile("corrupt-2.txt", ["x1@smtpilot.test", "x2@smtpilot.test", "x3@smtpilot.test"]);
   // A token for each damaged send, issued while the record was whole (a refused send uses its token).
   const tokens = [];
-  for (let n = 0; n < 3; n++) tokens.push((await preflight(grown)).doc.plan.token as string);
+  const damages = ["corrupt", "torn", "key lost", "journal deleted", "count edited", "folder linked"] as const;
+  for (let n = 0; n < damages.length; n++) tokens.push((await preflight(grown)).doc.plan.token as string);
   const ledger = path.join(b().home, "journal", "ledger");
   const records = fs.readdirSync(ledger, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".dig"))
     .map((f) => path.join(ledger, f));
@@ -158,12 +160,31 @@ test("an earlier record that is torn or corrupt, or its key lost, refuses (gate.
   const before = b().stored().length;
   const keyFile = path.join(ledger, "key");
   const key = fs.readFileSync(keyFile);
-  for (const [n, damage] of (["corrupt", "torn", "key lost"] as const).entries()) {
+  const journals = records.map((f) => path.join(b().home, "journal", `${path.basename(f, ".dig")}.jsonl`));
+  const folder = path.dirname(records[0] as string);
+  for (const [n, damage] of damages.entries()) {
     const saved = records.map((f) => fs.readFileSync(f));
+    const savedJournals = journals.map((f) => fs.readFileSync(f));
     try {
       // A lost key: the records can no longer be matched (a send would make a new key, never a guess).
       if (damage === "key lost") fs.rmSync(keyFile);
-      else {
+      // Whom that run reached is gone with its journal: refused until its record is removed too.
+      else if (damage === "journal deleted") journals.forEach((f) => fs.rmSync(f));
+      else if (damage === "folder linked") {
+        fs.renameSync(folder, `${folder}.real`);
+        fs.symlinkSync(`${folder}.real`, folder);
+      } else if (damage === "count edited") {
+        // One recipient fewer, summed again as anyone could without the folder's key.
+        for (const f of records) {
+          const data = fs.readFileSync(f);
+          const nl = data.indexOf(10);
+          const [magic, keyId, count] = data.subarray(0, nl).toString("latin1").split(" ");
+          const head = Buffer.from(`${magic} ${keyId} ${Number(count) - 1}\n`);
+          const body = Buffer.concat([head, data.subarray(nl + 1, data.length - 16 - 12)]);
+          const sum = crypto.createHash("sha256").update(body).digest().subarray(0, 16);
+          fs.writeFileSync(f, Buffer.concat([body, sum]));
+        }
+      } else {
         for (const f of records) {
           const data = fs.readFileSync(f);
           if (damage === "torn") fs.writeFileSync(f, data.subarray(0, data.length - 5));
@@ -180,7 +201,12 @@ test("an earlier record that is torn or corrupt, or its key lost, refuses (gate.
       assert.equal(r.code, 4, `${damage}: ${r.stderr}`);
       assert.equal(JSON.parse(r.stdout).error.code, "gate.ledger-unreadable", damage);
     } finally {
+      if (fs.lstatSync(folder).isSymbolicLink()) {
+        fs.rmSync(folder);
+        fs.renameSync(`${folder}.real`, folder);
+      }
       records.forEach((f, i) => fs.writeFileSync(f, saved[i] as Buffer));
+      journals.forEach((f, i) => fs.writeFileSync(f, savedJournals[i] as Buffer));
       fs.writeFileSync(keyFile, key);
     }
   }
