@@ -214,11 +214,11 @@ export async function writeFileAtomic(file: string, text: string): Promise<void>
     }
     throw err;
   }
-  await _syncDir(path.dirname(file));
+  await syncFolder(path.dirname(file));
 }
 
-async function _syncDir(dir: string): Promise<void> {
-  // Makes the rename durable; not every platform can open a folder for this.
+/** Flushes a folder, which makes a rename or a new entry in it durable; best effort: not every platform can open a folder for this. */
+export async function syncFolder(dir: string): Promise<void> {
   try {
     const h = await fsp.open(dir, O_RDONLY);
     try {

@@ -45,9 +45,8 @@
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
-import fsp from "node:fs/promises";
 import path from "node:path";
-import { appendWhole, DIR_MODE, FILE_MODE, openNoFollow, syncInBackground } from "../memory/atomic-file.ts";
+import { appendWhole, DIR_MODE, FILE_MODE, openNoFollow, syncFolder, syncInBackground } from "../memory/atomic-file.ts";
 import { trustProblem } from "../memory/file-trust.ts";
 import { shown } from "../printable.ts";
 import { refuse } from "./gates.ts";
@@ -127,10 +126,10 @@ export class DeliveryLedger {
     _plainFolder(folder);
     // A folder made now is flushed into its parent: a record in it must survive a reboot as its journal does.
     if (create && fs.mkdirSync(folder, { recursive: true, mode: DIR_MODE }) !== undefined) {
-      await Promise.all([_syncFolder(journalFolder), _syncFolder(root)]);
+      await Promise.all([syncFolder(journalFolder), syncFolder(root)]);
     }
     const key = _key(root, create);
-    if (key.made) await _syncFolder(root);
+    if (key.made) await syncFolder(root);
     return new DeliveryLedger(journalFolder, messageKey, key.key);
   }
 
@@ -244,7 +243,7 @@ export class DeliveryLedger {
       } finally {
         fs.closeSync(jfd);
       }
-      await _syncFolder(this.#journalFolder);
+      await syncFolder(this.#journalFolder);
       await this.#writeSidecar(this.sidecar(run), body);
     }
     return { map, count: marked };
@@ -253,6 +252,7 @@ export class DeliveryLedger {
   /** A sidecar's digests, checked whole, summed with this key's HMAC and made with this key. */
   #readSidecar(file: string): Buffer {
     let data: Buffer;
+    let header: { nl: number; keyId: string; size: number };
     try {
       const fd = openNoFollow(file, fs.constants.O_RDONLY);
       try {
@@ -263,10 +263,12 @@ export class DeliveryLedger {
         const head = Buffer.alloc(Math.min(st.size, 128));
         fs.readSync(fd, head, 0, head.length, 0);
         const nl = head.indexOf(10);
-        const n = head.subarray(0, Math.max(0, nl)).toString("latin1").split(" ")[2] ?? "";
-        const count = /^[0-9]{1,12}$/.test(n) ? Number(n) : -1;
-        if (nl < 0 || count < 0) throw new LedgerUnreadableError(file, "not a ledger record");
-        if (st.size !== nl + 1 + count * _DIGEST_BYTES + _SUM_BYTES) throw new LedgerUnreadableError(file, "torn");
+        const [magic, keyId = "", n = ""] = head.subarray(0, Math.max(0, nl)).toString("latin1").split(" ");
+        if (nl < 0 || magic !== _MAGIC || !/^[0-9]{1,12}$/.test(n)) {
+          throw new LedgerUnreadableError(file, "not a ledger record");
+        }
+        header = { nl, keyId, size: nl + 1 + Number(n) * _DIGEST_BYTES + _SUM_BYTES };
+        if (st.size !== header.size) throw new LedgerUnreadableError(file, "torn");
         data = fs.readFileSync(fd);
       } finally {
         fs.closeSync(fd);
@@ -275,19 +277,13 @@ export class DeliveryLedger {
       if (err instanceof LedgerUnreadableError) throw err;
       throw new LedgerUnreadableError(file, (err as NodeJS.ErrnoException).code ?? "unreadable");
     }
-    const nl = data.indexOf(10);
-    const [magic, keyId, n] = data.subarray(0, Math.max(0, nl)).toString("latin1").split(" ");
-    const count = Number(n);
-    if (magic !== _MAGIC || !Number.isSafeInteger(count) || count < 0) {
-      throw new LedgerUnreadableError(file, "not a ledger record");
-    }
-    if (data.length !== nl + 1 + count * _DIGEST_BYTES + _SUM_BYTES) throw new LedgerUnreadableError(file, "torn");
+    if (data.length !== header.size) throw new LedgerUnreadableError(file, "torn");
     if (!this.#cipherKey) throw new LedgerUnreadableError(path.join(this.folder, "..", "key"), "missing");
-    if (keyId !== this.#keyId) throw new LedgerUnreadableError(file, "made with another key");
+    if (header.keyId !== this.#keyId) throw new LedgerUnreadableError(file, "made with another key");
     if (!this.#checksum(data).equals(data.subarray(data.length - _SUM_BYTES))) {
       throw new LedgerUnreadableError(file, "checksum mismatch");
     }
-    return data.subarray(nl + 1, data.length - _SUM_BYTES);
+    return data.subarray(header.nl + 1, data.length - _SUM_BYTES);
   }
 
   /** A record's closing sum: an HMAC under the folder's key, so an edited record (a lower count) is refused. */
@@ -327,7 +323,7 @@ export class DeliveryLedger {
     }
     fs.closeSync(fd);
     fs.renameSync(tmp, file);
-    await _syncFolder(this.folder);
+    await syncFolder(this.folder);
   }
 }
 
@@ -442,18 +438,4 @@ function _plainFolder(dir: string): void {
   if (!st.isDirectory()) throw new LedgerUnreadableError(dir, "not a folder");
   const problem = trustProblem(st);
   if (problem) throw new LedgerUnreadableError(dir, problem);
-}
-
-async function _syncFolder(dir: string): Promise<void> {
-  // Makes the rename durable; not every platform can open a folder for this.
-  try {
-    const h = await fsp.open(dir, fs.constants.O_RDONLY);
-    try {
-      await h.sync();
-    } finally {
-      await h.close();
-    }
-  } catch {
-    // best effort
-  }
 }
