@@ -23,14 +23,22 @@ export function currentUid(): number | undefined {
  * bit (like /tmp) does not let others replace what this user owns in it.
  */
 export function trustProblem(stat: Stats, options: { sharedFolderOk?: boolean } = {}): string | undefined {
-  const uid = currentUid();
-  if (uid === undefined) return undefined;
-  if (stat.uid !== uid && stat.uid !== 0) return `owned by another user (uid ${stat.uid})`;
+  if (currentUid() === undefined) return undefined;
+  const owner = ownerProblem(stat);
+  if (owner) return owner;
   const sticky = stat.isDirectory() && (stat.mode & 0o1000) !== 0;
   if ((stat.mode & 0o022) !== 0 && !(options.sharedFolderOk && sticky)) {
     return `writable by ${(stat.mode & 0o002) !== 0 ? "everyone" : "its group"} (mode ${modeText(stat.mode)})`;
   }
   return undefined;
+}
+
+/** Why `stat` belongs to someone who could change it other than this user or root, or undefined. */
+export function ownerProblem(stat: Stats): string | undefined {
+  const uid = currentUid();
+  return uid === undefined || stat.uid === uid || stat.uid === 0
+    ? undefined
+    : `owned by another user (uid ${stat.uid})`;
 }
 
 /** A mode's permission bits as `chmod` takes them (`0700`, `1777`). */
@@ -54,13 +62,11 @@ export function wayProblem(abs: string): string | undefined {
     } catch {
       return undefined; // missing: whatever reads it next says so
     }
+    const owner = ownerProblem(st);
     // In a sticky shared folder (like /tmp) only an entry's owner can replace it: it must be ours.
-    if (parent && (parent.mode & 0o1000) !== 0 && trustProblem(st)?.startsWith("owned")) {
-      return `${shown(at, 160)}, ${trustProblem(st)}, in a shared folder`;
-    }
+    if (owner && parent && (parent.mode & 0o1000) !== 0) return `${shown(at, 160)}, ${owner}, in a shared folder`;
     if (st.isSymbolicLink()) {
-      const owner = trustProblem(st);
-      if (owner?.startsWith("owned")) return `the link ${shown(at, 160)}, ${owner}`;
+      if (owner) return `the link ${shown(at, 160)}, ${owner}`;
     } else if (st.isDirectory()) {
       const problem = trustProblem(st, { sharedFolderOk: true });
       if (problem) return `the folder ${shown(at, 160)}, ${problem}`;
