@@ -102,8 +102,8 @@ export async function runDoctor(request: DoctorRequest, trust: DoctorTrust, deps
     const from = fromPolicy(_withOverrides(settings, request), deps.providers);
     if (from) findings.push(from);
   }
-  const auth = _auth(settings, request, trust);
-  const withheld = trust.withheld ?? _environmentSecretWithheld(settings, request, trust);
+  const { auth, withheld: fromEnvironment } = _auth(settings, request, trust);
+  const withheld = trust.withheld ?? fromEnvironment;
   const mode: DoctorMode = request.offline ? "settings-check" : auth ? "auth-probe" : "connectivity-probe";
   const host = settings?.host?.value;
   const ports = _ports(settings, request);
@@ -243,12 +243,16 @@ function _withOverrides(settings: MailSettings, request: DoctorRequest): MailSet
   };
 }
 
-/** The credentials of the final diagnosis, when there are some and the run may use them. */
+/**
+ * The credentials of the final diagnosis, when there are some and the run may use them; and,
+ * when the settings' password is read from the environment and not named with --secret, why it
+ * is not used.
+ */
 function _auth(
   settings: MailSettings | undefined,
   request: DoctorRequest,
   trust: DoctorTrust,
-): Omit<AuthOptions, "secret"> | undefined {
+): { auth?: Omit<AuthOptions, "secret">; withheld?: string } {
   const user = request.user ?? settings?.user?.value;
   const fromSettings = settings?.secret?.present ? settings.secret.ref : undefined;
   // A password the file reads from this shell's environment is never sent on the file's word alone:
@@ -256,22 +260,15 @@ function _auth(
   // any secret of this shell (AWS_SECRET_ACCESS_KEY) and its own server. The person names it with
   // --secret env:NAME (the mode line and the report say so); the file's own literal, or a reference
   // to it (dotenv:, settings:), is the file's own secret and goes to the file's own host.
-  const usable = fromSettings && trust.useSecrets && !fromSettings.startsWith("env:") ? fromSettings : undefined;
+  const fromEnvironment = fromSettings?.startsWith("env:") === true;
+  const usable = fromSettings && trust.useSecrets && !fromEnvironment ? fromSettings : undefined;
   const secretRef = request.secretRef ?? usable;
-  return user && secretRef ? { user, secretRef } : undefined;
-}
-
-/** Why the settings' password is not used, when it is read from the environment and not named with --secret. */
-function _environmentSecretWithheld(
-  settings: MailSettings | undefined,
-  request: DoctorRequest,
-  trust: DoctorTrust,
-): string | undefined {
-  const ref = settings?.secret?.present ? settings.secret.ref : undefined;
-  if (!ref?.startsWith("env:") || request.secretRef !== undefined || !trust.useSecrets) return undefined;
-  return `the password is read from $${
-    ref.slice(4)
-  } in this environment: log in with it only by naming it, --secret ${ref}`;
+  const withheld = fromEnvironment && request.secretRef === undefined && trust.useSecrets
+    ? `the password is read from $${
+      fromSettings.slice(4)
+    } in this environment: log in with it only by naming it, --secret ${fromSettings}`
+    : undefined;
+  return { ...(user && secretRef ? { auth: { user, secretRef } } : {}), ...(withheld ? { withheld } : {}) };
 }
 
 /** The ports to sweep: the settings' own first, then the requested ones. */
