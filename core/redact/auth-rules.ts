@@ -120,8 +120,5 @@ function _base64End(text: string, start: number, work: Work): number {
 /** `[A-Za-z0-9+/]+` followed by at most two `=`, or a lone `=`. */
 function isBase64Payload(text: string, start: number, end: number, work: Work): boolean {
   if (end - start === 1 && text.charCodeAt(start) === 61) return true;
-  const body = runEnd(text, start, isBase64, work);
-  if (body === start || body > end) return false;
-  const pad = end - body;
-  return pad <= 2 && runEnd(text, body, (c) => c === 61, work) >= end;
+  return isBase64(text.charCodeAt(start)) && _base64End(text, start, work) === end;
 }
